@@ -1,0 +1,123 @@
+/**
+ * CKKS parameter presets: plain records validated into parameters. A preset fixes the ring
+ * degree, the coefficient-modulus chain (bits per prime; the last one is the special key-
+ * switching prime), the scale and so the slots and the number of levels (rescales available
+ * to a fresh ciphertext). `sim` can run every preset; `seal` only those SEAL accepts at 128-bit
+ * security (SEAL itself re-checks them when the context is made).
+ */
+import { InputError, check } from '../errors';
+
+/** A preset as written: a plain record. */
+export interface PresetLiteral {
+  /** Preset id (`n13`, `fgb`, or `custom:...`). */
+  readonly name: string;
+  /** One line for `list` and reports. */
+  readonly description: string;
+  /** Ring degree N (a power of two); slots = N / 2. */
+  readonly ringDegree: number;
+  /** Bits of each prime of the coefficient modulus, first to last; the last is the special prime. */
+  readonly chainBits: readonly number[];
+  /** log2 of the encoding scale. */
+  readonly scaleBits: number;
+  /** Backends that may run it. */
+  readonly backends: readonly ('seal' | 'sim')[];
+}
+
+/** A validated preset. */
+export interface Preset extends PresetLiteral {
+  /** Number of complex slots (N / 2). */
+  readonly slots: number;
+  /** Rescales a fresh ciphertext can take: the data primes minus one. */
+  readonly levels: number;
+  /** Total coefficient-modulus bits (for the security check). */
+  readonly totalBits: number;
+}
+
+/**
+ * Largest total coefficient-modulus bit count at 128-bit classical security for each ring
+ * degree (HomomorphicEncryption.org standard, as SEAL's CoeffModulus::MaxBitCount).
+ */
+export const MAX_BITS_128: Readonly<Record<number, number>> = {
+  1024: 27, 2048: 54, 4096: 109, 8192: 218, 16384: 438, 32768: 881,
+};
+
+const LITERALS: readonly PresetLiteral[] = [
+  {
+    name: 'n13', description: 'SEAL N=8192, chain 60-40-40-60, scale 2^40: 4096 slots, 2 levels',
+    ringDegree: 8192, chainBits: [60, 40, 40, 60], scaleBits: 40, backends: ['seal', 'sim'],
+  },
+  {
+    name: 'n14', description: 'SEAL N=16384, chain 60-40x7-60, scale 2^40: 8192 slots, 7 levels',
+    ringDegree: 16384, chainBits: [60, ...Array(7).fill(40), 60], scaleBits: 40, backends: ['seal', 'sim'],
+  },
+  {
+    name: 'n15', description: 'SEAL N=32768, chain 60-40x19-60, scale 2^40: 16384 slots, 19 levels',
+    ringDegree: 32768, chainBits: [60, ...Array(19).fill(40), 60], scaleBits: 40, backends: ['seal', 'sim'],
+  },
+  {
+    // HEaaN's FGb parameters as used by the paper: N=2^16, 2^15 slots, 12 multiplicative levels
+    // between bootstraps. No SEAL security check applies (HEaaN's own parameter set); sim only.
+    name: 'fgb', description: "the paper's HEaaN FGb setting: 2^15 slots, 12 levels (sim only)",
+    ringDegree: 65536, chainBits: [58, ...Array(12).fill(42), 60], scaleBits: 42, backends: ['sim'],
+  },
+];
+
+/** Validates a literal: power-of-two degree, prime sizes SEAL supports, scale below the primes,
+ * and 128-bit security for presets SEAL must run. */
+export function validatePreset(lit: PresetLiteral): Preset {
+  const { name, ringDegree: n, chainBits, scaleBits } = lit;
+  check(Number.isInteger(n) && n >= 1024 && (n & (n - 1)) === 0,
+    `preset ${name}: ring degree ${n} is not a power of two >= 1024`);
+  check(chainBits.length >= 2, `preset ${name}: the chain needs at least one data prime and the special prime`);
+  for (const b of chainBits) {
+    check(Number.isInteger(b) && b >= 20 && b <= 60, `preset ${name}: prime size ${b} bits is outside SEAL's 20..60`);
+  }
+  check(Number.isFinite(scaleBits) && scaleBits >= 10 && scaleBits < 60, `preset ${name}: scale 2^${scaleBits} is outside 2^10..2^59`);
+  const totalBits = chainBits.reduce((s, b) => s + b, 0);
+  if (lit.backends.includes('seal')) {
+    const max = MAX_BITS_128[n];
+    if (max === undefined) throw new InputError(`preset ${name}: ring degree ${n} has no 128-bit security bound in SEAL`);
+    check(totalBits <= max,
+      `preset ${name}: insecure chain: ${totalBits} modulus bits exceed ${max}, the 128-bit security limit for N=${n}`);
+    const middle = chainBits.slice(1, -1);
+    check(middle.every((b) => b >= scaleBits),
+      `preset ${name}: the rescaling primes (${middle.join(',')} bits) must be at least the scale (${scaleBits} bits)`);
+  }
+  check(chainBits[0]! > scaleBits, `preset ${name}: the first prime (${chainBits[0]} bits) must exceed the scale (${scaleBits} bits) to hold a value`);
+  return { ...lit, slots: n / 2, levels: chainBits.length - 2, totalBits };
+}
+
+/** All named presets, validated. */
+export function listPresets(): Preset[] {
+  return LITERALS.map(validatePreset);
+}
+
+/**
+ * Resolves a preset id: a named one, or `custom:N=8192:chain=60-40-40-60:scale=40` (runs on both
+ * backends if it is secure). Unknown or malformed ids throw an InputError naming them.
+ */
+export function resolvePreset(id: string): Preset {
+  const named = LITERALS.find((p) => p.name === id);
+  if (named) return validatePreset(named);
+  if (id.startsWith('custom:')) return validatePreset(parseCustom(id));
+  throw new InputError(`unknown preset '${id}' (known: ${LITERALS.map((p) => p.name).join(', ')}, or custom:N=..:chain=..-..:scale=..)`);
+}
+
+function parseCustom(id: string): PresetLiteral {
+  const fields = new Map<string, string>();
+  for (const part of id.slice('custom:'.length).split(':')) {
+    const eq = part.indexOf('=');
+    check(eq > 0, `preset ${id}: '${part}' is not key=value`);
+    fields.set(part.slice(0, eq), part.slice(eq + 1));
+  }
+  for (const k of fields.keys()) check(['N', 'chain', 'scale'].includes(k), `preset ${id}: unknown field '${k}' (N, chain, scale)`);
+  const n = Number(fields.get('N'));
+  const chain = (fields.get('chain') ?? '').split('-').map(Number);
+  const scale = Number(fields.get('scale') ?? 40);
+  check(fields.has('N') && Number.isFinite(n), `preset ${id}: N is missing or not a number`);
+  check(chain.length > 0 && chain.every(Number.isFinite), `preset ${id}: chain must be prime sizes joined by '-'`);
+  return {
+    name: id, description: `custom N=${n}, chain ${chain.join('-')}, scale 2^${scale}`,
+    ringDegree: n, chainBits: chain, scaleBits: scale, backends: ['seal', 'sim'],
+  };
+}

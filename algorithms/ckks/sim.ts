@@ -1,0 +1,289 @@
+/**
+ * The slot simulator: each ciphertext is its complex slot vector plus its level. Same
+ * operations, level consumption, errors and counters as the SEAL backend, without encryption,
+ * so the paper's configurations (2^15 slots, 12 levels) run in milliseconds. Optional Gaussian
+ * noise approximates what SEAL adds (see NOISE below for where the sizes come from).
+ */
+import { InputError } from '../errors';
+import { normalRng, uniformRng } from '../random';
+import { BackendBase, Handle } from './base';
+import type { Preset } from './presets';
+import type { BackendOptions, Ct, Pt } from './types';
+
+/**
+ * Noise standard deviations in units of 1/scale, measured on the seal backend (N=8192 and
+ * 16384, scale 2^40, uniform [-1, 1] values; .cache-free probe reproduced by
+ * test/ckks/differential.test.ts): a fresh encryption 210-290, a rescale 1400-2700, a key
+ * switch (rotation, conjugation) 11000-15000. Key-switch errors are heavy-tailed in SEAL (max
+ * about 40 sd); the simulator draws Gaussian noise of the same standard deviation.
+ */
+export const NOISE = { fresh: 250, rescale: 2000, keyswitch: 13000 } as const;
+
+class SimCt extends Handle implements Ct {
+  constructor(id: number, public re: Float64Array, public im: Float64Array | null, public level: number) {
+    super(id);
+  }
+  release(): void {
+    // Nothing native to free; drop the arrays so a use after free fails loudly.
+    this.re = undefined as unknown as Float64Array;
+    this.im = null;
+  }
+}
+
+class SimPt extends Handle implements Pt {
+  constructor(id: number, public values: Float64Array) {
+    super(id);
+  }
+  release(): void {
+    this.values = undefined as unknown as Float64Array;
+  }
+}
+
+export class SimBackend extends BackendBase<SimCt, SimPt> {
+  readonly id = 'sim' as const;
+  readonly supportsComplex: boolean;
+  private readonly gauss: (() => number) | null;
+  private readonly unit: number;
+
+  constructor(preset: Preset, options: BackendOptions = {}) {
+    super(preset, options);
+    this.supportsComplex = !options.realOnly;
+    this.gauss = options.noise ? normalRng(uniformRng(options.seed ?? 1)) : null;
+    this.unit = 2 ** -preset.scaleBits;
+    this.addRotationKeys(this.fallbackSteps());
+  }
+
+  private make(re: Float64Array, im: Float64Array | null, level: number): SimCt {
+    return this.track(new SimCt(this.newId(), re, im, level));
+  }
+
+  private noisy(c: SimCt, sd: number): SimCt {
+    if (this.gauss) {
+      const s = sd * this.unit;
+      for (let i = 0; i < c.re.length; i++) c.re[i]! += s * this.gauss();
+      if (c.im) for (let i = 0; i < c.im.length; i++) c.im[i]! += s * this.gauss();
+    }
+    return c;
+  }
+
+  private padded(values: ArrayLike<number>, what: string): Float64Array {
+    this.checkLength(values, what);
+    const out = new Float64Array(this.slots);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (!Number.isFinite(v)) throw new InputError(`${what}: value ${v} at index ${i} is not finite`);
+      out[i] = v;
+    }
+    return out;
+  }
+
+  private vec(p: Pt | ArrayLike<number>, what: string): Float64Array {
+    return p instanceof SimPt ? this.pt(p).values : this.padded(p as ArrayLike<number>, what);
+  }
+
+  /** Brings the higher of two operands down (a level match, as SEAL needs). */
+  private matched(a: SimCt, b: SimCt): number {
+    if (a.level !== b.level) this.ops.levelMatch += 1;
+    return Math.min(a.level, b.level);
+  }
+
+  encrypt(values: ArrayLike<number>, level = this.maxLevel): Ct {
+    this.checkLevel(level);
+    const re = this.padded(values, 'encrypt');
+    this.ops.encrypt += 1;
+    return this.noisy(this.make(re, null, level), NOISE.fresh);
+  }
+
+  decrypt(x: Ct): Float64Array {
+    const c = this.ct(x);
+    this.ops.decrypt += 1;
+    return Float64Array.from(c.re);
+  }
+
+  encode(values: ArrayLike<number>): Pt {
+    return this.track(new SimPt(this.newId(), this.padded(values, 'encode')));
+  }
+
+  add(x: Ct, y: Ct): Ct {
+    const a = this.ct(x), b = this.ct(y);
+    const level = this.matched(a, b);
+    this.ops.add += 1;
+    return this.make(addArrays(a.re, b.re, 1), addImag(a.im, b.im, 1), level);
+  }
+
+  sub(x: Ct, y: Ct): Ct {
+    const a = this.ct(x), b = this.ct(y);
+    const level = this.matched(a, b);
+    this.ops.add += 1;
+    return this.make(addArrays(a.re, b.re, -1), addImag(a.im, b.im, -1), level);
+  }
+
+  addInPlace(x: Ct, y: Ct): void {
+    const a = this.ct(x), b = this.ct(y);
+    a.level = this.matched(a, b);
+    this.ops.add += 1;
+    for (let i = 0; i < a.re.length; i++) a.re[i]! += b.re[i]!;
+    if (b.im) {
+      if (!a.im) a.im = new Float64Array(this.slots);
+      for (let i = 0; i < a.im.length; i++) a.im[i]! += b.im[i]!;
+    }
+  }
+
+  negate(x: Ct): Ct {
+    const a = this.ct(x);
+    this.ops.add += 1;
+    return this.make(a.re.map((v) => -v), a.im ? a.im.map((v) => -v) : null, a.level);
+  }
+
+  addPlain(x: Ct, p: Pt | ArrayLike<number>): Ct {
+    const a = this.ct(x);
+    this.ops.add += 1;
+    return this.make(addArrays(a.re, this.vec(p, 'addPlain'), 1), a.im ? Float64Array.from(a.im) : null, a.level);
+  }
+
+  addConst(x: Ct, c: number): Ct {
+    const a = this.ct(x);
+    this.ops.add += 1;
+    return this.make(a.re.map((v) => v + c), a.im ? Float64Array.from(a.im) : null, a.level);
+  }
+
+  mulPlain(x: Ct, p: Pt | ArrayLike<number>): Ct {
+    const a = this.ct(x);
+    this.needLevel(a, 'mulPlain');
+    const v = this.vec(p, 'mulPlain');
+    this.ops.cmult += 1;
+    this.ops.rescale += 1;
+    const re = a.re.map((r, i) => r * v[i]!);
+    const im = a.im ? a.im.map((r, i) => r * v[i]!) : null;
+    return this.noisy(this.make(re, im, a.level - 1), NOISE.rescale);
+  }
+
+  mulConst(x: Ct, c: number): Ct {
+    const a = this.ct(x);
+    this.needLevel(a, 'mulConst');
+    if (!Number.isFinite(c)) throw new InputError(`mulConst: constant ${c} is not finite`);
+    this.ops.cmult += 1;
+    this.ops.rescale += 1;
+    return this.noisy(this.make(a.re.map((r) => r * c), a.im ? a.im.map((r) => r * c) : null, a.level - 1), NOISE.rescale);
+  }
+
+  mul(x: Ct, y: Ct): Ct {
+    const a = this.ct(x), b = this.ct(y);
+    this.needLevel(a, 'mul');
+    this.needLevel(b, 'mul');
+    const level = this.matched(a, b) - 1;
+    this.ops.mult += 1;
+    this.ops.rescale += 1;
+    const n = this.slots;
+    const re = new Float64Array(n);
+    let im: Float64Array | null = null;
+    if (!a.im && !b.im) {
+      for (let i = 0; i < n; i++) re[i] = a.re[i]! * b.re[i]!;
+    } else {
+      im = new Float64Array(n);
+      const ai = a.im ?? new Float64Array(n), bi = b.im ?? new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        re[i] = a.re[i]! * b.re[i]! - ai[i]! * bi[i]!;
+        im[i] = a.re[i]! * bi[i]! + ai[i]! * b.re[i]!;
+      }
+    }
+    // Relinearization is a key switch in SEAL; it is counted under `mult`, not `keyswitch`.
+    return this.noisy(this.make(re, im, level), NOISE.rescale);
+  }
+
+  rotate(x: Ct, k: number): Ct {
+    const a = this.ct(x);
+    const plan = this.rotationPlan(k);
+    if (plan.length === 0) return this.copy(a);
+    this.countRotation(plan);
+    const s = ((k % this.slots) + this.slots) % this.slots;
+    const out = this.make(rotateArray(a.re, s), a.im ? rotateArray(a.im, s) : null, a.level);
+    return this.noisy(out, NOISE.keyswitch * Math.sqrt(plan.length));
+  }
+
+  conjugate(x: Ct): Ct {
+    const a = this.ct(x);
+    if (!this.supportsComplex) throw new Error('conjugate: this backend was created real-only');
+    this.ops.conj += 1;
+    this.ops.keyswitch += 1;
+    const out = this.make(Float64Array.from(a.re), a.im ? a.im.map((v) => -v) : null, a.level);
+    return this.noisy(out, NOISE.keyswitch);
+  }
+
+  mulI(x: Ct): Ct {
+    const a = this.ct(x);
+    if (!this.supportsComplex) throw new Error('mulI: this backend was created real-only');
+    this.ops.muli += 1;
+    const re = a.im ? a.im.map((v) => -v) : new Float64Array(this.slots);
+    return this.make(re, Float64Array.from(a.re), a.level);
+  }
+
+  dropTo(x: Ct, level: number): Ct {
+    const a = this.ct(x);
+    this.checkLevel(level);
+    if (level > a.level) throw new Error(`dropTo: ciphertext #${a.id} is at level ${a.level}, below ${level}`);
+    if (level < a.level) this.ops.levelMatch += 1;
+    return this.make(Float64Array.from(a.re), a.im ? Float64Array.from(a.im) : null, level);
+  }
+
+  refresh(x: Ct): Ct {
+    const a = this.ct(x);
+    this.countRefresh(a.level);
+    // The key owner decrypts (real parts, as SEAL's real decoding) and encrypts afresh.
+    return this.noisy(this.make(Float64Array.from(a.re), null, this.maxLevel), NOISE.fresh);
+  }
+
+  copy(x: Ct): Ct {
+    const a = this.ct(x);
+    return this.make(Float64Array.from(a.re), a.im ? Float64Array.from(a.im) : null, a.level);
+  }
+
+  ensureRotationKeys(steps: Iterable<number>): void {
+    this.addRotationKeys(steps);
+  }
+
+  serialize(x: Ct): Uint8Array {
+    const a = this.ct(x);
+    const n = this.slots;
+    const buf = new Float64Array(2 + 2 * n);
+    buf[0] = a.level;
+    buf[1] = a.im ? 1 : 0;
+    buf.set(a.re, 2);
+    if (a.im) buf.set(a.im, 2 + n);
+    return new Uint8Array(buf.buffer);
+  }
+
+  deserialize(bytes: Uint8Array): Ct {
+    const n = this.slots;
+    if (bytes.byteLength !== 8 * (2 + 2 * n)) throw new InputError(`deserialize: ${bytes.byteLength} bytes is not a sim ciphertext of ${n} slots`);
+    const buf = new Float64Array(bytes.slice().buffer);
+    const re = buf.slice(2, 2 + n);
+    const im = buf[1] ? buf.slice(2 + n) : null;
+    return this.make(re, im, buf[0]!);
+  }
+
+  dispose(): void {
+    this.releaseAll();
+  }
+}
+
+function addArrays(a: Float64Array, b: Float64Array, sign: 1 | -1): Float64Array {
+  const out = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i]! + sign * b[i]!;
+  return out;
+}
+
+function addImag(a: Float64Array | null, b: Float64Array | null, sign: 1 | -1): Float64Array | null {
+  if (!a && !b) return null;
+  const n = (a ?? b)!.length;
+  return addArrays(a ?? new Float64Array(n), b ?? new Float64Array(n), sign);
+}
+
+/** Left rotation by s in [0, n): out[i] = v[(i + s) mod n]. */
+function rotateArray(v: Float64Array, s: number): Float64Array {
+  const n = v.length;
+  const out = new Float64Array(n);
+  out.set(v.subarray(s), 0);
+  out.set(v.subarray(0, s), n - s);
+  return out;
+}

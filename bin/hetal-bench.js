@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// Entry point: run the TypeScript CLI through ts-node in transpile-only mode (type-checking is
+// done separately by `npm test`, which runs `tsc --noEmit`).
+'use strict';
+const path = require('node:path');
+// A closed pipe (e.g. `| head`) ends the output quietly, as for any Unix tool.
+process.stdout.on('error', (err) => { if (err.code === 'EPIPE') process.exit(0); throw err; });
+require('ts-node').register({
+  transpileOnly: true,
+  project: path.join(__dirname, '..', 'tsconfig.json'),
+});
+require('../harness/cli.ts').main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err) => {
+    process.stderr.write(`hetal-bench: ${err && err.message ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

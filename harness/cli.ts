@@ -1,0 +1,37 @@
+/**
+ * The hetal-bench command line: one commander program, one module per command under
+ * harness/commands/. Errors caused by bad input (InputError) print one line and exit 2;
+ * anything else is a bug and exits 1 with its stack on stderr.
+ */
+import { Command, CommanderError } from 'commander';
+import { InputError } from '../algorithms/errors';
+import { registerList } from './commands/list';
+
+/** Builds the program; each command module adds its own subcommand. */
+export function buildProgram(): Command {
+  const program = new Command('hetal-bench')
+    .description('Benchmark harness for HETAL-style encrypted transfer learning (CKKS on node-seal)')
+    .showHelpAfterError(false)
+    .exitOverride();
+  registerList(program);
+  return program;
+}
+
+/** Runs the CLI on `argv` (without node and script) and returns the exit status. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // commander already printed its message (or the help text, with exit code 0).
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof InputError) {
+      process.stderr.write(`hetal-bench: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}

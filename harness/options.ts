@@ -1,0 +1,49 @@
+/** Option parsing shared by the commands: common flags and value parsers with clear errors. */
+import { Command, Option } from 'commander';
+import { InputError } from '../algorithms/errors';
+
+/** The flags every experiment command has. */
+export interface CommonOptions {
+  json?: boolean;
+  out?: string;
+  seed: number;
+}
+
+/** Adds --json, --out DIR and --seed N to a command. */
+export function withCommonOptions(cmd: Command): Command {
+  return cmd
+    .option('--json', 'print one JSON record per line on stdout (progress goes to stderr)')
+    .option('--out <dir>', 'append records to DIR/results.jsonl and DIR/results.csv')
+    .addOption(new Option('--seed <n>', 'random seed').default(1).argParser((v) => parseInteger('--seed', v, 0)));
+}
+
+/** A non-negative (or >= min) integer, or an InputError naming the flag. */
+export function parseInteger(flag: string, value: string, min = 1): number {
+  const n = Number(value);
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
+    throw new InputError(`${flag}: '${value}' is not an integer >= ${min}`);
+  }
+  return n;
+}
+
+/** A finite positive number, or an InputError naming the flag. */
+export function parsePositive(flag: string, value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InputError(`${flag}: '${value}' is not a positive number`);
+  return n;
+}
+
+/** A comma-separated list, each item parsed by `item`; empty items are an error. */
+export function parseList<T>(flag: string, value: string, item: (s: string) => T): T[] {
+  const parts = value.split(',').map((s) => s.trim());
+  if (parts.some((p) => p === '')) throw new InputError(`${flag}: '${value}' has an empty item`);
+  return parts.map(item);
+}
+
+/** One of `allowed`, or an InputError listing them. */
+export function parseChoice<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new InputError(`${flag}: unknown value '${value}' (allowed: ${allowed.join(', ')})`);
+  }
+  return value as T;
+}

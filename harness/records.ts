@@ -1,0 +1,111 @@
+/**
+ * Result records: one per measured cell, one JSON object per line (results.jsonl), mirrored to
+ * CSV. The fields below are the contract of ../shared/spec/cli.md; experiments may add more.
+ * A record is a discriminated union on `state` (tinybench's shape): a failed or skipped cell
+ * still says what ran and why it did not finish.
+ */
+import type { OpCounts } from '../algorithms/ckks/types';
+
+/** Run metadata carried by every record. */
+export interface RunMeta {
+  /** ISO time the record was written. */
+  timestamp: string;
+  /** Run id shared by all records of one invocation (results/<run>/). */
+  run: string;
+  gitCommit: string;
+  node: string;
+  nodeSeal: string;
+  cpu: string;
+  cores: number;
+  seed: number;
+}
+
+/** Timing statistics in milliseconds (tinybench-derived where repeated). */
+export interface TimeStats {
+  median: number;
+  min: number;
+  max: number;
+  /** sample count */
+  n: number;
+  p75?: number;
+  p99?: number;
+  /** relative margin of error, percent */
+  rme?: number;
+  mean?: number;
+}
+
+/** What every record has. */
+export interface RecordBase {
+  kind: 'matmul' | 'softmax' | 'train' | 'ops';
+  state: 'completed' | 'failed' | 'skipped';
+  /** the failure or skip reason (state failed / skipped) */
+  message?: string;
+  /** a stable key of the cell's parameters (resume, shard, compare) */
+  cell: string;
+  algorithm: string;
+  backend: string;
+  preset: string;
+  slots: number;
+  meta: RunMeta;
+  /** protocol deviations from the paper that apply to this record */
+  deviations?: string[];
+}
+
+export interface MatmulRecord extends RecordBase {
+  kind: 'matmul';
+  family: 'abt' | 'atb';
+  shape: { a: number; b: number; c: number };
+  /** c padded to a power of two */
+  cPadded: number;
+  block: { s0: number; s1: number };
+  ops: Partial<OpCounts>;
+  depth: number;
+  timeMs: TimeStats;
+  /** encode+encrypt and decrypt+decode phases, ms */
+  phases?: { encryptMs: number; decryptMs: number };
+  error: { maxAbs: number; meanAbs: number; bits?: number };
+  /** whether two diagonals shared one product (complex packing) */
+  complexPacking?: boolean;
+  /** the paper's Table 7 counts for this cell, when it has them */
+  paper?: { cmult: number; mult: number; rot: number };
+}
+
+export interface SoftmaxRecord extends RecordBase {
+  kind: 'softmax';
+  classes: number;
+  range: number;
+  samples: number;
+  error: { max: number; mean: number };
+  ops?: Partial<OpCounts>;
+  depth: number;
+  refreshes?: number;
+  timeMs?: TimeStats;
+}
+
+export interface TrainRecord extends RecordBase {
+  kind: 'train';
+  dataset: string;
+  features: string;
+  hyper: { lr: number; batch: number; epochs: number; optimizer: string; earlyStopping: boolean; patience: number; softmax: string };
+  accuracy: { test: number; val: number; testEncrypted?: number };
+  plainAccuracy: number;
+  approxAccuracy?: number;
+  epochs: number;
+  bestEpoch: number;
+  valLosses: number[];
+  plainValLosses?: number[];
+  timeMs: { total: number; perStep: number; abt: number; atb: number; softmax: number; refresh?: number; other?: number };
+  ops: Partial<OpCounts>;
+  refreshes: number;
+  bytesMoved: number;
+  perClass?: { precision: number; recall: number }[];
+}
+
+export interface OpsRecord extends RecordBase {
+  kind: 'ops';
+  op: string;
+  level: number;
+  timeMs: TimeStats;
+}
+
+export type ResultRecord = MatmulRecord | SoftmaxRecord | TrainRecord | OpsRecord;

@@ -1,0 +1,125 @@
+/**
+ * The same seeded random sequence of operations on seal (n13) and on sim (n13): values agree
+ * within the precision SEAL gives at that scale, counters agree exactly, and running out of
+ * levels fails the same way on both.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { LevelExhaustedError } from '../../algorithms/ckks/base';
+import { errorBound } from '../../algorithms/ckks/precision';
+import type { Ckks, Ct } from '../../algorithms/ckks/types';
+import { uniformArray, uniformRng } from '../../algorithms/random';
+import { maxAbsDiff, sharedBackend } from '../helpers/backends';
+
+type Step = (be: Ckks, pool: Ct[]) => Ct;
+
+/** A random program over a pool of ciphertexts; each step uses only operands that have levels. */
+function program(seed: number, length: number, slots: number): { inputs: Float64Array[]; steps: Step[] } {
+  const rng = uniformRng(seed);
+  const inputs = [0, 1, 2].map(() => uniformArray(rng, slots, -1, 1));
+  const pick = (pool: Ct[], withLevel: boolean) => {
+    const cands = pool.filter((c) => !withLevel || c.level > 0);
+    return (cands.length ? cands : pool)[Math.floor(rng() * (cands.length || pool.length))]!;
+  };
+  const steps: Step[] = [];
+  const rotations = [1, 3, -5, 100, slots / 2, -1];
+  for (let i = 0; i < length; i++) {
+    const r = rng();
+    const k = rotations[Math.floor(rng() * rotations.length)]!;
+    const c = Math.round((rng() * 2 - 1) * 100) / 100;
+    const mask = uniformArray(rng, slots, 0, 1);
+    const choice = Math.floor(r * 9);
+    steps.push((be, pool) => {
+      const a = pick(pool, choice >= 3 && choice <= 5);
+      const b = pick(pool, choice >= 3 && choice <= 5);
+      switch (choice) {
+        case 0: return be.add(a, b);
+        case 1: return be.sub(a, b);
+        case 2: return be.addConst(a, c);
+        case 3: return be.mulConst(a, c);
+        case 4: return be.mulPlain(a, mask);
+        case 5: return be.mul(a, b);
+        case 6: return be.rotate(a, k);
+        case 7: return be.conjugate(be.add(a, be.mulI(b)));
+        default: return be.refresh(a);
+      }
+    });
+  }
+  return { inputs, steps };
+}
+
+function run(be: Ckks, seed: number): { values: Float64Array[]; counts: ReturnType<Ckks['counts']> } {
+  be.ensureRotationKeys([1, 3, -5, 100, -1]);
+  const { inputs, steps } = program(seed, 24, be.slots);
+  const before = be.counts();
+  return be.scope(() => {
+    const pool = inputs.map((v) => be.encrypt(v));
+    for (const step of steps) {
+      const out = step(be, pool);
+      pool.push(out);
+      // keep the pool's magnitudes near 1 so errors are comparable with the bound
+      if (maxAbs(be.decrypt(out)) > 4) pool.pop();
+    }
+    const after = be.counts();
+    const counts = { ...after };
+    for (const k of Object.keys(counts) as (keyof typeof counts)[]) counts[k] = after[k] - before[k];
+    return { values: pool.map((c) => be.decrypt(c)), counts };
+  });
+}
+
+function maxAbs(v: Float64Array): number {
+  let m = 0;
+  for (const x of v) m = Math.max(m, Math.abs(x));
+  return m;
+}
+
+test('seal and sim agree on values and counters for random programs', async () => {
+  const seal = await sharedBackend('seal', 'n13');
+  const sim = await sharedBackend('sim', 'n13');
+  for (const seed of [11, 12]) {
+    const a = run(seal, seed);
+    const b = run(sim, seed);
+    // decrypt counts differ only by the magnitude checks, which both do identically
+    assert.equal(a.counts, b.counts, `counters differ for seed ${seed}`);
+    assert.is(a.values.length, b.values.length);
+    const bound = errorBound(seal.preset, 24 * 2, 4);
+    for (let i = 0; i < a.values.length; i++) {
+      const d = maxAbsDiff(a.values[i]!, b.values[i]!);
+      assert.ok(d < bound, `seed ${seed}, ciphertext ${i}: |seal - sim| = ${d} exceeds ${bound}`);
+    }
+  }
+});
+
+test('running out of levels fails the same way on both backends', async () => {
+  for (const id of ['seal', 'sim'] as const) {
+    const be = await sharedBackend(id, 'n13');
+    be.scope(() => {
+      let x = be.encrypt([0.5, 0.25]);
+      for (let l = be.maxLevel; l > 0; l--) x = be.mul(x, x);
+      assert.is(x.level, 0);
+      assert.throws(() => be.mul(x, x), (e: unknown) => e instanceof LevelExhaustedError && /level 0/.test((e as Error).message));
+      assert.throws(() => be.mulConst(x, 2), (e: unknown) => e instanceof LevelExhaustedError);
+      const fresh = be.refresh(x);
+      assert.is(fresh.level, be.maxLevel);
+      assert.ok(Math.abs(be.decrypt(fresh)[0]! - 0.5 ** 4) < 1e-6, `${id}: refresh keeps the value`);
+    });
+  }
+});
+
+test('rotation key switches follow SEAL: a declared step costs 1, others their NAF length', async () => {
+  for (const id of ['seal', 'sim'] as const) {
+    const be = await sharedBackend(id, 'n13');
+    be.ensureRotationKeys([7]);
+    assert.is(be.rotationCost(7), 1, `${id} step 7 declared`);
+    assert.is(be.rotationCost(1000), 3, `${id} step 1000 = 1024 - 16 - 8`);
+    assert.is(be.rotationCost(0), 0);
+    assert.is(be.rotationCost(be.slots), 0);
+    const before = be.counts();
+    be.scope(() => be.rotate(be.encrypt([1]), 1000));
+    const after = be.counts();
+    assert.is(after.rot - before.rot, 1);
+    assert.is(after.keyswitch - before.keyswitch, 3);
+  }
+});
+
+test.run();
