@@ -1,0 +1,95 @@
+/**
+ * The one interface: every matmul algorithm and every softmax approximation is one file
+ * exporting one object of these types, listed in its family's registry. The harness times
+ * `prepare` (encode + encrypt), `run` (the encrypted computation) and `decode` separately and
+ * checks the result against `reference`.
+ */
+import type { Ckks, Ct } from './ckks/types';
+
+/** A dense row-major matrix of float64. */
+export interface Matrix {
+  readonly rows: number;
+  readonly cols: number;
+  /** rows * cols values, row-major */
+  readonly data: Float64Array;
+}
+
+/** What every algorithm says about itself. */
+export interface AlgorithmInfo {
+  /** CLI id, e.g. `diag-abt`, `hetal`. */
+  readonly id: string;
+  readonly family: 'abt' | 'atb' | 'softmax';
+  /** One line for tables and reports. */
+  readonly title: string;
+  /** Where it comes from (paper, section). */
+  readonly citation: string;
+}
+
+/** The paper's (a, b, c): A·Bᵀ with A a x b, B c x b; Aᵀ·B with A a x c, B a x b. */
+export interface MatmulShape {
+  readonly a: number;
+  readonly b: number;
+  readonly c: number;
+}
+
+/** How a shape is laid out on a backend: block shape, padded class count, ciphertext counts. */
+export interface MatmulPlan {
+  readonly shape: MatmulShape;
+  /** c padded to a power of two */
+  readonly cPad: number;
+  readonly s0: number;
+  readonly s1: number;
+  readonly slots: number;
+  /** whether two diagonals share one ciphertext product (complex packing) */
+  readonly complexPacking: boolean;
+}
+
+/** An encrypted matrix multiplication. `Inputs` and `Output` are the algorithm's own layouts. */
+export interface MatmulAlgorithm<Inputs = unknown, Output = unknown> extends AlgorithmInfo {
+  readonly family: 'abt' | 'atb';
+  /** Lays out a shape on a backend, or throws an InputError saying why it does not fit. */
+  plan(shape: MatmulShape, be: Pick<Ckks, 'slots' | 'maxLevel' | 'supportsComplex'>): MatmulPlan;
+  /** Levels `run` consumes. */
+  depth(plan: MatmulPlan): number;
+  /** Rotation steps `run` uses, so the backend makes exactly those keys. */
+  rotationSteps(plan: MatmulPlan): number[];
+  /** Client side, not timed: encodes and encrypts A and B. */
+  prepare(be: Ckks, plan: MatmulPlan, A: Matrix, B: Matrix): Inputs;
+  /** Server side, timed: the encrypted product. No caching between calls. */
+  run(be: Ckks, plan: MatmulPlan, inputs: Inputs): Output;
+  /** Client side: decrypts and decodes the product to its logical shape. */
+  decode(be: Ckks, plan: MatmulPlan, output: Output): Matrix;
+  /** The plaintext product the result is checked against. */
+  reference(A: Matrix, B: Matrix): Matrix;
+}
+
+/**
+ * Where a softmax runs on ciphertexts: a block of s0 rows x s1 columns (slot = row * s1 + col),
+ * each row one sample whose `classes` logits are repeated with period cPad across all s1 columns
+ * (column j holds class j mod cPad; classes..cPad-1 are padding, holding 0 on input). The output
+ * has the same layout, with probabilities ~0 in padded classes. This is the layout DiagABT
+ * produces and DiagATB consumes (after P - Y).
+ */
+export interface SoftmaxLayout {
+  readonly s0: number;
+  readonly s1: number;
+  readonly classes: number;
+  readonly cPad: number;
+}
+
+/** A softmax approximation, runnable in float64 and on ciphertexts. */
+export interface SoftmaxAlgorithm extends AlgorithmInfo {
+  readonly family: 'softmax';
+  /** Input range [-R, R] it is designed for (documentation; not enforced). */
+  readonly designRange: number;
+  /** float64, vectorized over rows: `z` is rows x classes (row-major); returns rows x classes. */
+  plain(z: Float64Array, rows: number, classes: number): Float64Array;
+  /** Levels one encrypted evaluation consumes (before refreshes). */
+  depth(layout: SoftmaxLayout): number;
+  /** Rotation steps the encrypted evaluation uses. */
+  rotationSteps(layout: SoftmaxLayout): number[];
+  /** The encrypted evaluation on one block; refreshes where levels run out (counted by the backend). */
+  encrypted(be: Ckks, z: Ct, layout: SoftmaxLayout): Ct;
+  /** Whether `encrypted` exists (e.g. exact-exp is plain-only). */
+  readonly encryptable: boolean;
+}
