@@ -6,14 +6,21 @@
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../algorithms/errors';
 import { registerList } from './commands/list';
+import { registerOps } from './commands/ops';
 
 /** Builds the program; each command module adds its own subcommand. */
 export function buildProgram(): Command {
   const program = new Command('hetal-bench')
     .description('Benchmark harness for HETAL-style encrypted transfer learning (CKKS on node-seal)')
     .showHelpAfterError(false)
+    .showSuggestionAfterError(false)
+    .configureOutput({
+      // commander's own errors (unknown command or option, missing value) in our one-line form
+      outputError: (str, write) => write(`hetal-bench: ${str.replace(/^error: /, '').trim()}\n`),
+    })
     .exitOverride();
   registerList(program);
+  registerOps(program);
   return program;
 }
 

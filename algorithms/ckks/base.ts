@@ -232,7 +232,7 @@ export abstract class BackendBase<C extends Handle & Ct, P extends Handle & Pt> 
   // ---- the arithmetic, per backend ----------------------------------------------------------
   abstract encrypt(values: ArrayLike<number>, level?: number): Ct;
   abstract decrypt(ct: Ct): Float64Array;
-  abstract encode(values: ArrayLike<number>): Pt;
+  abstract encode(values: ArrayLike<number>, level?: number): Pt;
   abstract add(a: Ct, b: Ct): Ct;
   abstract sub(a: Ct, b: Ct): Ct;
   abstract addInPlace(a: Ct, b: Ct): void;
@@ -248,6 +248,7 @@ export abstract class BackendBase<C extends Handle & Ct, P extends Handle & Pt> 
   abstract dropTo(a: Ct, level: number): Ct;
   abstract refresh(a: Ct): Ct;
   abstract copy(a: Ct): Ct;
+  abstract rescaleForTiming(a: Ct): Ct;
   abstract serialize(ct: Ct): Uint8Array;
   abstract deserialize(bytes: Uint8Array): Ct;
   abstract dispose(): void;

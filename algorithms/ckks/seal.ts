@@ -261,8 +261,11 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     return Float64Array.from(out);
   }
 
-  encode(values: ArrayLike<number>): Pt {
-    return this.track(new SealPt(this.newId(), this.padded(values, 'encode')));
+  encode(values: ArrayLike<number>, level = this.maxLevel): Pt {
+    this.checkLevel(level);
+    const pt = this.track(new SealPt(this.newId(), this.padded(values, 'encode')));
+    pt.byLevel.set(level, this.encodeNative(pt.values, level));
+    return pt;
   }
 
   // ---- server side ---------------------------------------------------------------------------
@@ -418,6 +421,14 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     const dst = this.emptyCt();
     dst.copy(a.native);
     return this.wrap(dst, a.level);
+  }
+
+  rescaleForTiming(x: Ct): Ct {
+    const a = this.ct(x);
+    this.needLevel(a, 'rescale');
+    const dst = this.emptyCt();
+    dst.copy(a.native);
+    return this.rescaled(dst, a.level);
   }
 
   ensureRotationKeys(steps: Iterable<number>): void {

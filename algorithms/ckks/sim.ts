@@ -100,7 +100,8 @@ export class SimBackend extends BackendBase<SimCt, SimPt> {
     return Float64Array.from(c.re);
   }
 
-  encode(values: ArrayLike<number>): Pt {
+  encode(values: ArrayLike<number>, level = this.maxLevel): Pt {
+    this.checkLevel(level);
     return this.track(new SimPt(this.newId(), this.padded(values, 'encode')));
   }
 
@@ -236,6 +237,13 @@ export class SimBackend extends BackendBase<SimCt, SimPt> {
   copy(x: Ct): Ct {
     const a = this.ct(x);
     return this.make(Float64Array.from(a.re), a.im ? Float64Array.from(a.im) : null, a.level);
+  }
+
+  rescaleForTiming(x: Ct): Ct {
+    const a = this.ct(x);
+    this.needLevel(a, 'rescale');
+    this.ops.rescale += 1;
+    return this.make(Float64Array.from(a.re), a.im ? Float64Array.from(a.im) : null, a.level - 1);
   }
 
   ensureRotationKeys(steps: Iterable<number>): void {

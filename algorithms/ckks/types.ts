@@ -85,8 +85,9 @@ export interface Ckks {
   encrypt(values: ArrayLike<number>, level?: number): Ct;
   /** Client side: decrypts and decodes the real parts of all slots. */
   decrypt(ct: Ct): Float64Array;
-  /** Encodes a reusable plaintext vector (zero-padded to the slots). */
-  encode(values: ArrayLike<number>): Pt;
+  /** Encodes a reusable plaintext vector (zero-padded to the slots), eagerly at `level`
+   * (default: the top level) and lazily at any other level it meets. */
+  encode(values: ArrayLike<number>, level?: number): Pt;
 
   add(a: Ct, b: Ct): Ct;
   sub(a: Ct, b: Ct): Ct;
@@ -114,6 +115,8 @@ export interface Ckks {
   refresh(a: Ct): Ct;
   /** A copy of `a`. */
   copy(a: Ct): Ct;
+  /** Latency tables only: a bare rescale of a copy of `a` (its value is not meaningful). */
+  rescaleForTiming(a: Ct): Ct;
 
   /** Makes rotation keys for these steps (plus the backend's fallback keys); idempotent. */
   ensureRotationKeys(steps: Iterable<number>): void;

@@ -1,0 +1,43 @@
+/**
+ * Timing with tinybench: warm-up, then repeats until both a minimum count and a minimum time
+ * are reached; statistics as TimeStats (median, min, max, p75, p99, relative margin of error).
+ */
+import { Bench } from 'tinybench';
+import type { TimeStats } from './records';
+
+/** How long to measure one task. */
+export interface TimingOptions {
+  /** minimum measured calls (default 10) */
+  iterations?: number;
+  /** minimum measuring time in ms (default 0: the count decides) */
+  timeMs?: number;
+  /** warm-up calls, not measured (default 1, as the paper's benchmark) */
+  warmup?: number;
+}
+
+/** Times `fn` (synchronous) and returns its statistics in milliseconds. */
+export function timeSync(name: string, fn: () => void, opts: TimingOptions = {}): TimeStats {
+  const warmup = opts.warmup ?? 1;
+  const bench = new Bench({
+    iterations: opts.iterations ?? 10,
+    time: opts.timeMs ?? 0,
+    warmup: warmup > 0,
+    warmupIterations: warmup,
+    warmupTime: 0,
+    throws: true,
+  });
+  bench.add(name, fn);
+  const [task] = bench.runSync();
+  const r = task!.result;
+  if (r.state !== 'completed') throw new Error(`timing ${name}: ${r.state}${'error' in r ? `: ${String(r.error)}` : ''}`);
+  const l = r.latency;
+  return { median: l.p50, min: l.min, max: l.max, mean: l.mean, p75: l.p75, p99: l.p99, rme: l.rme, n: l.samplesCount };
+}
+
+/** A single measurement (for calls too slow to repeat), in the same shape. */
+export function timeOnce(fn: () => void): TimeStats {
+  const t0 = performance.now();
+  fn();
+  const ms = performance.now() - t0;
+  return { median: ms, min: ms, max: ms, mean: ms, n: 1 };
+}
