@@ -45,6 +45,8 @@ export interface OpCounts {
   refresh: number;
   /** bytes a refresh round trip moves (ciphertext to the key owner and back). */
   refreshBytes: number;
+  /** wall time spent in refreshes, ms (so experiments can separate it from compute). */
+  refreshMs: number;
   /** encryptions and decryptions (client side). */
   encrypt: number;
   decrypt: number;
@@ -54,7 +56,7 @@ export interface OpCounts {
 export function zeroCounts(): OpCounts {
   return {
     add: 0, cmult: 0, mult: 0, rot: 0, keyswitch: 0, conj: 0, muli: 0, rescale: 0,
-    levelMatch: 0, refresh: 0, refreshBytes: 0, encrypt: 0, decrypt: 0,
+    levelMatch: 0, refresh: 0, refreshBytes: 0, refreshMs: 0, encrypt: 0, decrypt: 0,
   };
 }
 
