@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { InputError } from '../algorithms/errors';
 import { registerList } from './commands/list';
 import { registerOps } from './commands/ops';
+import { registerSweep } from './commands/sweep';
 
 /** Builds the program; each command module adds its own subcommand. */
 export function buildProgram(): Command {
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerList(program);
   registerOps(program);
+  registerSweep(program);
   return program;
 }
 

@@ -3,6 +3,9 @@ import type { Command } from 'commander';
 import { emitTable } from '../output';
 import { listPresets } from '../../algorithms/ckks/presets';
 import { BACKENDS } from '../../algorithms/ckks/backends';
+import { listDatasets } from '../../datasets';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 
 export function registerList(program: Command): void {
   program
@@ -18,6 +21,18 @@ export function registerList(program: Command): void {
           ringDegree: p.ringDegree, slots: p.slots, levels: p.levels, scaleBits: p.scaleBits,
           backends: p.backends.join('|'),
         });
+      }
+      for (const d of listDatasets()) {
+        rows.push({
+          category: 'dataset', id: d.name, description: d.description,
+          samples: d.samples, dims: d.dims, classes: d.classes, features: d.features.join('|'),
+        });
+      }
+      const experiments = path.join(__dirname, '..', 'experiments');
+      for (const f of readdirSync(experiments).filter((f) => f.endsWith('.json')).sort()) {
+        const config = JSON.parse(readFileSync(path.join(experiments, f), 'utf8')) as { description?: string };
+        const summary = (config.description ?? '').split(/(?<=\.)\s/)[0] ?? '';
+        rows.push({ category: 'experiment', id: f.replace(/\.json$/, ''), description: summary, config: path.join('harness', 'experiments', f) });
       }
       emitTable(rows, { json: !!opts.json, columns: ['category', 'id', 'description'] });
     });
