@@ -1,0 +1,66 @@
+/** Sweep configs: grid expansion order, stable keys, shards, and refusals before any cell runs. */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { cellArgs, expandCells, readConfig, shardCells, validateConfig } from '../../harness/sweep/config';
+
+const grid = {
+  name: 'g',
+  experiments: [
+    { kind: 'matmul', grid: { algo: ['diag-abt', 'colmajor'], shape: ['8x8x2', '16x16x4', '32x32x4'] }, fixed: { backend: 'sim', preset: 'n13' } },
+    { kind: 'softmax', grid: { algo: ['hetal'], classes: [3, 10] }, fixed: { backend: 'plain', samples: 100 } },
+  ],
+};
+
+test('the grid expands in a deterministic order with stable keys', () => {
+  const cells = expandCells(validateConfig(grid, 'g.json'));
+  assert.is(cells.length, 2 * 3 + 2);
+  assert.is(cells[0]!.key, 'matmul|algo=diag-abt|backend=sim|preset=n13|shape=8x8x2');
+  assert.is(cells[1]!.key, 'matmul|algo=diag-abt|backend=sim|preset=n13|shape=16x16x4');
+  assert.is(cells[6]!.key, 'softmax|algo=hetal|backend=plain|classes=3|samples=100');
+  assert.equal(expandCells(validateConfig(grid, 'g.json')).map((c) => c.key), cells.map((c) => c.key));
+  assert.equal(cellArgs(cells[0]!), ['matmul', '--json', '--backend', 'sim', '--preset', 'n13', '--algo', 'diag-abt', '--shape', '8x8x2']);
+  const train = expandCells(validateConfig({ kind: 'train', grid: { dataset: ['digits'] }, fixed: { 'early-stopping': true, lr: 2 } }, 'c.json'));
+  assert.equal(cellArgs(train[0]!), ['train', '--json', '--early-stopping', '--lr', '2', '--dataset', 'digits']);
+});
+
+test('shards cover the grid exactly once', () => {
+  const cells = expandCells(validateConfig(grid, 'g.json'));
+  for (const n of [1, 2, 3, 5]) {
+    const keys = Array.from({ length: n }, (_, i) => shardCells(cells, `${i}/${n}`).map((c) => c.key)).flat();
+    assert.is(keys.length, cells.length, `${n} shards`);
+    assert.is(new Set(keys).size, cells.length);
+  }
+  assert.throws(() => shardCells(cells, '2/2'), /needs 0 <= I < N/);
+  assert.throws(() => shardCells(cells, 'a/b'), /is not I\/N/);
+});
+
+test('bad configs are refused with the field at fault', () => {
+  const bad: [unknown, RegExp][] = [
+    [{ kind: 'matmul', grid: { algo: ['diag-abt'], colour: ['red'] } }, /unknown parameter "colour" for matmul/],
+    [{ kind: 'matmul', grid: {} }, /empty grid/],
+    [{ kind: 'matmul', grid: { algo: [] } }, /grid\.algo: must be a non-empty list/],
+    [{ kind: 'matmul', grid: { shape: [null] } }, /grid\.shape\[0\]: malformed value null/],
+    [{ kind: 'matmul', grid: { shape: ['8x8x2,16x16x4'] } }, /malformed value/],
+    [{ kind: 'dance', grid: { algo: ['x'] } }, /unknown experiment kind "dance"/],
+    [{ experiments: [] }, /non-empty list/],
+    [{ kind: 'train', grid: { dataset: ['digits'] }, fixed: { dataset: 'wine' } }, /also in the grid/],
+    [{ kind: 'train', grid: { dataset: ['digits'] }, extra: 1 }, /unknown field "extra"/],
+    [[1, 2], /must be a JSON object/],
+  ];
+  for (const [raw, message] of bad) assert.throws(() => validateConfig(raw, 'c.json'), message, JSON.stringify(raw));
+  // a synthetic dataset spec may contain commas
+  assert.is(expandCells(validateConfig({ kind: 'train', grid: { dataset: ['synthetic:n=100,d=4,c=3'] } }, 'c.json')).length, 1);
+});
+
+test('unreadable and malformed files name the file', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hetal-sweep-'));
+  const file = path.join(dir, 'broken.json');
+  fs.writeFileSync(file, '{ "kind": ');
+  assert.throws(() => readConfig(file), /broken\.json: not valid JSON/);
+  assert.throws(() => readConfig(path.join(dir, 'missing.json')), /missing\.json: cannot read/);
+});
+
+test.run();
