@@ -43,7 +43,7 @@ export function registerSweep(program: Command): void {
         throw new InputError(`--out ${dir}: already holds results; use --resume to continue it or choose another directory`);
       }
       const outcome = await runCells(cells, store, {
-        done, run: newRunId(), progress: process.stderr.isTTY === true,
+        done, run: newRunId(), progress: process.stderr.isTTY === true, log: true,
         echo: opts.json ? (r) => process.stdout.write(JSON.stringify(r) + '\n') : undefined,
       });
       process.stderr.write(`sweep ${config.name}: ${outcome.ran} cells run, ${outcome.skipped} already recorded, ${outcome.failed} failed; results in ${store.jsonl}\n`);

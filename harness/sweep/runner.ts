@@ -22,7 +22,7 @@ export interface SweepOutcome {
 }
 
 /** Runs `cells` (skipping keys in `done`), appending each cell's record to `store`. */
-export async function runCells(cells: Cell[], store: ResultStore, opts: { done?: Set<string>; progress?: boolean; run: string; echo?: (record: object) => void }): Promise<SweepOutcome> {
+export async function runCells(cells: Cell[], store: ResultStore, opts: { done?: Set<string>; progress?: boolean; log?: boolean; run: string; echo?: (record: object) => void }): Promise<SweepOutcome> {
   const todo = cells.filter((c) => !opts.done?.has(c.key));
   const outcome: SweepOutcome = { ran: 0, skipped: cells.length - todo.length, failed: 0, interrupted: false };
   const bar = opts.progress === false ? null : new SingleBar({
@@ -40,6 +40,7 @@ export async function runCells(cells: Cell[], store: ResultStore, opts: { done?:
     for (const cell of todo) {
       if (outcome.interrupted) break;
       bar?.update({ cell: cell.key });
+      const t0 = performance.now();
       const result = await runOne(cell, (c) => { child = c; });
       child = null;
       if (outcome.interrupted) break; // the killed cell is not recorded: it runs again on --resume
@@ -52,6 +53,10 @@ export async function runCells(cells: Cell[], store: ResultStore, opts: { done?:
       }
       outcome.ran += 1;
       bar?.increment();
+      if (opts.log && !bar) {
+        const state = records.map((r) => (r as { state?: string }).state).join(',');
+        process.stderr.write(`[${outcome.ran}/${todo.length}] ${cell.key}: ${state} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
+      }
     }
   } finally {
     process.off('SIGINT', onSigint);
