@@ -8,6 +8,8 @@ import { InputError } from '../algorithms/errors';
 import { registerList } from './commands/list';
 import { registerOps } from './commands/ops';
 import { registerSweep } from './commands/sweep';
+import { registerReport } from './commands/report';
+import { registerCompare } from './commands/compare';
 
 /** Builds the program; each command module adds its own subcommand. */
 export function buildProgram(): Command {
@@ -23,6 +25,8 @@ export function buildProgram(): Command {
   registerList(program);
   registerOps(program);
   registerSweep(program);
+  registerReport(program);
+  registerCompare(program);
   return program;
 }
 

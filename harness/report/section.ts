@@ -1,0 +1,41 @@
+/**
+ * The section interface: each report section is one file exporting one object (vega-lite's one
+ * compiler per file), listed in sections/index.ts. A section looks at the records and returns
+ * its HTML, or null when the records hold nothing for it (the section is then left out).
+ */
+import type { ChartRenderer } from './charts';
+import type { MatmulRecord, OpsRecord, ResultRecord, SoftmaxRecord, TrainRecord } from '../records';
+
+/** What a section is given. */
+export interface ReportContext {
+  /** every record, de-duplicated, any state */
+  readonly records: readonly ResultRecord[];
+  /** completed records by kind */
+  readonly matmul: readonly MatmulRecord[];
+  readonly softmax: readonly SoftmaxRecord[];
+  readonly train: readonly TrainRecord[];
+  readonly ops: readonly OpsRecord[];
+  readonly charts: ChartRenderer;
+}
+
+/** One section of the report. */
+export interface ReportSection {
+  /** anchor id */
+  readonly id: string;
+  /** heading (and table-of-contents entry) */
+  readonly title: string;
+  /** The section body, or null when there is nothing to show. */
+  render(ctx: ReportContext): Promise<string | null>;
+}
+
+/** The context for `records` (only completed records feed the figures). */
+export function makeContext(records: readonly ResultRecord[], charts: ChartRenderer): ReportContext {
+  const done = records.filter((r) => r.state === 'completed');
+  return {
+    records, charts,
+    matmul: done.filter((r): r is MatmulRecord => r.kind === 'matmul'),
+    softmax: done.filter((r): r is SoftmaxRecord => r.kind === 'softmax'),
+    train: done.filter((r): r is TrainRecord => r.kind === 'train'),
+    ops: done.filter((r): r is OpsRecord => r.kind === 'ops'),
+  };
+}

@@ -1,0 +1,23 @@
+/** The report's sections, in page order. A new section is one file plus one line here. */
+import type { ReportSection } from '../section';
+import { deviationsSection } from './deviations';
+import { matmulSpeedSection } from './matmul-speed';
+import { opCountsSection } from './op-counts';
+import { opLatencySection } from './op-latency';
+import { failuresSection, recordsSection } from './records';
+import { runMetadataSection } from './run-metadata';
+import { softmaxSection } from './softmax';
+import { trainingSection } from './training';
+
+/** Every section, in the order the page shows them. */
+export const SECTIONS: readonly ReportSection[] = [
+  opCountsSection,
+  matmulSpeedSection,
+  softmaxSection,
+  trainingSection,
+  opLatencySection,
+  deviationsSection,
+  failuresSection,
+  recordsSection,
+  runMetadataSection,
+];

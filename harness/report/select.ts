@@ -1,0 +1,71 @@
+/** Small helpers the sections share: safe field access, grouping and labels. */
+import type { MatmulRecord } from '../records';
+
+/** `v` when it is a finite number, else undefined (records from older or failed runs lack fields). */
+export function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/** Groups items by a key, keeping first-appearance order of keys and items. */
+export function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    const list = out.get(k);
+    if (list) list.push(it);
+    else out.set(k, [it]);
+  }
+  return out;
+}
+
+/** `backend/preset` (the unit within which times may be compared). */
+export function setupLabel(r: { backend?: string; preset?: string }): string {
+  // float64 runs use no CKKS parameters, whatever preset a sweep passed along
+  return r.preset && r.backend !== 'plain' ? `${r.backend ?? '?'}/${r.preset}` : String(r.backend ?? '?');
+}
+
+/** The paper's (a, b, c) notation. */
+export function shapeLabel(s: MatmulRecord['shape'] | undefined): string {
+  return s ? `(${s.a}, ${s.b}, ${s.c})` : '?';
+}
+
+/** Shapes in the paper's order: by a, then b, then c. */
+export function compareShapes(x: MatmulRecord['shape'], y: MatmulRecord['shape']): number {
+  return x.a - y.a || x.b - y.b || x.c - y.c;
+}
+
+/** The matmul algorithms in the paper's Table 7 column order, with display names. */
+export const MATMUL_ALGORITHMS: readonly { id: string; name: string; family: 'abt' | 'atb' }[] = [
+  { id: 'jin-abt', name: 'Jin A·Bᵀ', family: 'abt' },
+  { id: 'colmajor', name: 'ColMajor', family: 'abt' },
+  { id: 'diag-abt', name: 'DiagABT', family: 'abt' },
+  { id: 'jin-atb', name: 'Jin Aᵀ·B', family: 'atb' },
+  { id: 'rowmajor', name: 'RowMajor', family: 'atb' },
+  { id: 'diag-atb', name: 'DiagATB', family: 'atb' },
+];
+
+/** Display name of a matmul algorithm id (the id itself when unknown). */
+export function algorithmName(id: string): string {
+  return MATMUL_ALGORITHMS.find((a) => a.id === id)?.name ?? id;
+}
+
+/** Sort rank of a matmul algorithm id (unknown ids last, by name). */
+export function algorithmRank(id: string): number {
+  const i = MATMUL_ALGORITHMS.findIndex((a) => a.id === id);
+  return i < 0 ? MATMUL_ALGORITHMS.length : i;
+}
+
+/** Distinct values in first-appearance order. */
+export function distinct<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
+}
+
+/** A matmul record's family (the field, or the algorithm's when an older record lacks it). */
+export function familyOf(r: MatmulRecord): 'abt' | 'atb' {
+  return r.family ?? MATMUL_ALGORITHMS.find((a) => a.id === r.algorithm)?.family ?? 'abt';
+}
+
+/** Display name of a family. */
+export function familyName(f: 'abt' | 'atb'): string {
+  return f === 'atb' ? 'Aᵀ·B' : 'A·Bᵀ';
+}
