@@ -8,8 +8,12 @@ import { stepBreakdown } from '../../harness/report/sections/training';
 import type { ResultRecord, TrainRecord } from '../../harness/records';
 import { fixtureRecords, matmulRecord, sectionOf } from './_fixture';
 
+// the whole fixture's report, built once (charts take most of the time)
+let full: ReturnType<typeof renderReport> | null = null;
+const fullReport = () => (full ??= renderReport(fixtureRecords()));
+
 test('the full fixture has every section, charts as inline SVG, and no script or external resource', async () => {
-  const built = await renderReport(fixtureRecords());
+  const built = await fullReport();
   assert.equal(built.sections, ['op-counts', 'matmul-speed', 'softmax', 'training', 'op-latency', 'deviations', 'failures', 'records', 'metadata']);
   assert.is(built.charts, 8);
   assert.is((built.html.match(/<svg /g) ?? []).length, built.charts);
@@ -42,7 +46,7 @@ test('op counts equal to the paper are marked equal, others different, and missi
 });
 
 test('the fixture: one Table 7 cell differs from the paper, eleven are equal', async () => {
-  const section = sectionOf(await buildReport(fixtureRecords()), 'op-counts');
+  const section = sectionOf((await fullReport()).html, 'op-counts');
   assert.match(section, /<strong>11 of 12<\/strong>/);
   assert.match(section, /different: Rot/);
 });
@@ -51,7 +55,7 @@ test('shards merge: a cell recorded twice keeps its latest completed record', as
   const recs = fixtureRecords();
   const dup = 'matmul|algo=diag-abt|backend=seal|preset=n13|repeat=3|shape=64x64x8';
   assert.equal(recs.filter((r) => r.cell === dup).map((r) => r.state), ['failed', 'completed']);
-  const built = await renderReport(recs);
+  const built = await fullReport();
   assert.is(built.duplicates, 1);
   assert.not.match(sectionOf(built.html, 'failures'), /killed by SIGTERM/);
   // the later of two completed records wins, whatever the file order
@@ -79,13 +83,13 @@ test('the training section shows the gap, the paper claim, and per-step parts th
   const parts = stepBreakdown(train)!;
   const sum = Object.values(parts).reduce((s, v) => s + v, 0);
   assert.ok(Math.abs(sum - train.timeMs.perStep) < 1e-6 * train.timeMs.perStep);
-  const section = sectionOf(await buildReport(fixtureRecords()), 'training');
+  const section = sectionOf((await fullReport()).html, 'training');
   assert.match(section, /within 0\.5 percentage points/);
   assert.match(section, /<td class="num">-0\.4<\/td>/);
 });
 
 test('deviations: the standing ones with refresh figures, and the union of the records\' own', async () => {
-  const section = sectionOf(await buildReport(fixtureRecords()), 'deviations');
+  const section = sectionOf((await fullReport()).html, 'deviations');
   assert.match(section, /Client-aided refresh instead of bootstrapping/);
   assert.match(section, /<strong>1153<\/strong> refresh\(es\) moving <strong>504\.0 MB<\/strong>/);
   assert.match(section, /CPU WebAssembly instead of HEaaN on GPU/);

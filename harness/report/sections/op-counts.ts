@@ -44,7 +44,7 @@ export const opCountsSection: ReportSection = {
       '(HEaaN, 2^15 slots, s0 = a). Op counts do not depend on the hardware, so they should be equal, not just close.'));
     parts.push(withPaper.length > 0
       ? `<p><strong>${equal} of ${withPaper.length}</strong> cells with a paper figure match all three counts exactly` +
-        (withPaper.length - equal > 0 ? `; <strong>${withPaper.length - equal}</strong> differ (marked below).` : '.') + '</p>'
+        (withPaper.length - equal > 0 ? `; <strong>${withPaper.length - equal}</strong> ${withPaper.length - equal === 1 ? 'differs' : 'differ'} (marked below).` : '.') + '</p>'
       : para('None of these records carries a paper figure (the paper has counts only at 2^15 slots, s0 = a, for its five shapes).', 'note'));
 
     // one Table 7-shaped grid per setup and slot count: rows shapes, columns algorithms

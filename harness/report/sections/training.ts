@@ -72,13 +72,13 @@ export const trainingSection: ReportSection = {
     if (figures.length > 0) parts.push(`<div class="charts">${figures.join('\n')}</div>`);
 
     parts.push(table(
-      ['dataset', 'features', 'backend', 'preset', 'softmax', 'epochs', 'best epoch', 'test acc.', 'plaintext acc.', 'gap (pp)', 'approx-softmax acc.', 'total s', 's per step', 'ABT+ATB share', 'refreshes', 'bytes moved'],
+      ['dataset', 'features', 'setup', 'softmax', 'epochs', 'best epoch', 'test acc.', 'plaintext acc.', 'gap (pp)', 'approx-softmax acc.', 'total s', 's per step', 'ABT+ATB share', 'refreshes', 'bytes moved'],
       records.map((r) => {
         const test = num(r.accuracy?.test), plain = num(r.plainAccuracy);
         const t = r.timeMs;
         const total = num(t?.total);
         const share = total && total > 0 ? ((num(t.abt) ?? 0) + (num(t.atb) ?? 0)) / total : undefined;
-        return [r.dataset, r.features, r.backend, r.preset, r.hyper?.softmax ?? r.algorithm, num(r.epochs), num(r.bestEpoch),
+        return [r.dataset, r.features, setupLabel(r), r.hyper?.softmax ?? r.algorithm, num(r.epochs), num(r.bestEpoch),
           pct(test), pct(plain), test !== undefined && plain !== undefined ? Number(((test - plain) * 100).toFixed(2)) : '',
           pct(num(r.approxAccuracy)), total === undefined ? '' : total / 1000, num(t?.perStep) === undefined ? '' : t.perStep / 1000,
           share === undefined ? '' : raw(`${(share * 100).toFixed(1)}%`, { numeric: true }), num(r.refreshes), num(r.bytesMoved) === undefined ? '' : formatBytes(r.bytesMoved)];
