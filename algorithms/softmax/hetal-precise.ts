@@ -1,0 +1,18 @@
+/** HETAL's softmax with the precise domain-extension correction (stages in hetal-pipeline.ts). */
+import type { SoftmaxApprox } from './types';
+import { hetalDepth, hetalEncrypted, hetalPlain, hetalSteps } from './hetal-pipeline';
+
+/** HETAL with x + (C/r^2) x^3 - (C/r^4) x^5 after domain extension (3 more levels). */
+export const hetalPrecise: SoftmaxApprox = {
+  id: 'hetal-precise',
+  family: 'softmax',
+  title: 'HETAL with the precise domain-extension correction',
+  citation: 'Lee et al., HETAL, ICML 2023, Section 4.2 (reference softmax.py "precise")',
+  designRange: 128,
+  encryptable: true,
+  minLevels: 4,
+  plain: (z, rows, classes) => hetalPlain(true, z, rows, classes),
+  depth: (layout) => hetalDepth(true, layout),
+  rotationSteps: hetalSteps,
+  encrypted: (be, z, layout) => hetalEncrypted(true, be, z, layout),
+};

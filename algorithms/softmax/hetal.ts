@@ -1,0 +1,18 @@
+/** HETAL's softmax approximation (paper Algorithm 1; stages in hetal-pipeline.ts). */
+import type { SoftmaxApprox } from './types';
+import { hetalDepth, hetalEncrypted, hetalPlain, hetalSteps } from './hetal-pipeline';
+
+/** HETAL: approximate max, domain extension, degree-8 exp, iterative inverse. */
+export const hetal: SoftmaxApprox = {
+  id: 'hetal',
+  family: 'softmax',
+  title: 'HETAL: normalize by approximate max, domain extension, degree-8 exp, iterative inverse',
+  citation: 'Lee et al., HETAL, ICML 2023, Algorithm 1 (reference softmax.py "normal")',
+  designRange: 128,
+  encryptable: true,
+  minLevels: 4,
+  plain: (z, rows, classes) => hetalPlain(false, z, rows, classes),
+  depth: (layout) => hetalDepth(false, layout),
+  rotationSteps: hetalSteps,
+  encrypted: (be, z, layout) => hetalEncrypted(false, be, z, layout),
+};
