@@ -10,6 +10,7 @@ import { registerOps } from './commands/ops';
 import { registerSweep } from './commands/sweep';
 import { registerReport } from './commands/report';
 import { registerCompare } from './commands/compare';
+import { registerSoftmax } from './commands/softmax';
 
 /** Builds the program; each command module adds its own subcommand. */
 export function buildProgram(): Command {
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerSweep(program);
   registerReport(program);
   registerCompare(program);
+  registerSoftmax(program);
   return program;
 }
 

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { emitTable } from '../output';
 import { listPresets } from '../../algorithms/ckks/presets';
 import { BACKENDS } from '../../algorithms/ckks/backends';
+import { SOFTMAX_ALGORITHMS } from '../../algorithms/softmax/registry';
 import { listDatasets } from '../../datasets';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -20,6 +21,12 @@ export function registerList(program: Command): void {
           category: 'preset', id: p.name, description: p.description,
           ringDegree: p.ringDegree, slots: p.slots, levels: p.levels, scaleBits: p.scaleBits,
           backends: p.backends.join('|'),
+        });
+      }
+      for (const a of SOFTMAX_ALGORITHMS) {
+        rows.push({
+          category: 'softmax', id: a.id, description: a.title, citation: a.citation,
+          designRange: a.designRange, encryptable: a.encryptable,
         });
       }
       for (const d of listDatasets()) {

@@ -1,0 +1,320 @@
+/**
+ * `hetal-bench softmax`: error and cost of the softmax approximations under the paper's protocol
+ * (hetal.md section 5): logits uniform in [-r, r] for each r of a cumulative list of ranges,
+ * error of a sample = max over classes of |softmax - approx|, max and mean over samples.
+ *
+ * `--backend plain` measures the approximation error (float64, as the reference script);
+ * `sim` / `seal` run the encrypted evaluation on ciphertext blocks in the SoftmaxLayout and
+ * measure the total error under CKKS, beside the plain error on the same samples and the
+ * agreement between the two (what CKKS adds). One record per algorithm, class count and range.
+ */
+import { type Command, Option } from 'commander';
+import { createBackend } from '../../algorithms/ckks/backends';
+import { resolvePreset, type Preset } from '../../algorithms/ckks/presets';
+import { diffCounts, type Ckks, type OpCounts, zeroCounts } from '../../algorithms/ckks/types';
+import { InputError } from '../../algorithms/errors';
+import type { SoftmaxLayout } from '../../algorithms/interface';
+import { uniformRng } from '../../algorithms/random';
+import { padClasses } from '../../algorithms/softmax/layout';
+import { ErrorStats, exactSoftmax } from '../../algorithms/softmax/reference';
+import { getSoftmax } from '../../algorithms/softmax/registry';
+import type { SoftmaxApprox } from '../../algorithms/softmax/types';
+import { newRunId, runMeta } from '../metadata';
+import { type CommonOptions, parseChoice, parseInteger, parseList, parsePositive, withCommonOptions } from '../options';
+import { RecordSink } from '../output';
+import type { SoftmaxRecord, TimeStats } from '../records';
+import { cellKey } from '../sweep/config';
+
+/** The paper's ranges; `--range R` means every one below R, then R (range 8: {4, 8}). */
+export const PAPER_RANGES: readonly number[] = [4, 8, 32, 128];
+
+/** Rows generated and evaluated at once in plain mode. */
+const PLAIN_CHUNK = 1 << 16;
+
+/** The largest block row of any preset (2^15 slots): the most classes a layout can hold. */
+const MAX_ROW = 1 << 15;
+
+interface SoftmaxOptions extends CommonOptions {
+  algo: string;
+  classes: string;
+  range: string;
+  samples?: number;
+  backend: string;
+  preset?: string;
+  s1?: number;
+}
+
+/** A validated run: everything checked before anything runs. */
+export interface SoftmaxRun {
+  algorithms: SoftmaxApprox[];
+  classes: number[];
+  ranges: number[];
+  /** samples per sub-range (undefined: the backend's default) */
+  samples?: number;
+  backend: 'plain' | 'sim' | 'seal';
+  preset: Preset | null;
+  /** block columns (default cPad) */
+  s1?: number;
+  seed: number;
+}
+
+/** The cumulative list of sub-ranges for `--range R`. */
+export function cumulativeRanges(range: number): number[] {
+  return [...PAPER_RANGES.filter((r) => r < range), range];
+}
+
+/** Validates the options; throws an InputError naming the first bad input. */
+export function resolveSoftmaxRun(opts: SoftmaxOptions): SoftmaxRun {
+  const algorithms = parseList('--algo', opts.algo, (id) => getSoftmax(id));
+  const classes = parseList('--classes', opts.classes, (v) => parseInteger('--classes', v, 2));
+  const ranges = parseList('--range', opts.range, (v) => parsePositive('--range', v));
+  const backend = parseChoice('--backend', opts.backend, ['plain', 'sim', 'seal'] as const);
+  if (opts.samples !== undefined && !(Number.isSafeInteger(opts.samples) && opts.samples >= 1)) {
+    throw new InputError(`--samples: '${opts.samples}' is not an integer >= 1`);
+  }
+  let preset: Preset | null = null;
+  if (backend !== 'plain') {
+    preset = resolvePreset(opts.preset ?? (backend === 'sim' ? 'fgb' : 'n14'));
+    if (!preset.backends.includes(backend)) {
+      throw new InputError(`--preset ${preset.name} cannot run on backend ${backend} (it runs on: ${preset.backends.join(', ')})`);
+    }
+    for (const alg of algorithms) {
+      if (!alg.encryptable) throw new InputError(`--algo ${alg.id}: no encrypted form; it runs on --backend plain only`);
+      if (alg.minLevels > preset.levels) {
+        throw new InputError(`--preset ${preset.name}: ${preset.levels} levels between refreshes, but ${alg.id} has a stage that needs ${alg.minLevels}`);
+      }
+    }
+  } else if (opts.preset !== undefined) {
+    throw new InputError(`--preset ${opts.preset}: the plain backend has no CKKS preset (use --backend sim or seal)`);
+  }
+  const row = preset ? preset.slots : MAX_ROW;
+  for (const c of classes) {
+    const cPad = padClasses(c);
+    const s1 = opts.s1 ?? cPad;
+    if (s1 > row || cPad > row) throw new InputError(`--classes ${c}: more than a block row holds (${c} classes pad to ${cPad}; a row has at most ${row} slots)`);
+    if (opts.s1 !== undefined && (s1 % cPad !== 0 || (s1 & (s1 - 1)) !== 0)) {
+      throw new InputError(`--s1 ${s1}: not a power-of-two multiple of ${cPad} (${c} classes padded)`);
+    }
+  }
+  if (opts.s1 !== undefined && backend === 'plain') throw new InputError('--s1: the plain backend has no block layout');
+  return { algorithms, classes, ranges, samples: opts.samples, backend, preset, s1: opts.s1, seed: opts.seed };
+}
+
+/** Registers `softmax`. */
+export function registerSoftmax(program: Command): void {
+  withCommonOptions(
+    program
+      .command('softmax')
+      .description('error and cost of softmax approximations (the paper\'s protocol; plain = approximation error, sim/seal = under CKKS)')
+      .addOption(new Option('--algo <ids>', 'comma list: hetal, hetal-precise, lee, hong, jin, exact-exp').default('hetal'))
+      .addOption(new Option('--classes <list>', 'comma list of class counts (>= 2)').default('10'))
+      .addOption(new Option('--range <list>', 'comma list of ranges R: logits uniform in [-r, r] for each paper range r < R and for R (8 means {4, 8})').default('128'))
+      .addOption(new Option('--samples <n>', 'samples per sub-range (default: 100000 plain; one ciphertext block on sim/seal)').argParser((v) => parseInteger('--samples', v, 1)))
+      .addOption(new Option('--backend <id>', 'plain, sim or seal').default('plain'))
+      .option('--preset <id>', 'CKKS preset (default: fgb on sim, n14 on seal)')
+      .addOption(new Option('--s1 <n>', 'block columns (a power-of-two multiple of the padded classes; default: the padded classes)').argParser((v) => parseInteger('--s1', v, 2))),
+  ).action(async (opts: SoftmaxOptions) => {
+    const run = resolveSoftmaxRun(opts);
+    const sink = new RecordSink({
+      json: opts.json, out: opts.out,
+      columns: ['algorithm', 'backend', 'preset', 'classes', 'range', 'samplesTotal', 'error.max', 'error.mean', 'agreement.max', 'depth', 'refreshes', 'timeMs.median'],
+    });
+    const id = newRunId();
+    if (run.backend === 'plain') runPlain(run, id, sink);
+    else await runEncrypted(run, id, sink);
+    sink.finish();
+  });
+}
+
+// ---- samples ---------------------------------------------------------------------------------
+
+/** FNV-1a of a string: independent, reproducible generators per (seed, classes, sub-range). */
+function hash32(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/** A stream of rows x classes logits uniform in [-r, r]; the same rows for the same (seed, classes, r). */
+function logitStream(seed: number, classes: number, r: number): (rows: number) => Float64Array {
+  const rng = uniformRng(hash32(`softmax|${seed}|${classes}|${r}`));
+  return (rows) => {
+    const z = new Float64Array(rows * classes);
+    for (let i = 0; i < z.length; i++) z[i] = (2 * rng() - 1) * r;
+    return z;
+  };
+}
+
+function baseRecord(run: SoftmaxRun, alg: SoftmaxApprox, c: number, range: number, samples: number, id: string) {
+  const preset = run.preset?.name ?? 'none';
+  return {
+    kind: 'softmax' as const, state: 'completed' as const,
+    cell: cellKey('softmax', { algo: alg.id, classes: c, range, samples, backend: run.backend, preset, seed: run.seed }),
+    algorithm: alg.id, backend: run.backend, preset, slots: run.preset?.slots ?? 0,
+    classes: c, cPad: padClasses(c), range, ranges: cumulativeRanges(range), samples,
+    samplesTotal: samples * cumulativeRanges(range).length,
+    meta: runMeta(id, run.seed),
+  };
+}
+
+// ---- plain -----------------------------------------------------------------------------------
+
+function runPlain(run: SoftmaxRun, id: string, sink: RecordSink): void {
+  const samples = run.samples ?? 100_000;
+  for (const c of run.classes) {
+    for (const range of run.ranges) {
+      const t0 = performance.now();
+      const stats = run.algorithms.map(() => new ErrorStats());
+      const ms = run.algorithms.map(() => 0);
+      for (const r of cumulativeRanges(range)) {
+        const next = logitStream(run.seed, c, r);
+        for (let done = 0; done < samples; done += PLAIN_CHUNK) {
+          const rows = Math.min(PLAIN_CHUNK, samples - done);
+          const z = next(rows);
+          const exact = exactSoftmax(z, rows, c);
+          run.algorithms.forEach((alg, a) => {
+            const s = performance.now();
+            const approx = alg.plain(z, rows, c);
+            ms[a] += performance.now() - s;
+            stats[a]!.add(exact, approx, rows, c);
+          });
+        }
+      }
+      process.stderr.write(`softmax plain: classes ${c}, range ${range}: ${(performance.now() - t0).toFixed(0)} ms\n`);
+      run.algorithms.forEach((alg, a) => {
+        const st = stats[a]!;
+        const t = ms[a]!;
+        const record: SoftmaxRecord & Record<string, unknown> = {
+          ...baseRecord(run, alg, c, range, samples, id),
+          errorKind: 'approximation (float64, no CKKS)',
+          error: { max: st.max, mean: st.mean, nonFinite: st.nonFinite } as SoftmaxRecord['error'],
+          depth: alg.depth({ s0: 1, s1: padClasses(c), classes: c, cPad: padClasses(c) }),
+          timeMs: { median: t, min: t, max: t, mean: t, n: 1 },
+          samplesPerSecond: st.count / (t / 1000),
+        };
+        sink.push(record);
+      });
+    }
+  }
+}
+
+// ---- sim / seal ------------------------------------------------------------------------------
+
+async function runEncrypted(run: SoftmaxRun, id: string, sink: RecordSink): Promise<void> {
+  const preset = run.preset!;
+  // Only the declared steps get keys (seal: one key-switching key each, 19 MB at n14), so
+  // every logical rotation is one key switch, on both backends alike.
+  const be = await createBackend(run.backend, preset, { seed: run.seed, noise: true, rotationKeys: 'declared' });
+  try {
+    for (const c of run.classes) {
+      const cPad = padClasses(c);
+      const s1 = run.s1 ?? cPad;
+      const layout: SoftmaxLayout = { s0: be.slots / s1, s1, classes: c, cPad };
+      be.ensureRotationKeys(run.algorithms.flatMap((a) => a.rotationSteps(layout)));
+      for (const range of run.ranges) runEncryptedCell(be, run, layout, range, id, sink);
+    }
+  } finally {
+    be.dispose();
+  }
+}
+
+function runEncryptedCell(be: Ckks, run: SoftmaxRun, layout: SoftmaxLayout, range: number, id: string, sink: RecordSink): void {
+  const { s0, s1, classes: c, cPad } = layout;
+  const subRanges = cumulativeRanges(range);
+  const samples = run.samples ?? Math.ceil(s0 / subRanges.length);
+  const parts = subRanges.map((r) => logitStream(run.seed, c, r)(samples));
+  const rows = samples * subRanges.length;
+  const z = new Float64Array(rows * c);
+  parts.forEach((p, i) => z.set(p, i * samples * c));
+  const exact = exactSoftmax(z, rows, c);
+  const blocks = Math.ceil(rows / s0);
+  for (const alg of run.algorithms) {
+    const plain = alg.plain(z, rows, c);
+    const err = new ErrorStats();
+    const plainErr = new ErrorStats();
+    plainErr.add(exact, plain, rows, c);
+    const agree = new ErrorStats();
+    let padded = 0;
+    let copies = 0;
+    const times: number[] = [];
+    let ops: OpCounts = zeroCounts();
+    for (let b = 0; b < blocks; b++) {
+      const first = b * s0;
+      const n = Math.min(s0, rows - first);
+      process.stderr.write(`softmax ${run.backend} ${be.preset.name}: ${alg.id}, classes ${c}, range ${range}, block ${b + 1}/${blocks}\n`);
+      const out = be.scope(() => {
+        const ct = be.encrypt(packBlock(z, first, n, layout, be.slots));
+        const before = be.counts();
+        const t0 = performance.now();
+        const res = alg.encrypted(be, ct, layout);
+        times.push(performance.now() - t0);
+        const d = diffCounts(be.counts(), before);
+        ops = addCounts(ops, d);
+        return be.decrypt(res);
+      });
+      // every period of a row must hold the row's probabilities; padded classes ~0
+      const got = new Float64Array(n * c);
+      for (let r = 0; r < n; r++) {
+        for (let j = 0; j < s1; j++) {
+          const k = j % cPad;
+          const v = out[r * s1 + j]!;
+          if (k >= c) padded = Math.max(padded, Math.abs(v));
+          else if (j < cPad) got[r * c + k] = v;
+          else copies = Math.max(copies, Math.abs(v - out[r * s1 + k]!));
+        }
+      }
+      err.add(exact.subarray(first * c), got, n, c);
+      agree.add(plain.subarray(first * c), got, n, c);
+    }
+    const perBlock = scaleCounts(ops, 1 / blocks);
+    const record: SoftmaxRecord & Record<string, unknown> = {
+      ...baseRecord(run, alg, c, range, samples, id),
+      errorKind: `approximation + CKKS (${run.backend}${run.backend === 'sim' ? ' with SEAL-sized noise' : ''})`,
+      error: { max: err.max, mean: err.mean, nonFinite: err.nonFinite } as SoftmaxRecord['error'],
+      plainError: { max: plainErr.max, mean: plainErr.mean },
+      agreement: { max: agree.max, mean: agree.mean },
+      paddedMaxAbs: padded,
+      copiesMaxAbs: copies,
+      layout: { s0, s1 },
+      blocks,
+      depth: alg.depth(layout),
+      ops: perBlock,
+      refreshes: perBlock.refresh,
+      timeMs: stats(times),
+      deviations: [`refresh: client-aided re-encryption stands in for bootstrapping (${perBlock.refresh} per block, ${(perBlock.refreshBytes / 2 ** 20).toFixed(1)} MiB moved, ${perBlock.refreshMs.toFixed(0)} ms of the block time)`],
+    };
+    sink.push(record);
+  }
+}
+
+/** Rows first..first+n-1 of z in the SoftmaxLayout: logits repeated with period cPad, 0 in padded classes. */
+function packBlock(z: Float64Array, first: number, n: number, layout: SoftmaxLayout, slots: number): Float64Array {
+  const { s1, classes: c, cPad } = layout;
+  const v = new Float64Array(slots);
+  for (let r = 0; r < n; r++) {
+    for (let j = 0; j < s1; j++) {
+      const k = j % cPad;
+      if (k < c) v[r * s1 + j] = z[(first + r) * c + k]!;
+    }
+  }
+  return v;
+}
+
+function addCounts(a: OpCounts, b: OpCounts): OpCounts {
+  const out = zeroCounts();
+  for (const k of Object.keys(out) as (keyof OpCounts)[]) out[k] = a[k] + b[k];
+  return out;
+}
+
+function scaleCounts(a: OpCounts, f: number): OpCounts {
+  const out = zeroCounts();
+  for (const k of Object.keys(out) as (keyof OpCounts)[]) out[k] = a[k] * f;
+  return out;
+}
+
+function stats(xs: number[]): TimeStats {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length / 2;
+  const median = s.length % 2 ? s[Math.floor(mid)]! : (s[mid - 1]! + s[mid]!) / 2;
+  return { median, min: s[0]!, max: s[s.length - 1]!, mean: s.reduce((x, y) => x + y, 0) / s.length, n: s.length };
+}
