@@ -8,6 +8,7 @@ import { InputError } from '../algorithms/errors';
 import { registerList } from './commands/list';
 import { registerOps } from './commands/ops';
 import { registerSweep } from './commands/sweep';
+import { registerBench } from './commands/bench';
 import { registerReport } from './commands/report';
 import { registerCompare } from './commands/compare';
 import { registerSoftmax } from './commands/softmax';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerList(program);
   registerOps(program);
   registerSweep(program);
+  registerBench(program);
   registerReport(program);
   registerCompare(program);
   registerSoftmax(program);
@@ -37,7 +39,8 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    // a command may set a non-zero status without throwing (e.g. an interrupted sweep: 130)
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       // commander already printed its message (or the help text, with exit code 0).
