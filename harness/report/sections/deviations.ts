@@ -68,7 +68,7 @@ function standing(ctx: ReportContext): string[] {
     'HEaaN on a GPU. Key switches take about 2.2x and multiplications about 3x as long in node-seal as in native SEAL on the same CPU.');
 
   items.push(`<strong>Times are not comparable across hardware.</strong> Compare ratios between algorithms measured in one run on one ` +
-    'machine (the speed-ups above) with the paper\'s ratios, never milliseconds with its seconds. Op counts and accuracy gaps are ' +
+    'machine (such as the matmul speed-ups) with the paper\'s ratios, never milliseconds with its seconds. Op counts and accuracy gaps are ' +
     'hardware-independent and are compared directly.');
 
   const presets = distinct(done.filter((r) => r.backend !== 'plain' && r.preset).map((r) => `${r.backend}|${r.preset}`));

@@ -46,15 +46,16 @@ export const softmaxSection: ReportSection = {
       const evaluations = distinct(points.map((p) => p.evaluation)).sort((a, b) => (a.startsWith('approx') ? -1 : b.startsWith('approx') ? 1 : a.localeCompare(b)));
       parts.push(await ctx.charts.figure(errorSpec(points, ranges, classes, evaluations), 'Softmax error against the input range, per approximation; columns: class count, rows: max and mean error (log scale).'));
     }
-    if (omitted > 0) parts.push(para(`${omitted} error value(s) that are zero or not finite are left out of the log-scale chart; the table has them.`, 'note'));
+    if (omitted > 0) parts.push(para(`${omitted} error value(s) that are zero or not finite (the approximation diverged) are left out of the log-scale chart; the table shows them.`, 'note'));
     // one row per approximation, class count and evaluation; max and mean error per range
     const ranges = distinct(sorted.map((r) => r.range)).sort((a, b) => a - b);
     const rows = [...groupBy(sorted, (r) => `${r.algorithm}|${r.classes}|${evaluationLabel(r)}`).values()].map((list) => {
       const r0 = list[0]!;
-      return [r0.algorithm, r0.classes, evaluationLabel(r0), distinct(list.map((r) => r.samples)).join(', '), num(r0.depth),
+      const samples = distinct(list.map((r) => r.samples));
+      return [r0.algorithm, r0.classes, evaluationLabel(r0), samples.length === 1 ? samples[0] : samples.join(', '), num(r0.depth),
         ...ranges.flatMap((range) => {
           const r = list.filter((x) => x.range === range).pop();
-          return [errorText(r?.error.max), errorText(r?.error.mean)];
+          return r ? [errorText(r.error.max), errorText(r.error.mean)] : ['', ''];
         })];
     });
     parts.push(table(['algorithm', 'classes', 'measured with', 'samples', 'depth', ...ranges.flatMap((r) => [`r ≤ ${r}: max`, 'mean'])], rows,
@@ -76,7 +77,7 @@ function errorSpec(points: object[], ranges: string[], classes: string[], evalua
       mark: { type: 'line', point: true },
       encoding: {
         x: { field: 'range', type: 'ordinal', sort: ranges, title: 'input range r', axis: { labelAngle: 0 } },
-        y: { field: 'error', type: 'quantitative', scale: { type: 'log' }, title: 'error', axis: { format: '.0e' } },
+        y: { field: 'error', type: 'quantitative', scale: { type: 'log' }, title: null, axis: { format: '.0e' } },
         color: { field: 'algorithm', type: 'nominal', title: 'algorithm' },
         strokeDash: { field: 'evaluation', type: 'nominal', sort: evaluations, title: 'measured with' },
         shape: { field: 'evaluation', type: 'nominal', sort: evaluations, title: 'measured with' },
@@ -87,7 +88,9 @@ function errorSpec(points: object[], ranges: string[], classes: string[], evalua
 }
 
 /** Errors span many orders of magnitude: always in exponent form, so columns read alike. */
-function errorText(v: number | undefined): CellValue {
-  if (v === undefined) return '';
+function errorText(v: unknown): CellValue {
+  // JSON has no Infinity or NaN: a diverged approximation's error arrives as null
+  if (v === null) return raw('not finite', { numeric: true });
+  if (typeof v !== 'number') return '';
   return raw(v === 0 ? '0' : v.toExponential(2), { numeric: true });
 }
