@@ -1,0 +1,152 @@
+/**
+ * DiagABT (HETAL, Lee et al., ICML 2023, Sec. 4.1): Z = X·Wᵀ for a data matrix X (a x b, blocks)
+ * and replicated weights W (c x b, 'rows-repeated' with period cPad), over the generalized
+ * diagonals of the class dimension. Diagonal k shifts W up by k rows (an exact cyclic rotation
+ * by k*s1, rows repeat with period cPad), multiplies it slot-wise with X, sums each row and
+ * masks the sum into the class columns: row r gets class (r + k) mod cPad. The result is in the
+ * softmax layout (interface.ts SoftmaxLayout): row r's logits repeated across the row, period cPad.
+ *
+ * A row sum is exact only in column 0 (a rotation spills into the next row), so each row sum is
+ * summed into column 0 (log s1 rotations), kept by a mask (CMult), copied back across the row
+ * (log s1 rotations) and masked into the class columns (CMult).
+ *
+ * Complex packing (two diagonals per product): W' = W + i·(W shifted up by cPad/2 rows) makes one
+ * product give diagonal k in the real part and k + cPad/2 in the imaginary part. The class mask
+ * for the pair is complex, M_k - i·M_(k+cPad/2), so that the real part of the accumulated sum is
+ * the answer; it is taken once per block row at the end, (T + conj T)/2 (one conjugation per
+ * accumulated sum, not per product; the 1/2 is folded into the column-0 mask).
+ *
+ * Counts with A = ceil(a/s0), B = ceil(b/s1), p = cPad, complex packing:
+ *   Mult (p/2)·A·B, Rot (p/2)·B + p·A·log2 s1  (Table 6 and 7 exactly),
+ *   CMult (3p/2)·A, Table 7 has p (for A = 1): WHY IT DIFFERS: HEaaN multiplies by the complex
+ *   mask M_k - i·M_(k+p/2) in one CMult (its plaintexts are complex). This project's backends
+ *   encode real plaintexts only (node-seal 6's encoder takes a Float64Array, platform.md), so the
+ *   complex mask costs two real CMults (M_k·F + i·(-M_(k+p/2))·F): one more CMult per pair and
+ *   block row. No cheaper real-mask form exists at the same depth: after the row sum and copy,
+ *   F is the same in every column of a row, and whether the pair's real part belongs to the lower
+ *   or the upper half of the class period depends on the row, so a real mask cannot put both
+ *   halves in place. Also Table 6 writes CMult = c for any A; a block row is its own ciphertext
+ *   and needs its own masks, so it is c·A there (the paper's shapes all have A = 1).
+ *   Conjugations: A (not in the paper's Rot: its counts equal Table 7 only without them).
+ * One diagonal per product (a backend without complex slots): Mult p·A·B,
+ *   Rot (p-1)·B + 2p·A·log2 s1, CMult 2p·A, no conjugation.
+ * Levels: 3 (product, column-0 mask, class mask): the output is at min(level X, level W) - 3.
+ */
+import { LevelExhaustedError } from '../ckks/base';
+import type { Ckks, Ct } from '../ckks/types';
+import { check } from '../errors';
+import type { MatmulAlgorithm } from '../interface';
+import { MaskSet } from '../matrix/masks';
+import { decryptMatrix, encryptMatrix, layoutSpec } from '../matrix/pack';
+import { blockPlan, checkDepth } from '../matrix/plan';
+import { accumulate, dotProducts, powerSteps, rowSumsToFirstColumn, spreadFirstColumn } from '../matrix/sums';
+import { type BlockMatrix, levelOf } from '../matrix/types';
+import { plainAbt } from './plain';
+
+/** Levels diagAbt consumes. */
+export const DIAG_ABT_DEPTH = 3;
+
+/** Whether two diagonals share one product on this backend for this period. */
+export function pairsDiagonals(be: Pick<Ckks, 'supportsComplex'>, period: number): boolean {
+  return be.supportsComplex && period >= 2;
+}
+
+/** The rotation steps diagAbt uses on s0 x s1 blocks with class period p. */
+export function diagAbtSteps(s1: number, p: number, complex: boolean): number[] {
+  const steps: number[] = [];
+  const diagonals = complex ? p / 2 : p;
+  for (let k = 1; k < diagonals; k++) steps.push(k * s1);
+  if (complex) steps.push((p / 2) * s1);
+  for (const s of powerSteps(s1)) steps.push(s, -s);
+  return steps;
+}
+
+/**
+ * Z = X·Wᵀ, X in 'blocks' and W in 'rows-repeated' on the same s0 x s1 blocks; the result
+ * (X.rows x W.rows) in 'cols-repeated', the softmax layout. Needs min(level X, level W) >= 3;
+ * the result is 3 levels lower. Uses complex packing where the backend has complex slots.
+ */
+export function diagAbt(be: Ckks, X: BlockMatrix, W: BlockMatrix, opts: { complex?: boolean } = {}): BlockMatrix {
+  check(X.layout === 'blocks' && W.layout === 'rows-repeated', `diagAbt: X must be 'blocks' and W 'rows-repeated' (got ${X.layout}, ${W.layout})`);
+  check(X.s0 === W.s0 && X.s1 === W.s1 && X.cols === W.cols, `diagAbt: X (${X.rows} x ${X.cols}, ${X.s0} x ${X.s1} blocks) and W (${W.rows} x ${W.cols}, ${W.s0} x ${W.s1}) do not match`);
+  const { s0, s1 } = X;
+  const p = W.period;
+  check(s1 % p === 0, `diagAbt: the class period ${p} must divide s1 = ${s1}`);
+  const complex = opts.complex ?? pairsDiagonals(be, p);
+  check(!complex || pairsDiagonals(be, p), 'diagAbt: complex packing needs a backend with complex slots and a period >= 2');
+  const level = Math.min(levelOf(X), levelOf(W));
+  if (level < DIAG_ABT_DEPTH) throw new LevelExhaustedError(`diagAbt needs inputs at level >= ${DIAG_ABT_DEPTH}, got ${level}; refresh them first`);
+
+  const half = p / 2;
+  const out = be.scope(() => {
+    const masks = new MaskSet(be, s0, s1);
+    // column 0 after the row sum; the 1/2 of (T + conj T)/2 folded in
+    const first = masks.get('first', level - 1, (_r, c) => (c === 0 ? (complex ? 0.5 : 1) : 0));
+    // Pair 0's weights W + i·(W up by p/2 rows); without complex slots, W itself.
+    const base = complex ? W.cts[0]!.map((w) => {
+      const up = be.rotate(w, half * s1);
+      const iup = be.mulI(up);
+      be.free(up);
+      const sum = be.add(w, iup);
+      be.free(iup);
+      return sum;
+    }) : W.cts[0]!;
+    const blockRows = X.cts.length;
+    const re: (Ct | null)[] = new Array(blockRows).fill(null);
+    const im: (Ct | null)[] = new Array(blockRows).fill(null);
+    for (let k = 0; k < (complex ? half : p); k++) {
+      const wk = k === 0 ? base : base.map((w) => be.rotate(w, k * s1));
+      const classMask = masks.get(`class${k}`, level - 2, (r, c) => (c % p === (r + k) % p ? 1 : 0));
+      const partnerMask = complex ? masks.get(`partner${k}`, level - 2, (r, c) => (c % p === (r + k + half) % p ? -1 : 0)) : null;
+      for (let i = 0; i < blockRows; i++) {
+        const z = rowSumsToFirstColumn(be, dotProducts(be, X.cts[i]!, wk), s1);
+        const spread = spreadFirstColumn(be, be.mulPlain(z, first), s1);
+        be.free(z);
+        re[i] = accumulate(be, re[i] ?? null, be.mulPlain(spread, classMask));
+        if (partnerMask) im[i] = accumulate(be, im[i] ?? null, be.mulPlain(spread, partnerMask));
+        be.free(spread);
+      }
+      if (k > 0) for (const w of wk) be.free(w);
+    }
+    return re.map((t, i) => {
+      if (!complex) return [t!];
+      const it = be.mulI(im[i]!);
+      const sum = be.add(t!, it);
+      const conj = be.conjugate(sum);
+      return [be.add(sum, conj)];
+    });
+  });
+  return { rows: X.rows, cols: W.rows, s0, s1, layout: 'cols-repeated', period: p, cts: out };
+}
+
+/** The operands of the benchmark: X (a x b) in blocks, W (c x b) replicated. */
+export interface AbtOperands {
+  readonly X: BlockMatrix;
+  readonly W: BlockMatrix;
+}
+
+/** DiagABT as a benchmarkable algorithm. */
+export const diagAbtAlgorithm: MatmulAlgorithm<AbtOperands, BlockMatrix> = {
+  id: 'diag-abt',
+  family: 'abt',
+  title: 'DiagABT: generalized diagonals of the class dimension (two per product with complex slots)',
+  citation: 'Lee et al., HETAL, ICML 2023, Sec. 4.1; counts Table 6-7',
+  plan(shape, be) {
+    const plan = blockPlan(shape, be, false);
+    const withPacking = { ...plan, complexPacking: pairsDiagonals(be, plan.cPad) };
+    checkDepth('diag-abt', withPacking, DIAG_ABT_DEPTH, be);
+    return withPacking;
+  },
+  depth: () => DIAG_ABT_DEPTH,
+  rotationSteps: (plan) => diagAbtSteps(plan.s1, plan.cPad, plan.complexPacking),
+  prepare(be, plan, A, B) {
+    const { a, b, c } = plan.shape;
+    return {
+      X: encryptMatrix(be, A, layoutSpec('blocks', a, b, plan.s0, plan.s1)),
+      W: encryptMatrix(be, B, layoutSpec('rows-repeated', c, b, plan.s0, plan.s1, plan.cPad)),
+    };
+  },
+  run: (be, plan, { X, W }) => diagAbt(be, X, W, { complex: plan.complexPacking }),
+  decode: (be, _plan, out) => decryptMatrix(be, out),
+  reference: plainAbt,
+};

@@ -1,0 +1,192 @@
+/**
+ * DiagATB (HETAL, Lee et al., ICML 2023, Sec. 4.1): G = Aᵀ·X for a small A (a x c, e.g. P - Y)
+ * in the softmax layout ('cols-repeated', period p = cPad) and data X (a x b, blocks). The
+ * result comes out in the weights layout ('rows-repeated': row r holds G[r mod p]), so that
+ * W - lr·G needs no conversion.
+ *
+ * Diagonal k shifts each row of A left by k within the class period (D_k[t, j] = A[t, (j+k) mod p]),
+ * multiplies it with X, sums each column over all rows (exact, log s0 rotations) and masks row
+ * r ≡ j + k (mod p) of column j: that is G[(j + k) mod p, j] in its place.
+ * A shift within the period costs 2 rotations and 1 CMult (rotate left by k, or right by p - k
+ * for the columns where the left rotation would spill into the next row).
+ *
+ * Complex packing: Q = A + i·(A shifted by p/2) carries diagonals k and k + p/2 in one product.
+ * The pair's column sums are the same in every row, and the mask of diagonal k + p/2 is the mask
+ * of k moved down p/2 rows, so the complex mask N_k - i·N_(k+p/2) of the paper equals a real mask
+ * N_k plus, once per output ciphertext at the end, T - i·rot(T, p/2 rows down); then the real
+ * part, T' + conj T' (the 1/2 folded into N_k).
+ *
+ * Two forms (Table 6): 'standard' (level A >= level X) shifts Q within the period for each pair
+ * (A loses 4 levels, X 2); 'prot-up' (level A < level X, one level of A saved) rotates Q plainly
+ * and fixes the spilled columns on X instead (X with the last k columns taken from the next row:
+ * 1 CMult + 1 rotation per X block; A and X lose 3 levels each).
+ *
+ * Counts with A = ceil(a/s0), B = ceil(b/s1), p = cPad, complex packing, standard form:
+ *   Mult (p/2)·A·B, CMult (p/2)·(A + B) (Table 7 exactly: Table 6's 1 + (p/2)(A + B) - A at A = 1),
+ *   Rot p·A + (p/2)·B·log2 s0 + B. Table 7 has p + (p/2)·B·log2 s0: WHY IT DIFFERS: HEaaN applies
+ *   the complex mask N_k - i·N_(k+p/2) in one CMult; real-only plaintexts here (node-seal) place
+ *   the imaginary half with one rotation per output ciphertext instead (B more Rot), which keeps
+ *   CMult equal to the paper (two real masks per pair would cost (p/2)·B more CMult instead).
+ *   Table 6 writes the preparation of Q (2 Rot + 1 CMult) once; it is per block row of A (each
+ *   its own ciphertext), so for A > 1 this form has 2(A - 1) more Rot and A - 1 more CMult.
+ *   Conjugations: B (one per output ciphertext; not in the paper's Rot).
+ * prot-up form: CMult A + (p/2 - 1)·A·B + (p/2)·B, Rot 2A + (p/2 - 1)·(A + A·B) + (p/2)·B·log2 s0 + B.
+ * One diagonal per product (no complex slots): standard CMult (p-1)·A + p·B, Rot 2(p-1)·A + p·B·log2 s0;
+ *   prot-up CMult (p-1)·A·B + p·B, Rot (p-1)·(A + A·B) + p·B·log2 s0; Mult p·A·B; no conjugation.
+ * Levels (output): standard min(lA - 4, lX - 2) (real-only min(lA - 3, lX - 2));
+ *   prot-up min(lA, lX) - 3 (real-only min(lA - 2, lX - 3)).
+ */
+import { LevelExhaustedError } from '../ckks/base';
+import type { Ckks, Ct } from '../ckks/types';
+import { check } from '../errors';
+import type { MatmulAlgorithm } from '../interface';
+import { MaskSet } from '../matrix/masks';
+import { decryptMatrix, encryptMatrix, layoutSpec } from '../matrix/pack';
+import { blockPlan, checkDepth } from '../matrix/plan';
+import { accumulate, columnSums, dotProducts, powerSteps } from '../matrix/sums';
+import { type BlockMatrix, levelOf } from '../matrix/types';
+import { pairsDiagonals } from './diag-abt';
+import { plainAtb } from './plain';
+
+/** The two forms of Table 6. */
+export type DiagAtbVariant = 'standard' | 'prot-up';
+
+/** The paper's choice: 'prot-up' when A has fewer levels left than X. */
+export function diagAtbVariant(levelA: number, levelX: number): DiagAtbVariant {
+  return levelA < levelX ? 'prot-up' : 'standard';
+}
+
+/** The level of diagAtb's output for inputs at levels lA, lX. */
+export function diagAtbOutputLevel(levelA: number, levelX: number, variant: DiagAtbVariant, complex: boolean): number {
+  if (variant === 'standard') return Math.min(levelA - (complex ? 4 : 3), levelX - 2);
+  return complex ? Math.min(levelA, levelX) - 3 : Math.min(levelA - 2, levelX - 3);
+}
+
+/** The rotation steps diagAtb uses (both forms) on s0 x s1 blocks with class period p. */
+export function diagAtbSteps(s0: number, s1: number, p: number, complex: boolean): number[] {
+  const steps: number[] = [];
+  const diagonals = complex ? p / 2 : p;
+  for (let k = 1; k < diagonals; k++) steps.push(k, k - p);
+  if (complex) steps.push(p / 2, -p / 2, -(p / 2) * s1);
+  steps.push(s1); // prot-up: the next row
+  for (const s of powerSteps(s0)) steps.push(s * s1);
+  return steps;
+}
+
+/**
+ * G = Aᵀ·X: A (a x c) in 'cols-repeated' (the softmax layout), X (a x b) in 'blocks' on the same
+ * blocks; G (c x b) in 'rows-repeated'. The form follows the levels (diagAtbVariant) unless
+ * given; see diagAtbOutputLevel for the levels it needs and leaves.
+ */
+export function diagAtb(be: Ckks, A: BlockMatrix, X: BlockMatrix, opts: { variant?: DiagAtbVariant; complex?: boolean } = {}): BlockMatrix {
+  check(A.layout === 'cols-repeated' && X.layout === 'blocks', `diagAtb: A must be 'cols-repeated' and X 'blocks' (got ${A.layout}, ${X.layout})`);
+  check(A.s0 === X.s0 && A.s1 === X.s1 && A.rows === X.rows, `diagAtb: A (${A.rows} x ${A.cols}, ${A.s0} x ${A.s1} blocks) and X (${X.rows} x ${X.cols}, ${X.s0} x ${X.s1}) do not match`);
+  const { s0, s1 } = X;
+  const p = A.period;
+  check(s0 % p === 0, `diagAtb: the class period ${p} must divide s0 = ${s0}`);
+  const complex = opts.complex ?? pairsDiagonals(be, p);
+  check(!complex || pairsDiagonals(be, p), 'diagAtb: complex packing needs a backend with complex slots and a period >= 2');
+  const lA = levelOf(A), lX = levelOf(X);
+  const variant = opts.variant ?? diagAtbVariant(lA, lX);
+  if (diagAtbOutputLevel(lA, lX, variant, complex) < 0) {
+    throw new LevelExhaustedError(`diagAtb (${variant}) cannot run on A at level ${lA} and X at level ${lX}; refresh them first`);
+  }
+
+  const half = p / 2;
+  const out = be.scope(() => {
+    const masks = new MaskSet(be, s0, s1);
+    // Left shift by d within the period: rotate left by d where that stays in the row, else right by p - d.
+    const shift = (y: Ct, d: number): Ct => {
+      const stay = masks.get(`stay${d}@${y.level}`, y.level, (_r, c) => (c < s1 - d ? 1 : 0));
+      const left = be.rotate(y, d), right = be.rotate(y, d - p);
+      const diff = be.sub(left, right);
+      be.free(left);
+      const kept = be.mulPlain(diff, stay);
+      be.free(diff);
+      be.addInPlace(kept, right);
+      be.free(right);
+      return kept;
+    };
+    // X with its last k columns taken from the next row (prot-up: pairs with A rotated plainly by k).
+    const nextRowTail = (x: Ct, k: number): Ct => {
+      const tail = be.mulPlain(x, masks.get(`tail${k}@${x.level}`, x.level, (_r, c) => (c >= s1 - k ? 1 : 0)));
+      const up = be.rotate(tail, s1);
+      const fixed = be.sub(x, tail);
+      be.free(tail);
+      be.addInPlace(fixed, up);
+      be.free(up);
+      return fixed;
+    };
+    const aBlocks = A.cts.map((row) => row[0]!);
+    const base = complex ? aBlocks.map((a) => {
+      const partner = shift(a, half);
+      const ip = be.mulI(partner);
+      be.free(partner);
+      const q = be.add(a, ip);
+      be.free(ip);
+      return q;
+    }) : aBlocks;
+    const blockCols = X.cts[0]!.length;
+    const acc: (Ct | null)[] = new Array(blockCols).fill(null);
+    for (let k = 0; k < (complex ? half : p); k++) {
+      const made: Ct[] = [];
+      let ak = base;
+      let xk = X.cts;
+      if (k > 0 && variant === 'standard') {
+        ak = base.map((q) => shift(q, k));
+        made.push(...ak);
+      } else if (k > 0) {
+        ak = base.map((q) => be.rotate(q, k));
+        xk = X.cts.map((row) => row.map((x) => nextRowTail(x, k)));
+        made.push(...ak, ...xk.flat());
+      }
+      for (let j = 0; j < blockCols; j++) {
+        const c = columnSums(be, dotProducts(be, ak, xk.map((row) => row[j]!)), s0, s1);
+        const place = masks.get(`place${k}@${c.level}`, c.level, (r, col) => (r % p === (col + k) % p ? (complex ? 0.5 : 1) : 0));
+        acc[j] = accumulate(be, acc[j] ?? null, be.mulPlain(c, place));
+        be.free(c);
+      }
+      for (const m of made) be.free(m);
+    }
+    return acc.map((t) => {
+      if (!complex) return t!;
+      const down = be.rotate(t!, -half * s1);
+      const idown = be.mulI(down);
+      const u = be.sub(t!, idown);
+      return be.add(u, be.conjugate(u));
+    });
+  });
+  return { rows: A.cols, cols: X.cols, s0, s1, layout: 'rows-repeated', period: p, cts: [out] };
+}
+
+/** The operands of the benchmark: A (a x c) in the softmax layout, X (a x b) in blocks. */
+export interface AtbOperands {
+  readonly A: BlockMatrix;
+  readonly X: BlockMatrix;
+}
+
+/** DiagATB as a benchmarkable algorithm (fresh inputs: the standard form). */
+export const diagAtbAlgorithm: MatmulAlgorithm<AtbOperands, BlockMatrix> = {
+  id: 'diag-atb',
+  family: 'atb',
+  title: 'DiagATB: generalized diagonals of the class dimension (two per product with complex slots)',
+  citation: 'Lee et al., HETAL, ICML 2023, Sec. 4.1; counts Table 6-7 (level(A) >= level(B) row)',
+  plan(shape, be) {
+    const plan = blockPlan(shape, be, false);
+    const withPacking = { ...plan, complexPacking: pairsDiagonals(be, plan.cPad) };
+    checkDepth('diag-atb', withPacking, withPacking.complexPacking ? 4 : 3, be);
+    return withPacking;
+  },
+  depth: (plan) => (plan.complexPacking ? 4 : 3),
+  rotationSteps: (plan) => diagAtbSteps(plan.s0, plan.s1, plan.cPad, plan.complexPacking),
+  prepare(be, plan, A, B) {
+    const { a, b, c } = plan.shape;
+    return {
+      A: encryptMatrix(be, A, layoutSpec('cols-repeated', a, c, plan.s0, plan.s1, plan.cPad)),
+      X: encryptMatrix(be, B, layoutSpec('blocks', a, b, plan.s0, plan.s1)),
+    };
+  },
+  run: (be, plan, { A, X }) => diagAtb(be, A, X, { complex: plan.complexPacking }),
+  decode: (be, _plan, out) => decryptMatrix(be, out),
+  reference: plainAtb,
+};

@@ -1,0 +1,43 @@
+/**
+ * Jin et al.'s A·Bᵀ ("PrivGD", the paper's naive baseline): A (a x b) column-packed, one
+ * ciphertext per column; B (c x b) replicate-packed, one ciphertext per entry holding it in every
+ * slot. Output column j = Σ_l A_col[l] * B[j][l]: b·c Mult, no rotation, no CMult (Table 6 and 7
+ * exactly), one level. The result Z (a x c) is column-packed. The c·b entry ciphertexts are what
+ * makes it slow and memory-hungry (12304 ciphertexts for the paper's (2048, 769, 16)).
+ */
+import type { MatmulAlgorithm } from '../interface';
+import { decryptMatrix, encryptMatrix, layoutSpec } from '../matrix/pack';
+import { columnPlan } from '../matrix/plan';
+import { dotProducts } from '../matrix/sums';
+import type { BlockMatrix } from '../matrix/types';
+import { plainAbt } from './plain';
+
+/** The operands: A column-packed, B one ciphertext per entry. */
+export interface JinAbtOperands {
+  readonly A: BlockMatrix;
+  readonly B: BlockMatrix;
+}
+
+/** Jin et al.'s A·Bᵀ as a benchmarkable algorithm. */
+export const jinAbtAlgorithm: MatmulAlgorithm<JinAbtOperands, BlockMatrix> = {
+  id: 'jin-abt',
+  family: 'abt',
+  title: 'Jin et al. A·Bᵀ: column-packed A times replicated entries of B (baseline)',
+  citation: 'Jin et al. 2020 (PrivGD), as benchmarked in Lee et al., HETAL, ICML 2023, Table 6-7',
+  plan: (shape, be) => columnPlan('jin-abt', shape, be),
+  depth: () => 1,
+  rotationSteps: () => [],
+  prepare(be, plan, A, B) {
+    const { a, b, c } = plan.shape;
+    return {
+      A: encryptMatrix(be, A, layoutSpec('blocks', a, b, be.slots, 1)),
+      B: encryptMatrix(be, B, layoutSpec('entries', c, b, be.slots, 1)),
+    };
+  },
+  run(be, plan, { A, B }) {
+    const cts = be.scope(() => [B.cts.map((row) => dotProducts(be, A.cts[0]!, row))]);
+    return { ...layoutSpec('blocks', plan.shape.a, plan.shape.c, be.slots, 1), cts };
+  },
+  decode: (be, _plan, out) => decryptMatrix(be, out),
+  reference: plainAbt,
+};
