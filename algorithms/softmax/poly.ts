@@ -7,7 +7,8 @@
  * Encrypted evaluation is a baby-step giant-step split at powers of two,
  * p = lo(x) + x^(2^t) * hi(x), with t the smallest power that keeps the optimal depth
  * ceil(log2(deg + 1)); leaves are c * x (one CMult) or c * x^(2^t). A degree-7 odd polynomial
- * costs 3 levels, 5 Mult and 4 CMult; degree 8 costs 4 levels and 5 Mult; degree 12, 4 and 8.
+ * costs 3 levels, 5 Mult and 4 CMult; degree 8: 4 levels, 5 Mult, 5 CMult; degree 12: 4, 8, 7
+ * (even coefficients become additions, a coefficient 1 needs no CMult).
  *
  * Scales: `mulConst` encodes a constant at the ciphertext's scale (2^40), so a coefficient c is
  * rounded to a multiple of about 2^-41: its absolute error is tiny, its relative error is large
