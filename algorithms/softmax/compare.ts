@@ -26,25 +26,25 @@ export function compPlain(d: Float64Array, out: Float64Array, n = d.length): Flo
   return evalPolyPlain(F_COEFFS, out, out, n);
 }
 
-/** Float64: out = max(a, b) elementwise, computed exactly as the encrypted form. `out` may be
- * `a` or `b`. */
+/** Float64: out = max(a, b) elementwise, computed as the encrypted form (b + d (f(g(g(d))) + 1) / 2,
+ * d = a - b), fused into one pass over the rows. `out` may be `a` or `b`. */
 export function maxPlain(a: Float64Array, b: Float64Array, out: Float64Array, n = a.length): Float64Array {
-  if (dBuf.length < n) {
-    dBuf = new Float64Array(n);
-    sBuf = new Float64Array(n);
+  const [, g1, , g3, , g5, , g7] = G_COEFFS as number[];
+  const [h0, h1, , h3, , h5, , h7] = HALF_F_COEFFS as number[];
+  for (let i = 0; i < n; i++) {
+    const bi = b[i]!;
+    const d = a[i]! - bi;
+    let x = d;
+    let u = x * x;
+    x = x * (g1! + u * (g3! + u * (g5! + u * g7!)));
+    u = x * x;
+    x = x * (g1! + u * (g3! + u * (g5! + u * g7!)));
+    u = x * x;
+    const s = h0! + x * (h1! + u * (h3! + u * (h5! + u * h7!)));
+    out[i] = bi + d * s;
   }
-  const d = dBuf, s = sBuf;
-  for (let i = 0; i < n; i++) d[i] = a[i]! - b[i]!;
-  evalPolyPlain(G_COEFFS, d, s, n);
-  evalPolyPlain(G_COEFFS, s, s, n);
-  evalPolyPlain(HALF_F_COEFFS, s, s, n);
-  for (let i = 0; i < n; i++) out[i] = b[i]! + d[i]! * s[i]!;
   return out;
 }
-
-/** Scratch of maxPlain (the float64 forms are synchronous: one pair of buffers suffices). */
-let dBuf = new Float64Array(0);
-let sBuf = new Float64Array(0);
 
 /**
  * Float64 twin of the encrypted tournament: the value it leaves at a period start (class 0),
