@@ -212,6 +212,20 @@ export abstract class BackendBase<C extends Handle & Ct, P extends Handle & Pt> 
     this.ops.keyswitch += plan.length;
   }
 
+  /**
+   * Whether a rotation by k of a ciphertext that may hold imaginary parts needs the fix-up
+   * conjugation of the SEAL backend (odd steps; see SealBackend's imaginary unit). Counted here
+   * so that both backends report the same operations.
+   */
+  protected oddRotationOfComplex(complex: boolean, k: number): boolean {
+    const odd = complex && Math.abs(this.normalizeStep(k)) % 2 === 1;
+    if (odd) {
+      this.ops.conj += 1;
+      this.ops.keyswitch += 1;
+    }
+    return odd;
+  }
+
   ciphertextBytes(level: number): number {
     // Two polynomials of N coefficients, one 64-bit word per coefficient and prime.
     return 2 * this.preset.ringDegree * (level + 1) * 8;

@@ -38,7 +38,8 @@ export function sealVersion(): string {
 }
 
 class SealCt extends Handle implements Ct {
-  constructor(id: number, public native: Native, public level: number) {
+  /** may hold imaginary parts (set by mulI, kept by arithmetic, cleared by refresh) */
+  constructor(id: number, public native: Native, public level: number, public complex: boolean) {
     super(id);
   }
   release(): void {
@@ -143,8 +144,8 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
 
   // ---- plumbing ------------------------------------------------------------------------------
 
-  private wrap(native: Native, level: number): SealCt {
-    return this.track(new SealCt(this.newId(), native, level));
+  private wrap(native: Native, level: number, complex: boolean): SealCt {
+    return this.track(new SealCt(this.newId(), native, level, complex));
   }
 
   private emptyCt(): Native {
@@ -200,11 +201,11 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     this.constants.clear();
   }
 
-  private rescaled(native: Native, level: number): SealCt {
+  private rescaled(native: Native, level: number, complex: boolean): SealCt {
     this.evaluator.rescaleToNext(native, native);
     native.setScale(this.scales[level - 1]!);
     this.ops.rescale += 1;
-    return this.wrap(native, level - 1);
+    return this.wrap(native, level - 1, complex);
   }
 
   /** A new native ciphertext holding `c` brought down to `level` with its canonical scale. */
@@ -248,7 +249,7 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     this.encryptor.encryptSymmetric(pt, ct);
     pt.delete();
     this.ops.encrypt += 1;
-    return this.wrap(ct, level);
+    return this.wrap(ct, level, false);
   }
 
   decrypt(x: Ct): Float64Array {
@@ -271,15 +272,17 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
   // ---- server side ---------------------------------------------------------------------------
 
   add(x: Ct, y: Ct): Ct {
-    const r = this.binary(this.ct(x), this.ct(y), (a, b, d) => this.evaluator.add(a, b, d));
+    const a = this.ct(x), b = this.ct(y);
+    const r = this.binary(a, b, (u, v, d) => this.evaluator.add(u, v, d));
     this.ops.add += 1;
-    return this.wrap(r.native, r.level);
+    return this.wrap(r.native, r.level, a.complex || b.complex);
   }
 
   sub(x: Ct, y: Ct): Ct {
-    const r = this.binary(this.ct(x), this.ct(y), (a, b, d) => this.evaluator.sub(a, b, d));
+    const a = this.ct(x), b = this.ct(y);
+    const r = this.binary(a, b, (u, v, d) => this.evaluator.sub(u, v, d));
     this.ops.add += 1;
-    return this.wrap(r.native, r.level);
+    return this.wrap(r.native, r.level, a.complex || b.complex);
   }
 
   addInPlace(x: Ct, y: Ct): void {
@@ -293,6 +296,7 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     const other = b.level === a.level ? b.native : this.nativeAt(b, a.level);
     this.evaluator.add(a.native, other, a.native);
     if (other !== b.native) other.delete();
+    a.complex ||= b.complex;
     this.ops.add += 1;
   }
 
@@ -301,7 +305,7 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     const dst = this.emptyCt();
     this.evaluator.negate(a.native, dst);
     this.ops.add += 1;
-    return this.wrap(dst, a.level);
+    return this.wrap(dst, a.level, a.complex);
   }
 
   addPlain(x: Ct, p: Pt | ArrayLike<number>): Ct {
@@ -311,7 +315,7 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     this.evaluator.addPlain(a.native, native, dst);
     if (temporary) native.delete();
     this.ops.add += 1;
-    return this.wrap(dst, a.level);
+    return this.wrap(dst, a.level, a.complex);
   }
 
   addConst(x: Ct, c: number): Ct {
@@ -320,7 +324,7 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     const dst = this.emptyCt();
     this.evaluator.addPlain(a.native, this.constantAt(c, a.level), dst);
     this.ops.add += 1;
-    return this.wrap(dst, a.level);
+    return this.wrap(dst, a.level, a.complex);
   }
 
   mulPlain(x: Ct, p: Pt | ArrayLike<number>): Ct {
@@ -331,7 +335,7 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     this.evaluator.multiplyPlain(a.native, native, dst);
     if (temporary) native.delete();
     this.ops.cmult += 1;
-    return this.rescaled(dst, a.level);
+    return this.rescaled(dst, a.level, a.complex);
   }
 
   mulConst(x: Ct, c: number): Ct {
@@ -341,7 +345,7 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     const dst = this.emptyCt();
     this.evaluator.multiplyPlain(a.native, this.constantAt(c, a.level), dst);
     this.ops.cmult += 1;
-    return this.rescaled(dst, a.level);
+    return this.rescaled(dst, a.level, a.complex);
   }
 
   mul(x: Ct, y: Ct): Ct {
@@ -354,7 +358,7 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
       this.evaluator.relinearize(d, this.relinKeys, d);
     });
     this.ops.mult += 1;
-    return this.rescaled(r.native, r.level);
+    return this.rescaled(r.native, r.level, a.complex || b.complex);
   }
 
   rotate(x: Ct, k: number): Ct {
@@ -365,7 +369,11 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     const dst = this.emptyCt();
     // One call: SEAL applies the step's own key, or splits it into the same NAF pieces.
     this.evaluator.rotateVector(a.native, this.normalizeStep(k), this.galoisKeys, dst);
-    return this.wrap(dst, a.level);
+    if (this.oddRotationOfComplex(a.complex, k)) {
+      // See imaginaryUnit: an odd rotation conjugates the imaginary parts; conjugating restores them.
+      this.evaluator.complexConjugate(dst, this.galoisKeys, dst);
+    }
+    return this.wrap(dst, a.level, a.complex);
   }
 
   conjugate(x: Ct): Ct {
@@ -375,7 +383,7 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     this.evaluator.complexConjugate(a.native, this.galoisKeys, dst);
     this.ops.conj += 1;
     this.ops.keyswitch += 1;
-    return this.wrap(dst, a.level);
+    return this.wrap(dst, a.level, a.complex);
   }
 
   mulI(x: Ct): Ct {
@@ -391,14 +399,14 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     this.evaluator.multiplyPlain(a.native, unit, dst);
     dst.setScale(this.scales[a.level]!);
     this.ops.muli += 1;
-    return this.wrap(dst, a.level);
+    return this.wrap(dst, a.level, true);
   }
 
   dropTo(x: Ct, level: number): Ct {
     const a = this.ct(x);
     this.checkLevel(level);
     if (level > a.level) throw new Error(`dropTo: ciphertext #${a.id} is at level ${a.level}, below ${level}`);
-    return this.wrap(this.nativeAt(a, level), level);
+    return this.wrap(this.nativeAt(a, level), level, a.complex);
   }
 
   refresh(x: Ct): Ct {
@@ -422,14 +430,14 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     const ct = this.emptyCt();
     this.encryptor.encryptSymmetric(fresh, ct);
     fresh.delete();
-    return this.wrap(ct, this.maxLevel);
+    return this.wrap(ct, this.maxLevel, false);
   }
 
   copy(x: Ct): Ct {
     const a = this.ct(x);
     const dst = this.emptyCt();
     dst.copy(a.native);
-    return this.wrap(dst, a.level);
+    return this.wrap(dst, a.level, a.complex);
   }
 
   rescaleForTiming(x: Ct): Ct {
@@ -437,7 +445,7 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     this.needLevel(a, 'rescale');
     const dst = this.emptyCt();
     dst.copy(a.native);
-    return this.rescaled(dst, a.level);
+    return this.rescaled(dst, a.level, a.complex);
   }
 
   ensureRotationKeys(steps: Iterable<number>): void {
@@ -462,7 +470,8 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
       ct.delete();
       throw new InputError(`deserialize: not a ciphertext for preset ${this.preset.name} (${(err as Error).message})`);
     }
-    return this.wrap(ct, ct.coeffModulusSize - 1);
+    // The flag is not serialized: assume imaginary parts (correct, at worst one extra key switch).
+    return this.wrap(ct, ct.coeffModulusSize - 1, true);
   }
 
   dispose(): void {
@@ -477,10 +486,17 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
   // ---- the imaginary unit --------------------------------------------------------------------
 
   /**
-   * Builds the plaintext of the monomial X^(N/2) at the top level: in every slot it evaluates to
-   * i, so multiplying by it is exact, uses no level and keeps the scale. No API builds it; its
-   * NTT form is written into a serialized plaintext: for prime q the value t = psi^(N/2) mod q
-   * (psi the smallest primitive 2N-th root of unity mod q, as SEAL's NTT uses) in the first N/2
+   * Builds the plaintext of the monomial X^(N/2) at the top level. Multiplying by it is exact,
+   * uses no level and keeps the scale, but it is not "i in every slot": SEAL orders slots by
+   * powers of 3 (slot j is the root zeta^(3^j)), and zeta^(3^j N/2) = i^(3^j) is +i in even slots
+   * and -i in odd ones. That sign pattern is invisible to every operation but one: a rotation by
+   * an odd step moves a value into a slot of the other sign, which conjugates its imaginary part.
+   * So the backend tracks which ciphertexts may hold imaginary parts and follows an odd rotation
+   * of such a ciphertext with a conjugation (one more key switch, counted as `conj`; the
+   * simulator counts it too). An exact uniform i needs the coefficients 1/sqrt(2) at X^(N/4)
+   * and X^(3N/4), which costs a level at any scale: this form is cheaper for the algorithms here.
+   * Its NTT form is written into a serialized plaintext: for prime q the value t = psi^(N/2) mod
+   * q (psi the smallest primitive 2N-th root of unity mod q, as SEAL's NTT uses) in the first N/2
    * coefficients and q - t in the last N/2. Returns false if SEAL rejects the result.
    */
   private buildImaginaryUnit(): boolean {

@@ -197,9 +197,11 @@ export class SimBackend extends BackendBase<SimCt, SimPt> {
     const plan = this.rotationPlan(k);
     if (plan.length === 0) return this.copy(a);
     this.countRotation(plan);
+    // Counted as on seal (a fix-up conjugation there); the simulator's slots need none.
+    const fixUp = this.oddRotationOfComplex(a.im !== null, k);
     const s = ((k % this.slots) + this.slots) % this.slots;
     const out = this.make(rotateArray(a.re, s), a.im ? rotateArray(a.im, s) : null, a.level);
-    return this.noisy(out, NOISE.keyswitch * Math.sqrt(plan.length));
+    return this.noisy(out, NOISE.keyswitch * Math.sqrt(plan.length + (fixUp ? 1 : 0)));
   }
 
   conjugate(x: Ct): Ct {

@@ -28,6 +28,30 @@ for (const id of ['seal', 'sim'] as const) {
   });
 }
 
+test('rotations of complex ciphertexts agree on seal and sim, odd steps included (the fix-up conjugation)', async () => {
+  const out: Record<string, Float64Array[]> = {};
+  const counts: Record<string, number[]> = {};
+  for (const id of ['seal', 'sim'] as const) {
+    const be = await sharedBackend(id, 'n13');
+    const rng = uniformRng(4);
+    const v = uniformArray(rng, be.slots, -1, 1), w = uniformArray(rng, be.slots, -1, 1);
+    const before = be.counts();
+    out[id] = be.scope(() => {
+      const z = be.add(be.encrypt(v), be.mulI(be.encrypt(w)));
+      // the imaginary part, -i (conj z - z) / 2... times 2, after each rotation
+      const imag = (t: ReturnType<typeof be.rotate>) => be.decrypt(be.mulI(be.sub(be.conjugate(t), t)));
+      return [1, 2, 3, -1, 100].map((k) => imag(be.rotate(z, k)));
+    });
+    const after = be.counts();
+    counts[id] = [after.rot - before.rot, after.conj - before.conj, after.keyswitch - before.keyswitch];
+  }
+  assert.equal(counts.seal, counts.sim, 'the same rotations, conjugations and key switches');
+  [1, 2, 3, -1, 100].forEach((k, i) => {
+    const d = maxAbsDiff(out.seal![i]!, out.sim![i]!);
+    assert.ok(d < errorBound({ scaleBits: 40 }, 6, 2), `rotation by ${k}: |seal - sim| = ${d}`);
+  });
+});
+
 test('a real-only sim refuses complex operations', async () => {
   const be = await sharedBackend('sim', 'n13', { realOnly: true });
   assert.not.ok(be.supportsComplex);
