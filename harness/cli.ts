@@ -9,6 +9,7 @@ import { registerList } from './commands/list';
 import { registerOps } from './commands/ops';
 import { registerSweep } from './commands/sweep';
 import { registerBench } from './commands/bench';
+import { registerTrain } from './commands/train';
 import { registerReport } from './commands/report';
 import { registerCompare } from './commands/compare';
 import { registerSoftmax } from './commands/softmax';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerOps(program);
   registerSweep(program);
   registerBench(program);
+  registerTrain(program);
   registerReport(program);
   registerCompare(program);
   registerSoftmax(program);

@@ -16,7 +16,7 @@ export const DEFAULT_HYPER: Readonly<Record<string, { lr: number; batch: number;
   dermamnist: { lr: 0.3, batch: 1024, epochs: 23 },
   snips: { lr: 1.0, batch: 1024, epochs: 14 },
   // Embedded data (this project): 10 epochs reach the plaintext optimum's neighbourhood.
-  digits: { lr: 4.0, batch: 128, epochs: 10 },
+  digits: { lr: 16.0, batch: 256, epochs: 10 },
   wine: { lr: 4.0, batch: 64, epochs: 10 },
   'breast-cancer': { lr: 4.0, batch: 128, epochs: 10 },
   default: { lr: 1.0, batch: 128, epochs: 10 },

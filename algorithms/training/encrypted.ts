@@ -1,0 +1,273 @@
+/**
+ * Encrypted training of the softmax classifier (HETAL's protocol, hetal.md sections 1 and 6).
+ *
+ * Client: encrypts every training batch (features and one-hot labels) once, and the validation
+ * and test features; decrypts validation probabilities each epoch to compute the loss (early
+ * stopping), and decrypts the result. Server: per step, logits Z = X Wᵀ (DiagABT), P =
+ * softmax_approx(Z), E = (P - Y) * lr/batch (one plaintext multiplication that also zeroes
+ * padded rows and classes), G = Eᵀ X (DiagATB, G comes out in W's replicated layout), then
+ * Nesterov: v' = W - G; W = v' + g (v - v'); v = v'.
+ *
+ * Layout (the paper's rule, reference run.py): classes padded to cPad (a power of two),
+ * s0 = min(max(batch, cPad), slots / cPad), s1 = slots / s0; a batch is one block of s0 rows.
+ *
+ * Refresh policy (the stand-in for bootstrapping, counted by the backend): a ciphertext is
+ * refreshed right before an operation that needs more levels than it has left: the weights
+ * before DiagABT (need abt depth), P - Y before its mask and DiagATB (need 1 + atb depth), the
+ * momentum term before the update (need 1). The softmax refreshes inside itself.
+ */
+import type { Ckks, Ct, OpCounts } from '../ckks/types';
+import { diffCounts } from '../ckks/types';
+import { InputError } from '../errors';
+import type { SoftmaxAlgorithm } from '../interface';
+import { type KernelLayout, type MatmulKernels, hetalKernels } from './kernels';
+import { accuracy, argmaxRows, crossEntropy } from './metrics';
+import { predict } from './plain';
+import { batchRanges, runSchedule, type TrainingEngine } from './schedule';
+import type { Hyper, LabelledData, TrainingData } from './types';
+
+/** The block layout of a training run. */
+export interface TrainingLayout extends KernelLayout {}
+
+/** What an encrypted run reports. */
+export interface EncryptedOutcome {
+  epochs: number;
+  bestEpoch: number;
+  valLosses: number[];
+  steps: number;
+  /** test accuracy of the client's argmax over encrypted-inference logits */
+  testAccuracyEncrypted: number;
+  /** test accuracy of plaintext inference with the decrypted weights */
+  testAccuracyDecrypted: number;
+  valAccuracy: number;
+  testPredictions: Int32Array;
+  /** decrypted best weights, classes x d */
+  weights: Float64Array;
+  timeMs: { total: number; perStep: number; abt: number; atb: number; softmax: number; refresh: number; other: number; encrypt: number; inference: number };
+  ops: OpCounts;
+  block: { s0: number; s1: number; cPad: number; colBlocks: number };
+}
+
+/** Lays out a training run, refusing what does not fit with the reason. */
+export function trainingLayout(be: Pick<Ckks, 'slots' | 'maxLevel' | 'supportsComplex'>, classes: number, d: number, batch: number): TrainingLayout {
+  const slots = be.slots;
+  if (classes < 2) throw new InputError(`the dataset has ${classes} class; training needs at least 2`);
+  const cPad = 2 ** Math.ceil(Math.log2(classes));
+  const s0 = Math.min(Math.max(batch, cPad), Math.floor(slots / cPad));
+  const s1 = slots / s0;
+  if (s0 < cPad || s1 < cPad) {
+    throw new InputError(`${classes} classes (padded to ${cPad}) do not fit a block row of ${slots} slots: s0 = ${s0}, s1 = ${s1} must both be >= ${cPad}`);
+  }
+  if (batch > s0) {
+    throw new InputError(`--batch ${batch} is larger than a block allows (${s0} rows = ${slots} slots / ${cPad} padded classes)`);
+  }
+  return { s0, s1, classes, cPad, d, colBlocks: Math.ceil(d / s1), maxLevel: be.maxLevel, complex: be.supportsComplex && cPad >= 2 };
+}
+
+/** Trains on the backend; hyperparameters as the plaintext twins. */
+export function trainEncrypted(be: Ckks, data: TrainingData, hyper: Hyper, softmax: SoftmaxAlgorithm, opts: { onEpoch?: (epoch: number, loss: number) => void; kernels?: MatmulKernels } = {}): EncryptedOutcome {
+  if (!softmax.encryptable) throw new InputError(`--softmax ${softmax.id} runs only in float64 (plain backend)`);
+  const layout = trainingLayout(be, data.classes, data.train.d, hyper.batch);
+  const kernels = opts.kernels ?? hetalKernels;
+  be.ensureRotationKeys([...kernels.rotationSteps(layout), ...softmax.rotationSteps(layout)]);
+  const before = be.counts();
+  const engine = new EncryptedEngine(be, data, hyper, softmax, layout, kernels);
+  try {
+    const t0 = performance.now();
+    const run = runSchedule(engine, engine.batches, hyper, opts.onEpoch);
+    const total = performance.now() - t0;
+    const tInf = performance.now();
+    const result = engine.finish();
+    const inference = performance.now() - tInf;
+    const ops = diffCounts(be.counts(), before);
+    const t = engine.times;
+    const refresh = t.refresh;
+    return {
+      ...run, ...result, ops,
+      timeMs: {
+        total, perStep: total / Math.max(1, run.steps), abt: t.abt, atb: t.atb, softmax: t.softmax, refresh,
+        other: total - t.abt - t.atb - t.softmax - refresh, encrypt: engine.encryptMs, inference,
+      },
+      block: { s0: layout.s0, s1: layout.s1, cPad: layout.cPad, colBlocks: layout.colBlocks },
+    };
+  } finally {
+    engine.dispose();
+  }
+}
+
+class EncryptedEngine implements TrainingEngine {
+  readonly times = { abt: 0, atb: 0, softmax: 0, refresh: 0 };
+  readonly encryptMs: number;
+  private readonly ranges: [number, number][];
+  private readonly xBatches: Ct[][];
+  private readonly yBatches: Ct[];
+  private readonly xVal: Ct[][];
+  private w: Ct[];
+  private v: Ct[];
+  private best: Ct[];
+
+  constructor(private readonly be: Ckks, private readonly data: TrainingData, private readonly hyper: Hyper,
+    private readonly softmax: SoftmaxAlgorithm, private readonly layout: TrainingLayout, private readonly kernels: MatmulKernels) {
+    const t0 = performance.now();
+    this.ranges = batchRanges(data.train.n, hyper.batch);
+    // Client side: encrypt the data once (HETAL sends it to the server before training).
+    this.xBatches = this.ranges.map(([s, e]) => this.encryptRows(data.train, s, e));
+    this.yBatches = this.ranges.map(([s, e]) => this.be.encrypt(this.oneHot(data.train.y, s, e)));
+    this.xVal = this.blocksOf(data.val).map(([s, e]) => this.encryptRows(data.val, s, e));
+    // Weights start at zero, encrypted by the client.
+    const zeros = new Float64Array(be.slots);
+    this.w = Array.from({ length: layout.colBlocks }, () => be.encrypt(zeros));
+    this.v = this.w.map((c) => be.copy(c));
+    this.best = this.w.map((c) => be.copy(c));
+    this.encryptMs = performance.now() - t0;
+  }
+
+  get batches(): number {
+    return this.ranges.length;
+  }
+
+  /** Row-major block packing of rows [start, end): one ciphertext per s1 columns. */
+  private encryptRows(data: LabelledData, start: number, end: number): Ct[] {
+    const { s0, s1, colBlocks } = this.layout;
+    const out: Ct[] = [];
+    for (let k = 0; k < colBlocks; k++) {
+      const v = new Float64Array(s0 * s1);
+      for (let r = 0; r < end - start; r++) {
+        for (let j = 0; j < s1 && k * s1 + j < data.d; j++) v[r * s1 + j] = data.X[(start + r) * data.d + k * s1 + j]!;
+      }
+      out.push(this.be.encrypt(v));
+    }
+    return out;
+  }
+
+  /** One-hot labels in the softmax layout (class j mod cPad in column j). */
+  private oneHot(y: Int32Array, start: number, end: number): Float64Array {
+    const { s1, cPad } = this.layout;
+    const v = new Float64Array(this.be.slots);
+    for (let r = 0; r < end - start; r++) for (let j = y[start + r]!; j < s1; j += cPad) v[r * s1 + j] = 1;
+    return v;
+  }
+
+  /** The plaintext scaling P - Y: lr/batch on real rows and classes, 0 elsewhere. */
+  private errorMask(rows: number): Float64Array {
+    const { s1, cPad, classes } = this.layout;
+    const v = new Float64Array(this.be.slots);
+    const scale = this.hyper.lr / this.hyper.batch;
+    for (let r = 0; r < rows; r++) for (let j = 0; j < s1; j++) if (j % cPad < classes) v[r * s1 + j] = scale;
+    return v;
+  }
+
+  private blocksOf(data: LabelledData): [number, number][] {
+    return batchRanges(data.n, this.layout.s0);
+  }
+
+  /** Refreshes `ct` if it has fewer than `need` levels left (the policy of the header). */
+  private ensure(ct: Ct, need: number): Ct {
+    if (ct.level >= need) return ct;
+    const before = this.be.counts().refreshMs;
+    const fresh = this.be.refresh(ct);
+    this.times.refresh += this.be.counts().refreshMs - before;
+    return fresh;
+  }
+
+  private timed<T>(phase: 'abt' | 'atb' | 'softmax', fn: () => T): T {
+    const refreshBefore = this.be.counts().refreshMs;
+    const t0 = performance.now();
+    const out = fn();
+    const refreshInside = this.be.counts().refreshMs - refreshBefore;
+    this.times[phase] += performance.now() - t0 - refreshInside;
+    this.times.refresh += refreshInside;
+    return out;
+  }
+
+  private logits(x: Ct[], w: Ct[]): Ct {
+    return this.timed('abt', () => this.kernels.abt(this.be, x, w, this.layout));
+  }
+
+  private probabilities(z: Ct): Ct {
+    return this.timed('softmax', () => this.softmax.encrypted(this.be, z, this.layout));
+  }
+
+  step(b: number, gamma: number): void {
+    const be = this.be;
+    const [start, end] = this.ranges[b]!;
+    const next = be.scope(() => {
+      const w = this.w.map((c) => this.ensure(c, this.kernels.abtDepth(this.layout)));
+      const p = this.probabilities(this.logits(this.xBatches[b]!, w));
+      const diff = this.ensure(be.sub(p, this.yBatches[b]!), 1 + this.kernels.atbDepth(this.layout));
+      const e = be.mulPlain(diff, this.errorMask(end - start));
+      const g = this.timed('atb', () => this.kernels.atb(be, e, this.xBatches[b]!, this.layout));
+      const vNew = w.map((wk, k) => be.sub(wk, g[k]!));
+      const wNew = gamma === 0
+        ? vNew.map((c) => be.copy(c))
+        : vNew.map((vk, k) => be.add(vk, be.mulConst(this.ensure(be.sub(this.v[k]!, vk), 1), gamma)));
+      return { w: wNew, v: vNew };
+    });
+    for (const c of [...this.w, ...this.v]) be.free(c);
+    this.w = next.w;
+    this.v = next.v;
+  }
+
+  /** Server: encrypted validation probabilities; client: decrypts them and computes the loss. */
+  validationLoss(): number {
+    const probs = this.be.scope(() => this.predictBlocks(this.xVal, this.data.val, true));
+    return crossEntropy(probs, this.data.val.n, this.layout.classes, this.data.val.y);
+  }
+
+  /** Decrypted first `classes` columns of every row of the blocks' outputs (probabilities or logits). */
+  private predictBlocks(blocks: Ct[][], data: LabelledData, withSoftmax: boolean, weights = this.w): Float64Array {
+    const { s1, classes } = this.layout;
+    const out = new Float64Array(data.n * classes);
+    const ranges = this.blocksOf(data);
+    blocks.forEach((x, i) => {
+      const w = weights.map((c) => this.ensure(c, this.kernels.abtDepth(this.layout)));
+      const z = this.kernels.abt(this.be, x, w, this.layout);
+      const values = this.be.decrypt(withSoftmax ? this.softmax.encrypted(this.be, z, this.layout) : z);
+      const [s, e] = ranges[i]!;
+      for (let r = 0; r < e - s; r++) for (let j = 0; j < classes; j++) out[(s + r) * classes + j] = values[r * s1 + j]!;
+    });
+    return out;
+  }
+
+  keepBest(): void {
+    for (const c of this.best) this.be.free(c);
+    this.best = this.w.map((c) => this.be.copy(c));
+  }
+
+  /** Encrypted and plaintext inference with the best weights. */
+  finish(): { testAccuracyEncrypted: number; testAccuracyDecrypted: number; valAccuracy: number; testPredictions: Int32Array; weights: Float64Array } {
+    const { classes, d } = this.layout;
+    const { test, val } = this.data;
+    return this.be.scope(() => {
+      const xTest = this.blocksOf(test).map(([s, e]) => this.encryptRows(test, s, e));
+      const encLogits = this.predictBlocks(xTest, test, false, this.best);
+      const encPred = argmaxRows(encLogits, test.n, classes);
+      const weights = this.decryptWeights(this.best);
+      const plainWeights = { classes, d, data: weights };
+      const plainPred = predict(plainWeights, test);
+      const valPred = predict(plainWeights, val);
+      return {
+        testAccuracyEncrypted: accuracy(encPred, test.y),
+        testAccuracyDecrypted: accuracy(plainPred, test.y),
+        valAccuracy: accuracy(valPred, val.y),
+        testPredictions: encPred,
+        weights,
+      };
+    });
+  }
+
+  /** Client: decrypts replicated-layout weights (block row r holds W[r]) to classes x d. */
+  private decryptWeights(w: Ct[]): Float64Array {
+    const { s1, classes, d } = this.layout;
+    const out = new Float64Array(classes * d);
+    w.forEach((ct, k) => {
+      const v = this.be.decrypt(ct);
+      for (let r = 0; r < classes; r++) for (let j = 0; j < s1 && k * s1 + j < d; j++) out[r * d + k * s1 + j] = v[r * s1 + j]!;
+    });
+    return out;
+  }
+
+  dispose(): void {
+    for (const c of [...this.w, ...this.v, ...this.best, ...this.yBatches, ...this.xBatches.flat(), ...this.xVal.flat()]) this.be.free(c);
+  }
+}

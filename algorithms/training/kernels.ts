@@ -1,0 +1,64 @@
+/**
+ * The two matrix products training chains, as the trainer sees them (layouts in encrypted.ts):
+ * abt: X (one block row of colBlocks ciphertexts) x Wᵀ (colBlocks replicated-weight
+ * ciphertexts) -> Z in the softmax layout (one ciphertext); atb: Eᵀ (softmax layout) x X -> G
+ * in the replicated-weight layout (colBlocks ciphertexts).
+ */
+import type { Ckks, Ct } from '../ckks/types';
+import type { SoftmaxLayout } from '../interface';
+import { DIAG_ABT_DEPTH, diagAbt, diagAbtSteps } from '../matmul/diag-abt';
+import { diagAtb, diagAtbOutputLevel, diagAtbSteps, diagAtbVariant } from '../matmul/diag-atb';
+import type { BlockMatrix } from '../matrix/types';
+
+/** Block layout of a training run as the kernels need it. */
+export interface KernelLayout extends SoftmaxLayout {
+  readonly colBlocks: number;
+  readonly d: number;
+  /** level of fresh ciphertexts (the data's level) */
+  readonly maxLevel: number;
+  /** two diagonals per product (the backend has complex slots) */
+  readonly complex: boolean;
+}
+
+/** The encrypted products of one training step. */
+export interface MatmulKernels {
+  abt(be: Ckks, x: Ct[], w: Ct[], layout: KernelLayout): Ct;
+  atb(be: Ckks, e: Ct, x: Ct[], layout: KernelLayout): Ct[];
+  /** levels abt consumes (the weights must have at least this many) */
+  abtDepth(layout: KernelLayout): number;
+  /** levels atb consumes (E must have at least this many) */
+  atbDepth(layout: KernelLayout): number;
+  rotationSteps(layout: KernelLayout): number[];
+}
+
+/** The paper's kernels: DiagABT and DiagATB (the PRotUp form is chosen by the levels). */
+export const hetalKernels: MatmulKernels = {
+  abt(be, x, w, layout) {
+    const z = diagAbt(be, dataMatrix(x, layout), weightMatrix(w, layout));
+    return z.cts[0]![0]!;
+  },
+  atb(be, e, x, layout) {
+    const a: BlockMatrix = { rows: layout.s0, cols: layout.classes, s0: layout.s0, s1: layout.s1, layout: 'cols-repeated', period: layout.cPad, cts: [[e]] };
+    return diagAtb(be, a, dataMatrix(x, layout)).cts[0]!;
+  },
+  abtDepth: () => DIAG_ABT_DEPTH,
+  atbDepth(layout) {
+    // The least level of E that diagAtb accepts next to fresh data (the form it then picks).
+    const complex = layout.complex;
+    for (let l = 0; l <= layout.maxLevel; l++) {
+      if (diagAtbOutputLevel(l, layout.maxLevel, diagAtbVariant(l, layout.maxLevel), complex) >= 0) return l;
+    }
+    return layout.maxLevel + 1;
+  },
+  rotationSteps(layout) {
+    return [...diagAbtSteps(layout.s1, layout.cPad, layout.complex), ...diagAtbSteps(layout.s0, layout.s1, layout.cPad, layout.complex)];
+  },
+};
+
+function dataMatrix(x: Ct[], layout: KernelLayout): BlockMatrix {
+  return { rows: layout.s0, cols: layout.d, s0: layout.s0, s1: layout.s1, layout: 'blocks', period: 1, cts: [x] };
+}
+
+function weightMatrix(w: Ct[], layout: KernelLayout): BlockMatrix {
+  return { rows: layout.classes, cols: layout.d, s0: layout.s0, s1: layout.s1, layout: 'rows-repeated', period: layout.cPad, cts: [w] };
+}

@@ -1,0 +1,151 @@
+/**
+ * `hetal-bench train`: train the softmax classifier on a dataset, encrypted (sim, seal) or not
+ * (plain), beside its plaintext twins, and test it. One TrainRecord per run.
+ */
+import { type Command, Option } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { createBackend } from '../../algorithms/ckks/backends';
+import { InputError } from '../../algorithms/errors';
+import { getSoftmax } from '../../algorithms/softmax/registry';
+import { trainEncrypted, type EncryptedOutcome } from '../../algorithms/training/encrypted';
+import { resolveHyper } from '../../algorithms/training/hyper';
+import { accuracy, exactSoftmax, perClassReport } from '../../algorithms/training/metrics';
+import { predict, trainPlain } from '../../algorithms/training/plain';
+import type { Hyper } from '../../algorithms/training/types';
+import { type Dataset, loadDataset } from '../../datasets';
+import { newRunId, runMeta } from '../metadata';
+import { type CommonOptions, parseChoice, parseInteger, parsePositive, withCommonOptions } from '../options';
+import { RecordSink } from '../output';
+import type { TrainRecord } from '../records';
+
+interface TrainOptions extends CommonOptions {
+  dataset: string;
+  features?: string;
+  backend: string;
+  preset: string;
+  epochs?: number;
+  batch?: number;
+  lr?: number;
+  optimizer: string;
+  earlyStopping?: boolean;
+  patience: number;
+  limit?: number;
+  softmax: string;
+  labelColumn?: string;
+}
+
+/** Registers `train`. */
+export function registerTrain(program: Command): void {
+  withCommonOptions(
+    program
+      .command('train')
+      .description('train the softmax classifier (encrypted or plain) beside its plaintext twins, and test it')
+      .addOption(new Option('--dataset <spec>', 'digits, wine, breast-cancer, mnist, csv:PATH, npy:DIR, synthetic:n=..,d=..,c=..,sep=..').default('digits'))
+      .option('--features <id>', 'feature map (mnist: pixels, random768, mobilenet)')
+      .addOption(new Option('--backend <id>', 'plain, sim or seal').default('sim'))
+      .addOption(new Option('--preset <id>', 'CKKS preset (sim, seal)').default('n14'))
+      .addOption(new Option('--epochs <n>', 'maximum epochs (default: per dataset)').argParser((v) => parseInteger('--epochs', v)))
+      .addOption(new Option('--batch <n>', 'mini-batch rows (default: per dataset)').argParser((v) => parseInteger('--batch', v)))
+      .addOption(new Option('--lr <x>', 'learning rate (default: per dataset)').argParser((v) => parsePositive('--lr', v)))
+      .addOption(new Option('--optimizer <id>', 'nesterov or sgd').default('nesterov'))
+      .option('--early-stopping', 'stop on validation loss (patience epochs without improvement) and keep the best weights')
+      .addOption(new Option('--patience <n>', 'early-stopping patience').default(3).argParser((v) => parseInteger('--patience', v)))
+      .addOption(new Option('--limit <n>', 'use at most N samples (seeded, before splitting)').argParser((v) => parseInteger('--limit', v)))
+      .addOption(new Option('--softmax <id>', 'softmax approximation of the encrypted run and the approximate twin').default('hetal'))
+      .option('--label-column <name>', 'csv: label column by header name or 0-based index (default: last)'),
+  ).action(async (opts: TrainOptions) => {
+    const backend = parseChoice('--backend', opts.backend, ['plain', 'sim', 'seal'] as const);
+    const optimizer = parseChoice('--optimizer', opts.optimizer, ['nesterov', 'sgd'] as const);
+    const softmax = getSoftmax(opts.softmax);
+    const hyper = resolveHyper(opts.dataset, {
+      lr: opts.lr, batch: opts.batch, epochs: opts.epochs, optimizer, earlyStopping: !!opts.earlyStopping, patience: opts.patience, seed: opts.seed,
+    });
+    const data = await loadWithProgress(opts);
+    if (data.train.n < 1 || data.val.n < 1 || data.test.n < 1) {
+      throw new InputError(`--dataset ${opts.dataset}: too small for a train/validation/test split (${data.train.n}/${data.val.n}/${data.test.n})`);
+    }
+    const run = newRunId();
+    const sink = new RecordSink({ json: opts.json, out: opts.out, columns: ['dataset', 'backend', 'preset', 'accuracy.test', 'plainAccuracy', 'approxAccuracy', 'epochs', 'bestEpoch', 'timeMs.total', 'timeMs.perStep', 'refreshes'] });
+
+    // The twins: exact softmax (the baseline) and the approximation in float64.
+    const t0 = performance.now();
+    const exact = trainPlain(data, hyper, exactSoftmax);
+    const plainMs = performance.now() - t0;
+    const approx = trainPlain(data, hyper, (z, rows, classes) => softmax.plain(z, rows, classes));
+    const plainAccuracy = accuracy(predict(exact.weights, data.test), data.test.y);
+    const approxAccuracy = accuracy(predict(approx.weights, data.test), data.test.y);
+
+    let record: TrainRecord;
+    const base = {
+      kind: 'train' as const, state: 'completed' as const,
+      cell: `train|${opts.dataset}|${data.features}|${backend}|${backend === 'plain' ? '-' : opts.preset}|${opts.softmax}|${JSON.stringify(hyper)}`,
+      algorithm: opts.softmax, backend, dataset: opts.dataset, features: data.features,
+      hyper: { ...hyper, softmax: opts.softmax }, plainAccuracy, approxAccuracy, plainValLosses: exact.valLosses,
+      deviations: deviationsOf(data, backend),
+      provenance: data.provenance, scaling: data.scaling,
+      split: { train: data.train.n, val: data.val.n, test: data.test.n }, classes: data.classes,
+    };
+    if (backend === 'plain') {
+      const pred = predict(exact.weights, data.test);
+      record = {
+        ...base, preset: '-', slots: 0,
+        accuracy: { test: plainAccuracy, val: accuracy(predict(exact.weights, data.val), data.val.y) },
+        epochs: exact.epochs, bestEpoch: exact.bestEpoch, valLosses: exact.valLosses,
+        timeMs: { total: plainMs, perStep: plainMs / Math.max(1, exact.steps), abt: 0, atb: 0, softmax: 0 },
+        ops: {}, refreshes: 0, bytesMoved: 0,
+        perClass: perClassReport(pred, data.test.y, data.classes),
+        meta: runMeta(run, opts.seed),
+      };
+    } else {
+      const be = await createBackend(backend, opts.preset, { seed: opts.seed });
+      let enc: EncryptedOutcome;
+      try {
+        enc = trainEncrypted(be, data, hyper, softmax, {
+          onEpoch: (epoch, loss) => process.stderr.write(`train: epoch ${epoch}: validation loss ${loss.toFixed(4)}\n`),
+        });
+      } finally {
+        be.dispose();
+      }
+      record = {
+        ...base, preset: opts.preset, slots: be.slots,
+        accuracy: { test: enc.testAccuracyDecrypted, testEncrypted: enc.testAccuracyEncrypted, val: enc.valAccuracy },
+        epochs: enc.epochs, bestEpoch: enc.bestEpoch, valLosses: enc.valLosses,
+        timeMs: enc.timeMs, ops: enc.ops, refreshes: enc.ops.refresh, bytesMoved: enc.ops.refreshBytes,
+        perClass: perClassReport(enc.testPredictions, data.test.y, data.classes),
+        block: enc.block, meta: runMeta(run, opts.seed),
+      } as TrainRecord;
+    }
+    sink.push(record);
+    sink.finish();
+  });
+}
+
+async function loadWithProgress(opts: TrainOptions): Promise<Dataset> {
+  let bar: SingleBar | null = null;
+  try {
+    return await loadDataset(opts.dataset, {
+      seed: opts.seed, limit: opts.limit, features: opts.features, labelColumn: opts.labelColumn,
+      progress: (done, total) => {
+        // Only slow feature maps report progress often enough to be worth a bar.
+        if (!bar && total > 0 && done < total && opts.features === 'mobilenet') {
+          bar = new SingleBar({ format: 'features [{bar}] {value}/{total} | eta {eta_formatted}', stream: process.stderr }, Presets.shades_classic);
+          bar.start(total, 0);
+        }
+        bar?.update(done);
+      },
+    });
+  } finally {
+    (bar as SingleBar | null)?.stop();
+  }
+}
+
+/** The protocol deviations a training record carries. */
+function deviationsOf(data: Dataset, backend: string): string[] {
+  const out: string[] = [];
+  if (!data.pretrained) out.push(`features '${data.features}' are not from a pretrained extractor (the paper: ViT-Base / MPNet-Base)`);
+  else out.push(`features '${data.features}' come from MobileNetV2 (nsfwjs), not the paper's ViT-Base`);
+  if (backend !== 'plain') out.push('client-aided refresh (decrypt and re-encrypt by the key owner) instead of CKKS bootstrapping');
+  if (backend === 'seal') out.push('CPU WebAssembly (node-seal, one thread) instead of HEaaN on GPU');
+  if (backend === 'sim') out.push('slot simulator: no encryption; levels, op counts and refreshes as in CKKS');
+  return out;
+}
