@@ -143,6 +143,18 @@ export abstract class BackendBase<C extends Handle & Ct, P extends Handle & Pt> 
     }
   }
 
+  /** The values zero-padded to the slots; refuses a longer vector or a non-finite value. */
+  protected padded(values: ArrayLike<number>, what: string): Float64Array {
+    this.checkLength(values, what);
+    const out = new Float64Array(this.slots);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (!Number.isFinite(v)) throw new InputError(`${what}: value ${v} at index ${i} is not finite`);
+      out[i] = v;
+    }
+    return out;
+  }
+
   protected checkLevel(level: number): void {
     if (!Number.isInteger(level) || level < 0 || level > this.maxLevel) {
       throw new InputError(`level ${level} is outside 0..${this.maxLevel} (preset ${this.preset.name})`);

@@ -160,17 +160,6 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     return pt;
   }
 
-  private padded(values: ArrayLike<number>, what: string): Float64Array {
-    this.checkLength(values, what);
-    const out = new Float64Array(this.slots);
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      if (!Number.isFinite(v)) throw new InputError(`${what}: value ${v} at index ${i} is not finite`);
-      out[i] = v;
-    }
-    return out;
-  }
-
   /** A plaintext for p at `level`; `dispose` says whether the caller must delete it. */
   private plainAt(p: Pt | ArrayLike<number>, level: number, what: string): { native: Native; temporary: boolean } {
     if (p instanceof SealPt) {

@@ -66,17 +66,6 @@ export class SimBackend extends BackendBase<SimCt, SimPt> {
     return c;
   }
 
-  private padded(values: ArrayLike<number>, what: string): Float64Array {
-    this.checkLength(values, what);
-    const out = new Float64Array(this.slots);
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      if (!Number.isFinite(v)) throw new InputError(`${what}: value ${v} at index ${i} is not finite`);
-      out[i] = v;
-    }
-    return out;
-  }
-
   private vec(p: Pt | ArrayLike<number>, what: string): Float64Array {
     return p instanceof SimPt ? this.pt(p).values : this.padded(p as ArrayLike<number>, what);
   }

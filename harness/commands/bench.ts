@@ -4,12 +4,10 @@
  */
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { InputError } from '../../algorithms/errors';
 import { newRunId } from '../metadata';
-import { ResultStore } from '../output';
 import { writeReport } from '../report';
 import { expandCells, readConfig } from '../sweep/config';
-import { runCells } from '../sweep/runner';
+import { openSweepStore, runCells } from '../sweep/runner';
 
 const EXPERIMENTS = path.join(__dirname, '..', 'experiments');
 
@@ -35,14 +33,7 @@ export function registerBench(program: Command): void {
       const cells = expandCells(config);
       const run = opts.out ? path.basename(path.resolve(opts.out)) : newRunId();
       const dir = opts.out ?? path.join('results', run);
-      const store = new ResultStore(dir);
-      const done = new Set<string>();
-      const existing = store.read();
-      if (opts.resume) {
-        for (const r of existing) if (typeof r.cell === 'string') done.add(r.cell);
-      } else if (existing.length > 0) {
-        throw new InputError(`--out ${dir}: already holds results; use --resume to continue it`);
-      }
+      const { store, done } = openSweepStore(dir, opts.resume);
       process.stderr.write(`bench: ${config.name}: ${cells.length} cells -> ${dir}\n`);
       const t0 = performance.now();
       const outcome = await runCells(cells, store, { done, run, progress: process.stderr.isTTY === true, log: true });

@@ -1,11 +1,9 @@
 /** `hetal-bench sweep CONFIG.json`: run a grid of experiments, resumable and shardable. */
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { InputError } from '../../algorithms/errors';
 import { newRunId } from '../metadata';
-import { ResultStore } from '../output';
 import { expandCells, readConfig, shardCells } from '../sweep/config';
-import { runCells } from '../sweep/runner';
+import { openSweepStore, runCells } from '../sweep/runner';
 
 interface SweepOptions {
   out?: string;
@@ -34,14 +32,7 @@ export function registerSweep(program: Command): void {
         return;
       }
       const dir = opts.out ?? path.join('results', config.name);
-      const store = new ResultStore(dir);
-      const done = new Set<string>();
-      const existing = store.read();
-      if (opts.resume) {
-        for (const r of existing) if (typeof r.cell === 'string') done.add(r.cell);
-      } else if (existing.length > 0) {
-        throw new InputError(`--out ${dir}: already holds results; use --resume to continue it or choose another directory`);
-      }
+      const { store, done } = openSweepStore(dir, opts.resume);
       const outcome = await runCells(cells, store, {
         done, run: newRunId(), progress: process.stderr.isTTY === true, log: true,
         echo: opts.json ? (r) => process.stdout.write(JSON.stringify(r) + '\n') : undefined,

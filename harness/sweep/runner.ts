@@ -8,10 +8,27 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
-import type { ResultStore } from '../output';
+import { InputError } from '../../algorithms/errors';
+import { ResultStore } from '../output';
 import { type Cell, cellArgs } from './config';
 
 const BIN = path.join(__dirname, '..', '..', 'bin', 'hetal-bench.js');
+
+/**
+ * Opens the results directory of a sweep: with `resume`, the cells it already records are done;
+ * without, a directory that already holds results is refused (runs are never mixed silently).
+ */
+export function openSweepStore(dir: string, resume: boolean | undefined): { store: ResultStore; done: Set<string> } {
+  const store = new ResultStore(dir);
+  const done = new Set<string>();
+  const existing = store.read();
+  if (resume) {
+    for (const r of existing) if (typeof r.cell === 'string') done.add(r.cell);
+  } else if (existing.length > 0) {
+    throw new InputError(`--out ${dir}: already holds results; use --resume to continue it or choose another directory`);
+  }
+  return { store, done };
+}
 
 /** Outcome of a sweep run. */
 export interface SweepOutcome {
