@@ -27,7 +27,11 @@
  *   or the upper half of the class period depends on the row, so a real mask cannot put both
  *   halves in place. Also Table 6 writes CMult = c for any A; a block row is its own ciphertext
  *   and needs its own masks, so it is c·A there (the paper's shapes all have A = 1).
- *   Conjugations: A (not in the paper's Rot: its counts equal Table 7 only without them).
+ *   Conjugations (apart from Rot, as the paper's counts equal Table 7 only without them): A to
+ *   take the real part, plus p·A fix-ups: seal's imaginary unit is -i in odd slots, so the
+ *   backends follow each odd rotation of a ciphertext holding imaginary parts with a conjugation
+ *   (ckks/seal.ts), here the row sum's step 1 and the copy's step -1 of every pair and block row.
+ *   The output is real but still flagged complex, so later odd rotations of it pay that fix-up.
  * One diagonal per product (a backend without complex slots): Mult p·A·B,
  *   Rot (p-1)·B + 2p·A·log2 s1, CMult 2p·A, no conjugation.
  * Levels: 3 (product, column-0 mask, class mask): the output is at min(level X, level W) - 3.

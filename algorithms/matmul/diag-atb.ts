@@ -29,7 +29,9 @@
  *   CMult equal to the paper (two real masks per pair would cost (p/2)·B more CMult instead).
  *   Table 6 writes the preparation of Q (2 Rot + 1 CMult) once; it is per block row of A (each
  *   its own ciphertext), so for A > 1 this form has 2(A - 1) more Rot and A - 1 more CMult.
- *   Conjugations: B (one per output ciphertext; not in the paper's Rot).
+ *   Conjugations (apart from Rot, as in the paper's counts): B to take the real part, plus the
+ *   backends' fix-up after each odd rotation of a ciphertext holding imaginary parts (ckks/seal.ts):
+ *   the shift of Q by an odd k rotates it twice, 2·A·floor(p/4) in all (prot-up: A·floor(p/4)).
  * prot-up form: CMult A + (p/2 - 1)·A·B + (p/2)·B, Rot 2A + (p/2 - 1)·(A + A·B) + (p/2)·B·log2 s0 + B.
  * One diagonal per product (no complex slots): standard CMult (p-1)·A + p·B, Rot 2(p-1)·A + p·B·log2 s0;
  *   prot-up CMult (p-1)·A·B + p·B, Rot (p-1)·(A + A·B) + p·B·log2 s0; Mult p·A·B; no conjugation.

@@ -28,33 +28,31 @@ export function layoutSpec(layout: BlockLayout, rows: number, cols: number, s0: 
   return { rows, cols, s0, s1, layout, period };
 }
 
-/** The slot vectors of `m` in `spec`, by [block row][block column]. */
-export function packMatrix(m: Matrix, spec: LayoutSpec): Float64Array[][] {
-  check(m.rows === spec.rows && m.cols === spec.cols, `matrix is ${m.rows} x ${m.cols}, layout expects ${spec.rows} x ${spec.cols}`);
-  const { blockRows, blockCols } = gridOf(spec);
+/** Writes block (bi, bj) of `m` in `spec` into `out` (s0·s1 slots, overwritten). */
+export function packBlock(m: Matrix, spec: LayoutSpec, bi: number, bj: number, out: Float64Array): Float64Array {
   const { s0, s1, period } = spec;
   const at = (i: number, j: number) => (i < m.rows && j < m.cols ? m.data[i * m.cols + j]! : 0);
-  const out: Float64Array[][] = [];
-  for (let bi = 0; bi < blockRows; bi++) {
-    const row: Float64Array[] = [];
-    for (let bj = 0; bj < blockCols; bj++) {
-      if (spec.layout === 'entries') {
-        row.push(new Float64Array(s0 * s1).fill(at(bi, bj)));
-        continue;
-      }
-      const v = new Float64Array(s0 * s1);
-      for (let r = 0; r < s0; r++) {
-        for (let col = 0; col < s1; col++) {
-          const i = spec.layout === 'rows-repeated' ? r % period : bi * s0 + r;
-          const j = spec.layout === 'cols-repeated' ? col % period : bj * s1 + col;
-          v[r * s1 + col] = at(i, j);
-        }
-      }
-      row.push(v);
+  if (spec.layout === 'entries') return out.fill(at(bi, bj));
+  for (let r = 0; r < s0; r++) {
+    for (let col = 0; col < s1; col++) {
+      const i = spec.layout === 'rows-repeated' ? r % period : bi * s0 + r;
+      const j = spec.layout === 'cols-repeated' ? col % period : bj * s1 + col;
+      out[r * s1 + col] = at(i, j);
     }
-    out.push(row);
   }
   return out;
+}
+
+/** The slot vectors of `m` in `spec`, by [block row][block column]. */
+export function packMatrix(m: Matrix, spec: LayoutSpec): Float64Array[][] {
+  checkFits(m, spec);
+  const { blockRows, blockCols } = gridOf(spec);
+  return Array.from({ length: blockRows }, (_r, bi) =>
+    Array.from({ length: blockCols }, (_c, bj) => packBlock(m, spec, bi, bj, new Float64Array(spec.s0 * spec.s1))));
+}
+
+function checkFits(m: Matrix, spec: LayoutSpec): void {
+  check(m.rows === spec.rows && m.cols === spec.cols, `matrix is ${m.rows} x ${m.cols}, layout expects ${spec.rows} x ${spec.cols}`);
 }
 
 /** Reads the logical matrix back from decrypted slot vectors (the first copy of repeated entries). */
@@ -76,10 +74,14 @@ export function unpackMatrix(vectors: ArrayLike<number>[][], spec: LayoutSpec): 
   return { rows, cols, data };
 }
 
-/** Client side: packs and encrypts `m` (at `level`, default the top). */
+/** Client side: packs and encrypts `m` (at `level`, default the top), one block at a time. */
 export function encryptMatrix(be: Ckks, m: Matrix, spec: LayoutSpec, level?: number): BlockMatrix {
   check(spec.s0 * spec.s1 === be.slots, `layout ${spec.s0} x ${spec.s1} does not match ${be.slots} slots`);
-  const cts = packMatrix(m, spec).map((row) => row.map((v) => be.encrypt(v, level)));
+  checkFits(m, spec);
+  const { blockRows, blockCols } = gridOf(spec);
+  const scratch = new Float64Array(be.slots); // encrypt copies it: one buffer serves every block
+  const cts = Array.from({ length: blockRows }, (_r, bi) =>
+    Array.from({ length: blockCols }, (_c, bj) => be.encrypt(packBlock(m, spec, bi, bj, scratch), level)));
   return { ...spec, cts };
 }
 
