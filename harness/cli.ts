@@ -13,6 +13,7 @@ import { registerTrain } from './commands/train';
 import { registerReport } from './commands/report';
 import { registerCompare } from './commands/compare';
 import { registerSoftmax } from './commands/softmax';
+import { registerMatmul } from './commands/matmul';
 
 /** Builds the program; each command module adds its own subcommand. */
 export function buildProgram(): Command {
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerCompare(program);
   registerSoftmax(program);
+  registerMatmul(program);
   return program;
 }
 

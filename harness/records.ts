@@ -68,6 +68,8 @@ export interface MatmulRecord extends RecordBase {
   complexPacking?: boolean;
   /** the paper's Table 7 counts for this cell, when it has them */
   paper?: { cmult: number; mult: number; rot: number };
+  /** the paper's Table 6 formulas evaluated for this cell (cPad classes, this block shape) */
+  table6?: { cmult: number; mult: number; rot: number };
 }
 
 export interface SoftmaxRecord extends RecordBase {

@@ -4,6 +4,7 @@ import { emitTable } from '../output';
 import { listPresets } from '../../algorithms/ckks/presets';
 import { BACKENDS } from '../../algorithms/ckks/backends';
 import { SOFTMAX_ALGORITHMS } from '../../algorithms/softmax/registry';
+import { MATMUL_ALGORITHMS } from '../../algorithms/matmul/registry';
 import { listDatasets } from '../../datasets';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -22,6 +23,9 @@ export function registerList(program: Command): void {
           ringDegree: p.ringDegree, slots: p.slots, levels: p.levels, scaleBits: p.scaleBits,
           backends: p.backends.join('|'),
         });
+      }
+      for (const a of MATMUL_ALGORITHMS) {
+        rows.push({ category: 'matmul', id: a.id, description: a.title, family: a.family, citation: a.citation });
       }
       for (const a of SOFTMAX_ALGORITHMS) {
         rows.push({
