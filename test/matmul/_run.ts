@@ -1,0 +1,44 @@
+/** Runs one matmul algorithm once on seeded inputs: its counts, its result and the reference. */
+import type { Ckks, OpCounts } from '../../algorithms/ckks/types';
+import { diffCounts } from '../../algorithms/ckks/types';
+import type { MatmulAlgorithm, MatmulPlan, MatmulShape, Matrix } from '../../algorithms/interface';
+import { randomMatrix } from '../../algorithms/matmul/plain';
+import { uniformRng } from '../../algorithms/random';
+
+export interface OneRun {
+  plan: MatmulPlan;
+  ops: OpCounts;
+  got: Matrix;
+  want: Matrix;
+  /** largest absolute error */
+  maxAbs: number;
+  /** leaks: live objects after the run minus before */
+  leaked: number;
+}
+
+/** The algorithm's two operands for a shape, seeded. */
+export function operands(algo: MatmulAlgorithm, shape: MatmulShape, seed = 7): [Matrix, Matrix] {
+  const rng = uniformRng(seed);
+  return algo.family === 'abt'
+    ? [randomMatrix(rng, shape.a, shape.b), randomMatrix(rng, shape.c, shape.b)]
+    : [randomMatrix(rng, shape.a, shape.c), randomMatrix(rng, shape.a, shape.b)];
+}
+
+/** Plans, declares keys, encrypts, runs once (counted), decodes and compares. */
+export function runOnce(be: Ckks, algo: MatmulAlgorithm, shape: MatmulShape): OneRun {
+  const plan = algo.plan(shape, be);
+  be.ensureRotationKeys(algo.rotationSteps(plan));
+  const [A, B] = operands(algo, shape);
+  const live = be.liveObjects();
+  const r = be.scope(() => {
+    const inputs = algo.prepare(be, plan, A, B);
+    const before = be.counts();
+    const out = algo.run(be, plan, inputs);
+    const ops = diffCounts(be.counts(), before);
+    return { ops, got: algo.decode(be, plan, out) };
+  });
+  const want = algo.reference(A, B);
+  let maxAbs = 0;
+  for (let i = 0; i < want.data.length; i++) maxAbs = Math.max(maxAbs, Math.abs(want.data[i]! - r.got.data[i]!));
+  return { plan, ops: r.ops, got: r.got, want, maxAbs, leaked: be.liveObjects() - live };
+}
