@@ -255,6 +255,15 @@ export abstract class BackendBase<C extends Handle & Ct, P extends Handle & Pt> 
     return this.mul(a, a);
   }
 
+  refresh(a: Ct): Ct {
+    const t0 = performance.now();
+    try {
+      return this.refreshNow(a);
+    } finally {
+      this.ops.refreshMs += performance.now() - t0;
+    }
+  }
+
   // ---- the arithmetic, per backend ----------------------------------------------------------
   abstract encrypt(values: ArrayLike<number>, level?: number): Ct;
   abstract decrypt(ct: Ct): Float64Array;
@@ -272,7 +281,8 @@ export abstract class BackendBase<C extends Handle & Ct, P extends Handle & Pt> 
   abstract conjugate(a: Ct): Ct;
   abstract mulI(a: Ct): Ct;
   abstract dropTo(a: Ct, level: number): Ct;
-  abstract refresh(a: Ct): Ct;
+  /** The refresh itself; `refresh` times it (refreshMs) so experiments can separate it. */
+  protected abstract refreshNow(a: Ct): Ct;
   abstract copy(a: Ct): Ct;
   abstract rescaleForTiming(a: Ct): Ct;
   abstract serialize(ct: Ct): Uint8Array;

@@ -218,16 +218,7 @@ export class SimBackend extends BackendBase<SimCt, SimPt> {
     return this.make(Float64Array.from(a.re), a.im ? Float64Array.from(a.im) : null, level);
   }
 
-  refresh(x: Ct): Ct {
-    const t0 = performance.now();
-    try {
-      return this.refreshNow(x);
-    } finally {
-      this.ops.refreshMs += performance.now() - t0;
-    }
-  }
-
-  private refreshNow(x: Ct): Ct {
+  protected refreshNow(x: Ct): Ct {
     const a = this.ct(x);
     this.countRefresh(a.level);
     // The key owner decrypts (real parts, as SEAL's real decoding) and encrypts afresh.

@@ -126,7 +126,7 @@ export class CountingBackend extends BackendBase<CountCt, CountPt> {
     if (level < x.level) this.ops.levelMatch += 1;
     return this.make(level, x.complex);
   }
-  refresh(a: Ct): Ct {
+  protected refreshNow(a: Ct): Ct {
     this.countRefresh(this.ct(a).level);
     return this.make(this.maxLevel);
   }
