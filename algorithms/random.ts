@@ -2,7 +2,7 @@
 
 /** A uniform [0, 1) generator from a 32-bit seed (mulberry32: small, fast, good enough for data). */
 export function uniformRng(seed: number): () => number {
-  let a = (seed >>> 0) || 0x9e3779b9;
+  let a = seed >>> 0 || 0x9e3779b9;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;

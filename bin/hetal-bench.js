@@ -5,16 +5,23 @@
 'use strict';
 const path = require('node:path');
 // A closed pipe (e.g. `| head`) ends the output quietly, as for any Unix tool.
-process.stdout.on('error', (err) => { if (err.code === 'EPIPE') process.exit(0); throw err; });
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 require('ts-node').register({
   transpileOnly: true,
   swc: true,
   project: path.join(__dirname, '..', 'tsconfig.json'),
 });
-require('../harness/cli.ts').main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (err) => {
-    process.stderr.write(`hetal-bench: ${err && err.message ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+require('../harness/cli.ts')
+  .main(process.argv.slice(2))
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`hetal-bench: ${err && err.message ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );

@@ -2,10 +2,7 @@
 import { InputError } from '../algorithms/errors';
 
 /** Class indices and names for integer `labels`; classes are the distinct labels, ascending. */
-export function encodeIntegerLabels(
-  labels: ArrayLike<number>,
-  source: string,
-): { y: Int32Array; classNames: string[] } {
+export function encodeIntegerLabels(labels: ArrayLike<number>, source: string): { y: Int32Array; classNames: string[] } {
   const distinct = [...new Set(Array.from(labels))].sort((a, b) => a - b);
   if (distinct.length < 2) {
     const seen = distinct.length === 0 ? 'no labels' : `only label ${distinct[0]}`;

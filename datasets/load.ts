@@ -5,12 +5,12 @@
 import { InputError } from '../algorithms/errors';
 import { resolveFeatureMap } from './features';
 import { cacheFile, DEFAULT_CACHE_DIR, readCache, writeCache } from './features/cache';
-import { FeatureMap } from './features/feature-map';
+import { type FeatureMap } from './features/feature-map';
 import { findSource } from './registry';
 import { applyScaler, describeScaling, fitScaler } from './scaling';
-import { Matrix, SourceData, Table } from './source';
+import { type Matrix, type SourceData, type Table } from './source';
 import { splitParts } from './split';
-import { Dataset, LoadOptions } from './types';
+import { type Dataset, type LoadOptions } from './types';
 
 const SPLIT_NAMES = ['train', 'val', 'test'] as const;
 

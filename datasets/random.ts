@@ -19,7 +19,7 @@ export function gaussian(rng: () => number): number {
 }
 
 /** Shuffles `items` in place (Fisher-Yates) and returns it. */
-export function shuffleInPlace<T extends { length: number; [i: number]: any }>(items: T, rng: () => number): T {
+export function shuffleInPlace<T extends { length: number; [i: number]: unknown }>(items: T, rng: () => number): T {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(rng() * (i + 1));
     const t = items[i];

@@ -1,13 +1,13 @@
 /** Which loader a dataset spec names, and what can be listed without loading anything. */
 import { InputError } from '../algorithms/errors';
 import { featureIdsFor } from './features';
-import { SourceData } from './source';
+import { type SourceData } from './source';
 import { loadCsv } from './sources/csv';
 import { loadMnist } from './sources/mnist';
 import { loadNpyDir } from './sources/npy';
-import { SKLEARN_DATASETS, SklearnName, loadSklearn } from './sources/sklearn';
+import { SKLEARN_DATASETS, type SklearnName, loadSklearn } from './sources/sklearn';
 import { loadSynthetic } from './sources/synthetic';
-import { DatasetInfo, LoadOptions } from './types';
+import { type DatasetInfo, type LoadOptions } from './types';
 
 /** A loader for one dataset, or for one spec prefix (`csv:`) with the rest as its argument. */
 interface SourceDefinition {
@@ -40,22 +40,41 @@ export const SOURCES: readonly SourceDefinition[] = [
   sklearnSource('wine'),
   sklearnSource('breast-cancer'),
   {
-    name: 'mnist', isImage: true, samples: 70000, dims: 784, classes: 10,
+    name: 'mnist',
+    isImage: true,
+    samples: 70000,
+    dims: 784,
+    classes: 10,
     description: 'MNIST 28x28 handwritten digits, official 60000 + 10000 split (the paper: 52500/7500/10000)',
     load: () => loadMnist(),
   },
   {
-    name: 'csv:PATH', prefix: 'csv:', isImage: false, samples: null, dims: null, classes: null,
+    name: 'csv:PATH',
+    prefix: 'csv:',
+    isImage: false,
+    samples: null,
+    dims: null,
+    classes: null,
     description: 'your numeric CSV: header row optional, integer labels in the last column (or labelColumn)',
     load: (spec, file, opts) => loadCsv(spec, file, opts.labelColumn),
   },
   {
-    name: 'npy:DIR', prefix: 'npy:', isImage: false, samples: null, dims: null, classes: null,
+    name: 'npy:DIR',
+    prefix: 'npy:',
+    isImage: false,
+    samples: null,
+    dims: null,
+    classes: null,
     description: 'your features as NumPy files: DIR/features_{train,val,test}.npy + labels_{train,val,test}.npy',
     load: (spec, dir) => loadNpyDir(spec, dir),
   },
   {
-    name: 'synthetic:n=..,d=..,c=..,sep=..', prefix: 'synthetic:', isImage: false, samples: null, dims: null, classes: null,
+    name: 'synthetic:n=..,d=..,c=..,sep=..',
+    prefix: 'synthetic:',
+    isImage: false,
+    samples: null,
+    dims: null,
+    classes: null,
     description: 'seeded Gaussian class clusters, any size (defaults n=1000,d=16,c=3,sep=3)',
     load: (spec, body, opts) => loadSynthetic(spec, body, opts.seed ?? 0),
   },
@@ -80,6 +99,11 @@ export function findSource(spec: string): { source: SourceDefinition; argument: 
 /** What can be loaded, without loading anything. */
 export function listDatasets(): DatasetInfo[] {
   return SOURCES.map(({ name, samples, dims, classes, description, isImage }) => ({
-    name, samples, dims, classes, description, features: featureIdsFor(isImage),
+    name,
+    samples,
+    dims,
+    classes,
+    description,
+    features: featureIdsFor(isImage),
   }));
 }

@@ -4,8 +4,8 @@
  * keeps std 1), divided by sqrt(d) so that a row has norm about 1, and clipped to [-1, 1]; then
  * the bias column 1 is appended (the paper's 768 + 1 = 769).
  */
-import { Split } from './types';
-import { Matrix } from './source';
+import { type Split } from './types';
+import { type Matrix } from './source';
 
 /** The one-line description put in Dataset.scaling. */
 export function describeScaling(d: number): string {

@@ -32,9 +32,7 @@ export interface ImageShape {
 }
 
 /** The rows as a source provides them: one pool to split, or the splits it ships with. */
-export type SourceParts =
-  | { kind: 'pool'; pool: Table }
-  | { kind: 'given'; train: Table; val?: Table; test: Table };
+export type SourceParts = { kind: 'pool'; pool: Table } | { kind: 'given'; train: Table; val?: Table; test: Table };
 
 /** A source's data before splitting, feature mapping and scaling. */
 export interface SourceData {

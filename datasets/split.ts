@@ -13,7 +13,7 @@
  */
 import { InputError } from '../algorithms/errors';
 import { makeRng, shuffleInPlace } from './random';
-import { SourceParts, Table, takeRows } from './source';
+import { type SourceParts, type Table, takeRows } from './source';
 
 /** Fraction of a pool that goes to train and to val; the rest is test. */
 export const POOL_FRACTIONS = { train: 0.7, val: 0.1 } as const;

@@ -1,5 +1,5 @@
 /** Option parsing shared by the commands: common flags and value parsers with clear errors. */
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { InputError } from '../algorithms/errors';
 
 /** The flags every experiment command has. */

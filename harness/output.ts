@@ -23,7 +23,11 @@ export function formatTable(rows: Record<string, unknown>[], columns?: string[])
   const cols = columns ?? [...new Set(flat.flatMap((r) => Object.keys(r)))];
   const cells = flat.map((r) => cols.map((c) => formatCell(r[c])));
   const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)));
-  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (vals: string[]) =>
+    vals
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
@@ -84,7 +88,10 @@ export class ResultStore {
 /** Reads a JSON Lines file; an unparsable last line (a run killed mid-write) is skipped. */
 export function readJsonl(file: string): Record<string, unknown>[] {
   if (!fs.existsSync(file)) return [];
-  const lines = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const lines = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   const out: Record<string, unknown>[] = [];
   lines.forEach((line, i) => {
     try {

@@ -27,23 +27,65 @@ export interface Table7Row {
 
 const row = (a: number, b: number, c: number, cells: [number, number, number][]): Table7Row => ({
   shape: { a, b, c },
-  counts: Object.fromEntries(TABLE7_ALGORITHMS.map((id, i) => {
-    const [cmult, mult, rot] = cells[i]!;
-    return [id, { cmult, mult, rot }];
-  })) as Record<Table7Algorithm, PaperCounts>,
+  counts: Object.fromEntries(
+    TABLE7_ALGORITHMS.map((id, i) => {
+      const [cmult, mult, rot] = cells[i]!;
+      return [id, { cmult, mult, rot }];
+    }),
+  ) as Record<Table7Algorithm, PaperCounts>,
 });
 
 /** Table 7 of the paper: CMult / Mult / Rot, measured, 2^15 slots, s0 = a. */
 export const TABLE7: readonly Table7Row[] = [
-  row(128, 128, 4, [[0, 512, 0], [8, 4, 63], [4, 2, 34], [0, 512, 7680], [8, 4, 63], [4, 2, 18]]),
-  row(256, 256, 8, [[0, 2048, 0], [24, 16, 191], [8, 8, 64], [0, 2048, 30720], [24, 16, 191], [12, 8, 72]]),
-  row(512, 769, 4, [[0, 3076, 0], [56, 52, 495], [4, 26, 50], [0, 3076, 46140], [56, 52, 495], [28, 26, 238]]),
-  row(1024, 769, 8, [[0, 6152, 0], [208, 200, 2047], [8, 100, 140], [0, 6152, 92280], [208, 200, 2047], [104, 100, 1008]]),
-  row(2048, 769, 16, [[0, 12304, 0], [800, 784, 8703], [16, 392, 456], [0, 12304, 184560], [800, 784, 8703], [400, 392, 4328]]),
+  row(128, 128, 4, [
+    [0, 512, 0],
+    [8, 4, 63],
+    [4, 2, 34],
+    [0, 512, 7680],
+    [8, 4, 63],
+    [4, 2, 18],
+  ]),
+  row(256, 256, 8, [
+    [0, 2048, 0],
+    [24, 16, 191],
+    [8, 8, 64],
+    [0, 2048, 30720],
+    [24, 16, 191],
+    [12, 8, 72],
+  ]),
+  row(512, 769, 4, [
+    [0, 3076, 0],
+    [56, 52, 495],
+    [4, 26, 50],
+    [0, 3076, 46140],
+    [56, 52, 495],
+    [28, 26, 238],
+  ]),
+  row(1024, 769, 8, [
+    [0, 6152, 0],
+    [208, 200, 2047],
+    [8, 100, 140],
+    [0, 6152, 92280],
+    [208, 200, 2047],
+    [104, 100, 1008],
+  ]),
+  row(2048, 769, 16, [
+    [0, 12304, 0],
+    [800, 784, 8703],
+    [16, 392, 456],
+    [0, 12304, 184560],
+    [800, 784, 8703],
+    [400, 392, 4328],
+  ]),
 ];
 
 /** Table 7's counts for an algorithm and shape, when the paper has them (only at 2^15 slots with s0 = a). */
-export function table7Counts(algorithm: string, shape: { a: number; b: number; c: number }, slots: number, s0?: number): PaperCounts | undefined {
+export function table7Counts(
+  algorithm: string,
+  shape: { a: number; b: number; c: number },
+  slots: number,
+  s0?: number,
+): PaperCounts | undefined {
   if (slots !== TABLE7_SLOTS) return undefined;
   if (s0 !== undefined && s0 !== shape.a && !algorithm.startsWith('jin-')) return undefined;
   const r = TABLE7.find((x) => x.shape.a === shape.a && x.shape.b === shape.b && x.shape.c === shape.c);
@@ -56,20 +98,35 @@ export function table7Counts(algorithm: string, shape: { a: number; b: number; c
  * ('prot-up' for the other). These are the paper's formulas as printed, not this project's
  * implementation (see each algorithm file for where and why they differ).
  */
-export function table6Counts(algorithm: string, shape: { a: number; b: number; c: number }, s0: number, s1: number, form: 'standard' | 'prot-up' = 'standard'): PaperCounts | undefined {
+export function table6Counts(
+  algorithm: string,
+  shape: { a: number; b: number; c: number },
+  s0: number,
+  s1: number,
+  form: 'standard' | 'prot-up' = 'standard',
+): PaperCounts | undefined {
   const { a, b, c } = shape;
-  const A = Math.ceil(a / s0), B = Math.ceil(b / s1);
-  const l0 = Math.log2(s0), l1 = Math.log2(s1), ls = Math.log2(s0 * s1);
+  const A = Math.ceil(a / s0),
+    B = Math.ceil(b / s1);
+  const l0 = Math.log2(s0),
+    l1 = Math.log2(s1),
+    ls = Math.log2(s0 * s1);
   switch (algorithm) {
-    case 'jin-abt': return { cmult: 0, mult: b * c, rot: 0 };
-    case 'jin-atb': return { cmult: 0, mult: b * c, rot: b * c * ls };
-    case 'colmajor': return { cmult: c * (A * B + A), mult: c * A * B, rot: c * (B * l0 + A * (l1 + 1)) - A };
-    case 'rowmajor': return { cmult: c * A * B + c, mult: c * A * B, rot: c * (B * l0 + A * (l1 + 1)) - A };
-    case 'diag-abt': return { cmult: c, mult: (c / 2) * A * B, rot: (c / 2) * (B + 2 * A * l1) };
+    case 'jin-abt':
+      return { cmult: 0, mult: b * c, rot: 0 };
+    case 'jin-atb':
+      return { cmult: 0, mult: b * c, rot: b * c * ls };
+    case 'colmajor':
+      return { cmult: c * (A * B + A), mult: c * A * B, rot: c * (B * l0 + A * (l1 + 1)) - A };
+    case 'rowmajor':
+      return { cmult: c * A * B + c, mult: c * A * B, rot: c * (B * l0 + A * (l1 + 1)) - A };
+    case 'diag-abt':
+      return { cmult: c, mult: (c / 2) * A * B, rot: (c / 2) * (B + 2 * A * l1) };
     case 'diag-atb':
       return form === 'standard'
         ? { cmult: 1 + (c / 2) * (A + B) - A, mult: (c / 2) * A * B, rot: 2 + (c / 2) * (2 * A + l0 * B) - 2 * A }
         : { cmult: 1 + (c / 2) * (A * B + B) - A * B, mult: (c / 2) * A * B, rot: 2 + (c / 2) * (A + A * B + l0 * B) - A - A * B };
-    default: return undefined;
+    default:
+      return undefined;
   }
 }

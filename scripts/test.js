@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The test command (`npm test`): type-check with tsc, run every uvu test file, then print the
+// The test command (`npm test`): type-check with tsc, lint (ESLint) and format-check (Prettier), run every uvu test file, then print the
 // closing line CI reads: `N passed, N failed`. A type error counts as one failed test.
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -7,26 +7,38 @@ const path = require('node:path');
 
 const root = path.join(__dirname, '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+// eslint-disable-next-line no-control-regex -- ANSI colour codes
 const strip = (s) => s.replace(/\u001b\[[0-9;]*m/g, '');
 const dirs = process.argv.slice(2);
 
 let failed = 0;
 let passed = 0;
 
-const tsc = spawnSync(bin('tsc'), ['--noEmit', '-p', root], { cwd: root, encoding: 'utf8' });
-process.stdout.write(tsc.stdout);
-process.stderr.write(tsc.stderr);
-if (tsc.status === 0) {
-  passed += 1;
-  process.stdout.write('typecheck: ok\n');
-} else {
-  failed += 1;
-  process.stdout.write('typecheck: FAILED\n');
+// The static checks: each counts as one test (type check, lint, format check).
+const checks = [
+  ['typecheck', 'tsc', ['--noEmit', '-p', root]],
+  ['lint', 'eslint', ['--max-warnings', '0', '.']],
+  ['format', 'prettier', ['--check', '--log-level', 'warn', '.']],
+];
+for (const [name, tool, args] of checks) {
+  const r = spawnSync(bin(tool), args, { cwd: root, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  process.stdout.write(r.stdout);
+  process.stderr.write(r.stderr);
+  if (r.status === 0) {
+    passed += 1;
+    process.stdout.write(`${name}: ok\n`);
+  } else {
+    failed += 1;
+    process.stdout.write(`${name}: FAILED\n`);
+  }
 }
 
 const uvu = spawnSync(bin('uvu'), ['-r', 'ts-node/register/transpile-only', ...(dirs.length ? dirs : ['test']), '--ignore', 'helpers'], {
   // SWC transpiles the tests as it does the CLI (bin/hetal-bench.js): much faster starts
-  cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', TS_NODE_SWC: 'true' }, maxBuffer: 64 * 1024 * 1024,
+  cwd: root,
+  encoding: 'utf8',
+  env: { ...process.env, FORCE_COLOR: '0', TS_NODE_SWC: 'true' },
+  maxBuffer: 64 * 1024 * 1024,
 });
 process.stdout.write(uvu.stdout);
 process.stderr.write(uvu.stderr);

@@ -49,7 +49,10 @@ export abstract class BackendBase<C extends Handle & Ct, P extends Handle & Pt> 
   private readonly scopes: Set<Handle>[] = [new Set()];
   private nextId = 1;
 
-  constructor(readonly preset: Preset, protected readonly options: BackendOptions) {
+  constructor(
+    readonly preset: Preset,
+    protected readonly options: BackendOptions,
+  ) {
     this.slots = preset.slots;
     this.maxLevel = preset.levels;
   }
@@ -164,7 +167,9 @@ export abstract class BackendBase<C extends Handle & Ct, P extends Handle & Pt> 
   /** Throws LevelExhaustedError unless a product is possible at this level. */
   protected needLevel(c: Ct, op: string): void {
     if (c.level < 1) {
-      throw new LevelExhaustedError(`${op}: ciphertext #${c.id} is at level 0 and has no level left (preset ${this.preset.name}; refresh it first)`);
+      throw new LevelExhaustedError(
+        `${op}: ciphertext #${c.id} is at level 0 and has no level left (preset ${this.preset.name}; refresh it first)`,
+      );
     }
   }
 
@@ -302,9 +307,12 @@ function collectHandles(x: unknown, out: Set<Handle>, seen = new Set<object>()):
     return;
   }
   if (ArrayBuffer.isView(x)) return;
-  const values: Iterable<unknown> = Array.isArray(x) ? x
-    : x instanceof Map ? x.values()
-    : x instanceof Set ? x.values()
-    : Object.values(x as Record<string, unknown>);
+  const values: Iterable<unknown> = Array.isArray(x)
+    ? x
+    : x instanceof Map
+      ? x.values()
+      : x instanceof Set
+        ? x.values()
+        : Object.values(x as Record<string, unknown>);
   for (const v of values) collectHandles(v, out, seen);
 }

@@ -38,27 +38,48 @@ export interface Preset extends PresetLiteral {
  * degree (HomomorphicEncryption.org standard, as SEAL's CoeffModulus::MaxBitCount).
  */
 export const MAX_BITS_128: Readonly<Record<number, number>> = {
-  1024: 27, 2048: 54, 4096: 109, 8192: 218, 16384: 438, 32768: 881,
+  1024: 27,
+  2048: 54,
+  4096: 109,
+  8192: 218,
+  16384: 438,
+  32768: 881,
 };
 
 const LITERALS: readonly PresetLiteral[] = [
   {
-    name: 'n13', description: 'SEAL N=8192, chain 60-40-40-60, scale 2^40: 4096 slots, 2 levels',
-    ringDegree: 8192, chainBits: [60, 40, 40, 60], scaleBits: 40, backends: ['seal', 'sim'],
+    name: 'n13',
+    description: 'SEAL N=8192, chain 60-40-40-60, scale 2^40: 4096 slots, 2 levels',
+    ringDegree: 8192,
+    chainBits: [60, 40, 40, 60],
+    scaleBits: 40,
+    backends: ['seal', 'sim'],
   },
   {
-    name: 'n14', description: 'SEAL N=16384, chain 60-40x7-60, scale 2^40: 8192 slots, 7 levels',
-    ringDegree: 16384, chainBits: [60, ...Array(7).fill(40), 60], scaleBits: 40, backends: ['seal', 'sim'],
+    name: 'n14',
+    description: 'SEAL N=16384, chain 60-40x7-60, scale 2^40: 8192 slots, 7 levels',
+    ringDegree: 16384,
+    chainBits: [60, ...Array(7).fill(40), 60],
+    scaleBits: 40,
+    backends: ['seal', 'sim'],
   },
   {
-    name: 'n15', description: 'SEAL N=32768, chain 60-40x19-60, scale 2^40: 16384 slots, 19 levels',
-    ringDegree: 32768, chainBits: [60, ...Array(19).fill(40), 60], scaleBits: 40, backends: ['seal', 'sim'],
+    name: 'n15',
+    description: 'SEAL N=32768, chain 60-40x19-60, scale 2^40: 16384 slots, 19 levels',
+    ringDegree: 32768,
+    chainBits: [60, ...Array(19).fill(40), 60],
+    scaleBits: 40,
+    backends: ['seal', 'sim'],
   },
   {
     // HEaaN's FGb parameters as used by the paper: N=2^16, 2^15 slots, 12 multiplicative levels
     // between bootstraps. No SEAL security check applies (HEaaN's own parameter set); sim only.
-    name: 'fgb', description: "the paper's HEaaN FGb setting: 2^15 slots, 12 levels (sim only)",
-    ringDegree: 65536, chainBits: [58, ...Array(12).fill(42), 60], scaleBits: 42, backends: ['sim'],
+    name: 'fgb',
+    description: "the paper's HEaaN FGb setting: 2^15 slots, 12 levels (sim only)",
+    ringDegree: 65536,
+    chainBits: [58, ...Array(12).fill(42), 60],
+    scaleBits: 42,
+    backends: ['sim'],
   },
 ];
 
@@ -66,8 +87,7 @@ const LITERALS: readonly PresetLiteral[] = [
  * and 128-bit security for presets SEAL must run. */
 export function validatePreset(lit: PresetLiteral): Preset {
   const { name, ringDegree: n, chainBits, scaleBits } = lit;
-  check(Number.isInteger(n) && n >= 1024 && (n & (n - 1)) === 0,
-    `preset ${name}: ring degree ${n} is not a power of two >= 1024`);
+  check(Number.isInteger(n) && n >= 1024 && (n & (n - 1)) === 0, `preset ${name}: ring degree ${n} is not a power of two >= 1024`);
   check(chainBits.length >= 2, `preset ${name}: the chain needs at least one data prime and the special prime`);
   for (const b of chainBits) {
     check(Number.isInteger(b) && b >= 20 && b <= 60, `preset ${name}: prime size ${b} bits is outside SEAL's 20..60`);
@@ -77,13 +97,20 @@ export function validatePreset(lit: PresetLiteral): Preset {
   if (lit.backends.includes('seal')) {
     const max = MAX_BITS_128[n];
     if (max === undefined) throw new InputError(`preset ${name}: ring degree ${n} has no 128-bit security bound in SEAL`);
-    check(totalBits <= max,
-      `preset ${name}: insecure chain: ${totalBits} modulus bits exceed ${max}, the 128-bit security limit for N=${n}`);
+    check(
+      totalBits <= max,
+      `preset ${name}: insecure chain: ${totalBits} modulus bits exceed ${max}, the 128-bit security limit for N=${n}`,
+    );
     const middle = chainBits.slice(1, -1);
-    check(middle.every((b) => b >= scaleBits),
-      `preset ${name}: the rescaling primes (${middle.join(',')} bits) must be at least the scale (${scaleBits} bits)`);
+    check(
+      middle.every((b) => b >= scaleBits),
+      `preset ${name}: the rescaling primes (${middle.join(',')} bits) must be at least the scale (${scaleBits} bits)`,
+    );
   }
-  check(chainBits[0]! > scaleBits, `preset ${name}: the first prime (${chainBits[0]} bits) must exceed the scale (${scaleBits} bits) to hold a value`);
+  check(
+    chainBits[0]! > scaleBits,
+    `preset ${name}: the first prime (${chainBits[0]} bits) must exceed the scale (${scaleBits} bits) to hold a value`,
+  );
   return { ...lit, slots: n / 2, levels: chainBits.length - 2, totalBits };
 }
 
@@ -117,7 +144,11 @@ function parseCustom(id: string): PresetLiteral {
   check(fields.has('N') && Number.isFinite(n), `preset ${id}: N is missing or not a number`);
   check(chain.length > 0 && chain.every(Number.isFinite), `preset ${id}: chain must be prime sizes joined by '-'`);
   return {
-    name: id, description: `custom N=${n}, chain ${chain.join('-')}, scale 2^${scale}`,
-    ringDegree: n, chainBits: chain, scaleBits: scale, backends: ['seal', 'sim'],
+    name: id,
+    description: `custom N=${n}, chain ${chain.join('-')}, scale 2^${scale}`,
+    ringDegree: n,
+    chainBits: chain,
+    scaleBits: scale,
+    backends: ['seal', 'sim'],
   };
 }

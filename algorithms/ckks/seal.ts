@@ -39,7 +39,12 @@ export function sealVersion(): string {
 
 class SealCt extends Handle implements Ct {
   /** may hold imaginary parts (set by mulI, kept by arithmetic, cleared by refresh) */
-  constructor(id: number, public native: Native, public level: number, public complex: boolean) {
+  constructor(
+    id: number,
+    public native: Native,
+    public level: number,
+    public complex: boolean,
+  ) {
     super(id);
   }
   release(): void {
@@ -50,7 +55,10 @@ class SealCt extends Handle implements Ct {
 class SealPt extends Handle implements Pt {
   /** Native plaintexts by level, encoded on first use at that level. */
   readonly byLevel = new Map<number, Native>();
-  constructor(id: number, public values: Float64Array) {
+  constructor(
+    id: number,
+    public values: Float64Array,
+  ) {
     super(id);
   }
   release(): void {
@@ -137,7 +145,8 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
       const p = byLevel[l]!.primes;
       this.primes[l] = Number(p[p.length - 1]!);
     }
-    if (byLevel.length - 1 !== this.maxLevel) throw new Error(`SEAL chain has ${byLevel.length} data levels, expected ${this.maxLevel + 1}`);
+    if (byLevel.length - 1 !== this.maxLevel)
+      throw new Error(`SEAL chain has ${byLevel.length} data levels, expected ${this.maxLevel + 1}`);
     this.scales[this.maxLevel] = 2 ** this.preset.scaleBits;
     for (let l = this.maxLevel; l > 0; l--) this.scales[l - 1] = (this.scales[l]! * this.scales[l]!) / this.primes[l]!;
   }
@@ -261,21 +270,24 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
   // ---- server side ---------------------------------------------------------------------------
 
   add(x: Ct, y: Ct): Ct {
-    const a = this.ct(x), b = this.ct(y);
+    const a = this.ct(x),
+      b = this.ct(y);
     const r = this.binary(a, b, (u, v, d) => this.evaluator.add(u, v, d));
     this.ops.add += 1;
     return this.wrap(r.native, r.level, a.complex || b.complex);
   }
 
   sub(x: Ct, y: Ct): Ct {
-    const a = this.ct(x), b = this.ct(y);
+    const a = this.ct(x),
+      b = this.ct(y);
     const r = this.binary(a, b, (u, v, d) => this.evaluator.sub(u, v, d));
     this.ops.add += 1;
     return this.wrap(r.native, r.level, a.complex || b.complex);
   }
 
   addInPlace(x: Ct, y: Ct): void {
-    const a = this.ct(x), b = this.ct(y);
+    const a = this.ct(x),
+      b = this.ct(y);
     if (a.level > b.level) {
       const lowered = this.nativeAt(a, b.level);
       a.native.delete();
@@ -338,7 +350,8 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
   }
 
   mul(x: Ct, y: Ct): Ct {
-    const a = this.ct(x), b = this.ct(y);
+    const a = this.ct(x),
+      b = this.ct(y);
     this.needLevel(a, 'mul');
     this.needLevel(b, 'mul');
     const r = this.binary(a, b, (u, v, d) => {
@@ -459,8 +472,18 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     this.clearConstants();
     for (const p of this.imaginaryUnit.values()) p.delete();
     this.imaginaryUnit.clear();
-    for (const o of [this.galoisKeys, this.relinKeys, this.encryptor, this.decryptor, this.evaluator,
-      this.encoder, this.secretKey, this.keygen, this.context]) o?.delete();
+    for (const o of [
+      this.galoisKeys,
+      this.relinKeys,
+      this.encryptor,
+      this.decryptor,
+      this.evaluator,
+      this.encoder,
+      this.secretKey,
+      this.keygen,
+      this.context,
+    ])
+      o?.delete();
   }
 
   // ---- the imaginary unit --------------------------------------------------------------------
@@ -506,7 +529,6 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     this.imaginaryUnit.set(this.maxLevel, unit);
     return true;
   }
-
 }
 
 /** Creates a SEAL backend for a preset (loads SEAL if needed). */

@@ -20,7 +20,12 @@ import type { BackendOptions, Ct, Pt } from './types';
 export const NOISE = { fresh: 250, rescale: 2000, keyswitch: 13000 } as const;
 
 class SimCt extends Handle implements Ct {
-  constructor(id: number, public re: Float64Array, public im: Float64Array | null, public level: number) {
+  constructor(
+    id: number,
+    public re: Float64Array,
+    public im: Float64Array | null,
+    public level: number,
+  ) {
     super(id);
   }
   release(): void {
@@ -31,7 +36,10 @@ class SimCt extends Handle implements Ct {
 }
 
 class SimPt extends Handle implements Pt {
-  constructor(id: number, public values: Float64Array) {
+  constructor(
+    id: number,
+    public values: Float64Array,
+  ) {
     super(id);
   }
   release(): void {
@@ -95,21 +103,24 @@ export class SimBackend extends BackendBase<SimCt, SimPt> {
   }
 
   add(x: Ct, y: Ct): Ct {
-    const a = this.ct(x), b = this.ct(y);
+    const a = this.ct(x),
+      b = this.ct(y);
     const level = this.matched(a, b);
     this.ops.add += 1;
     return this.make(addArrays(a.re, b.re, 1), addImag(a.im, b.im, 1), level);
   }
 
   sub(x: Ct, y: Ct): Ct {
-    const a = this.ct(x), b = this.ct(y);
+    const a = this.ct(x),
+      b = this.ct(y);
     const level = this.matched(a, b);
     this.ops.add += 1;
     return this.make(addArrays(a.re, b.re, -1), addImag(a.im, b.im, -1), level);
   }
 
   addInPlace(x: Ct, y: Ct): void {
-    const a = this.ct(x), b = this.ct(y);
+    const a = this.ct(x),
+      b = this.ct(y);
     a.level = this.matched(a, b);
     this.ops.add += 1;
     for (let i = 0; i < a.re.length; i++) a.re[i]! += b.re[i]!;
@@ -122,7 +133,11 @@ export class SimBackend extends BackendBase<SimCt, SimPt> {
   negate(x: Ct): Ct {
     const a = this.ct(x);
     this.ops.add += 1;
-    return this.make(a.re.map((v) => -v), a.im ? a.im.map((v) => -v) : null, a.level);
+    return this.make(
+      a.re.map((v) => -v),
+      a.im ? a.im.map((v) => -v) : null,
+      a.level,
+    );
   }
 
   addPlain(x: Ct, p: Pt | ArrayLike<number>): Ct {
@@ -134,7 +149,11 @@ export class SimBackend extends BackendBase<SimCt, SimPt> {
   addConst(x: Ct, c: number): Ct {
     const a = this.ct(x);
     this.ops.add += 1;
-    return this.make(a.re.map((v) => v + c), a.im ? Float64Array.from(a.im) : null, a.level);
+    return this.make(
+      a.re.map((v) => v + c),
+      a.im ? Float64Array.from(a.im) : null,
+      a.level,
+    );
   }
 
   mulPlain(x: Ct, p: Pt | ArrayLike<number>): Ct {
@@ -154,11 +173,19 @@ export class SimBackend extends BackendBase<SimCt, SimPt> {
     if (!Number.isFinite(c)) throw new InputError(`mulConst: constant ${c} is not finite`);
     this.ops.cmult += 1;
     this.ops.rescale += 1;
-    return this.noisy(this.make(a.re.map((r) => r * c), a.im ? a.im.map((r) => r * c) : null, a.level - 1), NOISE.rescale);
+    return this.noisy(
+      this.make(
+        a.re.map((r) => r * c),
+        a.im ? a.im.map((r) => r * c) : null,
+        a.level - 1,
+      ),
+      NOISE.rescale,
+    );
   }
 
   mul(x: Ct, y: Ct): Ct {
-    const a = this.ct(x), b = this.ct(y);
+    const a = this.ct(x),
+      b = this.ct(y);
     this.needLevel(a, 'mul');
     this.needLevel(b, 'mul');
     const level = this.matched(a, b) - 1;
@@ -171,7 +198,8 @@ export class SimBackend extends BackendBase<SimCt, SimPt> {
       for (let i = 0; i < n; i++) re[i] = a.re[i]! * b.re[i]!;
     } else {
       im = new Float64Array(n);
-      const ai = a.im ?? new Float64Array(n), bi = b.im ?? new Float64Array(n);
+      const ai = a.im ?? new Float64Array(n),
+        bi = b.im ?? new Float64Array(n);
       for (let i = 0; i < n; i++) {
         re[i] = a.re[i]! * b.re[i]! - ai[i]! * bi[i]!;
         im[i] = a.re[i]! * bi[i]! + ai[i]! * b.re[i]!;
@@ -254,7 +282,8 @@ export class SimBackend extends BackendBase<SimCt, SimPt> {
 
   deserialize(bytes: Uint8Array): Ct {
     const n = this.slots;
-    if (bytes.byteLength !== 8 * (2 + 2 * n)) throw new InputError(`deserialize: ${bytes.byteLength} bytes is not a sim ciphertext of ${n} slots`);
+    if (bytes.byteLength !== 8 * (2 + 2 * n))
+      throw new InputError(`deserialize: ${bytes.byteLength} bytes is not a sim ciphertext of ${n} slots`);
     const buf = new Float64Array(bytes.slice().buffer);
     const re = buf.slice(2, 2 + n);
     const im = buf[1] ? buf.slice(2 + n) : null;

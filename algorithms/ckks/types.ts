@@ -55,8 +55,20 @@ export interface OpCounts {
 /** A zeroed counter record. */
 export function zeroCounts(): OpCounts {
   return {
-    add: 0, cmult: 0, mult: 0, rot: 0, keyswitch: 0, conj: 0, muli: 0, rescale: 0,
-    levelMatch: 0, refresh: 0, refreshBytes: 0, refreshMs: 0, encrypt: 0, decrypt: 0,
+    add: 0,
+    cmult: 0,
+    mult: 0,
+    rot: 0,
+    keyswitch: 0,
+    conj: 0,
+    muli: 0,
+    rescale: 0,
+    levelMatch: 0,
+    refresh: 0,
+    refreshBytes: 0,
+    refreshMs: 0,
+    encrypt: 0,
+    decrypt: 0,
   };
 }
 

@@ -56,7 +56,8 @@ export const colMajorAlgorithm: MatmulAlgorithm<ColMajorOperands, BlockMatrix> =
     const c = plan.shape.c;
     const cts = be.scope(() => {
       const masks = new MaskSet(be, s0, s1);
-      const lB = levelOf(B), level = Math.min(levelOf(A), lB - 1);
+      const lB = levelOf(B),
+        level = Math.min(levelOf(A), lB - 1);
       const first = masks.get('first', level - 1, (_r, col) => (col === 0 ? 1 : 0));
       const out: (Ct | null)[] = new Array(A.cts.length).fill(null);
       for (let k = 0; k < c; k++) {

@@ -71,15 +71,22 @@ export function diagAbtSteps(s1: number, p: number, complex: boolean): number[] 
  * the result is 3 levels lower. Uses complex packing where the backend has complex slots.
  */
 export function diagAbt(be: Ckks, X: BlockMatrix, W: BlockMatrix, opts: { complex?: boolean } = {}): BlockMatrix {
-  check(X.layout === 'blocks' && W.layout === 'rows-repeated', `diagAbt: X must be 'blocks' and W 'rows-repeated' (got ${X.layout}, ${W.layout})`);
-  check(X.s0 === W.s0 && X.s1 === W.s1 && X.cols === W.cols, `diagAbt: X (${X.rows} x ${X.cols}, ${X.s0} x ${X.s1} blocks) and W (${W.rows} x ${W.cols}, ${W.s0} x ${W.s1}) do not match`);
+  check(
+    X.layout === 'blocks' && W.layout === 'rows-repeated',
+    `diagAbt: X must be 'blocks' and W 'rows-repeated' (got ${X.layout}, ${W.layout})`,
+  );
+  check(
+    X.s0 === W.s0 && X.s1 === W.s1 && X.cols === W.cols,
+    `diagAbt: X (${X.rows} x ${X.cols}, ${X.s0} x ${X.s1} blocks) and W (${W.rows} x ${W.cols}, ${W.s0} x ${W.s1}) do not match`,
+  );
   const { s0, s1 } = X;
   const p = W.period;
   check(s1 % p === 0, `diagAbt: the class period ${p} must divide s1 = ${s1}`);
   const complex = opts.complex ?? pairsDiagonals(be, p);
   check(!complex || pairsDiagonals(be, p), 'diagAbt: complex packing needs a backend with complex slots and a period >= 2');
   const level = Math.min(levelOf(X), levelOf(W));
-  if (level < DIAG_ABT_DEPTH) throw new LevelExhaustedError(`diagAbt needs inputs at level >= ${DIAG_ABT_DEPTH}, got ${level}; refresh them first`);
+  if (level < DIAG_ABT_DEPTH)
+    throw new LevelExhaustedError(`diagAbt needs inputs at level >= ${DIAG_ABT_DEPTH}, got ${level}; refresh them first`);
 
   const half = p / 2;
   const out = be.scope(() => {
@@ -87,14 +94,16 @@ export function diagAbt(be: Ckks, X: BlockMatrix, W: BlockMatrix, opts: { comple
     // column 0 after the row sum; the 1/2 of (T + conj T)/2 folded in
     const first = masks.get('first', level - 1, (_r, c) => (c === 0 ? (complex ? 0.5 : 1) : 0));
     // Pair 0's weights W + i·(W up by p/2 rows); without complex slots, W itself.
-    const base = complex ? W.cts[0]!.map((w) => {
-      const up = be.rotate(w, half * s1);
-      const iup = be.mulI(up);
-      be.free(up);
-      const sum = be.add(w, iup);
-      be.free(iup);
-      return sum;
-    }) : W.cts[0]!;
+    const base = complex
+      ? W.cts[0]!.map((w) => {
+          const up = be.rotate(w, half * s1);
+          const iup = be.mulI(up);
+          be.free(up);
+          const sum = be.add(w, iup);
+          be.free(iup);
+          return sum;
+        })
+      : W.cts[0]!;
     const blockRows = X.cts.length;
     const re: (Ct | null)[] = new Array(blockRows).fill(null);
     const im: (Ct | null)[] = new Array(blockRows).fill(null);

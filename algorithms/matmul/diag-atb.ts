@@ -81,14 +81,21 @@ export function diagAtbSteps(s0: number, s1: number, p: number, complex: boolean
  * given; see diagAtbOutputLevel for the levels it needs and leaves.
  */
 export function diagAtb(be: Ckks, A: BlockMatrix, X: BlockMatrix, opts: { variant?: DiagAtbVariant; complex?: boolean } = {}): BlockMatrix {
-  check(A.layout === 'cols-repeated' && X.layout === 'blocks', `diagAtb: A must be 'cols-repeated' and X 'blocks' (got ${A.layout}, ${X.layout})`);
-  check(A.s0 === X.s0 && A.s1 === X.s1 && A.rows === X.rows, `diagAtb: A (${A.rows} x ${A.cols}, ${A.s0} x ${A.s1} blocks) and X (${X.rows} x ${X.cols}, ${X.s0} x ${X.s1}) do not match`);
+  check(
+    A.layout === 'cols-repeated' && X.layout === 'blocks',
+    `diagAtb: A must be 'cols-repeated' and X 'blocks' (got ${A.layout}, ${X.layout})`,
+  );
+  check(
+    A.s0 === X.s0 && A.s1 === X.s1 && A.rows === X.rows,
+    `diagAtb: A (${A.rows} x ${A.cols}, ${A.s0} x ${A.s1} blocks) and X (${X.rows} x ${X.cols}, ${X.s0} x ${X.s1}) do not match`,
+  );
   const { s0, s1 } = X;
   const p = A.period;
   check(s0 % p === 0, `diagAtb: the class period ${p} must divide s0 = ${s0}`);
   const complex = opts.complex ?? pairsDiagonals(be, p);
   check(!complex || pairsDiagonals(be, p), 'diagAtb: complex packing needs a backend with complex slots and a period >= 2');
-  const lA = levelOf(A), lX = levelOf(X);
+  const lA = levelOf(A),
+    lX = levelOf(X);
   const variant = opts.variant ?? diagAtbVariant(lA, lX);
   if (diagAtbOutputLevel(lA, lX, variant, complex) < 0) {
     throw new LevelExhaustedError(`diagAtb (${variant}) cannot run on A at level ${lA} and X at level ${lX}; refresh them first`);
@@ -100,7 +107,8 @@ export function diagAtb(be: Ckks, A: BlockMatrix, X: BlockMatrix, opts: { varian
     // Left shift by d within the period: rotate left by d where that stays in the row, else right by p - d.
     const shift = (y: Ct, d: number): Ct => {
       const stay = masks.get(`stay${d}@${y.level}`, y.level, (_r, c) => (c < s1 - d ? 1 : 0));
-      const left = be.rotate(y, d), right = be.rotate(y, d - p);
+      const left = be.rotate(y, d),
+        right = be.rotate(y, d - p);
       const diff = be.sub(left, right);
       be.free(left);
       const kept = be.mulPlain(diff, stay);
@@ -111,7 +119,10 @@ export function diagAtb(be: Ckks, A: BlockMatrix, X: BlockMatrix, opts: { varian
     };
     // X with its last k columns taken from the next row (prot-up: pairs with A rotated plainly by k).
     const nextRowTail = (x: Ct, k: number): Ct => {
-      const tail = be.mulPlain(x, masks.get(`tail${k}@${x.level}`, x.level, (_r, c) => (c >= s1 - k ? 1 : 0)));
+      const tail = be.mulPlain(
+        x,
+        masks.get(`tail${k}@${x.level}`, x.level, (_r, c) => (c >= s1 - k ? 1 : 0)),
+      );
       const up = be.rotate(tail, s1);
       const fixed = be.sub(x, tail);
       be.free(tail);
@@ -120,14 +131,16 @@ export function diagAtb(be: Ckks, A: BlockMatrix, X: BlockMatrix, opts: { varian
       return fixed;
     };
     const aBlocks = A.cts.map((row) => row[0]!);
-    const base = complex ? aBlocks.map((a) => {
-      const partner = shift(a, half);
-      const ip = be.mulI(partner);
-      be.free(partner);
-      const q = be.add(a, ip);
-      be.free(ip);
-      return q;
-    }) : aBlocks;
+    const base = complex
+      ? aBlocks.map((a) => {
+          const partner = shift(a, half);
+          const ip = be.mulI(partner);
+          be.free(partner);
+          const q = be.add(a, ip);
+          be.free(ip);
+          return q;
+        })
+      : aBlocks;
     const blockCols = X.cts[0]!.length;
     const acc: (Ct | null)[] = new Array(blockCols).fill(null);
     for (let k = 0; k < (complex ? half : p); k++) {
@@ -143,7 +156,16 @@ export function diagAtb(be: Ckks, A: BlockMatrix, X: BlockMatrix, opts: { varian
         made.push(...ak, ...xk.flat());
       }
       for (let j = 0; j < blockCols; j++) {
-        const c = columnSums(be, dotProducts(be, ak, xk.map((row) => row[j]!)), s0, s1);
+        const c = columnSums(
+          be,
+          dotProducts(
+            be,
+            ak,
+            xk.map((row) => row[j]!),
+          ),
+          s0,
+          s1,
+        );
         const place = masks.get(`place${k}@${c.level}`, c.level, (r, col) => (r % p === (col + k) % p ? (complex ? 0.5 : 1) : 0));
         acc[j] = accumulate(be, acc[j] ?? null, be.mulPlain(c, place));
         be.free(c);

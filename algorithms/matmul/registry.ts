@@ -10,8 +10,12 @@ import { rowMajorAlgorithm } from './rowmajor';
 
 /** Every matmul algorithm (A·Bᵀ first, then Aᵀ·B, as Table 7). */
 export const MATMUL_ALGORITHMS: readonly MatmulAlgorithm[] = [
-  jinAbtAlgorithm, colMajorAlgorithm, diagAbtAlgorithm,
-  jinAtbAlgorithm, rowMajorAlgorithm, diagAtbAlgorithm,
+  jinAbtAlgorithm,
+  colMajorAlgorithm,
+  diagAbtAlgorithm,
+  jinAtbAlgorithm,
+  rowMajorAlgorithm,
+  diagAtbAlgorithm,
 ] as MatmulAlgorithm[];
 
 /** The algorithm with CLI id `id`, or an InputError listing the known ids. */

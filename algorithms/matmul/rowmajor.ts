@@ -56,7 +56,8 @@ export const rowMajorAlgorithm: MatmulAlgorithm<RowMajorOperands, BlockMatrix> =
     const c = plan.shape.c;
     const cts = be.scope(() => {
       const masks = new MaskSet(be, s0, s1);
-      const lA = levelOf(A), level = Math.min(lA - 1, levelOf(X));
+      const lA = levelOf(A),
+        level = Math.min(lA - 1, levelOf(X));
       const blockCols = X.cts[0]!.length;
       const out: (Ct | null)[] = new Array(blockCols).fill(null);
       for (let k = 0; k < c; k++) {
@@ -72,7 +73,16 @@ export const rowMajorAlgorithm: MatmulAlgorithm<RowMajorOperands, BlockMatrix> =
           return spreadFirstColumn(be, y, s1);
         });
         for (let j = 0; j < blockCols; j++) {
-          const g = columnSums(be, dotProducts(be, ak, X.cts.map((r) => r[j]!)), s0, s1);
+          const g = columnSums(
+            be,
+            dotProducts(
+              be,
+              ak,
+              X.cts.map((r) => r[j]!),
+            ),
+            s0,
+            s1,
+          );
           out[j] = accumulate(be, out[j] ?? null, be.mulPlain(g, row));
           be.free(g);
         }

@@ -28,7 +28,11 @@ export function rowMask(s0: number, s1: number, row: number, value = 1): Float64
  */
 export class MaskSet {
   private readonly made = new Map<string, Pt>();
-  constructor(private readonly be: Ckks, readonly s0: number, readonly s1: number) {}
+  constructor(
+    private readonly be: Ckks,
+    readonly s0: number,
+    readonly s1: number,
+  ) {}
 
   /** The mask `key`, built by `f` on first use and encoded at `level`. */
   get(key: string, level: number, f: (row: number, col: number) => number): Pt {

@@ -10,16 +10,23 @@ import type { BlockLayout, BlockMatrix, LayoutSpec } from './types';
 /** The grid of a layout: block rows x block columns ('entries': rows x cols). */
 export function gridOf(spec: LayoutSpec): { blockRows: number; blockCols: number } {
   switch (spec.layout) {
-    case 'blocks': return { blockRows: Math.ceil(spec.rows / spec.s0), blockCols: Math.ceil(spec.cols / spec.s1) };
-    case 'rows-repeated': return { blockRows: 1, blockCols: Math.ceil(spec.cols / spec.s1) };
-    case 'cols-repeated': return { blockRows: Math.ceil(spec.rows / spec.s0), blockCols: 1 };
-    case 'entries': return { blockRows: spec.rows, blockCols: spec.cols };
+    case 'blocks':
+      return { blockRows: Math.ceil(spec.rows / spec.s0), blockCols: Math.ceil(spec.cols / spec.s1) };
+    case 'rows-repeated':
+      return { blockRows: 1, blockCols: Math.ceil(spec.cols / spec.s1) };
+    case 'cols-repeated':
+      return { blockRows: Math.ceil(spec.rows / spec.s0), blockCols: 1 };
+    case 'entries':
+      return { blockRows: spec.rows, blockCols: spec.cols };
   }
 }
 
 /** A layout spec, checked: the repeated layouts need the period to divide the block side. */
 export function layoutSpec(layout: BlockLayout, rows: number, cols: number, s0: number, s1: number, period = 1): LayoutSpec {
-  check(Number.isInteger(rows) && rows >= 1 && Number.isInteger(cols) && cols >= 1, `matrix shape ${rows} x ${cols} must be positive integers`);
+  check(
+    Number.isInteger(rows) && rows >= 1 && Number.isInteger(cols) && cols >= 1,
+    `matrix shape ${rows} x ${cols} must be positive integers`,
+  );
   if (layout === 'rows-repeated') {
     check(period >= rows && s0 % period === 0, `rows-repeated layout: period ${period} must be >= ${rows} rows and divide s0 = ${s0}`);
   } else if (layout === 'cols-repeated') {
@@ -48,7 +55,8 @@ export function packMatrix(m: Matrix, spec: LayoutSpec): Float64Array[][] {
   checkFits(m, spec);
   const { blockRows, blockCols } = gridOf(spec);
   return Array.from({ length: blockRows }, (_r, bi) =>
-    Array.from({ length: blockCols }, (_c, bj) => packBlock(m, spec, bi, bj, new Float64Array(spec.s0 * spec.s1))));
+    Array.from({ length: blockCols }, (_c, bj) => packBlock(m, spec, bi, bj, new Float64Array(spec.s0 * spec.s1))),
+  );
 }
 
 function checkFits(m: Matrix, spec: LayoutSpec): void {
@@ -63,10 +71,18 @@ export function unpackMatrix(vectors: ArrayLike<number>[][], spec: LayoutSpec): 
     for (let j = 0; j < cols; j++) {
       let v: number;
       switch (spec.layout) {
-        case 'blocks': v = vectors[Math.floor(i / s0)]![Math.floor(j / s1)]![(i % s0) * s1 + (j % s1)]!; break;
-        case 'rows-repeated': v = vectors[0]![Math.floor(j / s1)]![i * s1 + (j % s1)]!; break;
-        case 'cols-repeated': v = vectors[Math.floor(i / s0)]![0]![(i % s0) * s1 + j]!; break;
-        case 'entries': v = vectors[i]![j]![0]!; break;
+        case 'blocks':
+          v = vectors[Math.floor(i / s0)]![Math.floor(j / s1)]![(i % s0) * s1 + (j % s1)]!;
+          break;
+        case 'rows-repeated':
+          v = vectors[0]![Math.floor(j / s1)]![i * s1 + (j % s1)]!;
+          break;
+        case 'cols-repeated':
+          v = vectors[Math.floor(i / s0)]![0]![(i % s0) * s1 + j]!;
+          break;
+        case 'entries':
+          v = vectors[i]![j]![0]!;
+          break;
       }
       data[i * cols + j] = v;
     }
@@ -81,7 +97,8 @@ export function encryptMatrix(be: Ckks, m: Matrix, spec: LayoutSpec, level?: num
   const { blockRows, blockCols } = gridOf(spec);
   const scratch = new Float64Array(be.slots); // encrypt copies it: one buffer serves every block
   const cts = Array.from({ length: blockRows }, (_r, bi) =>
-    Array.from({ length: blockCols }, (_c, bj) => be.encrypt(packBlock(m, spec, bi, bj, scratch), level)));
+    Array.from({ length: blockCols }, (_c, bj) => be.encrypt(packBlock(m, spec, bi, bj, scratch), level)),
+  );
   return { ...spec, cts };
 }
 

@@ -33,8 +33,10 @@ export function checkShape(s: MatmulShape): void {
  */
 export function blockShape(shape: MatmulShape, cPad: number, slots: number): { s0: number; s1: number } {
   if (cPad * cPad > slots) {
-    throw new InputError(`shape ${shapeText(shape)}: c = ${shape.c} (padded to ${cPad}) is too large for ${slots} slots: ` +
-      `blocks need s0 >= ${cPad} and s1 >= ${cPad}, so at most c = ${Math.floor(Math.sqrt(slots))}`);
+    throw new InputError(
+      `shape ${shapeText(shape)}: c = ${shape.c} (padded to ${cPad}) is too large for ${slots} slots: ` +
+        `blocks need s0 >= ${cPad} and s1 >= ${cPad}, so at most c = ${Math.floor(Math.sqrt(slots))}`,
+    );
   }
   const s0 = Math.min(nextPow2(Math.max(shape.a, cPad)), slots / cPad);
   const s1 = slots / s0;
@@ -51,7 +53,10 @@ export function blockPlan(shape: MatmulShape, be: Pick<Ckks, 'slots' | 'supports
 
 /** Throws unless `depth` levels fit the backend's fresh ciphertexts. */
 export function checkDepth(id: string, plan: MatmulPlan, depth: number, be: Pick<Ckks, 'maxLevel'>): void {
-  check(depth <= be.maxLevel, `${id} on shape ${shapeText(plan.shape)} needs ${depth} levels, the preset has ${be.maxLevel} (use a preset with more levels, e.g. n14 or fgb)`);
+  check(
+    depth <= be.maxLevel,
+    `${id} on shape ${shapeText(plan.shape)} needs ${depth} levels, the preset has ${be.maxLevel} (use a preset with more levels, e.g. n14 or fgb)`,
+  );
 }
 
 /** The number of blocks along a side. */
@@ -62,7 +67,10 @@ export function blocksAlong(n: number, side: number): number {
 /** Column packing (Jin et al.): one ciphertext per column of up to `slots` rows; c is not padded. */
 export function columnPlan(id: string, shape: MatmulShape, be: Pick<Ckks, 'slots' | 'maxLevel'>): MatmulPlan {
   checkShape(shape);
-  check(shape.a <= be.slots, `${id} on shape ${shapeText(shape)}: a = ${shape.a} rows do not fit one ciphertext column of ${be.slots} slots`);
+  check(
+    shape.a <= be.slots,
+    `${id} on shape ${shapeText(shape)}: a = ${shape.a} rows do not fit one ciphertext column of ${be.slots} slots`,
+  );
   const plan: MatmulPlan = { shape, cPad: shape.c, s0: be.slots, s1: 1, slots: be.slots, complexPacking: false };
   checkDepth(id, plan, 1, be);
   return plan;

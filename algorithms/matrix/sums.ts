@@ -36,13 +36,21 @@ export function rowSumsToFirstColumn(be: Ckks, x: Ct, s1: number): Ct {
 
 /** Copies column 0 of each row across its row (log2 s1 rotations); other columns must be 0. */
 export function spreadFirstColumn(be: Ckks, x: Ct, s1: number): Ct {
-  return rotateAdd(be, x, powerSteps(s1).map((p) => -p));
+  return rotateAdd(
+    be,
+    x,
+    powerSteps(s1).map((p) => -p),
+  );
 }
 
 /** Column sums of an s0 x s1 block, in every row (log2 s0 rotations by whole rows: exact,
  * since the block is the whole cyclic slot vector). */
 export function columnSums(be: Ckks, x: Ct, s0: number, s1: number): Ct {
-  return rotateAdd(be, x, powerSteps(s0).map((p) => p * s1));
+  return rotateAdd(
+    be,
+    x,
+    powerSteps(s0).map((p) => p * s1),
+  );
 }
 
 /** The sum of all slots, in every slot (log2 slots rotations). */

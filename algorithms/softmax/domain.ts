@@ -53,7 +53,14 @@ export function domainDepth(p: DomainParams, precise: boolean): number {
 }
 
 /** Float64, in place allowed. */
-export function domainExtendPlain(p: DomainParams, precise: boolean, x: Float64Array, out: Float64Array, n = x.length, outScale = 1): Float64Array {
+export function domainExtendPlain(
+  p: DomainParams,
+  precise: boolean,
+  x: Float64Array,
+  out: Float64Array,
+  n = x.length,
+  outScale = 1,
+): Float64Array {
   let src = x;
   for (const c of domainStages(p, precise, outScale)) {
     evalPolyPlain(c, src, out, n);

@@ -9,16 +9,15 @@ import { evalPolyCt, evalPolyPlain, maskCoeffs, polyDepth } from './poly';
 
 /** HETAL's degree-8 approximation of exp on [-1, 1] (used on x / 8, then squared 3 times). */
 export const EXP8: readonly number[] = [
-  1.000000001945585, 0.9999999388932228, 0.499999859398392, 0.16666798775227673,
-  0.04166711228500117, 0.008328336039797088, 0.0013881473292497602,
-  0.00020492629147503022, 2.551385701569812e-05,
+  1.000000001945585, 0.9999999388932228, 0.499999859398392, 0.16666798775227673, 0.04166711228500117, 0.008328336039797088,
+  0.0013881473292497602, 0.00020492629147503022, 2.551385701569812e-5,
 ];
 
 /** The degree-12 approximation of exp the reference code uses for Lee et al.'s baseline
  * (near-Taylor; the highest three coefficients differ from 1/k! by up to 2%). */
 export const EXP12: readonly number[] = [
-  1.0, 1.0, 5.0e-1, 1.66666667e-1, 4.16666667e-2, 8.33333323e-3, 1.38888888e-3,
-  1.98413061e-4, 2.48016226e-5, 2.75510749e-6, 2.75519884e-7, 2.55652816e-8, 2.12732465e-9,
+  1.0, 1.0, 5.0e-1, 1.66666667e-1, 4.16666667e-2, 8.33333323e-3, 1.38888888e-3, 1.98413061e-4, 2.48016226e-5, 2.75510749e-6, 2.75519884e-7,
+  2.55652816e-8, 2.12732465e-9,
 ];
 
 /** Levels of p then `squarings` squarings. */

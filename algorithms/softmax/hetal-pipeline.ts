@@ -17,7 +17,17 @@ import { MAX_DEPTH, tournamentCt, tournamentPlain, tournamentSteps } from './com
 import { HETAL_DOMAIN, coveredRange, domainDepth, domainExtendCt, domainExtendPlain } from './domain';
 import { EXP8, expDepth, expPowCt, expPowPlain } from './exp';
 import { normalizeCt, normalizeDepth, normalizePlain } from './inverse';
-import { broadcastFromStarts, checkLayout, classVector, ensureLevel, log2Pad, padClasses, reductionSteps, startVector, validVector } from './layout';
+import {
+  broadcastFromStarts,
+  checkLayout,
+  classVector,
+  ensureLevel,
+  log2Pad,
+  padClasses,
+  reductionSteps,
+  startVector,
+  validVector,
+} from './layout';
 
 /** The paper's constants. */
 export const HETAL = {
@@ -69,8 +79,14 @@ export function hetalEncrypted(precise: boolean, be: Ckks, z: Ct, layout: Softma
 
 /** Levels before refreshes. */
 export function hetalDepth(precise: boolean, layout: SoftmaxLayout): number {
-  return 1 + MAX_DEPTH * log2Pad(layout) + 1 + domainDepth(HETAL.domain, precise)
-    + expDepth(EXP8, HETAL.expSquarings) + normalizeDepth(HETAL.invIters);
+  return (
+    1 +
+    MAX_DEPTH * log2Pad(layout) +
+    1 +
+    domainDepth(HETAL.domain, precise) +
+    expDepth(EXP8, HETAL.expSquarings) +
+    normalizeDepth(HETAL.invIters)
+  );
 }
 
 /** Rotation steps: tournament (left 2^i) and the broadcasts and row sum (+-2^i). */

@@ -20,7 +20,8 @@ export const hong: SoftmaxApprox = {
   id: 'hong',
   family: 'softmax',
   title: 'Hong et al.: exp(x) ~ ((x + 16)/32)^16, inverse R = 80, 30 steps',
-  citation: 'Hong et al., "Secure tumor classification by shallow neural network using homomorphic encryption", BMC Genomics 2022 (as in HETAL softmax.py "hong")',
+  citation:
+    'Hong et al., "Secure tumor classification by shallow neural network using homomorphic encryption", BMC Genomics 2022 (as in HETAL softmax.py "hong")',
   designRange: 8,
   encryptable: true,
   minLevels: 1,

@@ -24,7 +24,8 @@ export const jin: SoftmaxApprox = {
   id: 'jin',
   family: 'softmax',
   title: 'Jin et al. (PrivGD): product over j != i of sigma(x_i - x_j), cubic sigma',
-  citation: 'Jin et al., "Secure transfer learning for machine fault diagnosis under different operating conditions", ProvSec 2020 (as in HETAL softmax.py "privgd")',
+  citation:
+    'Jin et al., "Secure transfer learning for machine fault diagnosis under different operating conditions", ProvSec 2020 (as in HETAL softmax.py "privgd")',
   designRange: 4,
   encryptable: true,
   minLevels: 2,
@@ -68,10 +69,12 @@ export const jin: SoftmaxApprox = {
 /** Per-slot sigma coefficients for shift k: sigma, or 1 where the partner is padded, 0 at padded classes. */
 function sigmoidCoeffs(be: Ckks, layout: SoftmaxLayout, k: number): Float64Array[] {
   const kind = (j: number) => (j >= layout.classes ? 'zero' : (j + k) % layout.cPad >= layout.classes ? 'one' : 'sigma');
-  return JIN_SIGMOID.map((c, deg) => classVector(be, layout, (j) => {
-    const what = kind(j);
-    return what === 'sigma' ? c : what === 'one' && deg === 0 ? 1 : 0;
-  }));
+  return JIN_SIGMOID.map((c, deg) =>
+    classVector(be, layout, (j) => {
+      const what = kind(j);
+      return what === 'sigma' ? c : what === 'one' && deg === 0 ? 1 : 0;
+    }),
+  );
 }
 
 /** Balanced product, refreshing an operand that has no level left. */

@@ -20,9 +20,11 @@ import type { SoftmaxLayout } from '../interface';
 export function checkLayout(be: Pick<Ckks, 'slots'>, layout: SoftmaxLayout): void {
   const { s0, s1, classes, cPad } = layout;
   if (!Number.isInteger(classes) || classes < 2) throw new InputError(`softmax layout: classes ${classes} must be an integer >= 2`);
-  if (cPad !== padClasses(classes)) throw new InputError(`softmax layout: cPad ${cPad} is not ${classes} classes padded to a power of two (${padClasses(classes)})`);
+  if (cPad !== padClasses(classes))
+    throw new InputError(`softmax layout: cPad ${cPad} is not ${classes} classes padded to a power of two (${padClasses(classes)})`);
   if (s0 * s1 !== be.slots) throw new InputError(`softmax layout: s0 x s1 = ${s0} x ${s1} is not the backend's ${be.slots} slots`);
-  if (s1 < cPad || s1 % cPad !== 0) throw new InputError(`softmax layout: a row of s1 = ${s1} columns cannot hold periods of ${cPad} classes`);
+  if (s1 < cPad || s1 % cPad !== 0)
+    throw new InputError(`softmax layout: a row of s1 = ${s1} columns cannot hold periods of ${cPad} classes`);
 }
 
 /** c padded to a power of two. */
@@ -85,8 +87,14 @@ export function reductionSteps(layout: SoftmaxLayout): number[] {
 export function rotateWithinPeriod(be: Ckks, x: Ct, k: number, layout: SoftmaxLayout, scale = 1): Ct {
   const { cPad } = layout;
   return be.scope(() => {
-    const left = be.mulPlain(be.rotate(x, k), classVector(be, layout, (j) => (j + k < cPad ? scale : 0)));
-    const right = be.mulPlain(be.rotate(x, k - cPad), classVector(be, layout, (j) => (j + k < cPad ? 0 : scale)));
+    const left = be.mulPlain(
+      be.rotate(x, k),
+      classVector(be, layout, (j) => (j + k < cPad ? scale : 0)),
+    );
+    const right = be.mulPlain(
+      be.rotate(x, k - cPad),
+      classVector(be, layout, (j) => (j + k < cPad ? 0 : scale)),
+    );
     return be.add(left, right);
   });
 }

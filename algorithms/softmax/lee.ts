@@ -23,7 +23,8 @@ export const lee: SoftmaxApprox = {
   id: 'lee',
   family: 'softmax',
   title: 'Lee et al. (Gumbel softmax, lambda = 4): degree-12 exp on x/256 squared 6 times, inverse R = 1e4, 8 steps',
-  citation: 'Lee et al., "Privacy-preserving machine learning with fully homomorphic encryption for deep neural network", IEEE Access 2022 (as in HETAL softmax.py "gumbel")',
+  citation:
+    'Lee et al., "Privacy-preserving machine learning with fully homomorphic encryption for deep neural network", IEEE Access 2022 (as in HETAL softmax.py "gumbel")',
   designRange: 32,
   encryptable: true,
   minLevels: 4,

@@ -49,7 +49,11 @@ export function evalPolyPlain(coeffs: readonly number[], x: Float64Array, out: F
   const c = coeffs.slice(0, d + 1);
   if (d === 7 && c.every((v, i) => i % 2 === 1 || i === 0 || v === 0)) {
     // constant + odd degree 7 (f, g, (f+1)/2: the comparison's hot loop), unrolled in u = x^2
-    const q0 = c[0]!, q1 = c[1]!, q3 = c[3]!, q5 = c[5]!, q7 = c[7]!;
+    const q0 = c[0]!,
+      q1 = c[1]!,
+      q3 = c[3]!,
+      q5 = c[5]!,
+      q7 = c[7]!;
     for (let i = 0; i < n; i++) {
       const xi = x[i]!;
       const u = xi * xi;
@@ -59,7 +63,12 @@ export function evalPolyPlain(coeffs: readonly number[], x: Float64Array, out: F
   }
   if (d === 3 || d === 5) {
     // the domain-extension stages (odd, cubic or quintic), unrolled
-    const q0 = c[0]!, q1 = c[1]!, q2 = c[2]!, q3 = c[3]!, q4 = c[4] ?? 0, q5 = c[5] ?? 0;
+    const q0 = c[0]!,
+      q1 = c[1]!,
+      q2 = c[2]!,
+      q3 = c[3]!,
+      q4 = c[4] ?? 0,
+      q5 = c[5] ?? 0;
     for (let i = 0; i < n; i++) {
       const xi = x[i]!;
       out[i] = q0 + xi * (q1 + xi * (q2 + xi * (q3 + xi * (q4 + xi * q5))));
@@ -71,7 +80,13 @@ export function evalPolyPlain(coeffs: readonly number[], x: Float64Array, out: F
     const [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12] = Array.from({ length: 13 }, (_, k) => c[k] ?? 0) as number[];
     for (let i = 0; i < n; i++) {
       const t = x[i]!;
-      out[i] = a0! + t * (a1! + t * (a2! + t * (a3! + t * (a4! + t * (a5! + t * (a6! + t * (a7! + t * (a8! + t * (a9! + t * (a10! + t * (a11! + t * a12!)))))))))));
+      out[i] =
+        a0! +
+        t *
+          (a1! +
+            t *
+              (a2! +
+                t * (a3! + t * (a4! + t * (a5! + t * (a6! + t * (a7! + t * (a8! + t * (a9! + t * (a10! + t * (a11! + t * a12!)))))))))));
     }
     return out;
   }

@@ -27,7 +27,7 @@ import { batchRanges, runSchedule, type TrainingEngine } from './schedule';
 import type { Hyper, LabelledData, TrainingData } from './types';
 
 /** The block layout of a training run. */
-export interface TrainingLayout extends KernelLayout {}
+export type TrainingLayout = KernelLayout;
 
 /** What an encrypted run reports. */
 export interface EncryptedOutcome {
@@ -43,20 +43,37 @@ export interface EncryptedOutcome {
   testPredictions: Int32Array;
   /** decrypted best weights, classes x d */
   weights: Float64Array;
-  timeMs: { total: number; perStep: number; abt: number; atb: number; softmax: number; refresh: number; other: number; encrypt: number; inference: number };
+  timeMs: {
+    total: number;
+    perStep: number;
+    abt: number;
+    atb: number;
+    softmax: number;
+    refresh: number;
+    other: number;
+    encrypt: number;
+    inference: number;
+  };
   ops: OpCounts;
   block: { s0: number; s1: number; cPad: number; colBlocks: number };
 }
 
 /** Lays out a training run, refusing what does not fit with the reason. */
-export function trainingLayout(be: Pick<Ckks, 'slots' | 'maxLevel' | 'supportsComplex'>, classes: number, d: number, batch: number): TrainingLayout {
+export function trainingLayout(
+  be: Pick<Ckks, 'slots' | 'maxLevel' | 'supportsComplex'>,
+  classes: number,
+  d: number,
+  batch: number,
+): TrainingLayout {
   const slots = be.slots;
   if (classes < 2) throw new InputError(`the dataset has ${classes} class; training needs at least 2`);
   const cPad = 2 ** Math.ceil(Math.log2(classes));
   const s0 = Math.min(Math.max(batch, cPad), Math.floor(slots / cPad));
   const s1 = slots / s0;
   if (s0 < cPad || s1 < cPad) {
-    throw new InputError(`${classes} classes (padded to ${cPad}) do not fit a block row of ${slots} slots: s0 = ${s0}, s1 = ${s1} must both be >= ${cPad}`);
+    throw new InputError(
+      `${classes} classes (padded to ${cPad}) do not fit a block row of ${slots} slots: s0 = ${s0}, s1 = ${s1} must both be >= ${cPad}`,
+    );
   }
   if (batch > s0) {
     throw new InputError(`--batch ${batch} is larger than a block allows (${s0} rows = ${slots} slots / ${cPad} padded classes)`);
@@ -65,7 +82,13 @@ export function trainingLayout(be: Pick<Ckks, 'slots' | 'maxLevel' | 'supportsCo
 }
 
 /** Trains on the backend; hyperparameters as the plaintext twins. */
-export function trainEncrypted(be: Ckks, data: TrainingData, hyper: Hyper, softmax: SoftmaxAlgorithm, opts: { onEpoch?: (epoch: number, loss: number) => void; kernels?: MatmulKernels } = {}): EncryptedOutcome {
+export function trainEncrypted(
+  be: Ckks,
+  data: TrainingData,
+  hyper: Hyper,
+  softmax: SoftmaxAlgorithm,
+  opts: { onEpoch?: (epoch: number, loss: number) => void; kernels?: MatmulKernels } = {},
+): EncryptedOutcome {
   if (!softmax.encryptable) throw new InputError(`--softmax ${softmax.id} runs only in float64 (plain backend)`);
   const layout = trainingLayout(be, data.classes, data.train.d, hyper.batch);
   const kernels = opts.kernels ?? hetalKernels;
@@ -73,7 +96,9 @@ export function trainEncrypted(be: Ckks, data: TrainingData, hyper: Hyper, softm
   const minLevels = (softmax as { minLevels?: number }).minLevels ?? 0;
   const need = Math.max(kernels.abtDepth(layout), kernels.atbDepth(layout) + 1, minLevels);
   if (be.maxLevel < need) {
-    throw new InputError(`--preset ${be.preset.name} has ${be.maxLevel} levels; encrypted training with --softmax ${softmax.id} needs at least ${need} between refreshes (try n14, n15 or fgb)`);
+    throw new InputError(
+      `--preset ${be.preset.name} has ${be.maxLevel} levels; encrypted training with --softmax ${softmax.id} needs at least ${need} between refreshes (try n14, n15 or fgb)`,
+    );
   }
   be.ensureRotationKeys([...kernels.rotationSteps(layout), ...softmax.rotationSteps(layout)]);
   const before = be.counts();
@@ -89,10 +114,19 @@ export function trainEncrypted(be: Ckks, data: TrainingData, hyper: Hyper, softm
     const t = engine.times;
     const refresh = t.refresh;
     return {
-      ...run, ...result, ops,
+      ...run,
+      ...result,
+      ops,
       timeMs: {
-        total, perStep: total / Math.max(1, run.steps), abt: t.abt, atb: t.atb, softmax: t.softmax, refresh,
-        other: total - t.abt - t.atb - t.softmax - refresh, encrypt: engine.encryptMs, inference,
+        total,
+        perStep: total / Math.max(1, run.steps),
+        abt: t.abt,
+        atb: t.atb,
+        softmax: t.softmax,
+        refresh,
+        other: total - t.abt - t.atb - t.softmax - refresh,
+        encrypt: engine.encryptMs,
+        inference,
       },
       block: { s0: layout.s0, s1: layout.s1, cPad: layout.cPad, colBlocks: layout.colBlocks },
     };
@@ -112,8 +146,14 @@ class EncryptedEngine implements TrainingEngine {
   private v: Ct[];
   private best: Ct[];
 
-  constructor(private readonly be: Ckks, private readonly data: TrainingData, private readonly hyper: Hyper,
-    private readonly softmax: SoftmaxAlgorithm, private readonly layout: TrainingLayout, private readonly kernels: MatmulKernels) {
+  constructor(
+    private readonly be: Ckks,
+    private readonly data: TrainingData,
+    private readonly hyper: Hyper,
+    private readonly softmax: SoftmaxAlgorithm,
+    private readonly layout: TrainingLayout,
+    private readonly kernels: MatmulKernels,
+  ) {
     const t0 = performance.now();
     this.ranges = batchRanges(data.train.n, hyper.batch);
     // Client side: encrypt the data once (HETAL sends it to the server before training).
@@ -204,9 +244,10 @@ class EncryptedEngine implements TrainingEngine {
       const e = be.mulPlain(diff, this.errorMask(end - start));
       const g = this.timed('atb', () => this.kernels.atb(be, e, this.xBatches[b]!, this.layout));
       const vNew = w.map((wk, k) => be.sub(wk, g[k]!));
-      const wNew = gamma === 0
-        ? vNew.map((c) => be.copy(c))
-        : vNew.map((vk, k) => be.add(vk, be.mulConst(this.ensure(be.sub(this.v[k]!, vk), 1), gamma)));
+      const wNew =
+        gamma === 0
+          ? vNew.map((c) => be.copy(c))
+          : vNew.map((vk, k) => be.add(vk, be.mulConst(this.ensure(be.sub(this.v[k]!, vk), 1), gamma)));
       return { w: wNew, v: vNew };
     });
     for (const c of [...this.w, ...this.v]) be.free(c);
@@ -241,7 +282,13 @@ class EncryptedEngine implements TrainingEngine {
   }
 
   /** Encrypted and plaintext inference with the best weights. */
-  finish(): { testAccuracyEncrypted: number; testAccuracyDecrypted: number; valAccuracy: number; testPredictions: Int32Array; weights: Float64Array } {
+  finish(): {
+    testAccuracyEncrypted: number;
+    testAccuracyDecrypted: number;
+    valAccuracy: number;
+    testPredictions: Int32Array;
+    weights: Float64Array;
+  } {
     const { classes, d } = this.layout;
     const { test, val } = this.data;
     return this.be.scope(() => {

@@ -38,7 +38,15 @@ export const hetalKernels: MatmulKernels = {
     return z.cts[0]![0]!;
   },
   atb(be, e, x, layout) {
-    const a: BlockMatrix = { rows: layout.s0, cols: layout.classes, s0: layout.s0, s1: layout.s1, layout: 'cols-repeated', period: layout.cPad, cts: [[e]] };
+    const a: BlockMatrix = {
+      rows: layout.s0,
+      cols: layout.classes,
+      s0: layout.s0,
+      s1: layout.s1,
+      layout: 'cols-repeated',
+      period: layout.cPad,
+      cts: [[e]],
+    };
     return diagAtb(be, a, dataMatrix(x, layout)).cts[0]!;
   },
   abtDepth: () => DIAG_ABT_DEPTH,

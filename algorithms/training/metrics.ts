@@ -41,7 +41,9 @@ export function crossEntropy(probs: Float64Array, rows: number, stride: number, 
 
 /** Per-class precision and recall (0 where undefined). */
 export function perClassReport(pred: Int32Array, y: Int32Array, classes: number): { precision: number; recall: number; support: number }[] {
-  const tp = new Float64Array(classes), predicted = new Float64Array(classes), actual = new Float64Array(classes);
+  const tp = new Float64Array(classes),
+    predicted = new Float64Array(classes),
+    actual = new Float64Array(classes);
   for (let i = 0; i < y.length; i++) {
     predicted[pred[i]!]! += 1;
     actual[y[i]!]! += 1;

@@ -39,7 +39,11 @@ class PlainEngine implements TrainingEngine {
   best: Float64Array;
   private readonly ranges: [number, number][];
 
-  constructor(private readonly data: TrainingData, private readonly hyper: Hyper, private readonly softmax: SoftmaxFn) {
+  constructor(
+    private readonly data: TrainingData,
+    private readonly hyper: Hyper,
+    private readonly softmax: SoftmaxFn,
+  ) {
     const size = data.classes * data.train.d;
     this.w = new Float64Array(size);
     this.v = new Float64Array(size);
@@ -70,7 +74,8 @@ class PlainEngine implements TrainingEngine {
       for (let c = 0; c < classes; c++) {
         const e = (p[r * classes + c]! - (y[start + r] === c ? 1 : 0)) * scale;
         if (e === 0) continue;
-        const xo = (start + r) * d, wo = c * d;
+        const xo = (start + r) * d,
+          wo = c * d;
         for (let k = 0; k < d; k++) vNew[wo + k]! -= e * X[xo + k]!;
       }
     }

@@ -37,7 +37,12 @@ export interface TrainingEngine {
 }
 
 /** Runs the epochs: steps in schedule order, validation after each epoch, early stopping. */
-export function runSchedule(engine: TrainingEngine, batches: number, hyper: Hyper, onEpoch?: (epoch: number, loss: number) => void): { epochs: number; bestEpoch: number; valLosses: number[]; steps: number } {
+export function runSchedule(
+  engine: TrainingEngine,
+  batches: number,
+  hyper: Hyper,
+  onEpoch?: (epoch: number, loss: number) => void,
+): { epochs: number; bestEpoch: number; valLosses: number[]; steps: number } {
   const stopper = new EarlyStopping(hyper.earlyStopping ? hyper.patience : Infinity);
   const valLosses: number[] = [];
   let t = 0;

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../algorithms/errors';
-import { Matrix } from '../source';
+import { type Matrix } from '../source';
 
 /** Default cache folder: `.cache/features` at the repository root (git-ignored). */
 export const DEFAULT_CACHE_DIR = path.resolve(__dirname, '..', '..', '.cache', 'features');

@@ -1,5 +1,5 @@
 /** The interface every feature map implements (one map per file, listed in features/index.ts). */
-import { Matrix, SourceData } from '../source';
+import { type Matrix, type SourceData } from '../source';
 
 /** What a feature map is told besides its input rows. */
 export interface FeatureContext {

@@ -1,6 +1,6 @@
 /** The registry of feature maps. */
 import { InputError } from '../../algorithms/errors';
-import { FeatureMap } from './feature-map';
+import { type FeatureMap } from './feature-map';
 import { mobilenetFeatures } from './mobilenet';
 import { pixelFeatures } from './pixels';
 import { randomProjectionFeatures } from './random-projection';

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import { InputError } from '../../algorithms/errors';
-import { FeatureMap } from './feature-map';
+import { type FeatureMap } from './feature-map';
 
 /** Width of the features. */
 export const MOBILENET_DIMS = 1280;
@@ -42,6 +42,7 @@ export function loadMobileNetExtractor(): Promise<MobileNetExtractor> {
 
 async function loadOnce(): Promise<MobileNetExtractor> {
   let tf: typeof TF;
+  // eslint-disable-next-line @typescript-eslint/consistent-type-imports -- an ESM subpath, loaded lazily
   let bundled: typeof import('nsfwjs/models/mobilenet_v2');
   try {
     tf = await import('@tensorflow/tfjs');

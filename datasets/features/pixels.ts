@@ -1,5 +1,5 @@
 /** `pixels`: an image's grey pixels divided by the white value, so they lie in [0, 1]. */
-import { FeatureMap } from './feature-map';
+import { type FeatureMap } from './feature-map';
 
 /** Pixels / maxValue (MNIST: / 255, digits: / 16). */
 export const pixelFeatures: FeatureMap = {

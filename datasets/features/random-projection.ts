@@ -12,7 +12,7 @@
  * afterwards.
  */
 import { makeRng } from '../random';
-import { FeatureMap } from './feature-map';
+import { type FeatureMap } from './feature-map';
 
 /** Output width: the paper's feature size. */
 export const PROJECTED_DIMS = 768;

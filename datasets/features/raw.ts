@@ -1,5 +1,5 @@
 /** `raw`: the source's columns as they are (tabular data; scaling happens later). */
-import { FeatureMap } from './feature-map';
+import { type FeatureMap } from './feature-map';
 
 /** The identity feature map. */
 export const rawFeatures: FeatureMap = {

@@ -51,7 +51,10 @@ async function main(): Promise<void> {
     let barStarted = false;
     const started = performance.now();
     const dataset = await loadDataset('mnist', {
-      seed: args.seed, limit: args.limit, features, cacheDir: args.cacheDir,
+      seed: args.seed,
+      limit: args.limit,
+      features,
+      cacheDir: args.cacheDir,
       progress: (done, total) => {
         if (!barStarted) bar.start(total, 0);
         barStarted = true;

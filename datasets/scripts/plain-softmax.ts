@@ -3,7 +3,7 @@
  * map is (the real trainers live in algorithms/training). Full-batch gradient descent with
  * Nesterov momentum and L2; the epoch with the best validation accuracy is kept.
  */
-import { Split } from '../types';
+import { type Split } from '../types';
 
 /** Training settings; every field is optional. */
 export interface PlainSoftmaxOptions {
@@ -31,7 +31,7 @@ export function trainPlainSoftmax(train: Split, val: Split, classes: number, opt
   const { epochs = 300, learningRate = 1, momentum = 0.9, l2 = 1e-4 } = options;
   const { d } = train;
   const size = d * classes;
-  let W = new Float64Array(size);
+  const W = new Float64Array(size);
   const velocity = new Float64Array(size);
   const lookahead = new Float64Array(size);
   const grad = new Float64Array(size);

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { InputError } from '../../algorithms/errors';
 import { describeColumn, readCsvCells, toFiniteNumber } from '../csv-cells';
 import { encodeIntegerLabels } from '../labels';
-import { SourceData } from '../source';
+import { type SourceData } from '../source';
 
 /** Reads a user CSV file as a pool to split. */
 export function loadCsv(spec: string, file: string, labelColumn?: string): SourceData {

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../algorithms/errors';
-import { SourceData, Table } from '../source';
+import { type SourceData, type Table } from '../source';
 
 const IMAGES_MAGIC = 2051;
 const LABELS_MAGIC = 2049;

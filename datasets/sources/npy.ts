@@ -6,10 +6,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse, NpyArray } from 'npyjs';
+import { parse, type NpyArray } from 'npyjs';
 import { InputError } from '../../algorithms/errors';
 import { encodeIntegerLabels } from '../labels';
-import { SourceData, Table } from '../source';
+import { type SourceData, type Table } from '../source';
 
 type SplitName = 'train' | 'val' | 'test';
 
@@ -49,9 +49,7 @@ export function loadNpyDir(spec: string, dir: string): SourceData {
   const counts = read.map((r) => r.n).join('/');
   const provenance = `user features ${fullDir}/features_{${splits.join(',')}}.npy (${counts} x ${d}, ${classNames.length} classes)`;
   const [train, second, third] = tables;
-  const parts = valFeatures
-    ? { kind: 'given' as const, train, val: second, test: third }
-    : { kind: 'given' as const, train, test: second };
+  const parts = valFeatures ? { kind: 'given' as const, train, val: second, test: third } : { kind: 'given' as const, train, test: second };
   return { classNames, provenance, parts };
 }
 

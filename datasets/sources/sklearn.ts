@@ -9,7 +9,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { InputError } from '../../algorithms/errors';
 import { readCsvCells, toFiniteNumber } from '../csv-cells';
-import { SourceData } from '../source';
+import { type SourceData } from '../source';
 
 /** Folder of the embedded files. */
 export const EMBEDDED_DIR = path.join(__dirname, '..', 'data');
@@ -17,15 +17,24 @@ export const EMBEDDED_DIR = path.join(__dirname, '..', 'data');
 /** What is known about each embedded file without reading it. */
 export const SKLEARN_DATASETS = {
   digits: {
-    file: 'digits.csv.gz', samples: 1797, dims: 64, classes: 10,
+    file: 'digits.csv.gz',
+    samples: 1797,
+    dims: 64,
+    classes: 10,
     description: 'scikit-learn digits: 8x8 grey handwritten digits (UCI), 10 classes; the quick default',
   },
   wine: {
-    file: 'wine_data.csv', samples: 178, dims: 13, classes: 3,
+    file: 'wine_data.csv',
+    samples: 178,
+    dims: 13,
+    classes: 3,
     description: 'scikit-learn wine: 13 chemical measurements of 3 cultivars (UCI)',
   },
   'breast-cancer': {
-    file: 'breast_cancer.csv', samples: 569, dims: 30, classes: 2,
+    file: 'breast_cancer.csv',
+    samples: 569,
+    dims: 30,
+    classes: 2,
     description: 'scikit-learn breast cancer Wisconsin (diagnostic): 30 cell-nucleus features, malignant/benign (UCI)',
   },
 } as const;

@@ -7,7 +7,7 @@
  */
 import { InputError } from '../../algorithms/errors';
 import { gaussian, makeRng } from '../random';
-import { SourceData } from '../source';
+import { type SourceData } from '../source';
 
 /** Parameters of a synthetic dataset. */
 export interface SyntheticParams {

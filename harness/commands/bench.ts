@@ -41,7 +41,9 @@ export function registerBench(program: Command): void {
       const { charts } = await writeReport([store.jsonl], reportFile);
       const minutes = (performance.now() - t0) / 60000;
       process.stdout.write(`results: ${store.jsonl}\nresults: ${store.csv}\nreport:  ${reportFile} (${charts} charts)\n`);
-      process.stdout.write(`${outcome.ran} cells run, ${outcome.failed} failed, ${outcome.skipped} resumed, in ${minutes.toFixed(1)} min\n`);
+      process.stdout.write(
+        `${outcome.ran} cells run, ${outcome.failed} failed, ${outcome.skipped} resumed, in ${minutes.toFixed(1)} min\n`,
+      );
       if (outcome.interrupted) process.exitCode = 130;
       else if (outcome.failed > 0) process.exitCode = 1;
     });

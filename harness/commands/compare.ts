@@ -27,12 +27,19 @@ export function registerCompare(program: Command): void {
     .option('--out <file>', 'also write the comparison as an HTML page')
     .option('--json', 'one JSON row per compared figure on stdout')
     .action(async (a: string, b: string, opts: CompareOptions) => {
-      const ra = loadResults([a]), rb = loadResults([b]);
+      const ra = loadResults([a]),
+        rb = loadResults([b]);
       const comparison = compareRecords(ra.records, rb.records, opts.threshold);
       const rows = comparison.rows.map((r) => ({
-        kind: r.kind, cell: r.cell, metric: r.metric, a: r.a, b: r.b, ratio: r.ratio,
+        kind: r.kind,
+        cell: r.cell,
+        metric: r.metric,
+        a: r.a,
+        b: r.b,
+        ratio: r.ratio,
         // JSON keeps the boolean; the text table marks only what changed
-        changed: opts.json ? r.changed : r.changed ? 'CHANGED' : '', ...(r.note ? { note: r.note } : {}),
+        changed: opts.json ? r.changed : r.changed ? 'CHANGED' : '',
+        ...(r.note ? { note: r.note } : {}),
       }));
       emitTable(rows, { json: !!opts.json, columns: ['kind', 'cell', 'metric', 'a', 'b', 'ratio', 'changed', 'note'] });
       if (opts.out) {

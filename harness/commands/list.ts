@@ -19,8 +19,13 @@ export function registerList(program: Command): void {
       for (const b of BACKENDS) rows.push({ category: 'backend', id: b.id, description: b.description });
       for (const p of listPresets()) {
         rows.push({
-          category: 'preset', id: p.name, description: p.description,
-          ringDegree: p.ringDegree, slots: p.slots, levels: p.levels, scaleBits: p.scaleBits,
+          category: 'preset',
+          id: p.name,
+          description: p.description,
+          ringDegree: p.ringDegree,
+          slots: p.slots,
+          levels: p.levels,
+          scaleBits: p.scaleBits,
           backends: p.backends.join('|'),
         });
       }
@@ -29,21 +34,37 @@ export function registerList(program: Command): void {
       }
       for (const a of SOFTMAX_ALGORITHMS) {
         rows.push({
-          category: 'softmax', id: a.id, description: a.title, citation: a.citation,
-          designRange: a.designRange, encryptable: a.encryptable,
+          category: 'softmax',
+          id: a.id,
+          description: a.title,
+          citation: a.citation,
+          designRange: a.designRange,
+          encryptable: a.encryptable,
         });
       }
       for (const d of listDatasets()) {
         rows.push({
-          category: 'dataset', id: d.name, description: d.description,
-          samples: d.samples, dims: d.dims, classes: d.classes, features: d.features.join('|'),
+          category: 'dataset',
+          id: d.name,
+          description: d.description,
+          samples: d.samples,
+          dims: d.dims,
+          classes: d.classes,
+          features: d.features.join('|'),
         });
       }
       const experiments = path.join(__dirname, '..', 'experiments');
-      for (const f of readdirSync(experiments).filter((f) => f.endsWith('.json')).sort()) {
+      for (const f of readdirSync(experiments)
+        .filter((f) => f.endsWith('.json'))
+        .sort()) {
         const config = JSON.parse(readFileSync(path.join(experiments, f), 'utf8')) as { description?: string };
         const summary = (config.description ?? '').split(/(?<=\.)\s/)[0] ?? '';
-        rows.push({ category: 'experiment', id: f.replace(/\.json$/, ''), description: summary, config: path.join('harness', 'experiments', f) });
+        rows.push({
+          category: 'experiment',
+          id: f.replace(/\.json$/, ''),
+          description: summary,
+          config: path.join('harness', 'experiments', f),
+        });
       }
       emitTable(rows, { json: !!opts.json, columns: ['category', 'id', 'description'] });
     });

@@ -40,7 +40,11 @@ export function parseShape(text: string): MatmulShape {
   const m = /^\s*(-?\d+)\s*[x×]\s*(-?\d+)\s*[x×]\s*(-?\d+)\s*$/i.exec(text);
   if (!m) throw new InputError(`--shape: '${text}' is not AxBxC (e.g. 128x128x4: a rows, b features, c classes)`);
   const [a, b, c] = [m[1], m[2], m[3]].map(Number) as [number, number, number];
-  for (const [name, v] of [['a', a], ['b', b], ['c', c]] as const) {
+  for (const [name, v] of [
+    ['a', a],
+    ['b', b],
+    ['c', c],
+  ] as const) {
     if (!Number.isSafeInteger(v) || v < 1) throw new InputError(`--shape: '${text}': ${name} = ${v} is not a positive integer`);
   }
   return { a, b, c };
@@ -52,12 +56,21 @@ export function registerMatmul(program: Command): void {
     program
       .command('matmul')
       .description('run matmul algorithms on random inputs: op counts (vs Table 7), time, error against float64')
-      .addOption(new Option('--algo <ids>', `comma list of: ${MATMUL_ALGORITHMS.map((a) => a.id).join(', ')}`).default(MATMUL_ALGORITHMS.map((a) => a.id).join(',')))
+      .addOption(
+        new Option('--algo <ids>', `comma list of: ${MATMUL_ALGORITHMS.map((a) => a.id).join(', ')}`).default(
+          MATMUL_ALGORITHMS.map((a) => a.id).join(','),
+        ),
+      )
       .addOption(new Option('--shape <AxBxC,...>', "the paper's (a, b, c), comma-separated").default(PAPER_SHAPES))
       .addOption(new Option('--backend <id>', 'sim or seal').default('sim'))
       .option('--preset <id>', 'parameter preset (default: fgb on sim, n14 on seal)')
-      .addOption(new Option('--repeat <n>', 'timed calls (tinybench) after the first call, which is counted, checked and the warm-up; ' +
-        '0: record the first call\'s own time (default: 1 on seal, 0 on sim, whose times are slot arithmetic, not CKKS cost)').argParser((v) => parseInteger('--repeat', v, 0)))
+      .addOption(
+        new Option(
+          '--repeat <n>',
+          'timed calls (tinybench) after the first call, which is counted, checked and the warm-up; ' +
+            "0: record the first call's own time (default: 1 on seal, 0 on sim, whose times are slot arithmetic, not CKKS cost)",
+        ).argParser((v) => parseInteger('--repeat', v, 0)),
+      )
       .option('--real-only', 'no complex slots: one diagonal per product (measures the fallback)'),
   ).action(async (opts: MatmulOptions) => {
     // Everything the user typed is checked before a backend exists.
@@ -78,20 +91,46 @@ export function registerMatmul(program: Command): void {
     const cells = shapes.flatMap((shape) => algos.map((algo) => ({ algo, shape, plan: algo.plan(shape, predicted) })));
 
     const be = await createBackend(backendId, preset, {
-      seed: opts.seed, realOnly: !!opts.realOnly,
+      seed: opts.seed,
+      realOnly: !!opts.realOnly,
       // at N = 32768 all power-of-two keys take ~6 GB: only the steps the algorithms declare
       ...(preset.ringDegree >= 32768 ? { rotationKeys: 'declared' as const } : {}),
     });
     const repeat = opts.repeat ?? (backendId === 'sim' ? 0 : 1);
     const run = newRunId();
     const sink = new RecordSink({
-      json: opts.json, out: opts.out,
-      columns: ['algorithm', 'shape.a', 'shape.b', 'shape.c', 'block.s0', 'block.s1', 'ops.cmult', 'ops.mult', 'ops.rot',
-        'paper.cmult', 'paper.mult', 'paper.rot', 'depth', 'timeMs.median', 'error.maxAbs', 'state'],
+      json: opts.json,
+      out: opts.out,
+      columns: [
+        'algorithm',
+        'shape.a',
+        'shape.b',
+        'shape.c',
+        'block.s0',
+        'block.s1',
+        'ops.cmult',
+        'ops.mult',
+        'ops.rot',
+        'paper.cmult',
+        'paper.mult',
+        'paper.rot',
+        'depth',
+        'timeMs.median',
+        'error.maxAbs',
+        'state',
+      ],
     });
-    let failed = 0;
+    let failed: number;
     try {
-      const bases = cells.map(({ algo, shape }) => ({ algo, shape, backend: backendId, preset: preset.name, realOnly: !!opts.realOnly, run, seed: opts.seed }));
+      const bases = cells.map(({ algo, shape }) => ({
+        algo,
+        shape,
+        backend: backendId,
+        preset: preset.name,
+        realOnly: !!opts.realOnly,
+        run,
+        seed: opts.seed,
+      }));
       failed = runCells(be, bases, repeat, (r) => sink.push(r));
     } finally {
       be.dispose();
@@ -156,9 +195,10 @@ function cellKey(c: CellBase): string {
 export function measureCell(be: Ckks, algo: MatmulAlgorithm, plan: MatmulPlan, repeat: number, c: CellBase): MatmulRecord {
   const { a, b, c: classes } = plan.shape;
   const rng = uniformRng(c.seed);
-  const [A, B]: [Matrix, Matrix] = algo.family === 'abt'
-    ? [randomMatrix(rng, a, b), randomMatrix(rng, classes, b)]
-    : [randomMatrix(rng, a, classes), randomMatrix(rng, a, b)];
+  const [A, B]: [Matrix, Matrix] =
+    algo.family === 'abt'
+      ? [randomMatrix(rng, a, b), randomMatrix(rng, classes, b)]
+      : [randomMatrix(rng, a, classes), randomMatrix(rng, a, b)];
   const expected = algo.reference(A, B);
   return be.scope(() => {
     let t0 = performance.now();
@@ -174,10 +214,19 @@ export function measureCell(be: Ckks, algo: MatmulAlgorithm, plan: MatmulPlan, r
       const got = algo.decode(be, plan, out);
       return { ops, got, firstMs, decryptMs: performance.now() - t0 };
     });
-    const timeMs: TimeStats = repeat > 0
-      ? timeSync(algo.id, () => be.scope(() => { algo.run(be, plan, inputs); }), { iterations: repeat, warmup: 0 })
-      : { median: checked.firstMs, min: checked.firstMs, max: checked.firstMs, mean: checked.firstMs, n: 1 };
-    let maxAbs = 0, sum = 0;
+    const timeMs: TimeStats =
+      repeat > 0
+        ? timeSync(
+            algo.id,
+            () =>
+              be.scope(() => {
+                algo.run(be, plan, inputs);
+              }),
+            { iterations: repeat, warmup: 0 },
+          )
+        : { median: checked.firstMs, min: checked.firstMs, max: checked.firstMs, mean: checked.firstMs, n: 1 };
+    let maxAbs = 0,
+      sum = 0;
     for (let i = 0; i < expected.data.length; i++) {
       const e = Math.abs(expected.data[i]! - checked.got.data[i]!);
       maxAbs = Math.max(maxAbs, e);
@@ -187,9 +236,21 @@ export function measureCell(be: Ckks, algo: MatmulAlgorithm, plan: MatmulPlan, r
     // the diagonal algorithms work on cPad classes, the others on c
     const table6 = table6Counts(algo.id, { a, b, c: algo.id.startsWith('diag-') ? plan.cPad : classes }, plan.s0, plan.s1);
     const record: MatmulRecord = {
-      kind: 'matmul', state: 'completed', cell: cellKey(c), algorithm: algo.id, backend: c.backend, preset: c.preset,
-      slots: be.slots, meta: runMeta(c.run, c.seed), family: algo.family, shape: plan.shape, cPadded: plan.cPad,
-      block: { s0: plan.s0, s1: plan.s1 }, ops: checked.ops, depth: algo.depth(plan), timeMs,
+      kind: 'matmul',
+      state: 'completed',
+      cell: cellKey(c),
+      algorithm: algo.id,
+      backend: c.backend,
+      preset: c.preset,
+      slots: be.slots,
+      meta: runMeta(c.run, c.seed),
+      family: algo.family,
+      shape: plan.shape,
+      cPadded: plan.cPad,
+      block: { s0: plan.s0, s1: plan.s1 },
+      ops: checked.ops,
+      depth: algo.depth(plan),
+      timeMs,
       phases: { encryptMs, decryptMs: checked.decryptMs },
       error: { maxAbs, meanAbs: sum / expected.data.length, bits: precisionBits(maxAbs) },
       complexPacking: plan.complexPacking,
@@ -200,7 +261,8 @@ export function measureCell(be: Ckks, algo: MatmulAlgorithm, plan: MatmulPlan, r
     // Far outside CKKS precision (a generous bound: every level and rotation of the longest path,
     // on results as large as a or b) is a wrong result, not an imprecise one.
     const bound = errorBound(be.preset, 4 * record.depth + 2 * Math.log2(be.slots), Math.max(a, b));
-    if (!(maxAbs <= bound)) throw new Error(`wrong result: max error ${maxAbs.toExponential(2)} exceeds the CKKS bound ${bound.toExponential(2)}`);
+    if (!(maxAbs <= bound))
+      throw new Error(`wrong result: max error ${maxAbs.toExponential(2)} exceeds the CKKS bound ${bound.toExponential(2)}`);
     return record;
   });
 }
@@ -210,18 +272,23 @@ function deviations(algo: MatmulAlgorithm, plan: MatmulPlan): string[] {
   const out: string[] = [];
   const diag = algo.id.startsWith('diag-');
   if (diag && plan.complexPacking && algo.id === 'diag-abt') {
-    out.push('complex masks: real-only plaintexts (node-seal) make each of the paper\'s complex masks two real CMults: CMult (3/2)·cPad per block row where Table 7 has cPad');
+    out.push(
+      "complex masks: real-only plaintexts (node-seal) make each of the paper's complex masks two real CMults: CMult (3/2)·cPad per block row where Table 7 has cPad",
+    );
   }
   if (diag && plan.complexPacking && algo.id === 'diag-atb') {
-    out.push('complex masks: the second diagonal of each pair is placed by one rotation per output ciphertext (Rot + ceil(b/s1)) instead of a complex-valued mask; CMult and Mult as Table 7');
+    out.push(
+      'complex masks: the second diagonal of each pair is placed by one rotation per output ciphertext (Rot + ceil(b/s1)) instead of a complex-valued mask; CMult and Mult as Table 7',
+    );
   }
-  if (diag && plan.complexPacking) out.push('conjugations (ops.conj) are counted apart from Rot, as the paper\'s Rot counts exclude them');
+  if (diag && plan.complexPacking) out.push("conjugations (ops.conj) are counted apart from Rot, as the paper's Rot counts exclude them");
   if (diag && !plan.complexPacking) out.push('one diagonal per product (no complex slots): more Mult, CMult and Rot than Table 6');
   if (diag && plan.cPad !== plan.shape.c) out.push(`c = ${plan.shape.c} padded to ${plan.cPad} classes`);
   if (!algo.id.startsWith('jin-') && plan.s0 !== Math.min(Math.max(plan.shape.a, plan.cPad), plan.slots / plan.cPad)) {
     out.push(`s0 rounded up to a power of two (${plan.s0}); the paper's a are powers of two`);
   }
-  if (!algo.id.startsWith('jin-') && nextPow2(plan.shape.a) > plan.s0) out.push(`a = ${plan.shape.a} spans ${Math.ceil(plan.shape.a / plan.s0)} block rows (Table 7 has one)`);
+  if (!algo.id.startsWith('jin-') && nextPow2(plan.shape.a) > plan.s0)
+    out.push(`a = ${plan.shape.a} spans ${Math.ceil(plan.shape.a / plan.s0)} block rows (Table 7 has one)`);
   return out;
 }
 
@@ -234,11 +301,23 @@ export function failedRecord(be: Ckks, c: CellBase, err: unknown): MatmulRecord 
     // the plan itself failed: the message says why
   }
   return {
-    kind: 'matmul', state: 'failed', message: (err as Error)?.message ?? String(err), cell: cellKey(c),
-    algorithm: c.algo.id, backend: c.backend, preset: c.preset, slots: be.slots, meta: runMeta(c.run, c.seed),
-    family: c.algo.family, shape: c.shape, cPadded: plan?.cPad ?? nextPow2(c.shape.c),
-    block: { s0: plan?.s0 ?? 0, s1: plan?.s1 ?? 0 }, ops: {}, depth: plan ? c.algo.depth(plan) : 0,
-    timeMs: { median: NaN, min: NaN, max: NaN, n: 0 }, error: { maxAbs: NaN, meanAbs: NaN },
+    kind: 'matmul',
+    state: 'failed',
+    message: (err as Error)?.message ?? String(err),
+    cell: cellKey(c),
+    algorithm: c.algo.id,
+    backend: c.backend,
+    preset: c.preset,
+    slots: be.slots,
+    meta: runMeta(c.run, c.seed),
+    family: c.algo.family,
+    shape: c.shape,
+    cPadded: plan?.cPad ?? nextPow2(c.shape.c),
+    block: { s0: plan?.s0 ?? 0, s1: plan?.s1 ?? 0 },
+    ops: {},
+    depth: plan ? c.algo.depth(plan) : 0,
+    timeMs: { median: NaN, min: NaN, max: NaN, n: 0 },
+    error: { maxAbs: NaN, meanAbs: NaN },
     ...(plan ? { complexPacking: plan.complexPacking } : {}),
   };
 }

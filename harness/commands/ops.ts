@@ -43,12 +43,18 @@ export function registerOps(program: Command): void {
       .description('per-operation latency at each level (tinybench: median, p75, p99, rme)')
       .addOption(new Option('--backend <id>', 'sim or seal').default('seal'))
       .addOption(new Option('--preset <id>', 'parameter preset').default('n13'))
-      .addOption(new Option('--iterations <n>', 'measured calls per op and level').default(10).argParser((v) => parseInteger('--iterations', v))),
+      .addOption(
+        new Option('--iterations <n>', 'measured calls per op and level').default(10).argParser((v) => parseInteger('--iterations', v)),
+      ),
   ).action(async (opts: OpsOptions) => {
     parseChoice('--backend', opts.backend, ['sim', 'seal'] as const);
     const be = await createBackend(opts.backend, opts.preset, { seed: opts.seed });
     const run = newRunId();
-    const sink = new RecordSink({ json: opts.json, out: opts.out, columns: ['op', 'level', 'timeMs.median', 'timeMs.p75', 'timeMs.p99', 'timeMs.rme', 'timeMs.n'] });
+    const sink = new RecordSink({
+      json: opts.json,
+      out: opts.out,
+      columns: ['op', 'level', 'timeMs.median', 'timeMs.p75', 'timeMs.p99', 'timeMs.rme', 'timeMs.n'],
+    });
     try {
       const rng = uniformRng(opts.seed);
       const v = uniformArray(rng, be.slots, -1, 1);
@@ -56,14 +62,23 @@ export function registerOps(program: Command): void {
       for (let level = be.maxLevel; level >= 0; level--) {
         process.stderr.write(`ops: level ${level}\n`);
         be.scope(() => {
-          const x = be.encrypt(v, level), y = be.encrypt(w, level);
+          const x = be.encrypt(v, level),
+            y = be.encrypt(w, level);
           for (const { op, needsLevel, run: call } of OPS) {
             if (needsLevel && level === 0) continue;
             const timeMs = timeSync(op, () => call(be, x, y, v, level), { iterations: opts.iterations, warmup: 2 });
             const record: OpsRecord = {
-              kind: 'ops', state: 'completed', cell: `ops|${opts.backend}|${opts.preset}|${op}|${level}`,
-              algorithm: op, op, level, backend: opts.backend, preset: opts.preset, slots: be.slots,
-              timeMs, meta: runMeta(run, opts.seed),
+              kind: 'ops',
+              state: 'completed',
+              cell: `ops|${opts.backend}|${opts.preset}|${op}|${level}`,
+              algorithm: op,
+              op,
+              level,
+              backend: opts.backend,
+              preset: opts.preset,
+              slots: be.slots,
+              timeMs,
+              meta: runMeta(run, opts.seed),
             };
             sink.push(record);
           }

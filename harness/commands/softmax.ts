@@ -81,7 +81,9 @@ export function resolveSoftmaxRun(opts: SoftmaxOptions): SoftmaxRun {
     for (const alg of algorithms) {
       if (!alg.encryptable) throw new InputError(`--algo ${alg.id}: no encrypted form; it runs on --backend plain only`);
       if (alg.minLevels > preset.levels) {
-        throw new InputError(`--preset ${preset.name}: ${preset.levels} levels between refreshes, but ${alg.id} has a stage that needs ${alg.minLevels}`);
+        throw new InputError(
+          `--preset ${preset.name}: ${preset.levels} levels between refreshes, but ${alg.id} has a stage that needs ${alg.minLevels}`,
+        );
       }
     }
   } else if (opts.preset !== undefined) {
@@ -91,7 +93,8 @@ export function resolveSoftmaxRun(opts: SoftmaxOptions): SoftmaxRun {
   for (const c of classes) {
     const cPad = padClasses(c);
     const s1 = opts.s1 ?? cPad;
-    if (s1 > row || cPad > row) throw new InputError(`--classes ${c}: more than a block row holds (${c} classes pad to ${cPad}; a row has at most ${row} slots)`);
+    if (s1 > row || cPad > row)
+      throw new InputError(`--classes ${c}: more than a block row holds (${c} classes pad to ${cPad}; a row has at most ${row} slots)`);
     if (opts.s1 !== undefined && (s1 % cPad !== 0 || (s1 & (s1 - 1)) !== 0)) {
       throw new InputError(`--s1 ${s1}: not a power-of-two multiple of ${cPad} (${c} classes padded)`);
     }
@@ -105,19 +108,46 @@ export function registerSoftmax(program: Command): void {
   withCommonOptions(
     program
       .command('softmax')
-      .description('error and cost of softmax approximations (the paper\'s protocol; plain = approximation error, sim/seal = under CKKS)')
+      .description("error and cost of softmax approximations (the paper's protocol; plain = approximation error, sim/seal = under CKKS)")
       .addOption(new Option('--algo <ids>', 'comma list: hetal, hetal-precise, lee, hong, jin, exact-exp').default('hetal'))
       .addOption(new Option('--classes <list>', 'comma list of class counts (>= 2)').default('10'))
-      .addOption(new Option('--range <list>', 'comma list of ranges R: logits uniform in [-r, r] for each paper range r < R and for R (8 means {4, 8})').default('128'))
-      .addOption(new Option('--samples <n>', 'samples per sub-range (default: 100000 plain; one ciphertext block on sim/seal)').argParser((v) => parseInteger('--samples', v, 1)))
+      .addOption(
+        new Option(
+          '--range <list>',
+          'comma list of ranges R: logits uniform in [-r, r] for each paper range r < R and for R (8 means {4, 8})',
+        ).default('128'),
+      )
+      .addOption(
+        new Option('--samples <n>', 'samples per sub-range (default: 100000 plain; one ciphertext block on sim/seal)').argParser((v) =>
+          parseInteger('--samples', v, 1),
+        ),
+      )
       .addOption(new Option('--backend <id>', 'plain, sim or seal').default('plain'))
       .option('--preset <id>', 'CKKS preset (default: fgb on sim, n14 on seal)')
-      .addOption(new Option('--s1 <n>', 'block columns (a power-of-two multiple of the padded classes; default: the padded classes)').argParser((v) => parseInteger('--s1', v, 2))),
+      .addOption(
+        new Option('--s1 <n>', 'block columns (a power-of-two multiple of the padded classes; default: the padded classes)').argParser(
+          (v) => parseInteger('--s1', v, 2),
+        ),
+      ),
   ).action(async (opts: SoftmaxOptions) => {
     const run = resolveSoftmaxRun(opts);
     const sink = new RecordSink({
-      json: opts.json, out: opts.out,
-      columns: ['algorithm', 'backend', 'preset', 'classes', 'range', 'samplesTotal', 'error.max', 'error.mean', 'agreement.max', 'depth', 'refreshes', 'timeMs.median'],
+      json: opts.json,
+      out: opts.out,
+      columns: [
+        'algorithm',
+        'backend',
+        'preset',
+        'classes',
+        'range',
+        'samplesTotal',
+        'error.max',
+        'error.mean',
+        'agreement.max',
+        'depth',
+        'refreshes',
+        'timeMs.median',
+      ],
     });
     const id = newRunId();
     if (run.backend === 'plain') runPlain(run, id, sink);
@@ -148,10 +178,18 @@ function logitStream(seed: number, classes: number, r: number): (rows: number) =
 function baseRecord(run: SoftmaxRun, alg: SoftmaxApprox, c: number, range: number, samples: number, id: string) {
   const preset = run.preset?.name ?? 'none';
   return {
-    kind: 'softmax' as const, state: 'completed' as const,
+    kind: 'softmax' as const,
+    state: 'completed' as const,
     cell: cellKey('softmax', { algo: alg.id, classes: c, range, samples, backend: run.backend, preset, seed: run.seed }),
-    algorithm: alg.id, backend: run.backend, preset, slots: run.preset?.slots ?? 0,
-    classes: c, cPad: padClasses(c), range, ranges: cumulativeRanges(range), samples,
+    algorithm: alg.id,
+    backend: run.backend,
+    preset,
+    slots: run.preset?.slots ?? 0,
+    classes: c,
+    cPad: padClasses(c),
+    range,
+    ranges: cumulativeRanges(range),
+    samples,
     samplesTotal: samples * cumulativeRanges(range).length,
     meta: runMeta(id, run.seed),
   };
@@ -281,7 +319,9 @@ function runEncryptedCell(be: Ckks, run: SoftmaxRun, layout: SoftmaxLayout, rang
       ops: perBlock,
       refreshes: perBlock.refresh,
       timeMs: stats(times),
-      deviations: [`refresh: client-aided re-encryption stands in for bootstrapping (${perBlock.refresh} per block, ${(perBlock.refreshBytes / 2 ** 20).toFixed(1)} MiB moved, ${perBlock.refreshMs.toFixed(0)} ms of the block time)`],
+      deviations: [
+        `refresh: client-aided re-encryption stands in for bootstrapping (${perBlock.refresh} per block, ${(perBlock.refreshBytes / 2 ** 20).toFixed(1)} MiB moved, ${perBlock.refreshMs.toFixed(0)} ms of the block time)`,
+      ],
     };
     sink.push(record);
   }

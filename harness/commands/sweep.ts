@@ -34,10 +34,15 @@ export function registerSweep(program: Command): void {
       const dir = opts.out ?? path.join('results', config.name);
       const { store, done } = openSweepStore(dir, opts.resume);
       const outcome = await runCells(cells, store, {
-        done, run: newRunId(), progress: process.stderr.isTTY === true, log: true,
+        done,
+        run: newRunId(),
+        progress: process.stderr.isTTY === true,
+        log: true,
         echo: opts.json ? (r) => process.stdout.write(JSON.stringify(r) + '\n') : undefined,
       });
-      process.stderr.write(`sweep ${config.name}: ${outcome.ran} cells run, ${outcome.skipped} already recorded, ${outcome.failed} failed; results in ${store.jsonl}\n`);
+      process.stderr.write(
+        `sweep ${config.name}: ${outcome.ran} cells run, ${outcome.skipped} already recorded, ${outcome.failed} failed; results in ${store.jsonl}\n`,
+      );
       if (outcome.interrupted) {
         process.stderr.write('sweep interrupted: run again with --resume to finish it\n');
         process.exitCode = 130;

@@ -11,7 +11,6 @@ import { trainEncrypted, type EncryptedOutcome } from '../../algorithms/training
 import { resolveHyper } from '../../algorithms/training/hyper';
 import { accuracy, exactSoftmax, perClassReport } from '../../algorithms/training/metrics';
 import { predict, trainPlain } from '../../algorithms/training/plain';
-import type { Hyper } from '../../algorithms/training/types';
 import { type Dataset, loadDataset } from '../../datasets';
 import { newRunId, runMeta } from '../metadata';
 import { type CommonOptions, parseChoice, parseInteger, parsePositive, withCommonOptions } from '../options';
@@ -40,7 +39,11 @@ export function registerTrain(program: Command): void {
     program
       .command('train')
       .description('train the softmax classifier (encrypted or plain) beside its plaintext twins, and test it')
-      .addOption(new Option('--dataset <spec>', 'digits, wine, breast-cancer, mnist, csv:PATH, npy:DIR, synthetic:n=..,d=..,c=..,sep=..').default('digits'))
+      .addOption(
+        new Option('--dataset <spec>', 'digits, wine, breast-cancer, mnist, csv:PATH, npy:DIR, synthetic:n=..,d=..,c=..,sep=..').default(
+          'digits',
+        ),
+      )
       .option('--features <id>', 'feature map (mnist: pixels, random768, mobilenet)')
       .addOption(new Option('--backend <id>', 'plain, sim or seal').default('sim'))
       .addOption(new Option('--preset <id>', 'CKKS preset (sim, seal)').default('n14'))
@@ -58,14 +61,38 @@ export function registerTrain(program: Command): void {
     const optimizer = parseChoice('--optimizer', opts.optimizer, ['nesterov', 'sgd'] as const);
     const softmax = getSoftmax(opts.softmax);
     const hyper = resolveHyper(opts.dataset, {
-      lr: opts.lr, batch: opts.batch, epochs: opts.epochs, optimizer, earlyStopping: !!opts.earlyStopping, patience: opts.patience, seed: opts.seed,
+      lr: opts.lr,
+      batch: opts.batch,
+      epochs: opts.epochs,
+      optimizer,
+      earlyStopping: !!opts.earlyStopping,
+      patience: opts.patience,
+      seed: opts.seed,
     });
     const data = await loadWithProgress(opts);
     if (data.train.n < 1 || data.val.n < 1 || data.test.n < 1) {
-      throw new InputError(`--dataset ${opts.dataset}: too small for a train/validation/test split (${data.train.n}/${data.val.n}/${data.test.n})`);
+      throw new InputError(
+        `--dataset ${opts.dataset}: too small for a train/validation/test split (${data.train.n}/${data.val.n}/${data.test.n})`,
+      );
     }
     const run = newRunId();
-    const sink = new RecordSink({ json: opts.json, out: opts.out, columns: ['dataset', 'backend', 'preset', 'accuracy.test', 'plainAccuracy', 'approxAccuracy', 'epochs', 'bestEpoch', 'timeMs.total', 'timeMs.perStep', 'refreshes'] });
+    const sink = new RecordSink({
+      json: opts.json,
+      out: opts.out,
+      columns: [
+        'dataset',
+        'backend',
+        'preset',
+        'accuracy.test',
+        'plainAccuracy',
+        'approxAccuracy',
+        'epochs',
+        'bestEpoch',
+        'timeMs.total',
+        'timeMs.perStep',
+        'refreshes',
+      ],
+    });
 
     // The twins: exact softmax (the baseline) and the approximation in float64.
     const t0 = performance.now();
@@ -77,22 +104,37 @@ export function registerTrain(program: Command): void {
 
     let record: TrainRecord;
     const base = {
-      kind: 'train' as const, state: 'completed' as const,
+      kind: 'train' as const,
+      state: 'completed' as const,
       cell: `train|${opts.dataset}|${data.features}|${backend}|${backend === 'plain' ? '-' : opts.preset}|${opts.softmax}|${JSON.stringify(hyper)}`,
-      algorithm: opts.softmax, backend, dataset: opts.dataset, features: data.features,
-      hyper: { ...hyper, softmax: opts.softmax }, plainAccuracy, approxAccuracy, plainValLosses: exact.valLosses,
+      algorithm: opts.softmax,
+      backend,
+      dataset: opts.dataset,
+      features: data.features,
+      hyper: { ...hyper, softmax: opts.softmax },
+      plainAccuracy,
+      approxAccuracy,
+      plainValLosses: exact.valLosses,
       deviations: deviationsOf(data, backend),
-      provenance: data.provenance, scaling: data.scaling,
-      split: { train: data.train.n, val: data.val.n, test: data.test.n }, classes: data.classes,
+      provenance: data.provenance,
+      scaling: data.scaling,
+      split: { train: data.train.n, val: data.val.n, test: data.test.n },
+      classes: data.classes,
     };
     if (backend === 'plain') {
       const pred = predict(exact.weights, data.test);
       record = {
-        ...base, preset: '-', slots: 0,
+        ...base,
+        preset: '-',
+        slots: 0,
         accuracy: { test: plainAccuracy, val: accuracy(predict(exact.weights, data.val), data.val.y) },
-        epochs: exact.epochs, bestEpoch: exact.bestEpoch, valLosses: exact.valLosses,
+        epochs: exact.epochs,
+        bestEpoch: exact.bestEpoch,
+        valLosses: exact.valLosses,
         timeMs: { total: plainMs, perStep: plainMs / Math.max(1, exact.steps), abt: 0, atb: 0, softmax: 0 },
-        ops: {}, refreshes: 0, bytesMoved: 0,
+        ops: {},
+        refreshes: 0,
+        bytesMoved: 0,
         perClass: perClassReport(pred, data.test.y, data.classes),
         meta: runMeta(run, opts.seed),
       };
@@ -107,12 +149,20 @@ export function registerTrain(program: Command): void {
         be.dispose();
       }
       record = {
-        ...base, preset: opts.preset, slots: be.slots,
+        ...base,
+        preset: opts.preset,
+        slots: be.slots,
         accuracy: { test: enc.testAccuracyDecrypted, testEncrypted: enc.testAccuracyEncrypted, val: enc.valAccuracy },
-        epochs: enc.epochs, bestEpoch: enc.bestEpoch, valLosses: enc.valLosses,
-        timeMs: enc.timeMs, ops: enc.ops, refreshes: enc.ops.refresh, bytesMoved: enc.ops.refreshBytes,
+        epochs: enc.epochs,
+        bestEpoch: enc.bestEpoch,
+        valLosses: enc.valLosses,
+        timeMs: enc.timeMs,
+        ops: enc.ops,
+        refreshes: enc.ops.refresh,
+        bytesMoved: enc.ops.refreshBytes,
         perClass: perClassReport(enc.testPredictions, data.test.y, data.classes),
-        block: enc.block, meta: runMeta(run, opts.seed),
+        block: enc.block,
+        meta: runMeta(run, opts.seed),
       } as TrainRecord;
     }
     sink.push(record);
@@ -124,11 +174,17 @@ async function loadWithProgress(opts: TrainOptions): Promise<Dataset> {
   let bar: SingleBar | null = null;
   try {
     return await loadDataset(opts.dataset, {
-      seed: opts.seed, limit: opts.limit, features: opts.features, labelColumn: opts.labelColumn,
+      seed: opts.seed,
+      limit: opts.limit,
+      features: opts.features,
+      labelColumn: opts.labelColumn,
       progress: (done, total) => {
         // Only slow feature maps report progress often enough to be worth a bar.
         if (!bar && total > 0 && done < total && opts.features === 'mobilenet') {
-          bar = new SingleBar({ format: 'features [{bar}] {value}/{total} | eta {eta_formatted}', stream: process.stderr }, Presets.shades_classic);
+          bar = new SingleBar(
+            { format: 'features [{bar}] {value}/{total} | eta {eta_formatted}', stream: process.stderr },
+            Presets.shades_classic,
+          );
           bar.start(total, 0);
         }
         bar?.update(done);

@@ -9,7 +9,13 @@ import { escapeHtml } from './html';
 /** A vega-lite spec as the sections write it. */
 export type ChartSpec = TopLevelSpec;
 
-type Modules = { vl: typeof import('vega-lite', { with: { 'resolution-mode': 'import' } }); vega: typeof import('vega', { with: { 'resolution-mode': 'import' } }) };
+// vega and vega-lite are ESM: only an import() type can name their modules from CommonJS.
+/* eslint-disable @typescript-eslint/consistent-type-imports */
+type Modules = {
+  vl: typeof import('vega-lite', { with: { 'resolution-mode': 'import' } });
+  vega: typeof import('vega', { with: { 'resolution-mode': 'import' } });
+};
+/* eslint-enable @typescript-eslint/consistent-type-imports */
 let modules: Promise<Modules> | null = null;
 
 function load(): Promise<Modules> {

@@ -46,17 +46,27 @@ export interface Comparison {
 /** Matches A and B by cell (each already de-duplicated) and compares their main figures. */
 export function compareRecords(a: readonly ResultRecord[], b: readonly ResultRecord[], threshold = 0.1): Comparison {
   const byCell = (rs: readonly ResultRecord[]) => new Map(rs.filter((r) => typeof r.cell === 'string').map((r) => [r.cell, r]));
-  const ma = byCell(a), mb = byCell(b);
+  const ma = byCell(a),
+    mb = byCell(b);
   const rows: ComparisonRow[] = [];
   for (const [cell, ra] of ma) {
     const rb = mb.get(cell);
     if (!rb) continue;
     for (const { metric, get } of MAIN_FIGURES[ra.kind] ?? []) {
       const done = ra.state === 'completed' && rb.state === 'completed';
-      const va = ra.state === 'completed' ? get(ra) ?? null : null;
-      const vb = rb.state === 'completed' ? get(rb) ?? null : null;
+      const va = ra.state === 'completed' ? (get(ra) ?? null) : null;
+      const vb = rb.state === 'completed' ? (get(rb) ?? null) : null;
       if (!done) {
-        rows.push({ cell, kind: ra.kind, metric, a: va, b: vb, ratio: null, changed: ra.state !== rb.state, note: `A ${ra.state}, B ${rb.state}` });
+        rows.push({
+          cell,
+          kind: ra.kind,
+          metric,
+          a: va,
+          b: vb,
+          ratio: null,
+          changed: ra.state !== rb.state,
+          note: `A ${ra.state}, B ${rb.state}`,
+        });
       } else if (va === null || vb === null) {
         rows.push({ cell, kind: ra.kind, metric, a: va, b: vb, ratio: null, changed: false, note: 'figure missing' });
       } else {
@@ -72,8 +82,10 @@ export function compareRecords(a: readonly ResultRecord[], b: readonly ResultRec
 export function summarize(c: Comparison): string {
   const ratios = c.rows.filter((r) => r.ratio !== null).length;
   const changed = c.rows.filter((r) => r.changed).length;
-  return `${ratios} figure(s) compared, ${changed} changed beyond ±${formatNumber(c.threshold * 100)}%; ` +
-    `${c.onlyA.length} cell(s) only in A, ${c.onlyB.length} only in B`;
+  return (
+    `${ratios} figure(s) compared, ${changed} changed beyond ±${formatNumber(c.threshold * 100)}%; ` +
+    `${c.onlyA.length} cell(s) only in A, ${c.onlyB.length} only in B`
+  );
 }
 
 /** The comparison as a static HTML page (a ratio chart per metric, then the tables). */
@@ -81,20 +93,29 @@ export async function buildComparisonReport(c: Comparison, names: { a: string; b
   const charts = new ChartRenderer();
   const parts: string[] = [
     `<header class="top"><h1>Comparison of two result sets</h1>` +
-    `<p class="muted">A: <code>${escapeHtml(names.a)}</code><br>B: <code>${escapeHtml(names.b)}</code></p>` +
-    `<p>${escapeHtml(summarize(c))}. Ratio = B / A; a change is flagged beyond ±${escapeHtml(formatNumber(c.threshold * 100))}%. ` +
-    'For times, a ratio below 1 means B is faster; for errors, lower is better; for accuracy, higher is better.</p></header>',
+      `<p class="muted">A: <code>${escapeHtml(names.a)}</code><br>B: <code>${escapeHtml(names.b)}</code></p>` +
+      `<p>${escapeHtml(summarize(c))}. Ratio = B / A; a change is flagged beyond ±${escapeHtml(formatNumber(c.threshold * 100))}%. ` +
+      'For times, a ratio below 1 means B is faster; for errors, lower is better; for accuracy, higher is better.</p></header>',
   ];
   const metrics = [...new Set(c.rows.map((r) => `${r.kind} ${r.metric}`))];
   for (const m of metrics) {
     const rows = c.rows.filter((r) => `${r.kind} ${r.metric}` === m);
     const finite = rows.filter((r) => r.ratio !== null && Number.isFinite(r.ratio) && r.ratio > 0);
     parts.push(`<section id="${escapeHtml(m.replace(/[^a-z0-9]+/gi, '-'))}"><h2>${escapeHtml(m)}</h2>`);
-    if (finite.length > 0) parts.push(await charts.figure(ratioSpec(finite, c.threshold), `B / A of ${m} per cell (log scale; the band is the threshold).`));
-    parts.push(table(['cell', 'A', 'B', 'B / A', 'verdict'], rows.map((r): CellValue[] => [
-      r.cell, r.a, r.b, r.ratio === null ? r.note ?? '' : r.ratio,
-      r.changed ? badge('changed', 'bad') : r.ratio === null ? badge('not compared', 'neutral') : badge('within threshold', 'good'),
-    ])));
+    if (finite.length > 0)
+      parts.push(await charts.figure(ratioSpec(finite, c.threshold), `B / A of ${m} per cell (log scale; the band is the threshold).`));
+    parts.push(
+      table(
+        ['cell', 'A', 'B', 'B / A', 'verdict'],
+        rows.map((r): CellValue[] => [
+          r.cell,
+          r.a,
+          r.b,
+          r.ratio === null ? (r.note ?? '') : r.ratio,
+          r.changed ? badge('changed', 'bad') : r.ratio === null ? badge('not compared', 'neutral') : badge('within threshold', 'good'),
+        ]),
+      ),
+    );
     parts.push('</section>');
   }
   if (c.onlyA.length + c.onlyB.length > 0) {
@@ -111,7 +132,11 @@ function ratioSpec(rows: ComparisonRow[], threshold: number): ChartSpec {
     width: 420,
     height: { step: 16 } as never,
     layer: [
-      { data: { values: [{ lo: Math.max(1 - threshold, 1e-9), hi: 1 + threshold }] }, mark: { type: 'rect', color: '#e8eef9' }, encoding: { x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } },
+      {
+        data: { values: [{ lo: Math.max(1 - threshold, 1e-9), hi: 1 + threshold }] },
+        mark: { type: 'rect', color: '#e8eef9' },
+        encoding: { x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } },
+      },
       { data: { values: [{ one: 1 }] }, mark: { type: 'rule', color: '#777' }, encoding: { x: { field: 'one', type: 'quantitative' } } },
       {
         data: { values: rows.map((r) => ({ cell: r.cell, ratio: r.ratio, verdict: r.changed ? 'changed' : 'within threshold' })) },
@@ -119,8 +144,18 @@ function ratioSpec(rows: ComparisonRow[], threshold: number): ChartSpec {
         encoding: {
           y: { field: 'cell', type: 'nominal', title: null, sort: null, axis: { labelLimit: 0 } },
           x: { field: 'ratio', type: 'quantitative', scale: { type: 'log' }, title: 'B / A' },
-          color: { field: 'verdict', type: 'nominal', title: null, scale: { domain: ['within threshold', 'changed'], range: ['#1f7a3d', '#b42318'] } },
-          shape: { field: 'verdict', type: 'nominal', title: null, scale: { domain: ['within threshold', 'changed'], range: ['circle', 'diamond'] } },
+          color: {
+            field: 'verdict',
+            type: 'nominal',
+            title: null,
+            scale: { domain: ['within threshold', 'changed'], range: ['#1f7a3d', '#b42318'] },
+          },
+          shape: {
+            field: 'verdict',
+            type: 'nominal',
+            title: null,
+            scale: { domain: ['within threshold', 'changed'], range: ['circle', 'diamond'] },
+          },
         },
       },
     ],

@@ -53,11 +53,20 @@ function cell(v: CellValue): { html: string; cls: string } {
  */
 export function table(head: string[], rows: CellValue[][], opts: { caption?: string; cls?: string; wrap?: number[] } = {}): string {
   const th = head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('');
-  const body = rows.map((r) => '<tr>' + r.map((v, i) => {
-    const c = cell(v);
-    const cls = [c.cls, opts.wrap?.includes(i) ? 'wrap' : ''].filter(Boolean).join(' ');
-    return cls ? `<td class="${cls}">${c.html}</td>` : `<td>${c.html}</td>`;
-  }).join('') + '</tr>').join('\n');
+  const body = rows
+    .map(
+      (r) =>
+        '<tr>' +
+        r
+          .map((v, i) => {
+            const c = cell(v);
+            const cls = [c.cls, opts.wrap?.includes(i) ? 'wrap' : ''].filter(Boolean).join(' ');
+            return cls ? `<td class="${cls}">${c.html}</td>` : `<td>${c.html}</td>`;
+          })
+          .join('') +
+        '</tr>',
+    )
+    .join('\n');
   const caption = opts.caption ? `<caption>${escapeHtml(opts.caption)}</caption>` : '';
   return `<div class="table-wrap"><table${opts.cls ? ` class="${escapeHtml(opts.cls)}"` : ''}>${caption}<thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
 }

@@ -67,17 +67,28 @@ function header(title: string, records: readonly ResultRecord[], duplicates: num
     else k.other += 1;
     byKind.set(r.kind, k);
   }
-  const kinds = [...byKind].map(([kind, k]) => `${kind}: ${k.completed} completed${k.other ? `, ${k.other} not completed` : ''}`).join(' · ');
+  const kinds = [...byKind]
+    .map(([kind, k]) => `${kind}: ${k.completed} completed${k.other ? `, ${k.other} not completed` : ''}`)
+    .join(' · ');
   const sources = opts.sources?.length
     ? `<p class="note">From ${opts.sources.map((s) => `<code>${escapeHtml(s.file)}</code> (${s.records})`).join(', ')}` +
-      (duplicates > 0 ? `; ${duplicates} duplicate record(s) of a cell merged (kept: the latest completed).` : '.') + '</p>'
-    : duplicates > 0 ? `<p class="note">${duplicates} duplicate record(s) of a cell merged (kept: the latest completed).</p>` : '';
-  return `<header class="top"><h1>${escapeHtml(title)}</h1>
+      (duplicates > 0 ? `; ${duplicates} duplicate record(s) of a cell merged (kept: the latest completed).` : '.') +
+      '</p>'
+    : duplicates > 0
+      ? `<p class="note">${duplicates} duplicate record(s) of a cell merged (kept: the latest completed).</p>`
+      : '';
+  return (
+    `<header class="top"><h1>${escapeHtml(title)}</h1>
 <p class="muted">Reproduction of HETAL (Lee et al., ICML 2023: encrypted transfer learning with CKKS) on node-seal. ` +
     `Generated ${escapeHtml((opts.generatedAt ?? new Date()).toISOString())}. ${records.length} record(s)${kinds ? ` — ${escapeHtml(kinds)}` : ''}.</p>
-${sources}${records.length > 0 ? `
+${sources}${
+      records.length > 0
+        ? `
 <p class="warn">Measured on this project's hardware with node-seal on CPU and a client-aided refresh in place of bootstrapping: ` +
-    `see <a href="#deviations">Deviations from the paper</a>. Compare ratios and op counts with the paper, not times.</p>` : ''}</header>`;
+          `see <a href="#deviations">Deviations from the paper</a>. Compare ratios and op counts with the paper, not times.</p>`
+        : ''
+    }</header>`
+  );
 }
 
 /** Reads results files (or directories holding results.jsonl), builds the report, writes it to `outFile`. */

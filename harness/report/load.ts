@@ -32,7 +32,8 @@ export function resolveResultFiles(inputs: string[]): string[] {
       files.push(direct);
       continue;
     }
-    const nested = fs.readdirSync(input, { withFileTypes: true })
+    const nested = fs
+      .readdirSync(input, { withFileTypes: true })
       .filter((d) => d.isDirectory())
       .map((d) => path.join(input, d.name, 'results.jsonl'))
       .filter((f) => fs.existsSync(f))
@@ -122,9 +123,11 @@ function cellKey(r: ResultRecord): string | null {
 }
 
 function better(a: ResultRecord, ai: number, b: ResultRecord, bi: number): boolean {
-  const ac = a.state === 'completed', bc = b.state === 'completed';
+  const ac = a.state === 'completed',
+    bc = b.state === 'completed';
   if (ac !== bc) return ac;
-  const at = time(a), bt = time(b);
+  const at = time(a),
+    bt = time(b);
   if (at !== bt) return at > bt;
   return ai > bi;
 }

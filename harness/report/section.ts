@@ -32,7 +32,8 @@ export interface ReportSection {
 export function makeContext(records: readonly ResultRecord[], charts: ChartRenderer): ReportContext {
   const done = records.filter((r) => r.state === 'completed');
   return {
-    records, charts,
+    records,
+    charts,
     matmul: done.filter((r): r is MatmulRecord => r.kind === 'matmul'),
     softmax: done.filter((r): r is SoftmaxRecord => r.kind === 'softmax'),
     train: done.filter((r): r is TrainRecord => r.kind === 'train'),

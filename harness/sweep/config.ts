@@ -13,7 +13,21 @@ type Value = string | number | boolean;
 export const PARAMETERS: Readonly<Record<Kind, readonly string[]>> = {
   matmul: ['algo', 'shape', 'backend', 'preset', 'repeat', 'seed'],
   softmax: ['algo', 'classes', 'range', 'samples', 'backend', 'preset', 'seed'],
-  train: ['dataset', 'features', 'backend', 'preset', 'epochs', 'batch', 'lr', 'optimizer', 'early-stopping', 'patience', 'limit', 'softmax', 'seed'],
+  train: [
+    'dataset',
+    'features',
+    'backend',
+    'preset',
+    'epochs',
+    'batch',
+    'lr',
+    'optimizer',
+    'early-stopping',
+    'patience',
+    'limit',
+    'softmax',
+    'seed',
+  ],
 };
 
 /** One experiment of a config: a kind, a grid (lists of values) and fixed values. */
@@ -74,7 +88,8 @@ export function validateConfig(raw: unknown, file: string): SweepConfig {
 function validateExperiment(raw: unknown, where: string): ExperimentConfig {
   if (!isObject(raw)) throw new InputError(`${where}: must be an object with "kind" and "grid"`);
   const e = raw as Record<string, unknown>;
-  for (const k of Object.keys(e)) if (!['kind', 'grid', 'fixed', 'name', 'description'].includes(k)) throw new InputError(`${where}: unknown field "${k}"`);
+  for (const k of Object.keys(e))
+    if (!['kind', 'grid', 'fixed', 'name', 'description'].includes(k)) throw new InputError(`${where}: unknown field "${k}"`);
   const kind = e.kind;
   if (kind !== 'matmul' && kind !== 'softmax' && kind !== 'train') {
     throw new InputError(`${where}.kind: unknown experiment kind ${JSON.stringify(kind)} (matmul, softmax, train)`);
@@ -84,7 +99,8 @@ function validateExperiment(raw: unknown, where: string): ExperimentConfig {
   const grid: Record<string, Value[]> = {};
   for (const [p, values] of Object.entries(e.grid as Record<string, unknown>)) {
     if (!allowed.includes(p)) throw new InputError(`${where}.grid: unknown parameter "${p}" for ${kind} (known: ${allowed.join(', ')})`);
-    if (!Array.isArray(values) || values.length === 0) throw new InputError(`${where}.grid.${p}: must be a non-empty list (an empty grid has no cells)`);
+    if (!Array.isArray(values) || values.length === 0)
+      throw new InputError(`${where}.grid.${p}: must be a non-empty list (an empty grid has no cells)`);
     values.forEach((v, i) => checkValue(v, `${where}.grid.${p}[${i}]`, p));
     grid[p] = values as Value[];
   }
@@ -104,8 +120,12 @@ function validateExperiment(raw: unknown, where: string): ExperimentConfig {
 
 /** Commas separate list items in the commands' flags, so only a dataset spec may contain them. */
 function checkValue(v: unknown, where: string, param: string): void {
-  const ok = (typeof v === 'string' && v.trim() !== '' && (param === 'dataset' || !v.includes(','))) || (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean';
-  if (!ok) throw new InputError(`${where}: malformed value ${JSON.stringify(v)} (a number, a boolean, or a non-empty string without commas)`);
+  const ok =
+    (typeof v === 'string' && v.trim() !== '' && (param === 'dataset' || !v.includes(','))) ||
+    (typeof v === 'number' && Number.isFinite(v)) ||
+    typeof v === 'boolean';
+  if (!ok)
+    throw new InputError(`${where}: malformed value ${JSON.stringify(v)} (a number, a boolean, or a non-empty string without commas)`);
 }
 
 function isObject(x: unknown): boolean {
@@ -134,7 +154,12 @@ export function expandCells(config: SweepConfig): Cell[] {
 
 /** `kind|k1=v1|k2=v2` with keys sorted: the same cell always has the same key. */
 export function cellKey(kind: string, params: Record<string, Value>): string {
-  return [kind, ...Object.keys(params).sort().map((k) => `${k}=${String(params[k])}`)].join('|');
+  return [
+    kind,
+    ...Object.keys(params)
+      .sort()
+      .map((k) => `${k}=${String(params[k])}`),
+  ].join('|');
 }
 
 /** Parses `I/N` and keeps every N-th cell starting at I. */
@@ -142,7 +167,8 @@ export function shardCells(cells: Cell[], shard: string | undefined): Cell[] {
   if (!shard) return cells;
   const m = /^(\d+)\/(\d+)$/.exec(shard);
   if (!m) throw new InputError(`--shard: '${shard}' is not I/N`);
-  const i = Number(m[1]), n = Number(m[2]);
+  const i = Number(m[1]),
+    n = Number(m[2]);
   if (n < 1 || i >= n) throw new InputError(`--shard: '${shard}' needs 0 <= I < N`);
   return cells.filter((_, k) => k % n === i);
 }

@@ -39,13 +39,26 @@ export interface SweepOutcome {
 }
 
 /** Runs `cells` (skipping keys in `done`), appending each cell's record to `store`. */
-export async function runCells(cells: Cell[], store: ResultStore, opts: { done?: Set<string>; progress?: boolean; log?: boolean; run: string; echo?: (record: object) => void }): Promise<SweepOutcome> {
+export async function runCells(
+  cells: Cell[],
+  store: ResultStore,
+  opts: { done?: Set<string>; progress?: boolean; log?: boolean; run: string; echo?: (record: object) => void },
+): Promise<SweepOutcome> {
   const todo = cells.filter((c) => !opts.done?.has(c.key));
   const outcome: SweepOutcome = { ran: 0, skipped: cells.length - todo.length, failed: 0, interrupted: false };
-  const bar = opts.progress === false ? null : new SingleBar({
-    format: 'sweep [{bar}] {value}/{total} cells | eta {eta_formatted} | {cell}',
-    stream: process.stderr, hideCursor: false, etaBuffer: 5, fps: 4,
-  }, Presets.shades_classic);
+  const bar =
+    opts.progress === false
+      ? null
+      : new SingleBar(
+          {
+            format: 'sweep [{bar}] {value}/{total} cells | eta {eta_formatted} | {cell}',
+            stream: process.stderr,
+            hideCursor: false,
+            etaBuffer: 5,
+            fps: 4,
+          },
+          Presets.shades_classic,
+        );
   bar?.start(todo.length, 0, { cell: '' });
   let child: ChildProcess | null = null;
   const onSigint = () => {
@@ -58,7 +71,9 @@ export async function runCells(cells: Cell[], store: ResultStore, opts: { done?:
       if (outcome.interrupted) break;
       bar?.update({ cell: cell.key });
       const t0 = performance.now();
-      const result = await runOne(cell, (c) => { child = c; });
+      const result = await runOne(cell, (c) => {
+        child = c;
+      });
       child = null;
       if (outcome.interrupted) break; // the killed cell is not recorded: it runs again on --resume
       const records = result.records.length > 0 ? result.records : [failedRecord(cell, result.message, opts.run)];
@@ -88,8 +103,12 @@ function runOne(cell: Cell, started: (c: ChildProcess) => void): Promise<{ recor
     started(child);
     let out = '';
     let err = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
     child.on('close', (code, signal) => {
       const records: object[] = [];
       for (const line of out.split('\n')) {
@@ -100,7 +119,12 @@ function runOne(cell: Cell, started: (c: ChildProcess) => void): Promise<{ recor
           // a torn line from a killed child: ignored
         }
       }
-      const lastLine = err.trim().split('\n').filter((l) => /\S/.test(l)).pop() ?? '';
+      const lastLine =
+        err
+          .trim()
+          .split('\n')
+          .filter((l) => /\S/.test(l))
+          .pop() ?? '';
       const message = signal ? `killed by ${signal}` : code === 0 ? 'the cell produced no record' : lastLine || `exit status ${code}`;
       resolve({ records, message });
     });
@@ -110,8 +134,14 @@ function runOne(cell: Cell, started: (c: ChildProcess) => void): Promise<{ recor
 function failedRecord(cell: Cell, message: string, run: string): object {
   const p = cell.params;
   return {
-    kind: cell.kind, state: 'failed', message, cell: cell.key,
-    algorithm: String(p.algo ?? p.softmax ?? 'hetal'), backend: String(p.backend ?? ''), preset: String(p.preset ?? ''),
-    params: p, meta: { timestamp: new Date().toISOString(), run },
+    kind: cell.kind,
+    state: 'failed',
+    message,
+    cell: cell.key,
+    algorithm: String(p.algo ?? p.softmax ?? 'hetal'),
+    backend: String(p.backend ?? ''),
+    preset: String(p.preset ?? ''),
+    params: p,
+    meta: { timestamp: new Date().toISOString(), run },
   };
 }

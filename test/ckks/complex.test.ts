@@ -10,7 +10,9 @@ for (const id of ['seal', 'sim'] as const) {
     const be = await sharedBackend(id, 'n13');
     assert.ok(be.supportsComplex);
     const rng = uniformRng(3);
-    const u = uniformArray(rng, be.slots, -1, 1), v = uniformArray(rng, be.slots, -1, 1), w = uniformArray(rng, be.slots, -1, 1);
+    const u = uniformArray(rng, be.slots, -1, 1),
+      v = uniformArray(rng, be.slots, -1, 1),
+      w = uniformArray(rng, be.slots, -1, 1);
     be.scope(() => {
       const z = be.add(be.encrypt(v), be.mulI(be.encrypt(w)));
       assert.is(z.level, be.maxLevel, 'mulI uses no level');
@@ -20,7 +22,8 @@ for (const id of ['seal', 'sim'] as const) {
       const pc = be.conjugate(p);
       const re = be.mulConst(be.add(p, pc), 0.5);
       const im = be.mulConst(be.mulI(be.sub(pc, p)), 0.5);
-      const uv = u.map((x, i) => x * v[i]!), uw = u.map((x, i) => x * w[i]!);
+      const uv = u.map((x, i) => x * v[i]!),
+        uw = u.map((x, i) => x * w[i]!);
       const bound = errorBound(be.preset, 6);
       assert.ok(maxAbsDiff(be.decrypt(re), uv) < bound, `u*v: ${maxAbsDiff(be.decrypt(re), uv)}`);
       assert.ok(maxAbsDiff(be.decrypt(im), uw) < bound, `u*w: ${maxAbsDiff(be.decrypt(im), uw)}`);
@@ -34,7 +37,8 @@ test('rotations of complex ciphertexts agree on seal and sim, odd steps included
   for (const id of ['seal', 'sim'] as const) {
     const be = await sharedBackend(id, 'n13');
     const rng = uniformRng(4);
-    const v = uniformArray(rng, be.slots, -1, 1), w = uniformArray(rng, be.slots, -1, 1);
+    const v = uniformArray(rng, be.slots, -1, 1),
+      w = uniformArray(rng, be.slots, -1, 1);
     const before = be.counts();
     out[id] = be.scope(() => {
       const z = be.add(be.encrypt(v), be.mulI(be.encrypt(w)));

@@ -33,15 +33,24 @@ function program(seed: number, length: number, slots: number): { inputs: Float64
       const a = pick(pool, choice >= 3 && choice <= 5);
       const b = pick(pool, choice >= 3 && choice <= 5);
       switch (choice) {
-        case 0: return be.add(a, b);
-        case 1: return be.sub(a, b);
-        case 2: return be.addConst(a, c);
-        case 3: return be.mulConst(a, c);
-        case 4: return be.mulPlain(a, mask);
-        case 5: return be.mul(a, b);
-        case 6: return be.rotate(a, k);
-        case 7: return be.conjugate(be.add(a, be.mulI(b)));
-        default: return be.refresh(a);
+        case 0:
+          return be.add(a, b);
+        case 1:
+          return be.sub(a, b);
+        case 2:
+          return be.addConst(a, c);
+        case 3:
+          return be.mulConst(a, c);
+        case 4:
+          return be.mulPlain(a, mask);
+        case 5:
+          return be.mul(a, b);
+        case 6:
+          return be.rotate(a, k);
+        case 7:
+          return be.conjugate(be.add(a, be.mulI(b)));
+        default:
+          return be.refresh(a);
       }
     });
   }
@@ -98,8 +107,14 @@ test('running out of levels fails the same way on both backends', async () => {
       let x = be.encrypt([0.5, 0.25]);
       for (let l = be.maxLevel; l > 0; l--) x = be.mul(x, x);
       assert.is(x.level, 0);
-      assert.throws(() => be.mul(x, x), (e: unknown) => e instanceof LevelExhaustedError && /level 0/.test((e as Error).message));
-      assert.throws(() => be.mulConst(x, 2), (e: unknown) => e instanceof LevelExhaustedError);
+      assert.throws(
+        () => be.mul(x, x),
+        (e: unknown) => e instanceof LevelExhaustedError && /level 0/.test((e as Error).message),
+      );
+      assert.throws(
+        () => be.mulConst(x, 2),
+        (e: unknown) => e instanceof LevelExhaustedError,
+      );
       const fresh = be.refresh(x);
       assert.is(fresh.level, be.maxLevel);
       assert.ok(Math.abs(be.decrypt(fresh)[0]! - 0.5 ** 4) < 1e-6, `${id}: refresh keeps the value`);

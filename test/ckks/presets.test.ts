@@ -14,8 +14,10 @@ test('named presets have the slots and levels of platform.md and the paper', () 
 });
 
 test('an insecure chain is refused with the limit it breaks', () => {
-  assert.throws(() => resolvePreset('custom:N=8192:chain=60-60-60-60:scale=40'), (e: unknown) =>
-    e instanceof InputError && /insecure chain: 240 modulus bits exceed 218/.test((e as Error).message));
+  assert.throws(
+    () => resolvePreset('custom:N=8192:chain=60-60-60-60:scale=40'),
+    (e: unknown) => e instanceof InputError && /insecure chain: 240 modulus bits exceed 218/.test((e as Error).message),
+  );
 });
 
 test('malformed and unknown presets name the input', () => {
@@ -34,11 +36,17 @@ test('a custom secure preset runs on seal; fgb is refused by seal', async () => 
     assert.ok(Math.abs(d[0]! - 0.25) < 1e-3);
   });
   be.dispose();
-  await createBackend('seal', 'fgb').then(() => assert.unreachable('fgb on seal'), (e: Error) => {
-    assert.instance(e, InputError);
-    assert.match(e.message, /cannot run on backend seal/);
-  });
-  await createBackend('gpu', 'n13').then(() => assert.unreachable(), (e: Error) => assert.match(e.message, /unknown CKKS backend 'gpu'/));
+  await createBackend('seal', 'fgb').then(
+    () => assert.unreachable('fgb on seal'),
+    (e: Error) => {
+      assert.instance(e, InputError);
+      assert.match(e.message, /cannot run on backend seal/);
+    },
+  );
+  await createBackend('gpu', 'n13').then(
+    () => assert.unreachable(),
+    (e: Error) => assert.match(e.message, /unknown CKKS backend 'gpu'/),
+  );
 });
 
 test('a vector longer than the slots is refused with its length', async () => {

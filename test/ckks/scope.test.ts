@@ -11,11 +11,21 @@ test('1000 operations inside a scope leave no live SEAL object behind', async ()
     const mask = be.encode([1, 0]);
     for (let i = 0; i < 1000; i++) {
       switch (i % 5) {
-        case 0: x = be.add(x, x); break;
-        case 1: x = be.rotate(x, 1); break;
-        case 2: x = be.mulConst(be.mulPlain(x, mask), 0.5); x = be.refresh(x); break;
-        case 3: x = be.sub(x, be.conjugate(x)); break;
-        default: x = be.addConst(x, 0.1);
+        case 0:
+          x = be.add(x, x);
+          break;
+        case 1:
+          x = be.rotate(x, 1);
+          break;
+        case 2:
+          x = be.mulConst(be.mulPlain(x, mask), 0.5);
+          x = be.refresh(x);
+          break;
+        case 3:
+          x = be.sub(x, be.conjugate(x));
+          break;
+        default:
+          x = be.addConst(x, 0.1);
       }
     }
   });
@@ -43,10 +53,14 @@ test('a scope keeps what it returns (arrays and objects) and moves it outward', 
 test('a throwing scope frees everything it made', async () => {
   const be = await sharedBackend('seal', 'n13');
   const live = be.liveObjects();
-  assert.throws(() => be.scope(() => {
-    be.encrypt([1]);
-    throw new Error('boom');
-  }), /boom/);
+  assert.throws(
+    () =>
+      be.scope(() => {
+        be.encrypt([1]);
+        throw new Error('boom');
+      }),
+    /boom/,
+  );
   assert.is(be.liveObjects(), live);
 });
 

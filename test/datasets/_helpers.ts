@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as assert from 'uvu/assert';
 import { InputError } from '../../algorithms/errors';
-import { Split } from '../../datasets/types';
+import { type Split } from '../../datasets/types';
 
 /** A fresh temporary folder. */
 export function tempDir(label: string): string {
@@ -64,7 +64,8 @@ export async function rejectsWith(run: () => Promise<unknown>, ...fragments: str
   assert.ok(caught, `expected an InputError containing ${JSON.stringify(fragments)}, nothing was thrown`);
   assert.instance(caught, InputError, `expected an InputError, got ${String(caught)}`);
   const message = (caught as Error).message;
-  for (const fragment of fragments) assert.ok(message.includes(fragment), `message ${JSON.stringify(message)} lacks ${JSON.stringify(fragment)}`);
+  for (const fragment of fragments)
+    assert.ok(message.includes(fragment), `message ${JSON.stringify(message)} lacks ${JSON.stringify(fragment)}`);
 }
 
 /** Asserts the bias column is 1, every value is in [-1, 1], and labels lie in [0, classes). */

@@ -27,7 +27,11 @@ test('non-numeric value: names file, line and column', async () => {
 });
 
 test('NaN, Infinity and empty cells are rejected with their position', async () => {
-  for (const [bad, name] of [['NaN', 'nan'], ['Infinity', 'inf'], ['', 'empty']]) {
+  for (const [bad, name] of [
+    ['NaN', 'nan'],
+    ['Infinity', 'inf'],
+    ['', 'empty'],
+  ]) {
     const lines = good(12);
     lines[2] = `${bad},1,0`;
     const file = writeText(dir, `${name}.csv`, lines.join('\n'));

@@ -11,8 +11,14 @@ test('mnist pixels: the paper split 52500/7500/10000, 784 + 1 columns, labels 0.
   for (const split of [ds.train, ds.val, ds.test]) {
     assert.is(split.d, 785);
     assert.is(new Set(split.y).size, 10);
-    assert.is(split.y.reduce((a, b) => Math.min(a, b)), 0);
-    assert.is(split.y.reduce((a, b) => Math.max(a, b)), 9);
+    assert.is(
+      split.y.reduce((a, b) => Math.min(a, b)),
+      0,
+    );
+    assert.is(
+      split.y.reduce((a, b) => Math.max(a, b)),
+      9,
+    );
     for (let i = 0; i < split.n; i += 997) assert.is(split.X[i * 785 + 784], 1);
   }
   // The official test set keeps its file order: its first labels are MNIST's 7, 2, 1, 0, 4.

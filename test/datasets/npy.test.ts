@@ -42,7 +42,10 @@ test('npy float32 / int32 files and Fortran order are read too', async () => {
 
 test('npy without the val pair: val is 12.5% of train', async () => {
   const dir = tempDir('npy-noval');
-  for (const [split, n] of [['train', 80], ['test', 20]] as const) {
+  for (const [split, n] of [
+    ['train', 80],
+    ['test', 20],
+  ] as const) {
     const { rows, labels } = clusterRows(n, 2, 2);
     writeNpySplit(dir, split, rows, labels);
   }

@@ -30,10 +30,25 @@ test('gaussian: mean about 0 and variance about 1', () => {
 });
 
 test('shuffleInPlace: a seeded permutation', () => {
-  const shuffled = shuffleInPlace(Array.from({ length: 50 }, (_, i) => i), makeRng(3));
-  assert.equal([...shuffled].sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i));
-  assert.equal(shuffled, shuffleInPlace(Array.from({ length: 50 }, (_, i) => i), makeRng(3)));
-  assert.not.equal(shuffled, Array.from({ length: 50 }, (_, i) => i));
+  const shuffled = shuffleInPlace(
+    Array.from({ length: 50 }, (_, i) => i),
+    makeRng(3),
+  );
+  assert.equal(
+    [...shuffled].sort((a, b) => a - b),
+    Array.from({ length: 50 }, (_, i) => i),
+  );
+  assert.equal(
+    shuffled,
+    shuffleInPlace(
+      Array.from({ length: 50 }, (_, i) => i),
+      makeRng(3),
+    ),
+  );
+  assert.not.equal(
+    shuffled,
+    Array.from({ length: 50 }, (_, i) => i),
+  );
 });
 
 test.run();

@@ -10,7 +10,11 @@ import type { BackendOptions, Ct, Pt } from '../../algorithms/ckks/types';
 
 class CountCt extends Handle implements Ct {
   /** may hold imaginary parts (as the simulator's non-null imaginary array, seal's flag) */
-  constructor(id: number, public level: number, public complex = false) {
+  constructor(
+    id: number,
+    public level: number,
+    public complex = false,
+  ) {
     super(id);
   }
   release(): void {}
@@ -57,7 +61,8 @@ export class CountingBackend extends BackendBase<CountCt, CountPt> {
     return this.track(new CountPt(this.newId()));
   }
   add(a: Ct, b: Ct): Ct {
-    const x = this.ct(a), y = this.ct(b);
+    const x = this.ct(a),
+      y = this.ct(b);
     this.ops.add += 1;
     return this.make(this.matched(x, y), x.complex || y.complex);
   }
@@ -93,7 +98,8 @@ export class CountingBackend extends BackendBase<CountCt, CountPt> {
     return this.mulPlain(a);
   }
   mul(a: Ct, b: Ct): Ct {
-    const x = this.ct(a), y = this.ct(b);
+    const x = this.ct(a),
+      y = this.ct(b);
     this.needLevel(x, 'mul');
     this.needLevel(y, 'mul');
     this.ops.mult += 1;

@@ -14,8 +14,22 @@ import { cli, jsonLines } from '../helpers/cli';
 
 test('records: counts, block, depth, times (tinybench), errors, Table 7 where it has the cell', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'matmul-'));
-  const r = cli(['matmul', '--backend', 'sim', '--preset', 'fgb', '--algo', 'colmajor,diag-abt,diag-atb', '--shape', '128x128x4,100x50x3',
-    '--repeat', '2', '--json', '--out', out]);
+  const r = cli([
+    'matmul',
+    '--backend',
+    'sim',
+    '--preset',
+    'fgb',
+    '--algo',
+    'colmajor,diag-abt,diag-atb',
+    '--shape',
+    '128x128x4,100x50x3',
+    '--repeat',
+    '2',
+    '--json',
+    '--out',
+    out,
+  ]);
   assert.is(r.status, 0, r.stderr);
   const rows = jsonLines(r.stdout) as unknown as MatmulRecord[];
   assert.is(rows.length, 6);
@@ -47,11 +61,13 @@ test('records: counts, block, depth, times (tinybench), errors, Table 7 where it
 
 /** `hetal-bench ...args` in this process (no ts-node start-up per case), output captured. */
 async function inProcess(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  const out: string[] = [], err: string[] = [];
-  const write = (sink: string[]) => ((chunk: string | Uint8Array) => {
-    sink.push(String(chunk));
-    return true;
-  }) as typeof process.stdout.write;
+  const out: string[] = [],
+    err: string[] = [];
+  const write = (sink: string[]) =>
+    ((chunk: string | Uint8Array) => {
+      sink.push(String(chunk));
+      return true;
+    }) as typeof process.stdout.write;
   const [ow, ew] = [process.stdout.write, process.stderr.write];
   process.stdout.write = write(out);
   process.stderr.write = write(err);
@@ -67,7 +83,10 @@ test('bad input: one line naming it, non-zero, before anything runs', async () =
   const cases: [string[], RegExp][] = [
     [['--shape', '128x0x4'], /--shape: '128x0x4': b = 0 is not a positive integer/],
     [['--shape', '128x128'], /--shape: '128x128' is not AxBxC/],
-    [['--algo', 'diag-abt,fast'], /--algo: unknown matmul algorithm 'fast' \(known: jin-abt, colmajor, diag-abt, jin-atb, rowmajor, diag-atb\)/],
+    [
+      ['--algo', 'diag-abt,fast'],
+      /--algo: unknown matmul algorithm 'fast' \(known: jin-abt, colmajor, diag-abt, jin-atb, rowmajor, diag-atb\)/,
+    ],
     [['--preset', 'n14', '--shape', '64x64x100'], /c = 100 \(padded to 128\) is too large for 8192 slots/],
   ];
   for (const [args, message] of cases) {
@@ -82,18 +101,32 @@ test('bad input: one line naming it, non-zero, before anything runs', async () =
 test('a cell that fails while running is recorded as failed and the others still run', async () => {
   const be = await sharedBackend('sim', 'n14');
   const diag = matmulAlgorithm('diag-abt');
-  const broken: MatmulAlgorithm = { ...diag, id: 'broken', run: () => { throw new Error('out of wasm memory'); } };
+  const broken: MatmulAlgorithm = {
+    ...diag,
+    id: 'broken',
+    run: () => {
+      throw new Error('out of wasm memory');
+    },
+  };
   const records: MatmulRecord[] = [];
   const base = { backend: 'sim', preset: 'n14', realOnly: false, run: 'test', seed: 1 };
   const ew = process.stderr.write;
   process.stderr.write = (() => true) as typeof process.stderr.write; // progress lines
-  const failed = runCells(be, [
-    { ...base, algo: broken, shape: { a: 16, b: 16, c: 4 } },
-    { ...base, algo: diag, shape: { a: 16, b: 16, c: 4 } },
-  ], 1, (rec) => records.push(rec));
+  const failed = runCells(
+    be,
+    [
+      { ...base, algo: broken, shape: { a: 16, b: 16, c: 4 } },
+      { ...base, algo: diag, shape: { a: 16, b: 16, c: 4 } },
+    ],
+    1,
+    (rec) => records.push(rec),
+  );
   process.stderr.write = ew;
   assert.is(failed, 1);
-  assert.equal(records.map((x) => x.state), ['failed', 'completed']);
+  assert.equal(
+    records.map((x) => x.state),
+    ['failed', 'completed'],
+  );
   assert.is(records[0]!.message, 'out of wasm memory');
   assert.is(records[0]!.algorithm, 'broken');
   assert.is(be.liveObjects(), 0, 'the failed cell freed its ciphertexts');
@@ -102,7 +135,9 @@ test('a cell that fails while running is recorded as failed and the others still
 test('list shows the six matmul algorithms', async () => {
   const r = await inProcess(['list', '--json']);
   assert.is(r.status, 0, r.stderr);
-  const ids = jsonLines(r.stdout).filter((x) => x.category === 'matmul').map((x) => x.id);
+  const ids = jsonLines(r.stdout)
+    .filter((x) => x.category === 'matmul')
+    .map((x) => x.id);
   assert.equal(ids, ['jin-abt', 'colmajor', 'diag-abt', 'jin-atb', 'rowmajor', 'diag-atb']);
 });
 

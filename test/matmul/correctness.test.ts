@@ -42,7 +42,10 @@ test('fgb with SEAL-sized noise: within the CKKS bound of each path', async () =
       if (algo.id.startsWith('jin-') && (!FULL || shape.a > 128)) continue;
       const r = runOnce(be, algo, shape);
       const bound = errorBound(be.preset, errorOps(algo.id, r.plan), magnitude(algo.id, shape));
-      assert.ok(r.maxAbs < bound, `${algo.id} ${JSON.stringify(shape)}: error ${r.maxAbs.toExponential(2)} >= bound ${bound.toExponential(2)}`);
+      assert.ok(
+        r.maxAbs < bound,
+        `${algo.id} ${JSON.stringify(shape)}: error ${r.maxAbs.toExponential(2)} >= bound ${bound.toExponential(2)}`,
+      );
       assert.ok(r.maxAbs > 0, 'the noise is on');
     }
   }

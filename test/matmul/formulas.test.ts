@@ -16,9 +16,24 @@ const EXACT = 1e-9;
 
 const CASES: { preset: string; shapes: MatmulShape[] }[] = [
   // n14: 2^13 slots
-  { preset: 'n14', shapes: [{ a: 64, b: 64, c: 8 }, { a: 100, b: 50, c: 3 }, { a: 2048, b: 300, c: 10 }, { a: 32, b: 700, c: 2 }] },
+  {
+    preset: 'n14',
+    shapes: [
+      { a: 64, b: 64, c: 8 },
+      { a: 100, b: 50, c: 3 },
+      { a: 2048, b: 300, c: 10 },
+      { a: 32, b: 700, c: 2 },
+    ],
+  },
   // n15: 2^14 slots
-  { preset: 'n15', shapes: [{ a: 256, b: 300, c: 7 }, { a: 4096, b: 100, c: 4 }, { a: 8192, b: 64, c: 16 }] },
+  {
+    preset: 'n15',
+    shapes: [
+      { a: 256, b: 300, c: 7 },
+      { a: 4096, b: 100, c: 4 },
+      { a: 8192, b: 64, c: 16 },
+    ],
+  },
 ];
 
 for (const { preset, shapes } of CASES) {

@@ -26,8 +26,10 @@ const rng = uniformRng(11);
 test('packing round trips in every layout, zero-padded', () => {
   const m = randomMatrix(rng, 5, 3);
   for (const spec of [
-    layoutSpec('blocks', 5, 3, 4, 2), layoutSpec('rows-repeated', 5, 3, 8, 2, 8),
-    layoutSpec('cols-repeated', 5, 3, 2, 8, 4), layoutSpec('entries', 5, 3, 4, 2),
+    layoutSpec('blocks', 5, 3, 4, 2),
+    layoutSpec('rows-repeated', 5, 3, 8, 2, 8),
+    layoutSpec('cols-repeated', 5, 3, 2, 8, 4),
+    layoutSpec('entries', 5, 3, 4, 2),
   ]) {
     const vectors = packMatrix(m, spec);
     assert.equal(unpackMatrix(vectors, spec), m, spec.layout);
@@ -46,7 +48,9 @@ async function chain(be: Ckks, a: number, b: number, c: number) {
   const plan = blockPlan({ a, b, c }, be, be.supportsComplex);
   const { s0, s1, cPad } = plan;
   be.ensureRotationKeys([...diagAbtSteps(s1, cPad, be.supportsComplex), ...diagAtbSteps(s0, s1, cPad, be.supportsComplex)]);
-  const X = randomMatrix(rng, a, b), W = randomMatrix(rng, c, b), E = randomMatrix(rng, a, c);
+  const X = randomMatrix(rng, a, b),
+    W = randomMatrix(rng, c, b),
+    E = randomMatrix(rng, a, c);
   return { plan, X, W, E, s0, s1, cPad };
 }
 
@@ -79,7 +83,8 @@ test('DiagABT writes the softmax layout; DiagATB reads it and writes the weights
       const v = be.decrypt(ct);
       for (let r = 0; r < s0; r++) {
         for (let j = 0; j < s1; j++) {
-          const col = bj * s1 + j, cls = r % cPad;
+          const col = bj * s1 + j,
+            cls = r % cPad;
           const want = cls < 3 && col < 70 ? gWant.data[cls * 70 + col]! : 0;
           assert.ok(Math.abs(v[r * s1 + j]! - want) < 1e-9, `block ${bj} slot (${r}, ${j})`);
         }
@@ -127,11 +132,18 @@ test('too few levels: a clear error before any work', async () => {
 
 test('without complex slots: one diagonal per product, the higher counts documented', async () => {
   const be = await sharedBackend('sim', 'n14', { realOnly: true, rotationKeys: 'declared' });
-  for (const shape of [{ a: 128, b: 128, c: 4 }, { a: 2048, b: 300, c: 10 }]) {
+  for (const shape of [
+    { a: 128, b: 128, c: 4 },
+    { a: 2048, b: 300, c: 10 },
+  ]) {
     for (const id of ['diag-abt', 'diag-atb']) {
       const r = runOnce(be, matmulAlgorithm(id), shape);
       assert.not.ok(r.plan.complexPacking);
-      assert.equal({ cmult: r.ops.cmult, mult: r.ops.mult, rot: r.ops.rot, conj: r.ops.conj }, expectedCounts(id, r.plan), `${id} ${JSON.stringify(shape)}`);
+      assert.equal(
+        { cmult: r.ops.cmult, mult: r.ops.mult, rot: r.ops.rot, conj: r.ops.conj },
+        expectedCounts(id, r.plan),
+        `${id} ${JSON.stringify(shape)}`,
+      );
       assert.ok(r.maxAbs < 1e-9);
     }
   }
@@ -168,14 +180,17 @@ test('bad shapes are refused with messages naming them', async () => {
     assert.match((err as Error).message, message);
   }
   // Jin fits n13's two levels: the only algorithms that do
-  assert.equal(MATMUL_ALGORITHMS.filter((a) => {
-    try {
-      a.plan({ a: 16, b: 16, c: 4 }, be);
-      return true;
-    } catch {
-      return false;
-    }
-  }).map((a) => a.id), ['jin-abt', 'jin-atb']);
+  assert.equal(
+    MATMUL_ALGORITHMS.filter((a) => {
+      try {
+        a.plan({ a: 16, b: 16, c: 4 }, be);
+        return true;
+      } catch {
+        return false;
+      }
+    }).map((a) => a.id),
+    ['jin-abt', 'jin-atb'],
+  );
 });
 
 test.run();

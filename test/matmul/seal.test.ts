@@ -25,10 +25,14 @@ for (const { preset, ids, shape } of CELLS) {
     // only the declared steps get keys: also proves each algorithm declares every step it uses
     const be = await sharedBackend('seal', preset, { rotationKeys: 'declared' });
     assert.ok(be.supportsComplex);
-    be.ensureRotationKeys(CELLS.filter((c) => c.preset === preset).flatMap((c) => c.ids.flatMap((id) => {
-      const algo = matmulAlgorithm(id);
-      return algo.rotationSteps(algo.plan(c.shape, be));
-    })));
+    be.ensureRotationKeys(
+      CELLS.filter((c) => c.preset === preset).flatMap((c) =>
+        c.ids.flatMap((id) => {
+          const algo = matmulAlgorithm(id);
+          return algo.rotationSteps(algo.plan(c.shape, be));
+        }),
+      ),
+    );
     for (const id of ids) {
       const r = runOnce(be, matmulAlgorithm(id), shape);
       const bound = errorBound(be.preset, errorOps(id, r.plan), magnitude(id, shape));

@@ -23,9 +23,10 @@ function countOnce(be: Ckks, algo: MatmulAlgorithm, shape: MatmulShape) {
   be.ensureRotationKeys(algo.rotationSteps(plan));
   return be.scope(() => {
     const rng = uniformRng(7);
-    const [A, B] = algo.family === 'abt'
-      ? [randomMatrix(rng, shape.a, shape.b), randomMatrix(rng, shape.c, shape.b)]
-      : [randomMatrix(rng, shape.a, shape.c), randomMatrix(rng, shape.a, shape.b)];
+    const [A, B] =
+      algo.family === 'abt'
+        ? [randomMatrix(rng, shape.a, shape.b), randomMatrix(rng, shape.c, shape.b)]
+        : [randomMatrix(rng, shape.a, shape.c), randomMatrix(rng, shape.a, shape.b)];
     const inputs = algo.prepare(be, plan, A, B);
     const before = be.counts();
     algo.run(be, plan, inputs);
@@ -33,7 +34,7 @@ function countOnce(be: Ckks, algo: MatmulAlgorithm, shape: MatmulShape) {
   });
 }
 
-test("Table 6 (corrected) as transcribed reproduces every Table 7 cell", () => {
+test('Table 6 (corrected) as transcribed reproduces every Table 7 cell', () => {
   for (const row of TABLE7) {
     for (const id of TABLE7_ALGORITHMS) {
       assert.equal(table6Counts(id, row.shape, row.shape.a, 32768 / row.shape.a), row.counts[id], `${id} ${JSON.stringify(row.shape)}`);
@@ -69,7 +70,9 @@ test('the counting backend counts exactly as the simulator', async () => {
   const cells: [string, MatmulShape][] = [
     // Jin Aᵀ·B at (128, 128, 4) is 7680 simulated rotations: a smaller shape exercises the same code
     ...MATMUL_ALGORITHMS.map((a) => [a.id, a.id === 'jin-atb' ? { a: 16, b: 8, c: 2 } : { a: 128, b: 128, c: 4 }] as [string, MatmulShape]),
-    ['diag-abt', { a: 2048, b: 769, c: 16 }], ['diag-atb', { a: 512, b: 769, c: 4 }], ['colmajor', { a: 256, b: 256, c: 8 }],
+    ['diag-abt', { a: 2048, b: 769, c: 16 }],
+    ['diag-atb', { a: 512, b: 769, c: 4 }],
+    ['colmajor', { a: 256, b: 256, c: 8 }],
   ];
   for (const [id, shape] of cells) {
     const algo = MATMUL_ALGORITHMS.find((a) => a.id === id)!;

@@ -20,11 +20,32 @@ export function fixtureRecords(): ResultRecord[] {
 /** A completed matmul record with the given counts and paper figure. */
 export function matmulRecord(over: Partial<MatmulRecord> = {}): MatmulRecord {
   return {
-    kind: 'matmul', state: 'completed', cell: 'matmul|algo=diag-abt|shape=128x128x4', algorithm: 'diag-abt', backend: 'sim', preset: 'fgb',
-    slots: 32768, family: 'abt', shape: { a: 128, b: 128, c: 4 }, cPadded: 4, block: { s0: 128, s1: 256 },
-    ops: { cmult: 4, mult: 2, rot: 34 }, depth: 2, timeMs: { median: 1, min: 1, max: 1, n: 1 }, error: { maxAbs: 0, meanAbs: 0 },
+    kind: 'matmul',
+    state: 'completed',
+    cell: 'matmul|algo=diag-abt|shape=128x128x4',
+    algorithm: 'diag-abt',
+    backend: 'sim',
+    preset: 'fgb',
+    slots: 32768,
+    family: 'abt',
+    shape: { a: 128, b: 128, c: 4 },
+    cPadded: 4,
+    block: { s0: 128, s1: 256 },
+    ops: { cmult: 4, mult: 2, rot: 34 },
+    depth: 2,
+    timeMs: { median: 1, min: 1, max: 1, n: 1 },
+    error: { maxAbs: 0, meanAbs: 0 },
     paper: { cmult: 4, mult: 2, rot: 34 },
-    meta: { timestamp: '2026-01-12T09:00:00.000Z', run: 'r1', gitCommit: 'abc', node: 'v20.20.2', nodeSeal: '6.0.3', cpu: 'cpu', cores: 2, seed: 1 },
+    meta: {
+      timestamp: '2026-01-12T09:00:00.000Z',
+      run: 'r1',
+      gitCommit: 'abc',
+      node: 'v20.20.2',
+      nodeSeal: '6.0.3',
+      cpu: 'cpu',
+      cores: 2,
+      seed: 1,
+    },
     ...over,
   };
 }

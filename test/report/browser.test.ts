@@ -14,8 +14,16 @@ import { FIXTURE, tempDir } from './_fixture';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = path.join(__dirname, '..', '..', 'reports', 'test-screenshot.png');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 test('the report renders offline in Chromium: no console errors, every chart visible', async () => {
   assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
@@ -23,23 +31,39 @@ test('the report renders offline in Chromium: no console errors, every chart vis
   const { charts } = await writeReport([FIXTURE.shard1, FIXTURE.shard2, FIXTURE.ops], file);
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'hetal-report-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 }, offline: true,
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1280, height: 900 },
+    offline: true,
   });
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     const problems: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
     await page.goto(`file://${file}`, { waitUntil: 'load' });
-    const sizes = await page.$$eval('figure.chart svg', (svgs) => svgs.map((s) => {
-      const box = s.getBoundingClientRect();
-      return { w: box.width, h: box.height, marks: s.querySelectorAll('path, rect, line, circle, text').length, label: s.getAttribute('aria-label') ?? '' };
-    }));
+    const sizes = await page.$$eval('figure.chart svg', (svgs) =>
+      svgs.map((s) => {
+        const box = s.getBoundingClientRect();
+        return {
+          w: box.width,
+          h: box.height,
+          marks: s.querySelectorAll('path, rect, line, circle, text').length,
+          label: s.getAttribute('aria-label') ?? '',
+        };
+      }),
+    );
     assert.is(sizes.length, charts);
     for (const s of sizes) assert.ok(s.w > 50 && s.h > 50 && s.marks > 10, `chart "${s.label}" is ${s.w} x ${s.h} with ${s.marks} marks`);
     const headings = await page.$$eval('h2', (hs) => hs.map((h) => h.textContent));
-    assert.ok(headings.includes("Op counts against the paper's Table 7") && headings.includes('Deviations from the paper'), String(headings));
+    assert.ok(
+      headings.includes("Op counts against the paper's Table 7") && headings.includes('Deviations from the paper'),
+      String(headings),
+    );
     fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     assert.equal(problems, []);

@@ -14,7 +14,17 @@ const fullReport = () => (full ??= renderReport(fixtureRecords()));
 
 test('the full fixture has every section, charts as inline SVG, and no script or external resource', async () => {
   const built = await fullReport();
-  assert.equal(built.sections, ['op-counts', 'matmul-speed', 'softmax', 'training', 'op-latency', 'deviations', 'failures', 'records', 'metadata']);
+  assert.equal(built.sections, [
+    'op-counts',
+    'matmul-speed',
+    'softmax',
+    'training',
+    'op-latency',
+    'deviations',
+    'failures',
+    'records',
+    'metadata',
+  ]);
   assert.is(built.charts, 8);
   assert.is((built.html.match(/<svg /g) ?? []).length, built.charts);
   assert.not.match(built.html, /<script/i);
@@ -36,7 +46,13 @@ test('op counts equal to the paper are marked equal, others different, and missi
   assert.is(opCountVerdict(matmulRecord({ paper: undefined })).differing, null);
   const html = await buildReport([
     matmulRecord(),
-    matmulRecord({ cell: 'x', algorithm: 'diag-atb', family: 'atb', ops: { cmult: 4, mult: 2, rot: 20 }, paper: { cmult: 4, mult: 2, rot: 18 } }),
+    matmulRecord({
+      cell: 'x',
+      algorithm: 'diag-atb',
+      family: 'atb',
+      ops: { cmult: 4, mult: 2, rot: 20 },
+      paper: { cmult: 4, mult: 2, rot: 18 },
+    }),
   ]);
   const section = sectionOf(html, 'op-counts');
   assert.match(section, /<strong>1 of 2<\/strong> cells with a paper figure match all three counts exactly/);
@@ -54,15 +70,24 @@ test('the fixture: one Table 7 cell differs from the paper, eleven are equal', a
 test('shards merge: a cell recorded twice keeps its latest completed record', async () => {
   const recs = fixtureRecords();
   const dup = 'matmul|algo=diag-abt|backend=seal|preset=n13|repeat=3|shape=64x64x8';
-  assert.equal(recs.filter((r) => r.cell === dup).map((r) => r.state), ['failed', 'completed']);
+  assert.equal(
+    recs.filter((r) => r.cell === dup).map((r) => r.state),
+    ['failed', 'completed'],
+  );
   const built = await fullReport();
   assert.is(built.duplicates, 1);
   assert.not.match(sectionOf(built.html, 'failures'), /killed by SIGTERM/);
   // the later of two completed records wins, whatever the file order
   const older = matmulRecord({ timeMs: { median: 111, min: 1, max: 1, n: 1 } });
-  const newer = matmulRecord({ timeMs: { median: 222, min: 1, max: 1, n: 1 }, meta: { ...older.meta, timestamp: '2026-02-01T00:00:00.000Z' } });
+  const newer = matmulRecord({
+    timeMs: { median: 222, min: 1, max: 1, n: 1 },
+    meta: { ...older.meta, timestamp: '2026-02-01T00:00:00.000Z' },
+  });
   const failedLater = matmulRecord({ state: 'failed', message: 'boom', meta: { ...older.meta, timestamp: '2026-03-01T00:00:00.000Z' } });
-  for (const order of [[older, newer, failedLater], [failedLater, newer, older]]) {
+  for (const order of [
+    [older, newer, failedLater],
+    [failedLater, newer, older],
+  ]) {
     const b = await renderReport(order);
     assert.is(b.duplicates, 2);
     assert.match(sectionOf(b.html, 'records'), /<td class="num">222<\/td>/);
@@ -73,7 +98,10 @@ test('shards merge: a cell recorded twice keeps its latest completed record', as
 test('speed-ups pair HETAL with each prior algorithm within one backend and preset', () => {
   const sp = speedups(fixtureRecords().filter((r): r is never => r.kind === 'matmul' && r.state === 'completed'));
   const seal = sp.filter((s) => s.setup === 'seal/n13' && s.shape === '(32, 32, 4)');
-  assert.equal(seal.map((s) => s.comparison), ['DiagABT vs ColMajor', 'DiagABT vs Jin A·Bᵀ', 'DiagATB vs RowMajor', 'DiagATB vs Jin Aᵀ·B']);
+  assert.equal(
+    seal.map((s) => s.comparison),
+    ['DiagABT vs ColMajor', 'DiagABT vs Jin A·Bᵀ', 'DiagATB vs RowMajor', 'DiagATB vs Jin Aᵀ·B'],
+  );
   assert.ok(Math.abs(seal[0]!.speedup - 282 / 161) < 1e-9);
   assert.ok(sp.every((s) => s.setup === 'seal/n13' || s.setup === 'sim/fgb'));
 });
@@ -88,7 +116,7 @@ test('the training section shows the gap, the paper claim, and per-step parts th
   assert.match(section, /<td class="num">-0\.4<\/td>/);
 });
 
-test('deviations: the standing ones with refresh figures, and the union of the records\' own', async () => {
+test("deviations: the standing ones with refresh figures, and the union of the records' own", async () => {
   const section = sectionOf((await fullReport()).html, 'deviations');
   assert.match(section, /Client-aided refresh instead of bootstrapping/);
   assert.match(section, /<strong>1153<\/strong> refresh\(es\) moving <strong>504\.0 MB<\/strong>/);
@@ -96,7 +124,11 @@ test('deviations: the standing ones with refresh figures, and the union of the r
   assert.match(section, /sim\/fgb: 32768 slots, 12 levels \(the paper's setting\)/);
   assert.match(section, /seal\/n13: 4096 slots, 2 levels/);
   assert.match(section, /mnist with mobilenet features/);
-  for (const d of ['features: MobileNetV2 (nsfwjs) instead of ViT-Base', 'training limited to 3000 samples', 'client-aided refresh instead of bootstrapping']) {
+  for (const d of [
+    'features: MobileNetV2 (nsfwjs) instead of ViT-Base',
+    'training limited to 3000 samples',
+    'client-aided refresh instead of bootstrapping',
+  ]) {
     assert.ok(section.includes(d), d);
   }
 });
@@ -113,9 +145,16 @@ test('record text is escaped everywhere', async () => {
 
 test('records missing their figures (old or partial) do not break the report', async () => {
   const meta = matmulRecord().meta;
-  const bare = (kind: string, cell: string) => ({ kind, state: 'completed', cell, algorithm: 'a', backend: 'seal', preset: 'n13', slots: 4096, meta }) as unknown as ResultRecord;
-  const built = await renderReport([bare('matmul', '1'), bare('softmax', '2'), bare('train', '3'), bare('ops', '4'), bare('newkind', '5'),
-    { kind: 'matmul', state: 'failed', cell: '6', message: 'no meta at all' } as unknown as ResultRecord]);
+  const bare = (kind: string, cell: string) =>
+    ({ kind, state: 'completed', cell, algorithm: 'a', backend: 'seal', preset: 'n13', slots: 4096, meta }) as unknown as ResultRecord;
+  const built = await renderReport([
+    bare('matmul', '1'),
+    bare('softmax', '2'),
+    bare('train', '3'),
+    bare('ops', '4'),
+    bare('newkind', '5'),
+    { kind: 'matmul', state: 'failed', cell: '6', message: 'no meta at all' } as unknown as ResultRecord,
+  ]);
   assert.equal(built.sections, ['deviations', 'failures', 'records', 'metadata']);
   assert.is(built.charts, 0);
 });

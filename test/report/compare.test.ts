@@ -7,20 +7,54 @@ import { matmulRecord } from './_fixture';
 
 const meta = matmulRecord().meta;
 const softmax = (cell: string, mean: number): SoftmaxRecord => ({
-  kind: 'softmax', state: 'completed', cell, algorithm: 'hetal', backend: 'plain', preset: '', slots: 0, classes: 3, range: 8, samples: 10,
-  error: { max: mean * 3, mean }, depth: 14, meta,
+  kind: 'softmax',
+  state: 'completed',
+  cell,
+  algorithm: 'hetal',
+  backend: 'plain',
+  preset: '',
+  slots: 0,
+  classes: 3,
+  range: 8,
+  samples: 10,
+  error: { max: mean * 3, mean },
+  depth: 14,
+  meta,
 });
-const train = (cell: string, total: number, acc: number) => ({
-  kind: 'train', state: 'completed', cell, algorithm: 'hetal', backend: 'sim', preset: 'fgb', slots: 32768, dataset: 'digits', features: 'raw',
-  accuracy: { test: acc, val: acc }, plainAccuracy: acc, timeMs: { total, perStep: 1, abt: 0, atb: 0, softmax: 0 }, meta,
-}) as unknown as TrainRecord;
+const train = (cell: string, total: number, acc: number) =>
+  ({
+    kind: 'train',
+    state: 'completed',
+    cell,
+    algorithm: 'hetal',
+    backend: 'sim',
+    preset: 'fgb',
+    slots: 32768,
+    dataset: 'digits',
+    features: 'raw',
+    accuracy: { test: acc, val: acc },
+    plainAccuracy: acc,
+    timeMs: { total, perStep: 1, abt: 0, atb: 0, softmax: 0 },
+    meta,
+  }) as unknown as TrainRecord;
 
-test('ratios B/A of each kind\'s main figures, flagged beyond the threshold', () => {
-  const a: ResultRecord[] = [matmulRecord({ cell: 'm', timeMs: { median: 100, min: 1, max: 1, n: 1 } }), softmax('s', 1e-4), train('t', 1000, 0.9)];
-  const b: ResultRecord[] = [matmulRecord({ cell: 'm', timeMs: { median: 150, min: 1, max: 1, n: 1 } }), softmax('s', 1.05e-4), train('t', 500, 0.9)];
+test("ratios B/A of each kind's main figures, flagged beyond the threshold", () => {
+  const a: ResultRecord[] = [
+    matmulRecord({ cell: 'm', timeMs: { median: 100, min: 1, max: 1, n: 1 } }),
+    softmax('s', 1e-4),
+    train('t', 1000, 0.9),
+  ];
+  const b: ResultRecord[] = [
+    matmulRecord({ cell: 'm', timeMs: { median: 150, min: 1, max: 1, n: 1 } }),
+    softmax('s', 1.05e-4),
+    train('t', 500, 0.9),
+  ];
   const c = compareRecords(a, b, 0.1);
   const by = (metric: string) => c.rows.find((r) => r.metric === metric)!;
-  assert.equal(c.rows.map((r) => `${r.kind} ${r.metric}`), ['matmul timeMs.median', 'softmax error.mean', 'train timeMs.total', 'train accuracy.test']);
+  assert.equal(
+    c.rows.map((r) => `${r.kind} ${r.metric}`),
+    ['matmul timeMs.median', 'softmax error.mean', 'train timeMs.total', 'train accuracy.test'],
+  );
   assert.is(by('timeMs.median').ratio, 1.5);
   assert.ok(by('timeMs.median').changed);
   assert.ok(Math.abs(by('error.mean').ratio! - 1.05) < 1e-12);
@@ -33,7 +67,11 @@ test('ratios B/A of each kind\'s main figures, flagged beyond the threshold', ()
 
 test('cells on one side only, and cells that did not complete on both, are reported apart', () => {
   const a: ResultRecord[] = [matmulRecord({ cell: 'both' }), matmulRecord({ cell: 'onlyA' }), matmulRecord({ cell: 'broke' })];
-  const b: ResultRecord[] = [matmulRecord({ cell: 'both' }), matmulRecord({ cell: 'onlyB' }), matmulRecord({ cell: 'broke', state: 'failed', message: 'x' })];
+  const b: ResultRecord[] = [
+    matmulRecord({ cell: 'both' }),
+    matmulRecord({ cell: 'onlyB' }),
+    matmulRecord({ cell: 'broke', state: 'failed', message: 'x' }),
+  ];
   const c = compareRecords(a, b);
   assert.equal(c.onlyA, ['onlyA']);
   assert.equal(c.onlyB, ['onlyB']);

@@ -21,7 +21,10 @@ function throwsInput(fn: () => unknown, pattern: RegExp): void {
 test('a directory means its results.jsonl, or those of its run folders', () => {
   assert.equal(resolveResultFiles([FIXTURE.shard1]), [path.join(FIXTURE.shard1, 'results.jsonl')]);
   const all = resolveResultFiles([path.dirname(FIXTURE.shard1)]);
-  assert.equal(all.map((f) => path.basename(path.dirname(f))), ['ops', 'shard-1', 'shard-2']);
+  assert.equal(
+    all.map((f) => path.basename(path.dirname(f))),
+    ['ops', 'shard-1', 'shard-2'],
+  );
   const loaded = loadResults([FIXTURE.shard1, FIXTURE.shard2]);
   assert.is(loaded.duplicates, 1);
   assert.is(loaded.records.length, loaded.files.reduce((s, f) => s + f.records, 0) - 1);

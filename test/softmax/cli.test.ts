@@ -31,7 +31,20 @@ test('cumulative ranges follow the paper: 4 -> {4}, 8 -> {4, 8}, 128 -> {4, 8, 3
 });
 
 test('plain: one record per algorithm, class count and range, with the contract fields', async () => {
-  const r = await inProcess(['softmax', '--backend', 'plain', '--algo', 'hetal,jin', '--classes', '3,10', '--range', '8', '--samples', '2000', '--json']);
+  const r = await inProcess([
+    'softmax',
+    '--backend',
+    'plain',
+    '--algo',
+    'hetal,jin',
+    '--classes',
+    '3,10',
+    '--range',
+    '8',
+    '--samples',
+    '2000',
+    '--json',
+  ]);
   assert.is(r.status, 0, r.stderr);
   const recs = jsonLines(r.stdout);
   assert.is(recs.length, 4);
@@ -53,7 +66,20 @@ test('plain: one record per algorithm, class count and range, with the contract 
 });
 
 test('sim: error under CKKS beside the plain error and the agreement, depth, refreshes, time per block', async () => {
-  const r = await inProcess(['softmax', '--backend', 'sim', '--preset', 'n14', '--algo', 'hetal', '--classes', '3', '--range', '4', '--json']);
+  const r = await inProcess([
+    'softmax',
+    '--backend',
+    'sim',
+    '--preset',
+    'n14',
+    '--algo',
+    'hetal',
+    '--classes',
+    '3',
+    '--range',
+    '4',
+    '--json',
+  ]);
   assert.is(r.status, 0, r.stderr);
   const [rec] = jsonLines(r.stdout);
   assert.is(rec!.backend, 'sim');

@@ -8,14 +8,22 @@ import { blockLogits, layoutFor, runBlock } from './_fixtures';
 
 // A simulator-only chain of 100 levels (no security claim: it never runs on SEAL).
 const deep = validatePreset({
-  name: 'deep-test', description: 'sim only, 100 levels', ringDegree: 8192,
-  chainBits: [60, ...Array(100).fill(40), 60], scaleBits: 40, backends: ['sim'],
+  name: 'deep-test',
+  description: 'sim only, 100 levels',
+  ringDegree: 8192,
+  chainBits: [60, ...Array(100).fill(40), 60],
+  scaleBits: 40,
+  backends: ['sim'],
 });
 
 test('levels consumed equal depth(layout), with no refresh, for every encrypted algorithm and c = 2, 3, 10, 16', () => {
   const be = new SimBackend(deep, { rotationKeys: 'declared' });
   const want: Record<string, number[]> = {
-    hetal: [48, 58, 78, 78], 'hetal-precise': [51, 61, 81, 81], lee: [22, 22, 22, 22], hong: [38, 38, 38, 38], jin: [3, 5, 7, 7],
+    hetal: [48, 58, 78, 78],
+    'hetal-precise': [51, 61, 81, 81],
+    lee: [22, 22, 22, 22],
+    hong: [38, 38, 38, 38],
+    jin: [3, 5, 7, 7],
   };
   for (const alg of SOFTMAX_ALGORITHMS.filter((a) => a.encryptable)) {
     [2, 3, 10, 16].forEach((c, i) => {
@@ -31,10 +39,15 @@ test('levels consumed equal depth(layout), with no refresh, for every encrypted 
 });
 
 test('a preset with fewer levels than a stage needs is refused with a message naming it', () => {
-  const tiny = new SimBackend(validatePreset({ name: 'n13', description: '', ringDegree: 8192, chainBits: [60, 40, 40, 60], scaleBits: 40, backends: ['sim'] }));
+  const tiny = new SimBackend(
+    validatePreset({ name: 'n13', description: '', ringDegree: 8192, chainBits: [60, 40, 40, 60], scaleBits: 40, backends: ['sim'] }),
+  );
   const alg = SOFTMAX_ALGORITHMS.find((a) => a.id === 'hetal')!;
   const layout = layoutFor(tiny, 3);
-  assert.throws(() => runBlock(tiny, alg, layout, blockLogits(layout, [4])), /preset n13 has 2 levels between refreshes; this stage needs 3/);
+  assert.throws(
+    () => runBlock(tiny, alg, layout, blockLogits(layout, [4])),
+    /preset n13 has 2 levels between refreshes; this stage needs 3/,
+  );
   tiny.dispose();
 });
 

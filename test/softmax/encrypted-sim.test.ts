@@ -57,7 +57,10 @@ for (const preset of ['fgb', 'n14']) {
 }
 
 test('refreshes: HETAL c = 10 needs 78 levels; fgb (12) refreshes 9 times, n14 (7) 14 times; jin needs none', async () => {
-  for (const [preset, want] of [['fgb', 9], ['n14', 14]] as const) {
+  for (const [preset, want] of [
+    ['fgb', 9],
+    ['n14', 14],
+  ] as const) {
     const be = await sharedBackend('sim', preset);
     const layout = layoutFor(be, 10);
     const r = runBlock(be, getSoftmax('hetal'), layout, blockLogits(layout, [4, 128]));

@@ -10,7 +10,10 @@ const grid = (lo: number, hi: number, n: number) => Float64Array.from({ length: 
 const apply = (f: (x: Float64Array, out: Float64Array) => Float64Array, x: Float64Array) => f(x, new Float64Array(x.length));
 
 test('f o g o g approximates sign: within 0.013 for 0.05 <= |x| <= 1, bounded by 1 on [-1, 1]', () => {
-  for (const [lo, hi, s] of [[0.05, 1, 1], [-1, -0.05, -1]] as const) {
+  for (const [lo, hi, s] of [
+    [0.05, 1, 1],
+    [-1, -0.05, -1],
+  ] as const) {
     const y = apply(compPlain, grid(lo, hi, 20001));
     for (const v of y) assert.ok(Math.abs(v - s) <= 0.013, `comp ${v}`);
   }
@@ -63,7 +66,12 @@ test('domain extension leaves small inputs nearly unchanged; the precise correct
 test('exp: p8(x/8)^8 within relative 6e-7 of exp on [-8, 8]; p12(x/64)^64 within 5e-11 on [-8, 8] and 6e-8 on [-64, 64]', () => {
   const check = (coeffs: readonly number[], sq: number, lo: number, hi: number, bound: number) => {
     const x = grid(lo, hi, 20001);
-    const y = expPowPlain(coeffs, sq, x.map((v) => v / 2 ** sq), new Float64Array(x.length));
+    const y = expPowPlain(
+      coeffs,
+      sq,
+      x.map((v) => v / 2 ** sq),
+      new Float64Array(x.length),
+    );
     x.forEach((v, i) => assert.ok(Math.abs(y[i]! / Math.exp(v) - 1) <= bound, `exp(${v})`));
   };
   check(EXP8, 3, -8, 8, 6e-7);
@@ -72,7 +80,10 @@ test('exp: p8(x/8)^8 within relative 6e-7 of exp on [-8, 8]; p12(x/64)^64 within
 });
 
 test('the inverse (R = 100, 16 steps) is accurate on (0, 200): relative 3e-6 on [0.01, 199.99], 2e-13 on [0.05, 199.95]', () => {
-  for (const [lo, hi, bound] of [[0.01, 199.99, 3e-6], [0.05, 199.95, 2e-13]] as const) {
+  for (const [lo, hi, bound] of [
+    [0.01, 199.99, 3e-6],
+    [0.05, 199.95, 2e-13],
+  ] as const) {
     const z = grid(lo, hi, 20001);
     const v = approxInversePlain(z, 100, 16, new Float64Array(z.length));
     z.forEach((zi, i) => assert.ok(Math.abs(v[i]! * zi - 1) <= bound, `1/${zi}`));

@@ -12,7 +12,15 @@ const grid = Float64Array.from({ length: 2001 }, (_, i) => -1 + i / 1000);
 
 test('float64 evaluation matches the scalar closed form for every code path (degrees 1..14, odd, in place)', () => {
   const rng = uniformRng(5);
-  const shapes: number[][] = [[...F_COEFFS], [...G_COEFFS], [0.5, ...F_COEFFS.slice(1)], [...EXP8], [...EXP12], [0, 1, 0, -0.01], [0, 1, 0, 0.2, 0, -0.1]];
+  const shapes: number[][] = [
+    [...F_COEFFS],
+    [...G_COEFFS],
+    [0.5, ...F_COEFFS.slice(1)],
+    [...EXP8],
+    [...EXP12],
+    [0, 1, 0, -0.01],
+    [0, 1, 0, 0.2, 0, -0.1],
+  ];
   for (let d = 1; d <= 14; d++) shapes.push(Array.from({ length: d + 1 }, () => 2 * rng() - 1));
   for (const c of shapes) {
     const want = grid.map((x) => evalPolyScalar(c, x));
@@ -26,7 +34,12 @@ test('split points keep the optimal depth ceil(log2(d+1))', () => {
   assert.is(splitPower(7), 4);
   assert.is(splitPower(8), 2);
   assert.is(splitPower(12), 8);
-  for (const [c, depth] of [[F_COEFFS, 3], [EXP8, 4], [EXP12, 4]] as const) assert.is(polyDepth(c), depth);
+  for (const [c, depth] of [
+    [F_COEFFS, 3],
+    [EXP8, 4],
+    [EXP12, 4],
+  ] as const)
+    assert.is(polyDepth(c), depth);
 });
 
 test('encrypted evaluation (sim, no noise) equals float64, consumes exactly polyDepth levels, with the stated products', async () => {
@@ -55,7 +68,11 @@ test('per-slot coefficients: a mask folded into the coefficients gives mask * p(
   be.scope(() => {
     const mask = Float64Array.from({ length: be.slots }, (_, i) => (i % 4 === 3 ? 0 : 1));
     const x = be.encrypt(grid);
-    const y = evalPolyCt(be, x, EXP8.map((c) => mask.map((m) => m * c)));
+    const y = evalPolyCt(
+      be,
+      x,
+      EXP8.map((c) => mask.map((m) => m * c)),
+    );
     assert.is(be.maxLevel - y.level, 4);
     const want = evalPolyPlain([...EXP8], grid, new Float64Array(grid.length)).map((v, i) => v * mask[i]!);
     assert.ok(maxAbsDiff(be.decrypt(y), want, grid.length) < 1e-12);

@@ -9,7 +9,11 @@ import { cellArgs, expandCells, readConfig, shardCells, validateConfig } from '.
 const grid = {
   name: 'g',
   experiments: [
-    { kind: 'matmul', grid: { algo: ['diag-abt', 'colmajor'], shape: ['8x8x2', '16x16x4', '32x32x4'] }, fixed: { backend: 'sim', preset: 'n13' } },
+    {
+      kind: 'matmul',
+      grid: { algo: ['diag-abt', 'colmajor'], shape: ['8x8x2', '16x16x4', '32x32x4'] },
+      fixed: { backend: 'sim', preset: 'n13' },
+    },
     { kind: 'softmax', grid: { algo: ['hetal'], classes: [3, 10] }, fixed: { backend: 'plain', samples: 100 } },
   ],
 };
@@ -20,9 +24,14 @@ test('the grid expands in a deterministic order with stable keys', () => {
   assert.is(cells[0]!.key, 'matmul|algo=diag-abt|backend=sim|preset=n13|shape=8x8x2');
   assert.is(cells[1]!.key, 'matmul|algo=diag-abt|backend=sim|preset=n13|shape=16x16x4');
   assert.is(cells[6]!.key, 'softmax|algo=hetal|backend=plain|classes=3|samples=100');
-  assert.equal(expandCells(validateConfig(grid, 'g.json')).map((c) => c.key), cells.map((c) => c.key));
+  assert.equal(
+    expandCells(validateConfig(grid, 'g.json')).map((c) => c.key),
+    cells.map((c) => c.key),
+  );
   assert.equal(cellArgs(cells[0]!), ['matmul', '--json', '--backend', 'sim', '--preset', 'n13', '--algo', 'diag-abt', '--shape', '8x8x2']);
-  const train = expandCells(validateConfig({ kind: 'train', grid: { dataset: ['digits'] }, fixed: { 'early-stopping': true, lr: 2 } }, 'c.json'));
+  const train = expandCells(
+    validateConfig({ kind: 'train', grid: { dataset: ['digits'] }, fixed: { 'early-stopping': true, lr: 2 } }, 'c.json'),
+  );
   assert.equal(cellArgs(train[0]!), ['train', '--json', '--early-stopping', '--lr', '2', '--dataset', 'digits']);
 });
 

@@ -33,7 +33,12 @@ function sweep(args: string[]): { status: number; stderr: string } {
 }
 
 function lines(file: string): number {
-  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).length : 0;
+  return fs.existsSync(file)
+    ? fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim()).length
+    : 0;
 }
 
 test('a sweep stopped with SIGINT and resumed records every cell exactly once', async () => {
@@ -42,7 +47,9 @@ test('a sweep stopped with SIGINT and resumed records every cell exactly once', 
   const jsonl = path.join(out, 'results.jsonl');
   const child = spawn(process.execPath, [BIN, 'sweep', config, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   // interrupt once two cells are recorded
   await new Promise<void>((resolve, reject) => {
     const started = Date.now();
@@ -79,8 +86,14 @@ test('a sweep stopped with SIGINT and resumed records every cell exactly once', 
 
 test('shards 0/2 and 1/2 together equal the unsharded run', () => {
   const { dir, config } = setup();
-  const whole = path.join(dir, 'whole'), s0 = path.join(dir, 's0'), s1 = path.join(dir, 's1');
-  for (const [o, extra] of [[whole, []], [s0, ['--shard', '0/2']], [s1, ['--shard', '1/2']]] as const) {
+  const whole = path.join(dir, 'whole'),
+    s0 = path.join(dir, 's0'),
+    s1 = path.join(dir, 's1');
+  for (const [o, extra] of [
+    [whole, []],
+    [s0, ['--shard', '0/2']],
+    [s1, ['--shard', '1/2']],
+  ] as const) {
     const r = sweep([config, '--out', o, ...extra]);
     assert.is(r.status, 0, r.stderr);
   }
@@ -89,9 +102,8 @@ test('shards 0/2 and 1/2 together equal the unsharded run', () => {
   assert.is(a.length + b.length, CELLS);
   assert.is(new Set([...a, ...b]).size, CELLS, 'no cell in both shards');
   // the report's merged records carry the same (deterministic) figures as the unsharded run
-  const figures = (inputs: string[]) => Object.fromEntries(
-    loadResults(inputs).records.map((r) => [r.cell, JSON.stringify((r as { error?: unknown }).error)]),
-  );
+  const figures = (inputs: string[]) =>
+    Object.fromEntries(loadResults(inputs).records.map((r) => [r.cell, JSON.stringify((r as { error?: unknown }).error)]));
   assert.equal(figures([s0, s1]), figures([whole]));
 });
 

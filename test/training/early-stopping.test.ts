@@ -10,20 +10,30 @@ test('stops after `patience` epochs without improvement and remembers the best',
   const seen = losses.slice(0, 6).map((l) => s.observe(l));
   assert.is(s.bestEpoch, 3);
   seen.push(s.observe(losses[6]!));
-  assert.equal(seen.map((x) => x.improved), [true, true, true, false, false, false, true]);
-  assert.equal(seen.map((x) => x.stop), [false, false, false, false, false, true, false]);
+  assert.equal(
+    seen.map((x) => x.improved),
+    [true, true, true, false, false, false, true],
+  );
+  assert.equal(
+    seen.map((x) => x.stop),
+    [false, false, false, false, false, true, false],
+  );
   assert.is(s.bestEpoch, 7, 'a later improvement becomes the best');
 });
 
-test('the schedule stops at the right epoch and keeps the best epoch\'s weights', () => {
+test("the schedule stops at the right epoch and keeps the best epoch's weights", () => {
   const scripted = [0.9, 0.5, 0.4, 0.45, 0.41, 0.42, 0.3, 0.2];
   let epoch = 0;
   let weights = 0;
   let kept = -1;
   const engine: TrainingEngine = {
-    step: () => { weights += 1; },
+    step: () => {
+      weights += 1;
+    },
     validationLoss: () => scripted[epoch++]!,
-    keepBest: () => { kept = weights; },
+    keepBest: () => {
+      kept = weights;
+    },
   };
   const run = runSchedule(engine, 2, { lr: 1, batch: 1, epochs: 8, optimizer: 'nesterov', earlyStopping: true, patience: 3, seed: 1 });
   assert.is(run.epochs, 6, 'three epochs after the best (3) without improvement');
@@ -38,9 +48,13 @@ test('without early stopping every epoch runs and the last weights are kept', ()
   let weights = 0;
   let kept = -1;
   const engine: TrainingEngine = {
-    step: () => { weights += 1; },
+    step: () => {
+      weights += 1;
+    },
     validationLoss: () => [0.5, 0.6, 0.7][epoch++]!,
-    keepBest: () => { kept = weights; },
+    keepBest: () => {
+      kept = weights;
+    },
   };
   const run = runSchedule(engine, 1, { lr: 1, batch: 1, epochs: 3, optimizer: 'sgd', earlyStopping: false, patience: 1, seed: 1 });
   assert.is(run.epochs, 3);

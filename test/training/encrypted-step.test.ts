@@ -18,7 +18,15 @@ async function oneBatchData(classes: number): Promise<TrainingData> {
   return loadDataset(`synthetic:n=40,d=6,c=${classes},sep=3`, { seed: 3 });
 }
 
-const hyper = (batch: number, epochs: number): Hyper => ({ lr: 2, batch, epochs, optimizer: 'nesterov', earlyStopping: false, patience: 3, seed: 1 });
+const hyper = (batch: number, epochs: number): Hyper => ({
+  lr: 2,
+  batch,
+  epochs,
+  optimizer: 'nesterov',
+  earlyStopping: false,
+  patience: 3,
+  seed: 1,
+});
 
 test('sim: one step equals the float64 step with the approximate softmax', async () => {
   const data = await oneBatchData(3);

@@ -20,9 +20,13 @@ test('on a quadratic, the optimizer matches the closed-form linear recurrence', 
   // f(w) = a/2 (w - c)^2, grad = a (w - c). With e = w - c the update is linear:
   // e_v(t+1) = (1 - lr a) e_w(t); e_w(t+1) = (1 - g_t) e_v(t+1) + g_t e_v(t), so
   // e_w(t+1) = (1 - lr a) [(1 - g_t) e_w(t) + g_t e_w(t-1)] for t >= 1.
-  const a = 3, c = 0.7, lr = 0.1, steps = 25;
+  const a = 3,
+    c = 0.7,
+    lr = 0.1,
+    steps = 25;
   const g = nesterovGammas(steps);
-  let w = 5, v = 5;
+  let w = 5,
+    v = 5;
   const ws = [w];
   for (let t = 0; t < steps; t++) {
     const vNew = w - lr * a * (w - c);

@@ -8,7 +8,18 @@ import type { MatmulRecord } from '../../records';
 import type { ChartSpec } from '../charts';
 import { escapeHtml, para, table } from '../html';
 import type { ReportSection } from '../section';
-import { algorithmName, algorithmRank, compareShapes, distinct, familyName, familyOf, groupBy, num, setupLabel, shapeLabel } from '../select';
+import {
+  algorithmName,
+  algorithmRank,
+  compareShapes,
+  distinct,
+  familyName,
+  familyOf,
+  groupBy,
+  num,
+  setupLabel,
+  shapeLabel,
+} from '../select';
 
 /** The comparisons the paper headlines: HETAL's algorithm against each prior one of its family. */
 const PAIRS: readonly { fast: string; slow: string }[] = [
@@ -42,7 +53,14 @@ export function speedups(records: readonly MatmulRecord[]): Speedup[] {
         const f = num(list.filter((r) => r.algorithm === fast).pop()?.timeMs?.median);
         const s = num(list.filter((r) => r.algorithm === slow).pop()?.timeMs?.median);
         if (f === undefined || s === undefined || f <= 0 || s <= 0) continue;
-        out.push({ setup, shape: shapeLabel(list[0]!.shape), comparison: `${algorithmName(fast)} vs ${algorithmName(slow)}`, speedup: s / f, fastMs: f, slowMs: s });
+        out.push({
+          setup,
+          shape: shapeLabel(list[0]!.shape),
+          comparison: `${algorithmName(fast)} vs ${algorithmName(slow)}`,
+          speedup: s / f,
+          fastMs: f,
+          slowMs: s,
+        });
       }
     }
   }
@@ -58,25 +76,52 @@ export const matmulSpeedSection: ReportSection = {
     if (timed.length === 0) return null;
     const parts: string[] = [];
     parts.push(`<p class="claim"><strong>Paper:</strong> ${escapeHtml(PAPER_SPEEDUP_CLAIM)}</p>`);
-    parts.push(para('Ratios are taken only between records of the same backend and preset. Times on the simulator (sim) measure ' +
-      'plain slot arithmetic, not CKKS cost; only seal times say how fast encrypted matmul runs here.', 'note'));
+    parts.push(
+      para(
+        'Ratios are taken only between records of the same backend and preset. Times on the simulator (sim) measure ' +
+          'plain slot arithmetic, not CKKS cost; only seal times say how fast encrypted matmul runs here.',
+        'note',
+      ),
+    );
     const all = speedups(timed);
     for (const [setup, rs] of groupBy(timed, setupLabel)) {
       parts.push(`<h3>${escapeHtml(setup)}${setup.startsWith('sim') ? ' (simulator times)' : ''}</h3>`);
       const sp = all.filter((s) => s.setup === setup);
-      const shapeOrder = distinct(rs.slice().sort((x, y) => compareShapes(x.shape, y.shape)).map((r) => shapeLabel(r.shape)));
+      const shapeOrder = distinct(
+        rs
+          .slice()
+          .sort((x, y) => compareShapes(x.shape, y.shape))
+          .map((r) => shapeLabel(r.shape)),
+      );
       const figures: string[] = [];
       if (sp.length > 0) {
-        const lo = Math.min(...sp.map((s) => s.speedup)), hi = Math.max(...sp.map((s) => s.speedup));
-        parts.push(`<p>Measured speed-ups here: <strong>${fmtX(lo)} to ${fmtX(hi)}</strong> over ${sp.length} comparisons ` +
-          `(paper: 1.8x to 323x).</p>`);
-        figures.push(await ctx.charts.figure(speedupSpec(sp, shapeOrder), `Speed-up of HETAL's algorithms over the prior ones per shape, ${setup} (log scale; above 1 means HETAL's is faster).`));
+        const lo = Math.min(...sp.map((s) => s.speedup)),
+          hi = Math.max(...sp.map((s) => s.speedup));
+        parts.push(
+          `<p>Measured speed-ups here: <strong>${fmtX(lo)} to ${fmtX(hi)}</strong> over ${sp.length} comparisons ` +
+            `(paper: 1.8x to 323x).</p>`,
+        );
+        figures.push(
+          await ctx.charts.figure(
+            speedupSpec(sp, shapeOrder),
+            `Speed-up of HETAL's algorithms over the prior ones per shape, ${setup} (log scale; above 1 means HETAL's is faster).`,
+          ),
+        );
       }
-      figures.push(await ctx.charts.figure(timeSpec(rs, shapeOrder), `Median time per call against the shape (a, b, c), ${setup} (log scale; bars show min to max).`));
+      figures.push(
+        await ctx.charts.figure(
+          timeSpec(rs, shapeOrder),
+          `Median time per call against the shape (a, b, c), ${setup} (log scale; bars show min to max).`,
+        ),
+      );
       parts.push(`<div class="charts">${figures.join('\n')}</div>`);
       if (sp.length > 0) {
-        parts.push(table(['(a, b, c)', 'comparison', 'HETAL ms', 'prior ms', 'speed-up'],
-          sp.map((s) => [s.shape, s.comparison, s.fastMs, s.slowMs, fmtX(s.speedup)])));
+        parts.push(
+          table(
+            ['(a, b, c)', 'comparison', 'HETAL ms', 'prior ms', 'speed-up'],
+            sp.map((s) => [s.shape, s.comparison, s.fastMs, s.slowMs, fmtX(s.speedup)]),
+          ),
+        );
       }
     }
     return parts.join('\n');
@@ -106,19 +151,38 @@ function speedupSpec(sp: Speedup[], shapeOrder: string[]): ChartSpec {
           tooltip: [{ field: 'comparison' }, { field: 'speedup', format: '.2f' }],
         },
       },
-      { data: { values: [{ one: 1 }] }, mark: { type: 'rule', color: '#555', strokeDash: [4, 3] }, encoding: { y: { field: 'one', type: 'quantitative' } } },
+      {
+        data: { values: [{ one: 1 }] },
+        mark: { type: 'rule', color: '#555', strokeDash: [4, 3] },
+        encoding: { y: { field: 'one', type: 'quantitative' } },
+      },
     ],
   } as ChartSpec;
 }
 
 function timeSpec(rs: MatmulRecord[], shapeOrder: string[]): ChartSpec {
   const rows = rs.map((r) => ({
-    shape: shapeLabel(r.shape), algorithm: algorithmName(r.algorithm), rank: algorithmRank(r.algorithm),
+    shape: shapeLabel(r.shape),
+    algorithm: algorithmName(r.algorithm),
+    rank: algorithmRank(r.algorithm),
     family: familyName(familyOf(r)),
-    median: r.timeMs.median, min: num(r.timeMs.min) ?? r.timeMs.median, max: num(r.timeMs.max) ?? r.timeMs.median,
+    median: r.timeMs.median,
+    min: num(r.timeMs.min) ?? r.timeMs.median,
+    max: num(r.timeMs.max) ?? r.timeMs.median,
   }));
-  const algos = distinct(rows.slice().sort((a, b) => a.rank - b.rank).map((r) => r.algorithm));
-  const x = { field: 'shape', type: 'nominal', sort: shapeOrder, title: '(a, b, c)', axis: { labelAngle: shapeOrder.length > 3 ? -35 : 0 } };
+  const algos = distinct(
+    rows
+      .slice()
+      .sort((a, b) => a.rank - b.rank)
+      .map((r) => r.algorithm),
+  );
+  const x = {
+    field: 'shape',
+    type: 'nominal',
+    sort: shapeOrder,
+    title: '(a, b, c)',
+    axis: { labelAngle: shapeOrder.length > 3 ? -35 : 0 },
+  };
   const color = { field: 'algorithm', type: 'nominal', sort: algos, title: 'algorithm' };
   return {
     data: { values: rows },
@@ -127,7 +191,10 @@ function timeSpec(rs: MatmulRecord[], shapeOrder: string[]): ChartSpec {
       width: { step: shapeOrder.length > 3 ? 56 : 84 },
       height: 240,
       layer: [
-        { mark: { type: 'rule' }, encoding: { x, y: { field: 'min', type: 'quantitative', scale: { type: 'log' } }, y2: { field: 'max' }, color } },
+        {
+          mark: { type: 'rule' },
+          encoding: { x, y: { field: 'min', type: 'quantitative', scale: { type: 'log' } }, y2: { field: 'max' }, color },
+        },
         {
           mark: { type: 'line', point: true },
           encoding: { x, y: { field: 'median', type: 'quantitative', scale: { type: 'log' }, title: 'median ms per call' }, color },

@@ -40,17 +40,30 @@ export const opCountsSection: ReportSection = {
     const verdicts = records.map(opCountVerdict);
     const withPaper = verdicts.filter((v) => v.differing !== null);
     const equal = withPaper.filter((v) => v.differing!.length === 0).length;
-    parts.push(para('CMult / Mult / Rot per call, measured by the backend\'s op counters, beside the paper\'s measured Table 7 ' +
-      '(HEaaN, 2^15 slots, s0 = a). Op counts do not depend on the hardware, so they should be equal, not just close.'));
-    parts.push(withPaper.length > 0
-      ? `<p><strong>${equal} of ${withPaper.length}</strong> cells with a paper figure match all three counts exactly` +
-        (withPaper.length - equal > 0 ? `; <strong>${withPaper.length - equal}</strong> ${withPaper.length - equal === 1 ? 'differs' : 'differ'} (marked below).` : '.') + '</p>'
-      : para('None of these records carries a paper figure (the paper has counts only at 2^15 slots, s0 = a, for its five shapes).', 'note'));
+    parts.push(
+      para(
+        "CMult / Mult / Rot per call, measured by the backend's op counters, beside the paper's measured Table 7 " +
+          '(HEaaN, 2^15 slots, s0 = a). Op counts do not depend on the hardware, so they should be equal, not just close.',
+      ),
+    );
+    parts.push(
+      withPaper.length > 0
+        ? `<p><strong>${equal} of ${withPaper.length}</strong> cells with a paper figure match all three counts exactly` +
+            (withPaper.length - equal > 0
+              ? `; <strong>${withPaper.length - equal}</strong> ${withPaper.length - equal === 1 ? 'differs' : 'differ'} (marked below).`
+              : '.') +
+            '</p>'
+        : para(
+            'None of these records carries a paper figure (the paper has counts only at 2^15 slots, s0 = a, for its five shapes).',
+            'note',
+          ),
+    );
 
     // one Table 7-shaped grid per setup and slot count: rows shapes, columns algorithms
     // setups the paper has counts for first
-    const groups = [...groupBy(records, (r) => `${setupLabel(r)}, ${r.slots} slots`)]
-      .sort(([, x], [, y]) => Number(y.some((r) => r.paper)) - Number(x.some((r) => r.paper)));
+    const groups = [...groupBy(records, (r) => `${setupLabel(r)}, ${r.slots} slots`)].sort(
+      ([, x], [, y]) => Number(y.some((r) => r.paper)) - Number(x.some((r) => r.paper)),
+    );
     for (const [group, rs] of groups) {
       const algos = distinct(rs.map((r) => r.algorithm)).sort((a, b) => algorithmRank(a) - algorithmRank(b) || a.localeCompare(b));
       const shapes = distinct(rs.map((r) => shapeLabel(r.shape)));
@@ -64,27 +77,58 @@ export const opCountsSection: ReportSection = {
         }),
       ]);
       parts.push(`<h3>${escapeHtml(group)}</h3>`);
-      const caption = `CMult / Mult / Rot per call, ${shapes.length} shape(s)` + (anyPaper ? '' : ' (the paper has no counts for this setting)');
+      const caption =
+        `CMult / Mult / Rot per call, ${shapes.length} shape(s)` + (anyPaper ? '' : ' (the paper has no counts for this setting)');
       parts.push(table(['(a, b, c)', ...algos.map(algorithmName)], rows, { caption, cls: 'grid' }));
     }
 
     const detail = records
       .slice()
-      .sort((x, y) => setupLabel(x).localeCompare(setupLabel(y)) || compareShapes(x.shape, y.shape) || algorithmRank(x.algorithm) - algorithmRank(y.algorithm))
+      .sort(
+        (x, y) =>
+          setupLabel(x).localeCompare(setupLabel(y)) ||
+          compareShapes(x.shape, y.shape) ||
+          algorithmRank(x.algorithm) - algorithmRank(y.algorithm),
+      )
       .map((r) => {
         const v = opCountVerdict(r);
         return [
-          shapeLabel(r.shape), algorithmName(r.algorithm), setupLabel(r), r.slots,
-          r.block ? `${r.block.s0} × ${r.block.s1}` : '', r.complexPacking === undefined ? '' : r.complexPacking ? 'yes' : 'no',
+          shapeLabel(r.shape),
+          algorithmName(r.algorithm),
+          setupLabel(r),
+          r.slots,
+          r.block ? `${r.block.s0} × ${r.block.s1}` : '',
+          r.complexPacking === undefined ? '' : r.complexPacking ? 'yes' : 'no',
           ...COUNTS.flatMap((k): CellValue[] => [countCell(v, k), v.paper?.[k]]),
-          num(r.ops?.keyswitch), num(r.depth), verdictBadge(v),
+          num(r.ops?.keyswitch),
+          num(r.depth),
+          verdictBadge(v),
         ];
       });
-    parts.push('<details><summary>Every op-count record in detail</summary>' + table(
-      ['(a, b, c)', 'algorithm', 'setup', 'slots', 'block s0 × s1', 'two diagonals per product',
-        'CMult', 'paper', 'Mult', 'paper', 'Rot', 'paper', 'key switches', 'depth', 'verdict'],
-      detail,
-    ) + '</details>');
+    parts.push(
+      '<details><summary>Every op-count record in detail</summary>' +
+        table(
+          [
+            '(a, b, c)',
+            'algorithm',
+            'setup',
+            'slots',
+            'block s0 × s1',
+            'two diagonals per product',
+            'CMult',
+            'paper',
+            'Mult',
+            'paper',
+            'Rot',
+            'paper',
+            'key switches',
+            'depth',
+            'verdict',
+          ],
+          detail,
+        ) +
+        '</details>',
+    );
     return parts.join('\n');
   },
 };

@@ -14,12 +14,17 @@ export const opLatencySection: ReportSection = {
   async render(ctx) {
     const records = ctx.ops.filter((r) => typeof r.op === 'string' && num(r.level) !== undefined && num(r.timeMs?.median) !== undefined);
     if (records.length === 0) return null;
-    const parts = [para('Median milliseconds per call of each operation on a ciphertext at the given level (level 0 = no rescale left; ' +
-      'lower levels are cheaper). Blank: the operation needs a level the ciphertext no longer has.')];
+    const parts = [
+      para(
+        'Median milliseconds per call of each operation on a ciphertext at the given level (level 0 = no rescale left; ' +
+          'lower levels are cheaper). Blank: the operation needs a level the ciphertext no longer has.',
+      ),
+    ];
     for (const [setup, rs] of groupBy(records, (r) => `${setupLabel(r)}, ${r.slots} slots`)) {
       const levels = distinct(rs.map((r) => r.level)).sort((a, b) => b - a);
       const rows = [...groupBy(rs, (r) => r.op)].map(([op, list]) => [
-        op, ...levels.map((l) => list.filter((r) => r.level === l).pop()?.timeMs.median),
+        op,
+        ...levels.map((l) => list.filter((r) => r.level === l).pop()?.timeMs.median),
       ]);
       parts.push(table(['op', ...levels.map((l) => `level ${l}`)], rows, { caption: `${setup}: median ms` }));
     }

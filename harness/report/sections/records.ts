@@ -18,8 +18,14 @@ export const failuresSection: ReportSection = {
   async render(ctx) {
     const bad = ctx.records.filter((r) => r.state !== 'completed');
     if (bad.length === 0) return null;
-    return `<p>${bad.length} cell(s) did not complete; their figures are missing above.</p>` +
-      table(['kind', 'cell', 'state', 'message', 'run'], bad.map((r) => [r.kind, r.cell, r.state, r.message ?? '', r.meta?.run]), { wrap: [3] });
+    return (
+      `<p>${bad.length} cell(s) did not complete; their figures are missing above.</p>` +
+      table(
+        ['kind', 'cell', 'state', 'message', 'run'],
+        bad.map((r) => [r.kind, r.cell, r.state, r.message ?? '', r.meta?.run]),
+        { wrap: [3] },
+      )
+    );
   },
 };
 
@@ -44,5 +50,9 @@ function dataTable(records: ResultRecord[]): string {
   });
   const seen = [...new Set(flat.flatMap((r) => Object.keys(r)))];
   const columns = [...LEAD.filter((c) => seen.includes(c)), ...seen.filter((c) => !LEAD.includes(c))];
-  return table(columns, flat.map((r) => columns.map((c) => r[c] as CellValue)), { cls: 'data' });
+  return table(
+    columns,
+    flat.map((r) => columns.map((c) => r[c] as CellValue)),
+    { cls: 'data' },
+  );
 }

@@ -4,7 +4,6 @@
  * reports); errors measured on sim or seal add CKKS noise and level effects, and are drawn
  * apart (dashed) so the two are never read as one.
  */
-import type { SoftmaxRecord } from '../../records';
 import type { ChartSpec } from '../charts';
 import { type CellValue, para, raw, table } from '../html';
 import type { ReportSection } from '../section';
@@ -23,7 +22,15 @@ export const softmaxSection: ReportSection = {
   async render(ctx) {
     const records = ctx.softmax.filter((r) => num(r.range) !== undefined && num(r.classes) !== undefined && r.error);
     if (records.length === 0) return null;
-    const sorted = records.slice().sort((x, y) => x.classes - y.classes || x.algorithm.localeCompare(y.algorithm) || x.range - y.range || evaluationLabel(x).localeCompare(evaluationLabel(y)));
+    const sorted = records
+      .slice()
+      .sort(
+        (x, y) =>
+          x.classes - y.classes ||
+          x.algorithm.localeCompare(y.algorithm) ||
+          x.range - y.range ||
+          evaluationLabel(x).localeCompare(evaluationLabel(y)),
+      );
     const points: { algorithm: string; evaluation: string; classes: string; range: string; statistic: string; error: number }[] = [];
     let omitted = 0;
     for (const r of sorted) {
@@ -33,33 +40,70 @@ export const softmaxSection: ReportSection = {
           omitted += 1;
           continue;
         }
-        points.push({ algorithm: r.algorithm, evaluation: evaluationLabel(r), classes: `c = ${r.classes}`, range: String(r.range), statistic: `${statistic} error`, error: e });
+        points.push({
+          algorithm: r.algorithm,
+          evaluation: evaluationLabel(r),
+          classes: `c = ${r.classes}`,
+          range: String(r.range),
+          statistic: `${statistic} error`,
+          error: e,
+        });
       }
     }
     const parts: string[] = [];
-    parts.push(para('Error of one sample = max over classes of |softmax − approximation|; max and mean over the samples. Inputs are uniform ' +
-      'in [−r, r] for each r of the cumulative range (range 8 covers r = 4 and 8, and so on), as in the paper. Solid lines: the ' +
-      'approximation alone in float64 (the paper\'s protocol); dashed: measured under CKKS.'));
+    parts.push(
+      para(
+        'Error of one sample = max over classes of |softmax − approximation|; max and mean over the samples. Inputs are uniform ' +
+          'in [−r, r] for each r of the cumulative range (range 8 covers r = 4 and 8, and so on), as in the paper. Solid lines: the ' +
+          "approximation alone in float64 (the paper's protocol); dashed: measured under CKKS.",
+      ),
+    );
     if (points.length > 0) {
-      const ranges = distinct(sorted.map((r) => r.range)).sort((a, b) => a - b).map(String);
-      const classes = distinct(sorted.map((r) => r.classes)).sort((a, b) => a - b).map((c) => `c = ${c}`);
-      const evaluations = distinct(points.map((p) => p.evaluation)).sort((a, b) => (a.startsWith('approx') ? -1 : b.startsWith('approx') ? 1 : a.localeCompare(b)));
-      parts.push(await ctx.charts.figure(errorSpec(points, ranges, classes, evaluations), 'Softmax error against the input range, per approximation; columns: class count, rows: max and mean error (log scale).'));
+      const ranges = distinct(sorted.map((r) => r.range))
+        .sort((a, b) => a - b)
+        .map(String);
+      const classes = distinct(sorted.map((r) => r.classes))
+        .sort((a, b) => a - b)
+        .map((c) => `c = ${c}`);
+      const evaluations = distinct(points.map((p) => p.evaluation)).sort((a, b) =>
+        a.startsWith('approx') ? -1 : b.startsWith('approx') ? 1 : a.localeCompare(b),
+      );
+      parts.push(
+        await ctx.charts.figure(
+          errorSpec(points, ranges, classes, evaluations),
+          'Softmax error against the input range, per approximation; columns: class count, rows: max and mean error (log scale).',
+        ),
+      );
     }
-    if (omitted > 0) parts.push(para(`${omitted} error value(s) that are zero or not finite (the approximation diverged) are left out of the log-scale chart; the table shows them.`, 'note'));
+    if (omitted > 0)
+      parts.push(
+        para(
+          `${omitted} error value(s) that are zero or not finite (the approximation diverged) are left out of the log-scale chart; the table shows them.`,
+          'note',
+        ),
+      );
     // one row per approximation, class count and evaluation; max and mean error per range
     const ranges = distinct(sorted.map((r) => r.range)).sort((a, b) => a - b);
     const rows = [...groupBy(sorted, (r) => `${r.algorithm}|${r.classes}|${evaluationLabel(r)}`).values()].map((list) => {
       const r0 = list[0]!;
       const samples = distinct(list.map((r) => r.samples));
-      return [r0.algorithm, r0.classes, evaluationLabel(r0), samples.length === 1 ? samples[0] : samples.join(', '), num(r0.depth),
+      return [
+        r0.algorithm,
+        r0.classes,
+        evaluationLabel(r0),
+        samples.length === 1 ? samples[0] : samples.join(', '),
+        num(r0.depth),
         ...ranges.flatMap((range) => {
           const r = list.filter((x) => x.range === range).pop();
           return r ? [errorText(r.error.max), errorText(r.error.mean)] : ['', ''];
-        })];
+        }),
+      ];
     });
-    parts.push(table(['algorithm', 'classes', 'measured with', 'samples', 'depth', ...ranges.flatMap((r) => [`r ≤ ${r}: max`, 'mean'])], rows,
-      { caption: 'Max and mean error per cumulative input range' }));
+    parts.push(
+      table(['algorithm', 'classes', 'measured with', 'samples', 'depth', ...ranges.flatMap((r) => [`r ≤ ${r}: max`, 'mean'])], rows, {
+        caption: 'Max and mean error per cumulative input range',
+      }),
+    );
     return parts.join('\n');
   },
 };

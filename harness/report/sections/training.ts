@@ -10,21 +10,35 @@ import type { ReportSection } from '../section';
 import { num, setupLabel } from '../select';
 
 /** The paper's training figures, quoted beside the measured ones. */
-export const PAPER_TRAINING_CLAIM = 'Accuracy within 0.5 percentage points of the same training without encryption; ' +
+export const PAPER_TRAINING_CLAIM =
+  'Accuracy within 0.5 percentage points of the same training without encryption; ' +
   '4.29 to 15.72 s per step and 567 to 3442 s in total per dataset (paper, HEaaN on GPU, ViT/MPNet features).';
 
 const PARTS = ['abt', 'atb', 'softmax', 'refresh', 'other'] as const;
-const PART_NAMES: Record<(typeof PARTS)[number], string> = { abt: 'DiagABT (X·Wᵀ)', atb: 'DiagATB (gradient)', softmax: 'softmax', refresh: 'refresh', other: 'other' };
+const PART_NAMES: Record<(typeof PARTS)[number], string> = {
+  abt: 'DiagABT (X·Wᵀ)',
+  atb: 'DiagATB (gradient)',
+  softmax: 'softmax',
+  refresh: 'refresh',
+  other: 'other',
+};
 
 /** Per-step milliseconds of each part of a step (parts are recorded as totals over the run). */
 export function stepBreakdown(r: TrainRecord): Record<(typeof PARTS)[number], number> | null {
   const t = r.timeMs;
-  const total = num(t?.total), perStep = num(t?.perStep);
+  const total = num(t?.total),
+    perStep = num(t?.perStep);
   if (total === undefined || perStep === undefined || total <= 0 || perStep <= 0) return null;
   const steps = total / perStep;
   const known = { abt: num(t.abt) ?? 0, atb: num(t.atb) ?? 0, softmax: num(t.softmax) ?? 0, refresh: num(t.refresh) ?? 0 };
   const other = num(t.other) ?? Math.max(0, total - known.abt - known.atb - known.softmax - known.refresh);
-  return { abt: known.abt / steps, atb: known.atb / steps, softmax: known.softmax / steps, refresh: known.refresh / steps, other: other / steps };
+  return {
+    abt: known.abt / steps,
+    atb: known.atb / steps,
+    softmax: known.softmax / steps,
+    refresh: known.refresh / steps,
+    other: other / steps,
+  };
 }
 
 /** Series name of the run's own losses and accuracy. */
@@ -49,41 +63,96 @@ export const trainingSection: ReportSection = {
     const parts: string[] = [`<p class="claim"><strong>Paper:</strong> ${escapeHtml(PAPER_TRAINING_CLAIM)}</p>`];
     const figures: string[] = [];
 
-    const losses = records.flatMap((r, i) => [
-      ...(r.valLosses ?? []).map((loss, e) => ({ run: names[i], series: runKind(r), epoch: e + 1, loss })),
-      ...(r.plainValLosses ?? []).map((loss, e) => ({ run: names[i], series: 'plaintext twin', epoch: e + 1, loss })),
-    ]).filter((p) => num(p.loss) !== undefined);
+    const losses = records
+      .flatMap((r, i) => [
+        ...(r.valLosses ?? []).map((loss, e) => ({ run: names[i], series: runKind(r), epoch: e + 1, loss })),
+        ...(r.plainValLosses ?? []).map((loss, e) => ({ run: names[i], series: 'plaintext twin', epoch: e + 1, loss })),
+      ])
+      .filter((p) => num(p.loss) !== undefined);
     if (losses.length > 0) {
-      figures.push(await ctx.charts.figure(lossSpec(losses, names), 'Validation cross-entropy after each epoch: the run against its plaintext twin (same data, batches and hyperparameters).'));
+      figures.push(
+        await ctx.charts.figure(
+          lossSpec(losses, names),
+          'Validation cross-entropy after each epoch: the run against its plaintext twin (same data, batches and hyperparameters).',
+        ),
+      );
     }
 
-    const acc = records.flatMap((r, i) => [
-      { run: names[i], measure: 'the run (backend as labelled)', order: 0, accuracy: num(r.accuracy?.test) },
-      { run: names[i], measure: 'plaintext twin', order: 1, accuracy: num(r.plainAccuracy) },
-      { run: names[i], measure: 'float64 with the approximate softmax', order: 2, accuracy: num(r.approxAccuracy) },
-    ]).filter((a) => a.accuracy !== undefined);
-    if (acc.length > 0) figures.push(await ctx.charts.figure(accuracySpec(acc), 'Test accuracy of each run, its plaintext twin, and float64 training with the same softmax approximation.'));
+    const acc = records
+      .flatMap((r, i) => [
+        { run: names[i], measure: 'the run (backend as labelled)', order: 0, accuracy: num(r.accuracy?.test) },
+        { run: names[i], measure: 'plaintext twin', order: 1, accuracy: num(r.plainAccuracy) },
+        { run: names[i], measure: 'float64 with the approximate softmax', order: 2, accuracy: num(r.approxAccuracy) },
+      ])
+      .filter((a) => a.accuracy !== undefined);
+    if (acc.length > 0)
+      figures.push(
+        await ctx.charts.figure(
+          accuracySpec(acc),
+          'Test accuracy of each run, its plaintext twin, and float64 training with the same softmax approximation.',
+        ),
+      );
 
     const steps = records.map((r, i) => ({ run: names[i]!, b: stepBreakdown(r) })).filter((s) => s.b !== null);
     if (steps.length > 0) {
       const rows = steps.flatMap((s) => PARTS.map((p, order) => ({ run: s.run, part: PART_NAMES[p], order, ms: s.b![p] })));
-      figures.push(await ctx.charts.figure(stepSpec(rows), 'Where the time of a training step goes, as shares (the table gives seconds per step).'));
+      figures.push(
+        await ctx.charts.figure(stepSpec(rows), 'Where the time of a training step goes, as shares (the table gives seconds per step).'),
+      );
     }
     if (figures.length > 0) parts.push(`<div class="charts">${figures.join('\n')}</div>`);
 
-    parts.push(table(
-      ['dataset', 'features', 'setup', 'softmax', 'epochs', 'best epoch', 'test acc.', 'plaintext acc.', 'gap (pp)', 'approx-softmax acc.', 'total s', 's per step', 'ABT+ATB share', 'refreshes', 'bytes moved'],
-      records.map((r) => {
-        const test = num(r.accuracy?.test), plain = num(r.plainAccuracy);
-        const t = r.timeMs;
-        const total = num(t?.total);
-        const share = total && total > 0 ? ((num(t.abt) ?? 0) + (num(t.atb) ?? 0)) / total : undefined;
-        return [r.dataset, r.features, setupLabel(r), r.hyper?.softmax ?? r.algorithm, num(r.epochs), num(r.bestEpoch),
-          pct(test), pct(plain), test !== undefined && plain !== undefined ? Number(((test - plain) * 100).toFixed(2)) : '',
-          pct(num(r.approxAccuracy)), total === undefined ? '' : total / 1000, num(t?.perStep) === undefined ? '' : t.perStep / 1000,
-          share === undefined ? '' : raw(`${(share * 100).toFixed(1)}%`, { numeric: true }), num(r.refreshes), num(r.bytesMoved) === undefined ? '' : formatBytes(r.bytesMoved)];
-      })));
-    parts.push(para('Gap = test accuracy of the run minus that of its plaintext twin, in percentage points (the paper reports gaps within 0.5).', 'note'));
+    parts.push(
+      table(
+        [
+          'dataset',
+          'features',
+          'setup',
+          'softmax',
+          'epochs',
+          'best epoch',
+          'test acc.',
+          'plaintext acc.',
+          'gap (pp)',
+          'approx-softmax acc.',
+          'total s',
+          's per step',
+          'ABT+ATB share',
+          'refreshes',
+          'bytes moved',
+        ],
+        records.map((r) => {
+          const test = num(r.accuracy?.test),
+            plain = num(r.plainAccuracy);
+          const t = r.timeMs;
+          const total = num(t?.total);
+          const share = total && total > 0 ? ((num(t.abt) ?? 0) + (num(t.atb) ?? 0)) / total : undefined;
+          return [
+            r.dataset,
+            r.features,
+            setupLabel(r),
+            r.hyper?.softmax ?? r.algorithm,
+            num(r.epochs),
+            num(r.bestEpoch),
+            pct(test),
+            pct(plain),
+            test !== undefined && plain !== undefined ? Number(((test - plain) * 100).toFixed(2)) : '',
+            pct(num(r.approxAccuracy)),
+            total === undefined ? '' : total / 1000,
+            num(t?.perStep) === undefined ? '' : t.perStep / 1000,
+            share === undefined ? '' : raw(`${(share * 100).toFixed(1)}%`, { numeric: true }),
+            num(r.refreshes),
+            num(r.bytesMoved) === undefined ? '' : formatBytes(r.bytesMoved),
+          ];
+        }),
+      ),
+    );
+    parts.push(
+      para(
+        'Gap = test accuracy of the run minus that of its plaintext twin, in percentage points (the paper reports gaps within 0.5).',
+        'note',
+      ),
+    );
     return parts.join('\n');
   },
 };
