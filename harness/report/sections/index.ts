@@ -4,6 +4,7 @@ import { deviationsSection } from './deviations';
 import { matmulSpeedSection } from './matmul-speed';
 import { opCountsSection } from './op-counts';
 import { opLatencySection } from './op-latency';
+import { protocolSection } from './protocol';
 import { failuresSection, recordsSection } from './records';
 import { runMetadataSection } from './run-metadata';
 import { softmaxSection } from './softmax';
@@ -15,6 +16,7 @@ export const SECTIONS: readonly ReportSection[] = [
   matmulSpeedSection,
   softmaxSection,
   trainingSection,
+  protocolSection,
   opLatencySection,
   deviationsSection,
   failuresSection,
