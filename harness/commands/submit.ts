@@ -144,7 +144,7 @@ export function registerSubmit(program: Command): void {
           `submitted: Slurm job ${jobId}, array ${array} (${tasks} task(s) of ${shards}; ${cells.length} cells in all) of sweep ${config.name}`,
           `run folder: ${rel} (script ${path.join(rel, 'submit.sbatch')})`,
           existing
-            ? 'requests: those of the folder script'
+            ? `requests: those of the folder's script${opts.sbatchArg.length > 0 ? `, overridden by ${opts.sbatchArg.join(' ')}` : ''}`
             : `requests per task: --time=${slurmTime(resources.minutes)} --mem=${resources.memMiB}M --cpus-per-task=${resources.cpus} (coarse bounds per cell; --sbatch-arg overrides)`,
           `follow: squeue -j ${jobId}    tail -f ${path.join(rel, 'logs', `${jobId}_*.err`)}    scontrol show job ${jobId}`,
           `then: hetal-bench merge ${rel}    (a failed task again: hetal-bench submit ${path.join(rel, 'config.json')} --slurm --out ${rel} --array-index I)`,

@@ -49,6 +49,7 @@ test.before(() => {
 
 test.after(() => {
   if (started) spawnSync('bash', [SCRIPT, 'stop', clusterDir], { encoding: 'utf8', timeout: 60_000 });
+  delete process.env.SLURM_CONF;
 });
 
 /** False (after printing why) when the test must be skipped; in CI a missing Slurm fails instead. */
