@@ -8,7 +8,8 @@
 #   scripts/slurm-local.sh status [DIR]  the daemons' states and sinfo
 #   scripts/slurm-local.sh stop [DIR]    cancel the cluster's jobs, stop the daemons by their saved pids
 #
-# DIR defaults to $SLURM_LOCAL_DIR, and for `start` to a new temporary folder. Use it as
+# DIR defaults to $SLURM_LOCAL_DIR, then for `start` to a new temporary folder, for `stop` and `status`
+# to the folder of the exported SLURM_CONF. Use it as
 #   export SLURM_CONF=$(scripts/slurm-local.sh start /tmp/slurm)
 # Jobs inherit the submitting shell's environment (SLURM_CONF and PATH included).
 #
@@ -28,12 +29,13 @@ die() {
 
 # Is the process with this pid alive and is it the daemon we started? The sandbox's init reaps exited
 # daemons seconds late, so `kill -0` would call a zombie alive: read its state from /proc instead, and
-# compare its command name so that a reused pid is never signalled.
+# compare its command name so that a reused pid is never signalled (`setsid` until it has exec'd the
+# daemon, which is the moment right after launch).
 alive() {
   local pid=$1 name=$2 stat
   [[ -r /proc/$pid/stat ]] || return 1
   stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
-  [[ $stat == "$pid ($name) "* ]] || return 1
+  [[ $stat == "$pid ($name) "* || $stat == "$pid (setsid) "* ]] || return 1
   local state=${stat#*) }
   state=${state%% *}
   [[ $state != Z && $state != X ]]
@@ -216,10 +218,13 @@ status() {
   [[ $any == 1 ]]
 }
 
+# stop and status find the cluster of the exported SLURM_CONF when no folder is named
+if [[ -z $dir && $cmd != start && -n ${SLURM_CONF:-} && -f $(dirname "$SLURM_CONF")/slurmctld.pid ]]; then dir=$(dirname "$SLURM_CONF"); fi
+
 case $cmd in
   start) start ;;
   stop)
-    [[ -n $dir ]] || die "stop: name the cluster's folder (argument or SLURM_LOCAL_DIR)"
+    [[ -n $dir ]] || die "stop: name the cluster's folder (argument, SLURM_LOCAL_DIR or an exported SLURM_CONF)"
     stop_all
     log "stopped ($dir)"
     ;;
