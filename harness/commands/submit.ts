@@ -33,7 +33,7 @@ interface SubmitOptions {
   slurm?: boolean;
   shards?: string;
   out?: string;
-  sbatchArg: string[];
+  sbatchArg?: string[];
   wait?: boolean;
   resume?: boolean;
   arrayIndex?: string;
@@ -54,13 +54,13 @@ export function registerSubmit(program: Command): void {
     .option(
       '--sbatch-arg <arg>',
       'an extra sbatch option for every task, repeatable (e.g. --sbatch-arg=--partition=cpu, --sbatch-arg=--time=2:00:00); replaces the default it names',
-      (v: string, acc: string[]) => [...acc, v],
-      [],
+      (v: string, acc: string[] | undefined) => [...(acc ?? []), v],
     )
     .option('--wait', 'wait for every task to end (polling squeue), then merge the shards')
     .option('--resume', 'submit every task of the existing run in --out again; each reruns only its unrecorded cells')
     .option('--array-index <list>', 'resubmit only these tasks of the existing run in --out (e.g. 2, 1,3 or 0-2)')
-    .action(async (file: string, opts: SubmitOptions) => {
+    .action(async (file: string, options: SubmitOptions) => {
+      const opts = { ...options, sbatchArg: options.sbatchArg ?? [] };
       if (!opts.slurm)
         throw new InputError(
           'submit: name the scheduler with --slurm (the only one supported; deploy/k8s/sweep-indexed-job.yaml runs the same shards on Kubernetes)',
