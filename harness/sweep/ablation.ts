@@ -39,17 +39,18 @@ export function withAblation<E extends { kind: string; grid: Record<string, Valu
   allowed: readonly string[],
 ): E & AblationFields {
   // a top-level declaration is the default of every experiment (a single-experiment config is its own top)
-  const own = (f: string) => (raw[f] !== undefined ? { value: raw[f], at: where } : { value: top[f], at: topWhere(where) });
+  const own = (f: string) =>
+    raw[f] !== undefined ? { value: raw[f], at: `${where}.${f}` } : { value: top[f], at: `${topWhere(where)}: ${f}` };
   const a = own('ablation'),
     s = own('seeds');
   const out: E & AblationFields = { ...experiment };
   if (s.value !== undefined) {
-    out.seeds = parseSeeds(s.value, `${s.at}.seeds`);
+    out.seeds = parseSeeds(s.value, s.at);
     for (const part of ['grid', 'fixed'] as const)
       if (experiment[part] && 'seed' in experiment[part])
         throw new InputError(`${where}.${part}.seed: "seeds" already repeats every cell over seeds; give the seeds in one place`);
   }
-  if (a.value !== undefined) out.ablation = parseAblation(a.value, `${a.at}.ablation`, experiment, allowed, where);
+  if (a.value !== undefined) out.ablation = parseAblation(a.value, a.at, experiment, allowed, where);
   return out;
 }
 
