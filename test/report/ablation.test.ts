@@ -122,8 +122,17 @@ test('an ablation sweep of two factors over two seeds: the report table matches 
     }
   }
   assert.ok(checked >= 6, `${checked} effects checked`);
-  // the interaction grid of the two factors is drawn, and each metric has its chart
+  // the interaction grid of the two factors is drawn, and its table matches the means
   assert.match(section, /Interaction: algo × classes/);
+  const ix = tableAfter(section, 'Interaction of algo and classes: both changed at once against what the single changes predict');
+  const row = ix.find((r) => r[0] === 'mean error');
+  assert.ok(row, 'no interaction row for the mean error');
+  assert.is(row[1], 'algo=hetal-precise, classes=5');
+  const meanErr = (algo: string, classes: number) => (at(algo, classes, 1).error.mean + at(algo, classes, 2).error.mean) / 2;
+  const joint = meanErr('hetal-precise', 5) / meanErr('hetal', 3);
+  const single = (meanErr('hetal-precise', 3) / meanErr('hetal', 3)) * (meanErr('hetal', 5) / meanErr('hetal', 3));
+  close(parseEffect(row[2]!), joint, 'joint effect');
+  close(parseEffect(row[3]!), joint / single, 'interaction');
   assert.ok((section.match(/<figure class="chart">/g) ?? []).length >= 4);
 });
 
