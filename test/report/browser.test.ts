@@ -1,7 +1,8 @@
 /**
  * The report in a real browser: headless Debian Chromium driven by playwright-core opens the
  * fixture's report from disk (offline), with no console errors, every chart drawn with a
- * size, and a screenshot saved to reports/test-screenshot.png for a person to look at.
+ * size, and a screenshot saved to reports/test-screenshot.png for a person to look at; and the
+ * shipped ablation examples (reports/examples/) with every ablation chart drawn.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
