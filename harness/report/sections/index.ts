@@ -1,5 +1,6 @@
 /** The report's sections, in page order. A new section is one file plus one line here. */
 import type { ReportSection } from '../section';
+import { ablationSection } from './ablation';
 import { deviationsSection } from './deviations';
 import { matmulSpeedSection } from './matmul-speed';
 import { opCountsSection } from './op-counts';
@@ -16,6 +17,7 @@ export const SECTIONS: readonly ReportSection[] = [
   matmulSpeedSection,
   softmaxSection,
   trainingSection,
+  ablationSection,
   protocolSection,
   opLatencySection,
   deviationsSection,
