@@ -5,6 +5,7 @@
  * checks the result against `reference`.
  */
 import type { Client, Ct, Evaluator, Params, Refresher } from './ckks/types';
+import type { Parallel } from './parallel/protocol';
 
 /** A dense row-major matrix of float64. */
 export interface Matrix {
@@ -63,6 +64,9 @@ export interface MatmulAlgorithm<Inputs = unknown, Output = unknown> extends Alg
   prepare(client: Client, plan: MatmulPlan, A: Matrix, B: Matrix): Inputs;
   /** Server side, timed: the encrypted product. No caching between calls. */
   run(ev: Evaluator, plan: MatmulPlan, inputs: Inputs): Output;
+  /** `run` with its independent work on worker threads (absent: the algorithm runs on one thread).
+   * Bit-identical to `run` and counted alike on the main evaluator. */
+  runParallel?(ev: Evaluator, plan: MatmulPlan, inputs: Inputs, pool: Parallel): Promise<Output>;
   /** Client side: decrypts and decodes the product to its logical shape. */
   decode(client: Client, plan: MatmulPlan, output: Output): Matrix;
   /** The plaintext product the result is checked against. */

@@ -45,7 +45,7 @@ export type RawEvaluator = Omit<Evaluator, 'counts' | 'levelCounts'> & {
 };
 
 /** Shared machinery of both evaluators; subclasses provide the arithmetic on their own handle types. */
-export abstract class EvaluatorBase<C extends Handle & Ct, P extends Handle & Pt> implements RawEvaluator {
+export abstract class EvaluatorBase<C extends Handle & Ct & { pending?: boolean }, P extends Handle & Pt> implements RawEvaluator {
   abstract readonly id: BackendId;
   abstract readonly supportsComplex: boolean;
   readonly slots: number;
@@ -82,19 +82,45 @@ export abstract class EvaluatorBase<C extends Handle & Ct, P extends Handle & Pt
     try {
       result = fn();
     } catch (err) {
-      this.scopes.pop();
-      for (const h of mine) this.release(h);
+      this.closeScope(mine, undefined, false);
       throw err;
     }
-    this.scopes.pop();
+    this.closeScope(mine, result, true);
+    return result;
+  }
+
+  async scopeAsync<T>(fn: () => Promise<T>): Promise<T> {
+    const mine = new Set<Handle>();
+    this.scopes.push(mine);
+    let result: T;
+    try {
+      result = await fn();
+    } catch (err) {
+      this.closeScope(mine, undefined, false);
+      throw err;
+    }
+    this.closeScope(mine, result, true);
+    return result;
+  }
+
+  /** Pops `mine` (it must be the innermost scope), frees its handles and moves those reachable from `result` out. */
+  private closeScope(mine: Set<Handle>, result: unknown, keep: boolean): void {
+    const top = this.scopes.pop();
+    if (top !== mine) {
+      // an asynchronous scope interleaved with another: put things back as they were and refuse
+      if (top) this.scopes.push(top);
+      const at = this.scopes.indexOf(mine);
+      if (at >= 0) this.scopes.splice(at, 1);
+      for (const h of mine) this.release(h);
+      throw new Error('scope: asynchronous scopes of one evaluator interleaved (run one asynchronous computation at a time)');
+    }
     const kept = new Set<Handle>();
-    collectHandles(result, kept);
+    if (keep) collectHandles(result, kept);
     const outer = this.scopes[this.scopes.length - 1]!;
     for (const h of mine) {
       if (kept.has(h)) outer.add(h);
       else this.release(h);
     }
-    return result;
   }
 
   free(x: Ct | Pt): void {
@@ -124,12 +150,32 @@ export abstract class EvaluatorBase<C extends Handle & Ct, P extends Handle & Pt
     }
   }
 
-  /** Checks that `x` is a live handle of this evaluator. */
+  /** Checks that `x` is a live, finished handle of this evaluator. */
   protected ct(x: Ct): C {
+    const h = this.anyCt(x);
+    if (h.pending) throw new Error(`ciphertext #${h.id} is an unfinished sum of products (dotPartial): finishDot it first`);
+    return h;
+  }
+
+  /** Checks that `x` is a live handle of this evaluator, finished or pending. */
+  protected anyCt(x: Ct): C {
     const h = x as unknown as C;
     if (!(h instanceof Handle)) throw new TypeError('not a ciphertext of this backend');
     if (h.freed) throw new Error(`ciphertext #${h.id} used after it was freed`);
     return h;
+  }
+
+  /** Checks two operands of addInPlace: both finished, or both pending at one level (size-3 sums add exactly). */
+  protected addOperands(x: Ct, y: Ct): [C, C] {
+    const a = this.anyCt(x),
+      b = this.anyCt(y);
+    if (!a.pending && !b.pending) return [a, b];
+    if (!a.pending || !b.pending || a.level !== b.level) {
+      throw new Error(
+        `addInPlace: an unfinished sum (#${a.pending ? a.id : b.id}) adds only to another at its level (got levels ${a.level}, ${b.level})`,
+      );
+    }
+    return [a, b];
   }
 
   protected pt(x: Pt): P {
@@ -199,8 +245,18 @@ export abstract class EvaluatorBase<C extends Handle & Ct, P extends Handle & Pt
   }
 
   dot(a: readonly Ct[], b: readonly Ct[]): Ct {
+    return this.finishDot(this.dotPartial(a, b));
+  }
+
+  dotPartial(a: readonly Ct[], b: readonly Ct[]): Ct {
     if (a.length !== b.length || a.length === 0) throw new Error(`dot: ${a.length} and ${b.length} operands (need equal, non-zero)`);
-    return this.relin === 'eager' ? this.dotEager(a, b) : this.dotLazy(a, b);
+    return this.relin === 'eager' ? this.dotEager(a, b) : this.dotPartialLazy(a, b);
+  }
+
+  finishDot(x: Ct): Ct {
+    const h = this.anyCt(x);
+    if (h.pending) this.finishLazy(h);
+    return h;
   }
 
   /** Each product relinearized and rescaled, then summed in order (the counting layer mirrors this). */
@@ -214,8 +270,11 @@ export abstract class EvaluatorBase<C extends Handle & Ct, P extends Handle & Pt
     return acc;
   }
 
-  /** Σ a[i]·b[i] at the operands' common level with one relinearization and one rescale. */
-  protected abstract dotLazy(a: readonly Ct[], b: readonly Ct[]): Ct;
+  /** Σ a[i]·b[i] at the operands' common level, the size-3 products summed: a pending ciphertext. */
+  protected abstract dotPartialLazy(a: readonly Ct[], b: readonly Ct[]): C;
+
+  /** Relinearizes and rescales the pending sum `x` in place: it becomes a finished ciphertext one level down. */
+  protected abstract finishLazy(x: C): void;
 
   // ---- the arithmetic, per backend ----------------------------------------------------------
   abstract loadKeys(keys: EvaluationKeys): void;

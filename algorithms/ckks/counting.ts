@@ -54,6 +54,16 @@ export class OpCounter {
     return { ...this.total };
   }
 
+  /** Adds the counts of operations done elsewhere (a worker thread's evaluator) as if done here. */
+  merge(counts: OpCounts, byLevel: LevelCounts): void {
+    for (const k of Object.keys(this.total) as (keyof OpCounts)[]) this.total[k] += counts[k];
+    for (const op of Object.keys(byLevel) as LevelOp[]) {
+      byLevel[op]!.forEach((n, level) => {
+        if (n !== 0) this.noteLevel(op, level, n);
+      });
+    }
+  }
+
   levelCounts(): LevelCounts {
     const out: LevelCounts = {};
     for (const op of Object.keys(this.byLevel) as LevelOp[]) {
@@ -171,8 +181,26 @@ export class CountingEvaluator implements Evaluator {
     return out;
   }
   dot(a: readonly Ct[], b: readonly Ct[]): Ct {
-    const levels = a.map((x, i) => [x.level, b[i]?.level ?? x.level] as const);
+    const levels = operandLevels(a, b);
     const out = this.inner.dot(a, b);
+    this.countPartial(levels);
+    if (this.inner.relin === 'lazy') this.countFinish(Math.min(...levels.flat()));
+    return out;
+  }
+  dotPartial(a: readonly Ct[], b: readonly Ct[]): Ct {
+    const levels = operandLevels(a, b);
+    const out = this.inner.dotPartial(a, b);
+    this.countPartial(levels);
+    return out;
+  }
+  finishDot(x: Ct): Ct {
+    const [pending, level] = [x.pending === true, x.level];
+    const out = this.inner.finishDot(x);
+    if (pending) this.countFinish(level);
+    return out;
+  }
+  /** The products and additions of a dot product (its unfinished part). */
+  private countPartial(levels: (readonly [number, number])[]): void {
     if (this.inner.relin === 'eager') {
       // as mul for each pair, then the running sum: mirrors EvaluatorBase.dotEager
       let accLevel = -1;
@@ -189,15 +217,17 @@ export class CountingEvaluator implements Evaluator {
         } else accLevel = l - 1;
       }
     } else {
-      // every operand brought to the common level, the size-3 products summed, one relin and rescale
+      // every operand brought to the common level, the size-3 products summed (finishDot: one relin and rescale)
       const common = Math.min(...levels.flat());
       for (const l of levels.flat()) if (l !== common) this.counter.note('levelMatch', 1, l);
       this.counter.note('mult', levels.length, common);
       if (levels.length > 1) this.counter.note('add', levels.length - 1, common);
-      this.counter.note('relin', 1, common);
-      this.counter.note('rescale', 1, common);
     }
-    return out;
+  }
+  /** The one relinearization and rescale of a lazily accumulated sum. */
+  private countFinish(level: number): void {
+    this.counter.note('relin', 1, level);
+    this.counter.note('rescale', 1, level);
   }
   rotate(a: Ct, k: number): Ct {
     const cost = this.inner.rotationCost(k);
@@ -249,6 +279,9 @@ export class CountingEvaluator implements Evaluator {
   scope<T>(fn: () => T): T {
     return this.inner.scope(fn);
   }
+  scopeAsync<T>(fn: () => Promise<T>): Promise<T> {
+    return this.inner.scopeAsync(fn);
+  }
   free(x: Ct | Pt): void {
     this.inner.free(x);
   }
@@ -267,6 +300,11 @@ export class CountingEvaluator implements Evaluator {
   dispose(): void {
     this.inner.dispose();
   }
+}
+
+/** The levels of the operand pairs of a dot product. */
+function operandLevels(a: readonly Ct[], b: readonly Ct[]): (readonly [number, number])[] {
+  return a.map((x, i) => [x.level, b[i]?.level ?? x.level] as const);
 }
 
 /** A plaintext handle (as opposed to a vector to encode on the fly). */

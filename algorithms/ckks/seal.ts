@@ -242,12 +242,14 @@ export class SealKeyOwner implements KeyOwner {
 }
 
 class SealCt extends Handle implements Ct {
-  /** complex: may hold imaginary parts (set by mulI, kept by arithmetic, cleared by a fresh encryption) */
+  /** complex: may hold imaginary parts (set by mulI, kept by arithmetic, cleared by a fresh encryption);
+   * pending: an unfinished sum of products (size 3, scale D[level]^2) */
   constructor(
     id: number,
     public native: CipherText,
     public level: number,
     public complex: boolean,
+    public pending = false,
   ) {
     super(id);
   }
@@ -355,8 +357,8 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
 
   // ---- plumbing ------------------------------------------------------------------------------
 
-  private wrap(native: CipherText, level: number, complex: boolean): SealCt {
-    return this.track(new SealCt(this.newId(), native, level, complex));
+  private wrap(native: CipherText, level: number, complex: boolean, pending = false): SealCt {
+    return this.track(new SealCt(this.newId(), native, level, complex, pending));
   }
 
   private emptyCt(): CipherText {
@@ -461,8 +463,13 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
   }
 
   addInPlace(x: Ct, y: Ct): void {
-    const a = this.ct(x),
-      b = this.ct(y);
+    const [a, b] = this.addOperands(x, y);
+    if (a.pending) {
+      // two unfinished sums at one level and scale: size-3 ciphertexts add exactly
+      this.evaluator.add(a.native, b.native, a.native);
+      a.complex ||= b.complex;
+      return;
+    }
     if (a.level > b.level) {
       const lowered = this.nativeAt(a, b.level);
       a.native.delete();
@@ -531,7 +538,7 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
     return this.rescaled(r.native, r.level, a.complex || b.complex);
   }
 
-  protected dotLazy(as: readonly Ct[], bs: readonly Ct[]): Ct {
+  protected dotPartialLazy(as: readonly Ct[], bs: readonly Ct[]): SealCt {
     const pairs = as.map((x, i) => [this.ct(x), this.ct(bs[i]!)] as const);
     for (const [a, b] of pairs) {
       this.needLevel(a, 'dot');
@@ -553,18 +560,25 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
           if (x !== a.native) x.delete();
           if (y !== b.native) y.delete();
         }
-        // size-3 ciphertexts at one scale add exactly; one relinearization for the whole sum
+        // size-3 ciphertexts at one scale add exactly; one relinearization for the whole sum (finishLazy)
         if (i > 0) this.evaluator.add(acc, tmp, acc);
         complex ||= a.complex || b.complex;
       });
-      this.evaluator.relinearize(acc, this.keys().relin, acc);
     } catch (err) {
       acc.delete();
       throw err;
     } finally {
       tmp.delete();
     }
-    return this.rescaled(acc, level, complex);
+    return this.wrap(acc, level, complex, true);
+  }
+
+  protected finishLazy(x: SealCt): void {
+    this.evaluator.relinearize(x.native, this.keys().relin, x.native);
+    this.evaluator.rescaleToNext(x.native, x.native);
+    x.native.setScale(this.scales[x.level - 1]!);
+    x.level -= 1;
+    x.pending = false;
   }
 
   rotate(x: Ct, k: number): Ct {
@@ -633,7 +647,7 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
   }
 
   serialize(x: Ct): Uint8Array {
-    return this.ct(x).native.saveArray(this.seal.ComprModeType.none);
+    return this.anyCt(x).native.saveArray(this.seal.ComprModeType.none);
   }
 
   deserialize(bytes: Uint8Array, complex = true): Ct {
@@ -651,8 +665,10 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
       ct.delete();
       throw new InputError(`deserialize: level ${level} is above the preset's ${this.maxLevel}`);
     }
-    ct.setScale(this.scales[level]!);
-    return this.wrap(ct, level, complex);
+    // size 3: an unfinished sum of products (dotPartial), whose serialized scale D[level]^2 is kept
+    const pending = ct.size === 3;
+    if (!pending) ct.setScale(this.scales[level]!);
+    return this.wrap(ct, level, complex, pending);
   }
 
   dispose(): void {

@@ -28,6 +28,8 @@ class SimCt extends Handle implements Ct {
     public level: number,
     /** may hold imaginary parts: tracked by the same rules as seal.ts, so both count alike */
     public complex: boolean,
+    /** an unfinished sum of products (dotPartial): not yet "relinearized and rescaled" */
+    public pending = false,
   ) {
     super(id);
   }
@@ -70,8 +72,8 @@ export class SimEvaluator extends EvaluatorBase<SimCt, SimPt> {
     this.setRotationKeys(keys.steps);
   }
 
-  private make(re: Float64Array, im: Float64Array | null, level: number, complex: boolean): SimCt {
-    return this.track(new SimCt(this.newId(), re, im, level, complex));
+  private make(re: Float64Array, im: Float64Array | null, level: number, complex: boolean, pending = false): SimCt {
+    return this.track(new SimCt(this.newId(), re, im, level, complex, pending));
   }
 
   private noisy(c: SimCt, sd: number): SimCt {
@@ -112,8 +114,7 @@ export class SimEvaluator extends EvaluatorBase<SimCt, SimPt> {
   }
 
   addInPlace(x: Ct, y: Ct): void {
-    const a = this.ct(x),
-      b = this.ct(y);
+    const [a, b] = this.addOperands(x, y);
     a.level = this.matched(a, b);
     a.complex ||= b.complex;
     for (let i = 0; i < a.re.length; i++) a.re[i]! += b.re[i]!;
@@ -196,7 +197,7 @@ export class SimEvaluator extends EvaluatorBase<SimCt, SimPt> {
     return this.noisy(this.make(re, im, level, a.complex || b.complex), NOISE.rescale);
   }
 
-  protected dotLazy(as: readonly Ct[], bs: readonly Ct[]): Ct {
+  protected dotPartialLazy(as: readonly Ct[], bs: readonly Ct[]): SimCt {
     const pairs = as.map((x, i) => [this.ct(x), this.ct(bs[i]!)] as const);
     for (const [a, b] of pairs) {
       this.needLevel(a, 'dot');
@@ -221,8 +222,14 @@ export class SimEvaluator extends EvaluatorBase<SimCt, SimPt> {
         im[i]! += a.re[i]! * bi[i]! + ai[i]! * b.re[i]!;
       }
     }
-    // one relinearization and one rescale for the whole sum
-    return this.noisy(this.make(re, im, level - 1, complex), NOISE.rescale);
+    // one relinearization and one rescale for the whole sum, in finishLazy
+    return this.make(re, im, level, complex, true);
+  }
+
+  protected finishLazy(x: SimCt): void {
+    x.level -= 1;
+    x.pending = false;
+    this.noisy(x, NOISE.rescale);
   }
 
   rotate(x: Ct, k: number): Ct {
@@ -269,13 +276,13 @@ export class SimEvaluator extends EvaluatorBase<SimCt, SimPt> {
   }
 
   serialize(x: Ct): Uint8Array {
-    const a = this.ct(x);
-    return simBytes(a.re, a.im, a.level);
+    const a = this.anyCt(x);
+    return simBytes(a.re, a.im, a.level, a.pending);
   }
 
   deserialize(bytes: Uint8Array, complex?: boolean): Ct {
-    const { re, im, level } = parseSimBytes(bytes, this.slots, this.maxLevel);
-    return this.make(re, im, level, complex ?? true);
+    const { re, im, level, pending } = parseSimBytes(bytes, this.slots, this.maxLevel);
+    return this.make(re, im, level, complex ?? true, pending);
   }
 
   dispose(): void {
@@ -350,18 +357,22 @@ function checkKeys(keys: EvaluationKeys, preset: Preset): void {
   }
 }
 
-/** The simulator's wire format: [level, has imaginary part, re..., im...] as float64. */
-function simBytes(re: Float64Array, im: Float64Array | null, level: number): Uint8Array {
+/** The simulator's wire format: [level, flags (1: has an imaginary part, 2: pending), re..., im...] as float64. */
+function simBytes(re: Float64Array, im: Float64Array | null, level: number, pending = false): Uint8Array {
   const n = re.length;
   const buf = new Float64Array(2 + (im ? 2 : 1) * n);
   buf[0] = level;
-  buf[1] = im ? 1 : 0;
+  buf[1] = (im ? 1 : 0) + (pending ? 2 : 0);
   buf.set(re, 2);
   if (im) buf.set(im, 2 + n);
   return new Uint8Array(buf.buffer);
 }
 
-function parseSimBytes(bytes: Uint8Array, n: number, maxLevel: number): { re: Float64Array; im: Float64Array | null; level: number } {
+function parseSimBytes(
+  bytes: Uint8Array,
+  n: number,
+  maxLevel: number,
+): { re: Float64Array; im: Float64Array | null; level: number; pending: boolean } {
   const len = bytes.byteLength / 8;
   if (bytes.byteLength % 8 !== 0 || (len !== 2 + n && len !== 2 + 2 * n)) {
     throw new InputError(`deserialize: ${bytes.byteLength} bytes is not a sim ciphertext of ${n} slots`);
@@ -371,8 +382,9 @@ function parseSimBytes(bytes: Uint8Array, n: number, maxLevel: number): { re: Fl
   if (!Number.isInteger(level) || level < 0 || level > maxLevel)
     throw new InputError(`deserialize: level ${level} is outside 0..${maxLevel}`);
   const re = buf.slice(2, 2 + n);
-  const im = buf[1] ? buf.slice(2 + n, 2 + 2 * n) : null;
-  return { re, im, level };
+  const flags = buf[1]!;
+  const im = flags & 1 ? buf.slice(2 + n, 2 + 2 * n) : null;
+  return { re, im, level, pending: (flags & 2) !== 0 };
 }
 
 function addArrays(a: Float64Array, b: Float64Array, sign: 1 | -1): Float64Array {

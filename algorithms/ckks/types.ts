@@ -25,6 +25,10 @@ export interface Ct {
   readonly id: number;
   /** Whether the slots may hold imaginary parts (false: proven real). */
   readonly complex: boolean;
+  /** An unfinished sum of products (`dotPartial` with lazy relinearization): size 3, not yet
+   * relinearized nor rescaled. Only `addInPlace` (with another at its level), `finishDot`,
+   * `serialize` and `free` accept it. */
+  readonly pending?: boolean;
 }
 
 /** Opaque handle to an encoded plaintext vector, reusable at any level (e.g. a mask). */
@@ -178,6 +182,15 @@ export interface Evaluator extends Params {
    * and relinearized and rescaled once (SEAL allows adding unrelinearized ciphertexts).
    */
   dot(a: readonly Ct[], b: readonly Ct[]): Ct;
+  /**
+   * `dot` without its last step, so that sums over disjoint parts of one dot product (worker
+   * threads) combine exactly: lazy, the size-3 products summed at the common level and flagged
+   * `pending` (add such parts with `addInPlace`, then `finishDot` once: bit-identical to `dot`,
+   * modular addition being exact); eager, the same as `dot`.
+   */
+  dotPartial(a: readonly Ct[], b: readonly Ct[]): Ct;
+  /** Relinearizes and rescales a pending sum in place (it becomes finished, one level down) and returns it; any other ciphertext is returned as it is. */
+  finishDot(x: Ct): Ct;
   /** Cyclic left rotation: slot i of the result is slot (i + k) mod slots of `a`. */
   rotate(a: Ct, k: number): Ct;
   /** Complex conjugation of every slot (a key switch). */
@@ -201,6 +214,9 @@ export interface Evaluator extends Params {
   /** Runs `fn`; frees every ciphertext and plaintext created inside it except those reachable
    * from its return value (arrays and plain objects are searched), which move to the outer scope. */
   scope<T>(fn: () => T): T;
+  /** `scope` for an asynchronous `fn` (work awaited on worker threads). Scopes are a stack: run
+   * one asynchronous computation at a time on an evaluator (an interleaved scope throws). */
+  scopeAsync<T>(fn: () => Promise<T>): Promise<T>;
   /** Frees a ciphertext or plaintext now (using it afterwards throws). */
   free(x: Ct | Pt): void;
   /** Live ciphertexts and plaintexts owned by this evaluator (leak checks). */

@@ -43,8 +43,10 @@ import type { MatmulAlgorithm } from '../interface';
 import { MaskSet } from '../matrix/masks';
 import { decryptMatrix, encryptMatrix, layoutSpec } from '../matrix/pack';
 import { blockPlan, checkDepth } from '../matrix/plan';
-import { accumulate, dotProducts, powerSteps, rowSumsToFirstColumn, spreadFirstColumn } from '../matrix/sums';
+import { accumulate, powerSteps, rowSumsToFirstColumn, spreadFirstColumn } from '../matrix/sums';
 import { type BlockMatrix, levelOf } from '../matrix/types';
+import type { Parallel } from '../parallel/protocol';
+import { fromWire, splitRange, toWire } from '../parallel/wire';
 import { plainAbt } from './plain';
 
 /** Levels diagAbt consumes. */
@@ -65,12 +67,20 @@ export function diagAbtSteps(s1: number, p: number, complex: boolean): number[] 
   return steps;
 }
 
-/**
- * Z = X·Wᵀ, X in 'blocks' and W in 'rows-repeated' on the same s0 x s1 blocks; the result
- * (X.rows x W.rows) in 'cols-repeated', the softmax layout. Needs min(level X, level W) >= 3;
- * the result is 3 levels lower. Uses complex packing where the backend has complex slots.
- */
-export function diagAbt(be: Evaluator, X: BlockMatrix, W: BlockMatrix, opts: { complex?: boolean } = {}): BlockMatrix {
+/** What DiagABT's units of work need to know (plain data: it travels to worker threads). */
+export interface AbtGeometry {
+  readonly s0: number;
+  readonly s1: number;
+  /** class period */
+  readonly p: number;
+  /** two diagonals per product */
+  readonly complex: boolean;
+  /** min(level X, level W) */
+  readonly level: number;
+}
+
+/** Checks the operands and fixes the geometry of Z = X·Wᵀ. */
+function abtGeometry(be: Evaluator, X: BlockMatrix, W: BlockMatrix, opts: { complex?: boolean }): AbtGeometry {
   check(
     X.layout === 'blocks' && W.layout === 'rows-repeated',
     `diagAbt: X must be 'blocks' and W 'rows-repeated' (got ${X.layout}, ${W.layout})`,
@@ -87,49 +97,128 @@ export function diagAbt(be: Evaluator, X: BlockMatrix, W: BlockMatrix, opts: { c
   const level = Math.min(levelOf(X), levelOf(W));
   if (level < DIAG_ABT_DEPTH)
     throw new LevelExhaustedError(`diagAbt needs inputs at level >= ${DIAG_ABT_DEPTH}, got ${level}; refresh them first`);
+  return { s0, s1, p, complex, level };
+}
 
+/**
+ * The products, split by block columns (the bulk of the work, independent per column): for the
+ * block columns given (x[i][j'] and w[j'] of the same columns), the unfinished sums
+ * Σ_j' X[i][j']·W_k[j'] of every diagonal pair k and block row i, as [k][i] (`dotPartial`: with
+ * lazy relinearization, size-3 sums that add exactly to the other columns' sums).
+ */
+export function abtColumnSums(be: Evaluator, x: readonly (readonly Ct[])[], w: readonly Ct[], g: AbtGeometry): Ct[][] {
+  const half = g.p / 2;
+  // Pair 0's weights W + i·(W up by p/2 rows); without complex slots, W itself.
+  const base = g.complex
+    ? w.map((wj) => {
+        const up = be.rotate(wj, half * g.s1);
+        const iup = be.mulI(up);
+        be.free(up);
+        const sum = be.add(wj, iup);
+        be.free(iup);
+        return sum;
+      })
+    : w;
+  const sums: Ct[][] = [];
+  for (let k = 0; k < (g.complex ? half : g.p); k++) {
+    const wk = k === 0 ? base : base.map((b) => be.rotate(b, k * g.s1));
+    sums.push(x.map((row) => be.dotPartial(row, wk)));
+    if (k > 0) for (const t of wk) be.free(t);
+  }
+  if (g.complex) for (const b of base) be.free(b);
+  return sums;
+}
+
+/**
+ * The rest, per diagonal pair and block row: each sum finished (one relinearization and rescale),
+ * summed along its rows, masked into the class columns and accumulated; then the real part.
+ * Returns one ciphertext per block row.
+ */
+function abtFinish(be: Evaluator, sums: readonly (readonly Ct[])[], g: AbtGeometry): Ct[][] {
+  const { s0, s1, p, complex, level } = g;
   const half = p / 2;
-  const out = be.scope(() => {
-    const masks = new MaskSet(be, s0, s1);
-    // column 0 after the row sum; the 1/2 of (T + conj T)/2 folded in
-    const first = masks.get('first', level - 1, (_r, c) => (c === 0 ? (complex ? 0.5 : 1) : 0));
-    // Pair 0's weights W + i·(W up by p/2 rows); without complex slots, W itself.
-    const base = complex
-      ? W.cts[0]!.map((w) => {
-          const up = be.rotate(w, half * s1);
-          const iup = be.mulI(up);
-          be.free(up);
-          const sum = be.add(w, iup);
-          be.free(iup);
-          return sum;
-        })
-      : W.cts[0]!;
-    const blockRows = X.cts.length;
-    const re: (Ct | null)[] = new Array(blockRows).fill(null);
-    const im: (Ct | null)[] = new Array(blockRows).fill(null);
-    for (let k = 0; k < (complex ? half : p); k++) {
-      const wk = k === 0 ? base : base.map((w) => be.rotate(w, k * s1));
-      const classMask = masks.get(`class${k}`, level - 2, (r, c) => (c % p === (r + k) % p ? 1 : 0));
-      const partnerMask = complex ? masks.get(`partner${k}`, level - 2, (r, c) => (c % p === (r + k + half) % p ? -1 : 0)) : null;
-      for (let i = 0; i < blockRows; i++) {
-        const z = rowSumsToFirstColumn(be, dotProducts(be, X.cts[i]!, wk), s1);
-        const spread = spreadFirstColumn(be, be.mulPlain(z, first), s1);
-        be.free(z);
-        re[i] = accumulate(be, re[i] ?? null, be.mulPlain(spread, classMask));
-        if (partnerMask) im[i] = accumulate(be, im[i] ?? null, be.mulPlain(spread, partnerMask));
-        be.free(spread);
-      }
-      if (k > 0) for (const w of wk) be.free(w);
+  const masks = new MaskSet(be, s0, s1);
+  // column 0 after the row sum; the 1/2 of (T + conj T)/2 folded in
+  const first = masks.get('first', level - 1, (_r, c) => (c === 0 ? (complex ? 0.5 : 1) : 0));
+  const blockRows = sums[0]!.length;
+  const re: (Ct | null)[] = new Array(blockRows).fill(null);
+  const im: (Ct | null)[] = new Array(blockRows).fill(null);
+  sums.forEach((row, k) => {
+    const classMask = masks.get(`class${k}`, level - 2, (r, c) => (c % p === (r + k) % p ? 1 : 0));
+    const partnerMask = complex ? masks.get(`partner${k}`, level - 2, (r, c) => (c % p === (r + k + half) % p ? -1 : 0)) : null;
+    for (let i = 0; i < blockRows; i++) {
+      const z = rowSumsToFirstColumn(be, be.finishDot(row[i]!), s1);
+      const spread = spreadFirstColumn(be, be.mulPlain(z, first), s1);
+      be.free(z);
+      re[i] = accumulate(be, re[i] ?? null, be.mulPlain(spread, classMask));
+      if (partnerMask) im[i] = accumulate(be, im[i] ?? null, be.mulPlain(spread, partnerMask));
+      be.free(spread);
     }
-    return re.map((t, i) => {
-      if (!complex) return [t!];
-      const it = be.mulI(im[i]!);
-      const sum = be.add(t!, it);
-      const conj = be.conjugate(sum);
-      return [be.add(sum, conj)];
-    });
   });
-  return { rows: X.rows, cols: W.rows, s0, s1, layout: 'cols-repeated', period: p, cts: out };
+  return re.map((t, i) => {
+    if (!complex) return [t!];
+    const it = be.mulI(im[i]!);
+    const sum = be.add(t!, it);
+    const conj = be.conjugate(sum);
+    return [be.add(sum, conj)];
+  });
+}
+
+/** The result matrix of Z = X·Wᵀ. */
+function abtResult(X: BlockMatrix, W: BlockMatrix, cts: Ct[][]): BlockMatrix {
+  return { rows: X.rows, cols: W.rows, s0: X.s0, s1: X.s1, layout: 'cols-repeated', period: W.period, cts };
+}
+
+/**
+ * Z = X·Wᵀ, X in 'blocks' and W in 'rows-repeated' on the same s0 x s1 blocks; the result
+ * (X.rows x W.rows) in 'cols-repeated', the softmax layout. Needs min(level X, level W) >= 3;
+ * the result is 3 levels lower. Uses complex packing where the backend has complex slots.
+ */
+export function diagAbt(be: Evaluator, X: BlockMatrix, W: BlockMatrix, opts: { complex?: boolean } = {}): BlockMatrix {
+  const g = abtGeometry(be, X, W, opts);
+  const out = be.scope(() => abtFinish(be, abtColumnSums(be, X.cts, W.cts[0]!, g), g));
+  return abtResult(X, W, out);
+}
+
+/**
+ * diagAbt with the products on worker threads: each worker takes a contiguous range of block
+ * columns and returns its unfinished sums, which add exactly (bit-identical to diagAbt, and
+ * counted alike); the rest runs here. One worker or one block column: diagAbt itself.
+ */
+export async function diagAbtParallel(
+  be: Evaluator,
+  X: BlockMatrix,
+  W: BlockMatrix,
+  pool: Parallel | null,
+  opts: { complex?: boolean } = {},
+): Promise<BlockMatrix> {
+  const blockCols = W.cts[0]!.length;
+  if (!pool || pool.workers <= 1 || blockCols < 2) return diagAbt(be, X, W, opts);
+  const g = abtGeometry(be, X, W, opts);
+  const replies = await Promise.all(
+    splitRange(blockCols, pool.workers).map((cols) =>
+      pool.run({
+        kind: 'abt-columns',
+        x: X.cts.map((row) => cols.map((j) => toWire(be, row[j]!))),
+        w: cols.map((j) => toWire(be, W.cts[0]![j]!)),
+        geometry: g,
+      }),
+    ),
+  );
+  const out = be.scope(() => {
+    const sums = replies[0]!.map((row) => row.map((w) => fromWire(be, w)));
+    for (const reply of replies.slice(1)) {
+      reply.forEach((row, k) =>
+        row.forEach((w, i) => {
+          const part = fromWire(be, w);
+          be.addInPlace(sums[k]![i]!, part);
+          be.free(part);
+        }),
+      );
+    }
+    return abtFinish(be, sums, g);
+  });
+  return abtResult(X, W, out);
 }
 
 /** The operands of the benchmark: X (a x b) in blocks, W (c x b) replicated. */
@@ -160,6 +249,7 @@ export const diagAbtAlgorithm: MatmulAlgorithm<AbtOperands, BlockMatrix> = {
     };
   },
   run: (be, plan, { X, W }) => diagAbt(be, X, W, { complex: plan.complexPacking }),
+  runParallel: (be, plan, { X, W }, pool) => diagAbtParallel(be, X, W, pool, { complex: plan.complexPacking }),
   decode: (be, _plan, out) => decryptMatrix(be, out),
   reference: plainAbt,
 };

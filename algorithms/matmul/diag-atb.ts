@@ -45,9 +45,11 @@ import type { MatmulAlgorithm } from '../interface';
 import { MaskSet } from '../matrix/masks';
 import { decryptMatrix, encryptMatrix, layoutSpec } from '../matrix/pack';
 import { blockPlan, checkDepth } from '../matrix/plan';
-import { accumulate, columnSums, dotProducts, powerSteps } from '../matrix/sums';
+import { accumulate, columnSums, powerSteps } from '../matrix/sums';
 import { type BlockMatrix, levelOf } from '../matrix/types';
 import { pairsDiagonals } from './diag-abt';
+import type { Parallel } from '../parallel/protocol';
+import { fromWire, splitRange, toWire } from '../parallel/wire';
 import { plainAtb } from './plain';
 
 /** The two forms of Table 6. */
@@ -75,17 +77,19 @@ export function diagAtbSteps(s0: number, s1: number, p: number, complex: boolean
   return steps;
 }
 
-/**
- * G = Aᵀ·X: A (a x c) in 'cols-repeated' (the softmax layout), X (a x b) in 'blocks' on the same
- * blocks; G (c x b) in 'rows-repeated'. The form follows the levels (diagAtbVariant) unless
- * given; see diagAtbOutputLevel for the levels it needs and leaves.
- */
-export function diagAtb(
-  be: Evaluator,
-  A: BlockMatrix,
-  X: BlockMatrix,
-  opts: { variant?: DiagAtbVariant; complex?: boolean } = {},
-): BlockMatrix {
+/** What DiagATB's units of work need to know (plain data: it travels to worker threads). */
+export interface AtbGeometry {
+  readonly s0: number;
+  readonly s1: number;
+  /** class period */
+  readonly p: number;
+  /** two diagonals per product */
+  readonly complex: boolean;
+  readonly variant: DiagAtbVariant;
+}
+
+/** Checks the operands and fixes the geometry of G = Aᵀ·X. */
+function atbGeometry(be: Evaluator, A: BlockMatrix, X: BlockMatrix, opts: { variant?: DiagAtbVariant; complex?: boolean }): AtbGeometry {
   check(
     A.layout === 'cols-repeated' && X.layout === 'blocks',
     `diagAtb: A must be 'cols-repeated' and X 'blocks' (got ${A.layout}, ${X.layout})`,
@@ -105,87 +109,157 @@ export function diagAtb(
   if (diagAtbOutputLevel(lA, lX, variant, complex) < 0) {
     throw new LevelExhaustedError(`diagAtb (${variant}) cannot run on A at level ${lA} and X at level ${lX}; refresh them first`);
   }
+  return { s0, s1, p, complex, variant };
+}
 
+/** Left shift by d within the period: rotate left by d where that stays in the row, else right by p - d. */
+function shiftInPeriod(be: Evaluator, masks: MaskSet, g: AtbGeometry, y: Ct, d: number): Ct {
+  const stay = masks.get(`stay${d}@${y.level}`, y.level, (_r, c) => (c < g.s1 - d ? 1 : 0));
+  const left = be.rotate(y, d),
+    right = be.rotate(y, d - g.p);
+  const diff = be.sub(left, right);
+  be.free(left);
+  const kept = be.mulPlain(diff, stay);
+  be.free(diff);
+  be.addInPlace(kept, right);
+  be.free(right);
+  return kept;
+}
+
+/** X with its last k columns taken from the next row (prot-up: pairs with A rotated plainly by k). */
+function nextRowTail(be: Evaluator, masks: MaskSet, g: AtbGeometry, x: Ct, k: number): Ct {
+  const tail = be.mulPlain(
+    x,
+    masks.get(`tail${k}@${x.level}`, x.level, (_r, c) => (c >= g.s1 - k ? 1 : 0)),
+  );
+  const up = be.rotate(tail, g.s1);
+  const fixed = be.sub(x, tail);
+  be.free(tail);
+  be.addInPlace(fixed, up);
+  be.free(up);
+  return fixed;
+}
+
+/** A's side, shared by every block column: A_k (one ciphertext per block row) for each diagonal pair k, as [k][i]. */
+function atbShiftedA(be: Evaluator, masks: MaskSet, g: AtbGeometry, aBlocks: readonly Ct[]): Ct[][] {
+  const half = g.p / 2;
+  const base = g.complex
+    ? aBlocks.map((a) => {
+        const partner = shiftInPeriod(be, masks, g, a, half);
+        const ip = be.mulI(partner);
+        be.free(partner);
+        const q = be.add(a, ip);
+        be.free(ip);
+        return q;
+      })
+    : [...aBlocks];
+  const out: Ct[][] = [];
+  for (let k = 0; k < (g.complex ? half : g.p); k++) {
+    if (k === 0) out.push(base);
+    else if (g.variant === 'standard') out.push(base.map((q) => shiftInPeriod(be, masks, g, q, k)));
+    else out.push(base.map((q) => be.rotate(q, k)));
+  }
+  return out;
+}
+
+/**
+ * One block column of G (independent of the others: the unit worker threads split): for each
+ * pair k, the product of A_k with the column's X blocks (x[i], one per block row), its column
+ * sums and the placing mask, accumulated; then the pair's second diagonal and the real part.
+ */
+export function atbColumn(be: Evaluator, masks: MaskSet, g: AtbGeometry, aks: readonly (readonly Ct[])[], x: readonly Ct[]): Ct {
+  const { s0, s1, p, complex } = g;
   const half = p / 2;
-  const out = be.scope(() => {
-    const masks = new MaskSet(be, s0, s1);
-    // Left shift by d within the period: rotate left by d where that stays in the row, else right by p - d.
-    const shift = (y: Ct, d: number): Ct => {
-      const stay = masks.get(`stay${d}@${y.level}`, y.level, (_r, c) => (c < s1 - d ? 1 : 0));
-      const left = be.rotate(y, d),
-        right = be.rotate(y, d - p);
-      const diff = be.sub(left, right);
-      be.free(left);
-      const kept = be.mulPlain(diff, stay);
-      be.free(diff);
-      be.addInPlace(kept, right);
-      be.free(right);
-      return kept;
-    };
-    // X with its last k columns taken from the next row (prot-up: pairs with A rotated plainly by k).
-    const nextRowTail = (x: Ct, k: number): Ct => {
-      const tail = be.mulPlain(
-        x,
-        masks.get(`tail${k}@${x.level}`, x.level, (_r, c) => (c >= s1 - k ? 1 : 0)),
-      );
-      const up = be.rotate(tail, s1);
-      const fixed = be.sub(x, tail);
-      be.free(tail);
-      be.addInPlace(fixed, up);
-      be.free(up);
-      return fixed;
-    };
-    const aBlocks = A.cts.map((row) => row[0]!);
-    const base = complex
-      ? aBlocks.map((a) => {
-          const partner = shift(a, half);
-          const ip = be.mulI(partner);
-          be.free(partner);
-          const q = be.add(a, ip);
-          be.free(ip);
-          return q;
-        })
-      : aBlocks;
-    const blockCols = X.cts[0]!.length;
-    const acc: (Ct | null)[] = new Array(blockCols).fill(null);
-    for (let k = 0; k < (complex ? half : p); k++) {
-      const made: Ct[] = [];
-      let ak = base;
-      let xk = X.cts;
-      if (k > 0 && variant === 'standard') {
-        ak = base.map((q) => shift(q, k));
-        made.push(...ak);
-      } else if (k > 0) {
-        ak = base.map((q) => be.rotate(q, k));
-        xk = X.cts.map((row) => row.map((x) => nextRowTail(x, k)));
-        made.push(...ak, ...xk.flat());
-      }
-      for (let j = 0; j < blockCols; j++) {
-        const c = columnSums(
-          be,
-          dotProducts(
-            be,
-            ak,
-            xk.map((row) => row[j]!),
-          ),
-          s0,
-          s1,
-        );
-        const place = masks.get(`place${k}@${c.level}`, c.level, (r, col) => (r % p === (col + k) % p ? (complex ? 0.5 : 1) : 0));
-        acc[j] = accumulate(be, acc[j] ?? null, be.mulPlain(c, place));
-        be.free(c);
-      }
-      for (const m of made) be.free(m);
-    }
-    return acc.map((t) => {
-      if (!complex) return t!;
-      const down = be.rotate(t!, -half * s1);
-      const idown = be.mulI(down);
-      const u = be.sub(t!, idown);
-      return be.add(u, be.conjugate(u));
-    });
+  let acc: Ct | null = null;
+  aks.forEach((ak, k) => {
+    const xk = k > 0 && g.variant === 'prot-up' ? x.map((xi) => nextRowTail(be, masks, g, xi, k)) : x;
+    const c = columnSums(be, be.dot(ak, xk), s0, s1);
+    const place = masks.get(`place${k}@${c.level}`, c.level, (r, col) => (r % p === (col + k) % p ? (complex ? 0.5 : 1) : 0));
+    acc = accumulate(be, acc, be.mulPlain(c, place));
+    be.free(c);
+    if (xk !== x) for (const t of xk) be.free(t);
   });
-  return { rows: A.cols, cols: X.cols, s0, s1, layout: 'rows-repeated', period: p, cts: [out] };
+  const t = acc!;
+  if (!complex) return t;
+  const down = be.rotate(t, -half * s1);
+  const idown = be.mulI(down);
+  const u = be.sub(t, idown);
+  return be.add(u, be.conjugate(u));
+}
+
+/** The result matrix of G = Aᵀ·X. */
+function atbResult(A: BlockMatrix, X: BlockMatrix, cts: Ct[]): BlockMatrix {
+  return { rows: A.cols, cols: X.cols, s0: X.s0, s1: X.s1, layout: 'rows-repeated', period: A.period, cts: [cts] };
+}
+
+/**
+ * G = Aᵀ·X: A (a x c) in 'cols-repeated' (the softmax layout), X (a x b) in 'blocks' on the same
+ * blocks; G (c x b) in 'rows-repeated'. The form follows the levels (diagAtbVariant) unless
+ * given; see diagAtbOutputLevel for the levels it needs and leaves.
+ */
+export function diagAtb(
+  be: Evaluator,
+  A: BlockMatrix,
+  X: BlockMatrix,
+  opts: { variant?: DiagAtbVariant; complex?: boolean } = {},
+): BlockMatrix {
+  const g = atbGeometry(be, A, X, opts);
+  const out = be.scope(() => {
+    const masks = new MaskSet(be, g.s0, g.s1);
+    const aks = atbShiftedA(
+      be,
+      masks,
+      g,
+      A.cts.map((row) => row[0]!),
+    );
+    return X.cts[0]!.map((_, j) =>
+      atbColumn(
+        be,
+        masks,
+        g,
+        aks,
+        X.cts.map((row) => row[j]!),
+      ),
+    );
+  });
+  return atbResult(A, X, out);
+}
+
+/**
+ * diagAtb with the block columns on worker threads: A's shifts are made here once and sent with
+ * each worker's contiguous range of X's block columns; each worker returns its columns of G
+ * (each output made by the same operations as in diagAtb: bit-identical, counted alike). One
+ * worker or one block column: diagAtb itself.
+ */
+export async function diagAtbParallel(
+  be: Evaluator,
+  A: BlockMatrix,
+  X: BlockMatrix,
+  pool: Parallel | null,
+  opts: { variant?: DiagAtbVariant; complex?: boolean } = {},
+): Promise<BlockMatrix> {
+  const blockCols = X.cts[0]!.length;
+  if (!pool || pool.workers <= 1 || blockCols < 2) return diagAtb(be, A, X, opts);
+  const g = atbGeometry(be, A, X, opts);
+  const a = be.scope(() => {
+    const aks = atbShiftedA(
+      be,
+      new MaskSet(be, g.s0, g.s1),
+      g,
+      A.cts.map((row) => row[0]!),
+    );
+    return aks.map((row) => row.map((ct) => toWire(be, ct)));
+  });
+  const replies = await Promise.all(
+    splitRange(blockCols, pool.workers).map((cols) =>
+      pool.run({ kind: 'atb-columns', a, x: X.cts.map((row) => cols.map((j) => toWire(be, row[j]!))), geometry: g }),
+    ),
+  );
+  return atbResult(
+    A,
+    X,
+    replies.flat().map((w) => fromWire(be, w)),
+  );
 }
 
 /** The operands of the benchmark: A (a x c) in the softmax layout, X (a x b) in blocks. */
@@ -218,6 +292,7 @@ export const diagAtbAlgorithm: MatmulAlgorithm<AtbOperands, BlockMatrix> = {
     };
   },
   run: (be, plan, { A, X }) => diagAtb(be, A, X, { complex: plan.complexPacking }),
+  runParallel: (be, plan, { A, X }, pool) => diagAtbParallel(be, A, X, pool, { complex: plan.complexPacking }),
   decode: (be, _plan, out) => decryptMatrix(be, out),
   reference: plainAtb,
 };

@@ -22,6 +22,7 @@ class LevelCt extends Handle implements Ct {
     id: number,
     public level: number,
     public complex = false,
+    public pending = false,
   ) {
     super(id);
   }
@@ -62,8 +63,7 @@ class LevelEvaluator extends EvaluatorBase<LevelCt, LevelPt> {
     return this.add(a, b);
   }
   addInPlace(a: Ct, b: Ct): void {
-    const x = this.ct(a);
-    const y = this.ct(b);
+    const [x, y] = this.addOperands(a, b);
     x.level = Math.min(x.level, y.level);
     x.complex ||= y.complex;
   }
@@ -92,13 +92,19 @@ class LevelEvaluator extends EvaluatorBase<LevelCt, LevelPt> {
     this.needLevel(y, 'mul');
     return this.make(Math.min(x.level, y.level) - 1, x.complex || y.complex);
   }
-  protected dotLazy(as: readonly Ct[], bs: readonly Ct[]): Ct {
+  protected dotPartialLazy(as: readonly Ct[], bs: readonly Ct[]): LevelCt {
     const all = [...as, ...bs].map((x) => this.ct(x));
     for (const x of all) this.needLevel(x, 'dot');
-    return this.make(
-      Math.min(...all.map((x) => x.level)) - 1,
+    const out = this.make(
+      Math.min(...all.map((x) => x.level)),
       all.some((x) => x.complex),
     );
+    out.pending = true;
+    return out;
+  }
+  protected finishLazy(x: LevelCt): void {
+    x.level -= 1;
+    x.pending = false;
   }
   rotate(a: Ct, k: number): Ct {
     const x = this.ct(a);

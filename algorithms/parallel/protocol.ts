@@ -1,0 +1,70 @@
+/**
+ * The messages between the main thread and the worker threads of an evaluator pool, and what
+ * the algorithms see of a pool (`Parallel`). Ciphertexts travel as their serialization with the
+ * `complex` flag (which is not serialized and decides the fix-up conjugations of odd rotations).
+ * Each reply carries the counts of the operations the worker did, which the pool adds to the
+ * session's counter, so counts are the same on any number of workers.
+ */
+import type { LevelCounts, OpCounts } from '../ckks/types';
+import type { AbtGeometry } from '../matmul/diag-abt';
+import type { AtbGeometry } from '../matmul/diag-atb';
+
+/** A ciphertext in transit. */
+export interface WireCt {
+  readonly bytes: Uint8Array;
+  readonly complex: boolean;
+}
+
+/** DiagABT's products for some block columns: x[i][j'] and w[j'] of those columns. Reply: the unfinished sums [k][i]. */
+export interface AbtColumnsTask {
+  readonly kind: 'abt-columns';
+  readonly x: readonly (readonly WireCt[])[];
+  readonly w: readonly WireCt[];
+  readonly geometry: AbtGeometry;
+}
+
+/** DiagATB's outputs for some block columns: the shifted A [k][i] and x[i][j'] of those columns. Reply: one output per column. */
+export interface AtbColumnsTask {
+  readonly kind: 'atb-columns';
+  readonly a: readonly (readonly WireCt[])[];
+  readonly x: readonly (readonly WireCt[])[];
+  readonly geometry: AtbGeometry;
+}
+
+/** Reports the worker's live SEAL objects; the barrier makes `parties` such tasks reach `parties` different workers. */
+export interface ProbeTask {
+  readonly kind: 'probe';
+  readonly barrier: SharedArrayBuffer;
+  readonly parties: number;
+}
+
+export type Task = AbtColumnsTask | AtbColumnsTask | ProbeTask;
+
+/** A worker's state as a probe sees it. */
+export interface ProbeReport {
+  readonly threadId: number;
+  /** ciphertexts and plaintexts alive in its evaluator */
+  readonly liveObjects: number;
+}
+
+/** What each task returns. */
+export interface TaskResults {
+  'abt-columns': WireCt[][];
+  'atb-columns': WireCt[];
+  probe: ProbeReport;
+}
+
+/** A worker's reply: the result and the counts of what it did. */
+export interface Reply<K extends Task['kind']> {
+  readonly value: TaskResults[K];
+  readonly counts: OpCounts;
+  readonly levels: LevelCounts;
+}
+
+/** What algorithms see of a pool of evaluators on worker threads. */
+export interface Parallel {
+  /** Worker threads (tasks run on this many at once). */
+  readonly workers: number;
+  /** Runs a task on a free worker; its operations are counted as if done on the main evaluator. */
+  run<T extends Task>(task: T): Promise<TaskResults[T['kind']]>;
+}
