@@ -1,4 +1,5 @@
 /** Option parsing shared by the commands: common flags and value parsers with clear errors. */
+import os from 'node:os';
 import { type Command, Option } from 'commander';
 import { InputError } from '../algorithms/errors';
 
@@ -21,6 +22,7 @@ export function withCommonOptions(cmd: Command): Command {
 export interface PerformanceOptions {
   inputLevel: string;
   relin: string;
+  workers?: string;
 }
 
 /** Resolved performance policies. */
@@ -29,6 +31,8 @@ export interface Performance {
   inputLevel: 'top' | 'auto';
   /** 'lazy': one relinearization per accumulated sum of products; 'eager': one per product. */
   relin: 'eager' | 'lazy';
+  /** Worker threads for the independent work of a computation (absent: 1, all on the main thread). */
+  workers?: number;
 }
 
 /** Adds --input-level and --relin. */
@@ -39,7 +43,13 @@ export function withPerformanceOptions(cmd: Command): Command {
         'auto',
       ),
     )
-    .addOption(new Option('--relin <policy>', 'eager: relinearize each product; lazy: once per accumulated sum').default('lazy'));
+    .addOption(new Option('--relin <policy>', 'eager: relinearize each product; lazy: once per accumulated sum').default('lazy'))
+    .addOption(
+      new Option(
+        '--workers <n>',
+        "worker threads, each an evaluator built from the evaluation keys, for a computation's independent work (1: all on the main thread)",
+      ).default(String(os.availableParallelism()), "the machine's cores"),
+    );
 }
 
 /** Checks the performance flags. */
@@ -47,6 +57,7 @@ export function parsePerformance(opts: PerformanceOptions): Performance {
   return {
     inputLevel: parseChoice('--input-level', opts.inputLevel, ['top', 'auto'] as const),
     relin: parseChoice('--relin', opts.relin, ['eager', 'lazy'] as const),
+    workers: parseInteger('--workers', opts.workers ?? String(os.availableParallelism()), 1),
   };
 }
 

@@ -74,6 +74,8 @@ export interface MatmulRecord extends RecordBase {
   inputLevels?: { a: number; b: number };
   /** relinearization policy of accumulated products */
   relin?: 'eager' | 'lazy';
+  /** worker threads the run used (1: the algorithm ran on the main thread) */
+  workers?: number;
   /** the paper's Table 7 counts for this cell, when it has them */
   paper?: { cmult: number; mult: number; rot: number };
   /** the paper's Table 6 formulas evaluated for this cell (cPad classes, this block shape) */

@@ -17,8 +17,21 @@ export interface TimingOptions {
 
 /** Times `fn` (synchronous) and returns its statistics in milliseconds. */
 export function timeSync(name: string, fn: () => void, opts: TimingOptions = {}): TimeStats {
+  const bench = makeBench(opts);
+  bench.add(name, fn);
+  return stats(name, bench.runSync());
+}
+
+/** Times `fn` (asynchronous: work awaited on worker threads), one call at a time. */
+export async function timeAsync(name: string, fn: () => Promise<void>, opts: TimingOptions = {}): Promise<TimeStats> {
+  const bench = makeBench(opts);
+  bench.add(name, fn);
+  return stats(name, await bench.run());
+}
+
+function makeBench(opts: TimingOptions): Bench {
   const warmup = opts.warmup ?? 1;
-  const bench = new Bench({
+  return new Bench({
     iterations: opts.iterations ?? 10,
     time: opts.timeMs ?? 0,
     warmup: warmup > 0,
@@ -26,8 +39,10 @@ export function timeSync(name: string, fn: () => void, opts: TimingOptions = {})
     warmupTime: 0,
     throws: true,
   });
-  bench.add(name, fn);
-  const [task] = bench.runSync();
+}
+
+function stats(name: string, tasks: Bench['tasks']): TimeStats {
+  const [task] = tasks;
   const r = task!.result;
   if (r.state !== 'completed') throw new Error(`timing ${name}: ${r.state}${'error' in r ? `: ${String(r.error)}` : ''}`);
   const l = r.latency;

@@ -9,12 +9,14 @@ import { type Command, Option } from 'commander';
 import { errorBound, precisionBits } from '../../algorithms/ckks/precision';
 import { resolvePreset } from '../../algorithms/ckks/presets';
 import { createSession, diffTranscripts, type Session } from '../../algorithms/ckks/session';
-import { diffCounts, type Params } from '../../algorithms/ckks/types';
+import { type BackendOptions, diffCounts, type Params } from '../../algorithms/ckks/types';
 import { InputError } from '../../algorithms/errors';
 import type { MatmulAlgorithm, MatmulPlan, MatmulShape, Matrix } from '../../algorithms/interface';
 import { randomMatrix } from '../../algorithms/matmul/plain';
 import { MATMUL_ALGORITHMS, matmulAlgorithm } from '../../algorithms/matmul/registry';
 import { nextPow2 } from '../../algorithms/matrix/plan';
+import { EvaluatorPool } from '../../algorithms/parallel/pool';
+import type { Parallel } from '../../algorithms/parallel/protocol';
 import { uniformRng } from '../../algorithms/random';
 import { newRunId, runMeta } from '../metadata';
 import {
@@ -31,7 +33,7 @@ import {
 import { RecordSink } from '../output';
 import { table6Counts, table7Counts, TABLE7 } from '../paper';
 import type { MatmulRecord, TimeStats } from '../records';
-import { timeSync } from '../timing';
+import { timeAsync, timeSync } from '../timing';
 
 interface MatmulOptions extends CommonOptions, PerformanceOptions {
   algo: string;
@@ -145,7 +147,10 @@ export function registerMatmul(program: Command): void {
         run,
         seed: opts.seed,
       }));
-      failed = runCells(be, bases, repeat, (r) => sink.push(r));
+      failed = await runCells(be, bases, repeat, (r) => sink.push(r), {
+        workers: perf.workers ?? 1,
+        backendOptions: { seed: opts.seed, realOnly: !!opts.realOnly },
+      });
     } finally {
       be.dispose();
     }
@@ -166,15 +171,32 @@ export interface CellBase {
   realOnly: boolean;
   /** input levels and relinearization policy */
   perf: Performance;
+  /** worker threads the cell runs on (set by runCells: 1 unless the algorithm has a parallel form) */
+  workers?: number;
   run: string;
   seed: number;
 }
 
+/** Worker threads for the cells (the pool starts once, after the keys are final, if any cell can use it). */
+export interface PoolOptions {
+  workers: number;
+  /** the options the session was created with (the workers' evaluators get the same) */
+  backendOptions?: BackendOptions;
+}
+
 /**
  * Runs cells in order, emitting one record each; a cell that throws gets a failed record and
- * the rest still run. Returns the number of failed cells.
+ * the rest still run. Returns the number of failed cells. With `pool.workers` > 1, one pool of
+ * evaluators on worker threads serves every cell whose algorithm has a parallel form, and is
+ * destroyed at the end.
  */
-export function runCells(be: Session, cells: readonly CellBase[], repeat: number, emit: (r: MatmulRecord) => void): number {
+export async function runCells(
+  be: Session,
+  cells: readonly CellBase[],
+  repeat: number,
+  emit: (r: MatmulRecord) => void,
+  pool: PoolOptions = { workers: 1 },
+): Promise<number> {
   // One key generation for every cell (SEAL regenerates the whole Galois key set per call).
   const steps: number[] = [];
   for (const c of cells) {
@@ -185,26 +207,35 @@ export function runCells(be: Session, cells: readonly CellBase[], repeat: number
     }
   }
   be.ensureRotationKeys(steps);
+  const parallel =
+    pool.workers > 1 && cells.some((c) => c.algo.runParallel) ? await EvaluatorPool.start(be, pool.workers, pool.backendOptions) : null;
   let failed = 0;
-  for (const c of cells) {
-    const label = `${c.algo.id} ${c.shape.a}x${c.shape.b}x${c.shape.c}`;
-    process.stderr.write(`matmul: ${label} on ${c.backend}/${c.preset}\n`);
-    let record: MatmulRecord;
-    try {
-      record = measureCell(be, c.algo, withInputLevels(c.algo, c.algo.plan(c.shape, be.ev), c.perf), repeat, c);
-    } catch (err) {
-      failed += 1;
-      record = failedRecord(be.ev, c, err);
-      process.stderr.write(`matmul: ${label} failed: ${record.message}\n`);
+  try {
+    for (const c of cells) {
+      const label = `${c.algo.id} ${c.shape.a}x${c.shape.b}x${c.shape.c}`;
+      process.stderr.write(`matmul: ${label} on ${c.backend}/${c.preset}\n`);
+      const cell = { ...c, workers: parallel && c.algo.runParallel ? parallel.workers : 1 };
+      let record: MatmulRecord;
+      try {
+        const plan = withInputLevels(c.algo, c.algo.plan(c.shape, be.ev), c.perf);
+        record = await measureCell(be, c.algo, plan, repeat, cell, cell.workers > 1 ? parallel : null);
+      } catch (err) {
+        failed += 1;
+        record = failedRecord(be.ev, cell, err);
+        process.stderr.write(`matmul: ${label} failed: ${record.message}\n`);
+      }
+      emit(record);
     }
-    emit(record);
+  } finally {
+    await parallel?.destroy();
   }
   return failed;
 }
 
 /** A stable key of a cell's parameters. */
 function cellKey(c: CellBase): string {
-  const perf = `${c.perf.inputLevel === 'top' ? '|input-level=top' : ''}${c.perf.relin === 'eager' ? '|relin=eager' : ''}`;
+  const workers = (c.workers ?? 1) !== 1 ? `|workers=${c.workers}` : '';
+  const perf = `${c.perf.inputLevel === 'top' ? '|input-level=top' : ''}${c.perf.relin === 'eager' ? '|relin=eager' : ''}${workers}`;
   return `matmul|${c.backend}|${c.preset}|${c.algo.id}|${c.shape.a}x${c.shape.b}x${c.shape.c}${c.realOnly ? '|real-only' : ''}${perf}`;
 }
 
@@ -215,8 +246,16 @@ export function withInputLevels(algo: MatmulAlgorithm, plan: MatmulPlan, perf: P
   return { ...plan, inputLevels: algo.minInputLevels?.(plan) ?? { a: depth, b: depth } };
 }
 
-/** Prepares, runs once counted and checked (the warm-up), then times `repeat` more calls. */
-export function measureCell(session: Session, algo: MatmulAlgorithm, plan: MatmulPlan, repeat: number, c: CellBase): MatmulRecord {
+/** Prepares, runs once counted and checked (the warm-up), then times `repeat` more calls; with a
+ * pool, the algorithm's parallel form. */
+export async function measureCell(
+  session: Session,
+  algo: MatmulAlgorithm,
+  plan: MatmulPlan,
+  repeat: number,
+  c: CellBase,
+  pool: Parallel | null = null,
+): Promise<MatmulRecord> {
   const { a, b, c: classes } = plan.shape;
   const rng = uniformRng(c.seed);
   const [A, B]: [Matrix, Matrix] =
@@ -226,14 +265,15 @@ export function measureCell(session: Session, algo: MatmulAlgorithm, plan: Matmu
   const expected = algo.reference(A, B);
   const be = session.ev;
   const transcript0 = session.transcript.summary();
-  return be.scope(() => {
+  const parallel = pool && algo.runParallel ? { pool, run: algo.runParallel.bind(algo) } : null;
+  return be.scopeAsync(async () => {
     let t0 = performance.now();
     const inputs = algo.prepare(session.client, plan, A, B);
     const encryptMs = performance.now() - t0;
-    const checked = be.scope(() => {
+    const checked = await be.scopeAsync(async () => {
       const before = be.counts();
       t0 = performance.now();
-      const out = algo.run(be, plan, inputs);
+      const out = parallel ? await parallel.run(be, plan, inputs, parallel.pool) : algo.run(be, plan, inputs);
       const firstMs = performance.now() - t0;
       const ops = diffCounts(be.counts(), before);
       t0 = performance.now();
@@ -241,16 +281,25 @@ export function measureCell(session: Session, algo: MatmulAlgorithm, plan: Matmu
       return { ops, got, firstMs, decryptMs: performance.now() - t0 };
     });
     const timeMs: TimeStats =
-      repeat > 0
-        ? timeSync(
-            algo.id,
-            () =>
-              be.scope(() => {
-                algo.run(be, plan, inputs);
-              }),
-            { iterations: repeat, warmup: 0 },
-          )
-        : { median: checked.firstMs, min: checked.firstMs, max: checked.firstMs, mean: checked.firstMs, n: 1 };
+      repeat === 0
+        ? { median: checked.firstMs, min: checked.firstMs, max: checked.firstMs, mean: checked.firstMs, n: 1 }
+        : parallel
+          ? await timeAsync(
+              algo.id,
+              () =>
+                be.scopeAsync(async () => {
+                  await parallel.run(be, plan, inputs, parallel.pool);
+                }),
+              { iterations: repeat, warmup: 0 },
+            )
+          : timeSync(
+              algo.id,
+              () =>
+                be.scope(() => {
+                  algo.run(be, plan, inputs);
+                }),
+              { iterations: repeat, warmup: 0 },
+            );
     let maxAbs = 0,
       sum = 0;
     for (let i = 0; i < expected.data.length; i++) {
@@ -283,6 +332,7 @@ export function measureCell(session: Session, algo: MatmulAlgorithm, plan: Matmu
       inputLevel: c.perf.inputLevel,
       inputLevels: plan.inputLevels ?? { a: be.maxLevel, b: be.maxLevel },
       relin: c.perf.relin,
+      workers: c.workers ?? 1,
       ...(paper ? { paper } : {}),
       ...(table6 ? { table6 } : {}),
       deviations: deviations(algo, plan),
@@ -350,5 +400,6 @@ export function failedRecord(be: Params, c: CellBase, err: unknown): MatmulRecor
     timeMs: { median: NaN, min: NaN, max: NaN, n: 0 },
     error: { maxAbs: NaN, meanAbs: NaN },
     ...(plan ? { complexPacking: plan.complexPacking } : {}),
+    workers: c.workers ?? 1,
   };
 }

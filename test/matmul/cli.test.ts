@@ -120,7 +120,7 @@ test('a cell that fails while running is recorded as failed and the others still
   };
   const ew = process.stderr.write;
   process.stderr.write = (() => true) as typeof process.stderr.write; // progress lines
-  const failed = runCells(
+  const failed = await runCells(
     s,
     [
       { ...base, algo: broken, shape: { a: 16, b: 16, c: 4 } },
