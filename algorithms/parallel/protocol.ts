@@ -59,6 +59,8 @@ export interface Reply<K extends Task['kind']> {
   readonly value: TaskResults[K];
   readonly counts: OpCounts;
   readonly levels: LevelCounts;
+  /** the task's time in the worker, ms */
+  readonly ms: number;
 }
 
 /** What algorithms see of a pool of evaluators on worker threads. */

@@ -78,6 +78,7 @@ function barrier(t: ProbeTask): void {
 /** Runs one task (piscina calls this with the task message). */
 export async function handle(task: Task): Promise<Reply<Task['kind']>> {
   const be = await getEvaluator();
+  const t0 = performance.now();
   const counts0 = be.counts(),
     levels0 = be.levelCounts();
   let value: TaskResults[Task['kind']];
@@ -89,5 +90,10 @@ export async function handle(task: Task): Promise<Reply<Task['kind']>> {
   } else {
     value = be.scope(() => atbColumns(be, task));
   }
-  return { value, counts: diffCounts(be.counts(), counts0), levels: diffLevelCounts(be.levelCounts(), levels0) };
+  return {
+    value,
+    counts: diffCounts(be.counts(), counts0),
+    levels: diffLevelCounts(be.levelCounts(), levels0),
+    ms: performance.now() - t0,
+  };
 }

@@ -1,0 +1,131 @@
+/**
+ * Worker threads: DiagABT and DiagATB split over a pool of evaluators (each built from the
+ * serialized evaluation keys) give the same ciphertexts, bit for bit, as on the main thread
+ * alone, with the same op counts; every task frees what it made (no ciphertext or plaintext
+ * left in any worker); and the matmul command's cells record their worker count.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createSession, type Session } from '../../algorithms/ckks/session';
+import { diffCounts, diffLevelCounts, type OpCounts, type RelinPolicy } from '../../algorithms/ckks/types';
+import type { MatmulAlgorithm, MatmulShape } from '../../algorithms/interface';
+import { matmulAlgorithm } from '../../algorithms/matmul/registry';
+import type { BlockMatrix } from '../../algorithms/matrix/types';
+import { EvaluatorPool } from '../../algorithms/parallel/pool';
+import { splitRange } from '../../algorithms/parallel/wire';
+import { runCells, withInputLevels } from '../../harness/commands/matmul';
+import type { MatmulRecord } from '../../harness/records';
+import { operands } from '../matmul/_run';
+
+// 512 rows make s0 = 512 and s1 = 16 at n14: 40 features span 3 block columns, so the columns
+// split unevenly over 2 workers (2 + 1); the diagonal algorithms need 3-4 levels (n13 has 2).
+const SHAPE: MatmulShape = { a: 512, b: 40, c: 4 };
+const ALGOS = ['diag-abt', 'diag-atb'].map(matmulAlgorithm);
+
+interface Outcome {
+  bytes: Uint8Array[];
+  values: Float64Array[];
+  ops: OpCounts;
+  levels: ReturnType<Session['ev']['levelCounts']>;
+}
+
+/** Counted calls on the same encrypted inputs (encryption is randomized): on the main thread, then split over the pool. */
+async function onBoth(s: Session, algo: MatmulAlgorithm, pool: EvaluatorPool): Promise<[Outcome, Outcome]> {
+  const be = s.ev;
+  const plan = withInputLevels(algo, algo.plan(SHAPE, be), { inputLevel: 'auto', relin: be.relin });
+  const [A, B] = operands(algo, SHAPE);
+  return be.scopeAsync(async () => {
+    const inputs = algo.prepare(s.client, plan, A, B);
+    const outcomes: Outcome[] = [];
+    for (const parallel of [false, true]) {
+      outcomes.push(
+        await be.scopeAsync(async () => {
+          const [c0, l0] = [be.counts(), be.levelCounts()];
+          const out = (parallel ? await algo.runParallel!(be, plan, inputs, pool) : algo.run(be, plan, inputs)) as BlockMatrix;
+          const [ops, levels] = [diffCounts(be.counts(), c0), diffLevelCounts(be.levelCounts(), l0)];
+          const cts = out.cts.flat();
+          return { bytes: cts.map((c) => be.serialize(c)), values: cts.map((c) => s.client.decrypt(c)), ops, levels };
+        }),
+      );
+    }
+    return [outcomes[0]!, outcomes[1]!];
+  });
+}
+
+/** Runs both algorithms on one thread and on 2 workers and compares. */
+async function compare(backend: 'seal' | 'sim', relin: RelinPolicy): Promise<void> {
+  const params = { slots: 8192, maxLevel: 7, supportsComplex: true };
+  const s = await createSession(backend, 'n14', {
+    relin,
+    rotationKeys: 'declared',
+    rotationSteps: ALGOS.flatMap((a) => a.rotationSteps(a.plan(SHAPE, params))),
+  });
+  const pool = await EvaluatorPool.start(s, 2);
+  try {
+    const live = s.ev.liveObjects();
+    for (const algo of ALGOS) {
+      const [one, two] = await onBoth(s, algo, pool);
+      const what = `${backend} ${relin} ${algo.id}`;
+      assert.ok(one.ops.rot > 0 && one.ops.mult > 0, `${what}: it computed`);
+      assert.equal(two.ops, one.ops, `${what}: the same op counts on 2 workers as on 1`);
+      // by level too, but for the encodes: each worker encodes the masks it uses once more
+      const { encode: _e1, ...lv1 } = one.levels;
+      const { encode: _e2, ...lv2 } = two.levels;
+      assert.equal(lv2, lv1, `${what}: the same op counts by level`);
+      assert.is(two.bytes.length, one.bytes.length);
+      one.bytes.forEach((b, i) => assert.ok(Buffer.from(b).equals(Buffer.from(two.bytes[i]!)), `${what}: output ${i} bit-identical`));
+      one.values.forEach((v, i) => assert.equal(Array.from(two.values[i]!), Array.from(v), `${what}: output ${i} decrypts alike`));
+    }
+    const reports = await pool.probe();
+    assert.is(new Set(reports.map((r) => r.threadId)).size, 2, 'both workers answered');
+    for (const r of reports) assert.is(r.liveObjects, 0, `worker ${r.threadId} freed every ciphertext and plaintext`);
+    assert.is(s.ev.liveObjects(), live, 'the main evaluator freed what it made');
+  } finally {
+    await pool.destroy();
+    s.dispose();
+  }
+}
+
+test('seal n14: DiagABT and DiagATB on 2 workers are bit-identical to 1 (lazy relinearization), counted alike, nothing left in the workers', async () => {
+  await compare('seal', 'lazy');
+});
+
+test('sim: the same with eager relinearization', async () => {
+  await compare('sim', 'eager');
+});
+
+test('splitRange: contiguous, near-equal, none empty', () => {
+  assert.equal(splitRange(3, 2), [[0, 1], [2]]);
+  assert.equal(splitRange(2, 4), [[0], [1]]);
+  assert.equal(splitRange(5, 1), [[0, 1, 2, 3, 4]]);
+});
+
+test('matmul cells: one pool for the command, records carry workers (in the cell key), counts as on 1 worker', async () => {
+  const s = await createSession('sim', 'n14', {});
+  const base = { shape: SHAPE, backend: 'sim', preset: 'n14', realOnly: false, run: 'test', seed: 1 };
+  const cells = [...ALGOS, matmulAlgorithm('colmajor')].map((algo) => ({
+    ...base,
+    algo,
+    perf: { inputLevel: 'auto', relin: 'lazy' } as const,
+  }));
+  const records: Record<number, MatmulRecord[]> = { 1: [], 2: [] };
+  const ew = process.stderr.write;
+  process.stderr.write = (() => true) as typeof process.stderr.write; // progress lines
+  try {
+    for (const workers of [1, 2]) assert.is(await runCells(s, cells, 0, (r) => records[workers]!.push(r), { workers }), 0);
+  } finally {
+    process.stderr.write = ew;
+  }
+  assert.equal(
+    records[2]!.map((r) => r.workers),
+    [2, 2, 1],
+    'colmajor has no parallel form',
+  );
+  assert.ok(records[2]![0]!.cell.endsWith('|workers=2'));
+  assert.ok(!records[1]![0]!.cell.includes('workers'));
+  records[1]!.forEach((r, i) => assert.equal(records[2]![i]!.ops, r.ops, `${r.algorithm}: same counts`));
+  assert.is(s.ev.liveObjects(), 0);
+  s.dispose();
+});
+
+test.run();
