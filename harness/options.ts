@@ -37,19 +37,29 @@ export interface Performance {
 
 /** Adds --input-level and --relin. */
 export function withPerformanceOptions(cmd: Command): Command {
-  return cmd
+  cmd
     .addOption(
       new Option('--input-level <policy>', 'top: inputs encrypted at the top level; auto: at the level their consumers need').default(
         'auto',
       ),
     )
-    .addOption(new Option('--relin <policy>', 'eager: relinearize each product; lazy: once per accumulated sum').default('lazy'))
-    .addOption(
-      new Option(
-        '--workers <n>',
-        "worker threads, each an evaluator built from the evaluation keys, for a computation's independent work (1: all on the main thread)",
-      ).default(String(os.availableParallelism()), "the machine's cores"),
-    );
+    .addOption(new Option('--relin <policy>', 'eager: relinearize each product; lazy: once per accumulated sum').default('lazy'));
+  return withWorkersOption(cmd);
+}
+
+/** Adds --workers. */
+export function withWorkersOption(cmd: Command): Command {
+  return cmd.addOption(
+    new Option(
+      '--workers <n>',
+      "worker threads, each an evaluator built from the evaluation keys, for a computation's independent work (1: all on the main thread)",
+    ).default(String(os.availableParallelism()), "the machine's cores"),
+  );
+}
+
+/** Checks --workers (default: the machine's cores). */
+export function parseWorkers(value: string | undefined): number {
+  return parseInteger('--workers', value ?? String(os.availableParallelism()), 1);
 }
 
 /** Checks the performance flags. */
@@ -57,7 +67,7 @@ export function parsePerformance(opts: PerformanceOptions): Performance {
   return {
     inputLevel: parseChoice('--input-level', opts.inputLevel, ['top', 'auto'] as const),
     relin: parseChoice('--relin', opts.relin, ['eager', 'lazy'] as const),
-    workers: parseInteger('--workers', opts.workers ?? String(os.availableParallelism()), 1),
+    workers: parseWorkers(opts.workers),
   };
 }
 

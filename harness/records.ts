@@ -110,6 +110,8 @@ export interface TrainRecord extends RecordBase {
   ops: Partial<OpCounts>;
   refreshes: number;
   bytesMoved: number;
+  /** worker threads of the encrypted products (1: all on the main thread) */
+  workers?: number;
   perClass?: { precision: number; recall: number }[];
 }
 

@@ -20,12 +20,13 @@ import type { Session } from '../ckks/session';
 import type { Client, Ct, Evaluator, OpCounts, Purpose, Refresher } from '../ckks/types';
 import { diffCounts } from '../ckks/types';
 import { InputError } from '../errors';
+import type { Parallel } from '../parallel/protocol';
 import type { SoftmaxAlgorithm } from '../interface';
 import { type KernelLayout, type MatmulKernels, hetalKernels } from './kernels';
 import { ensureLevel } from '../softmax/layout';
 import { accuracy, argmaxRows, crossEntropy } from './metrics';
 import { predict } from './plain';
-import { batchRanges, runSchedule, type TrainingEngine } from './schedule';
+import { type AsyncTrainingEngine, batchRanges, runScheduleAsync } from './schedule';
 import type { Hyper, LabelledData, TrainingData } from './types';
 
 /** What the trainer needs of a session: the server's evaluator and refresher, the client, and keys on request. */
@@ -86,14 +87,18 @@ export function trainingLayout(
   return { s0, s1, classes, cPad, d, colBlocks: Math.ceil(d / s1), maxLevel: be.maxLevel, complex: be.supportsComplex && cPad >= 2 };
 }
 
-/** Trains on the backend; hyperparameters as the plaintext twins. */
-export function trainEncrypted(
+/**
+ * Trains on the backend; hyperparameters as the plaintext twins. With `pool` (worker threads
+ * started after `prepareTraining` made the keys), the products' block columns run on the
+ * workers; the softmax stays here (it refreshes through the key owner).
+ */
+export async function trainEncrypted(
   session: TrainingParties,
   data: TrainingData,
   hyper: Hyper,
   softmax: SoftmaxAlgorithm,
-  opts: { onEpoch?: (epoch: number, loss: number) => void; kernels?: MatmulKernels } = {},
-): EncryptedOutcome {
+  opts: { onEpoch?: (epoch: number, loss: number) => void; kernels?: MatmulKernels; pool?: Parallel | null } = {},
+): Promise<EncryptedOutcome> {
   if (!softmax.encryptable) throw new InputError(`--softmax ${softmax.id} runs only in float64 (plain backend)`);
   const be = session.ev;
   const layout = trainingLayout(be, data.classes, data.train.d, hyper.batch);
@@ -106,15 +111,15 @@ export function trainEncrypted(
       `--preset ${be.preset.name} has ${be.maxLevel} levels; encrypted training with --softmax ${softmax.id} needs at least ${need} between refreshes (try n14, n15 or fgb)`,
     );
   }
-  session.ensureRotationKeys([...kernels.rotationSteps(layout), ...softmax.rotationSteps(layout)]);
+  prepareTraining(session, data, hyper, softmax, kernels);
   const before = be.counts();
-  const engine = new EncryptedEngine(session, data, hyper, softmax, layout, kernels);
+  const engine = new EncryptedEngine(session, data, hyper, softmax, layout, kernels, opts.pool ?? null);
   try {
     const t0 = performance.now();
-    const run = runSchedule(engine, engine.batches, hyper, opts.onEpoch);
+    const run = await runScheduleAsync(engine, engine.batches, hyper, opts.onEpoch);
     const total = performance.now() - t0;
     const tInf = performance.now();
-    const result = engine.finish();
+    const result = await engine.finish();
     const inference = performance.now() - tInf;
     const ops = diffCounts(be.counts(), before);
     const t = engine.times;
@@ -141,7 +146,22 @@ export function trainEncrypted(
   }
 }
 
-class EncryptedEngine implements TrainingEngine {
+/**
+ * Makes the evaluation keys a training run needs (the rotations of the products and of the
+ * softmax): call before starting worker threads, whose evaluators load the keys once.
+ */
+export function prepareTraining(
+  session: TrainingParties,
+  data: TrainingData,
+  hyper: Hyper,
+  softmax: SoftmaxAlgorithm,
+  kernels: MatmulKernels = hetalKernels,
+): void {
+  const layout = trainingLayout(session.ev, data.classes, data.train.d, hyper.batch);
+  session.ensureRotationKeys([...kernels.rotationSteps(layout), ...softmax.rotationSteps(layout)]);
+}
+
+class EncryptedEngine implements AsyncTrainingEngine {
   readonly times = { abt: 0, atb: 0, softmax: 0, refresh: 0 };
   readonly encryptMs: number;
   private readonly ranges: [number, number][];
@@ -162,6 +182,7 @@ class EncryptedEngine implements TrainingEngine {
     private readonly softmax: SoftmaxAlgorithm,
     private readonly layout: TrainingLayout,
     private readonly kernels: MatmulKernels,
+    private readonly pool: Parallel | null,
   ) {
     this.be = session.ev;
     this.rf = session.rf;
@@ -228,33 +249,33 @@ class EncryptedEngine implements TrainingEngine {
     return fresh;
   }
 
-  private timed<T>(phase: 'abt' | 'atb' | 'softmax', fn: () => T): T {
+  private async timed<T>(phase: 'abt' | 'atb' | 'softmax', fn: () => T | Promise<T>): Promise<T> {
     const refreshBefore = this.be.counts().refreshMs;
     const t0 = performance.now();
-    const out = fn();
+    const out = await fn();
     const refreshInside = this.be.counts().refreshMs - refreshBefore;
     this.times[phase] += performance.now() - t0 - refreshInside;
     this.times.refresh += refreshInside;
     return out;
   }
 
-  private logits(x: Ct[], w: Ct[]): Ct {
-    return this.timed('abt', () => this.kernels.abt(this.be, x, w, this.layout));
+  private logits(x: Ct[], w: Ct[]): Promise<Ct> {
+    return this.timed('abt', () => this.kernels.abt(this.be, x, w, this.layout, this.pool));
   }
 
-  private probabilities(z: Ct): Ct {
+  private probabilities(z: Ct): Promise<Ct> {
     return this.timed('softmax', () => this.softmax.encrypted(this.be, this.rf, z, this.layout));
   }
 
-  step(b: number, gamma: number): void {
+  async step(b: number, gamma: number): Promise<void> {
     const be = this.be;
     const [start, end] = this.ranges[b]!;
-    const next = be.scope(() => {
+    const next = await be.scopeAsync(async () => {
       const w = this.w.map((c) => this.ensure(c, this.kernels.abtDepth(this.layout)));
-      const p = this.probabilities(this.logits(this.xBatches[b]!, w));
+      const p = await this.probabilities(await this.logits(this.xBatches[b]!, w));
       const diff = this.ensure(be.sub(p, this.yBatches[b]!), 1 + this.kernels.atbDepth(this.layout));
       const e = be.mulPlain(diff, this.errorMask(end - start));
-      const g = this.timed('atb', () => this.kernels.atb(be, e, this.xBatches[b]!, this.layout));
+      const g = await this.timed('atb', () => this.kernels.atb(be, e, this.xBatches[b]!, this.layout, this.pool));
       const vNew = w.map((wk, k) => be.sub(wk, g[k]!));
       const wNew =
         gamma === 0
@@ -268,26 +289,26 @@ class EncryptedEngine implements TrainingEngine {
   }
 
   /** Server: encrypted validation probabilities; client: decrypts them and computes the loss. */
-  validationLoss(): number {
-    const probs = this.be.scope(() => this.predictBlocks(this.xVal, this.data.val, true));
+  async validationLoss(): Promise<number> {
+    const probs = await this.be.scopeAsync(() => this.predictBlocks(this.xVal, this.data.val, true));
     return crossEntropy(probs, this.data.val.n, this.layout.classes, this.data.val.y);
   }
 
   /** Decrypted first `classes` columns of every row of the blocks' outputs (probabilities or logits). */
-  private predictBlocks(blocks: Ct[][], data: LabelledData, withSoftmax: boolean, weights = this.w): Float64Array {
+  private async predictBlocks(blocks: Ct[][], data: LabelledData, withSoftmax: boolean, weights = this.w): Promise<Float64Array> {
     const { s1, classes } = this.layout;
     const out = new Float64Array(data.n * classes);
     const ranges = this.blocksOf(data);
-    blocks.forEach((x, i) => {
+    for (const [i, x] of blocks.entries()) {
       const w = weights.map((c) => this.ensure(c, this.kernels.abtDepth(this.layout)));
-      const z = this.kernels.abt(this.be, x, w, this.layout);
+      const z = await this.kernels.abt(this.be, x, w, this.layout, this.pool);
       const values = this.client.decrypt(
         withSoftmax ? this.softmax.encrypted(this.be, this.rf, z, this.layout) : z,
         withSoftmax ? 'validation' : 'inference',
       );
       const [s, e] = ranges[i]!;
       for (let r = 0; r < e - s; r++) for (let j = 0; j < classes; j++) out[(s + r) * classes + j] = values[r * s1 + j]!;
-    });
+    }
     return out;
   }
 
@@ -297,18 +318,18 @@ class EncryptedEngine implements TrainingEngine {
   }
 
   /** Encrypted and plaintext inference with the best weights. */
-  finish(): {
+  finish(): Promise<{
     testAccuracyEncrypted: number;
     testAccuracyDecrypted: number;
     valAccuracy: number;
     testPredictions: Int32Array;
     weights: Float64Array;
-  } {
+  }> {
     const { classes, d } = this.layout;
     const { test, val } = this.data;
-    return this.be.scope(() => {
+    return this.be.scopeAsync(async () => {
       const xTest = this.blocksOf(test).map(([s, e]) => this.encryptRows(test, s, e, 'inference'));
-      const encLogits = this.predictBlocks(xTest, test, false, this.best);
+      const encLogits = await this.predictBlocks(xTest, test, false, this.best);
       const encPred = argmaxRows(encLogits, test.n, classes);
       const weights = this.decryptWeights(this.best);
       const plainWeights = { classes, d, data: weights };

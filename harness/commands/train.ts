@@ -7,13 +7,22 @@ import { SingleBar, Presets } from 'cli-progress';
 import { createSession, type TranscriptSummary } from '../../algorithms/ckks/session';
 import { InputError } from '../../algorithms/errors';
 import { getSoftmax } from '../../algorithms/softmax/registry';
-import { trainEncrypted, type EncryptedOutcome } from '../../algorithms/training/encrypted';
+import { EvaluatorPool } from '../../algorithms/parallel/pool';
+import { prepareTraining, trainEncrypted, type EncryptedOutcome } from '../../algorithms/training/encrypted';
 import { resolveHyper } from '../../algorithms/training/hyper';
 import { accuracy, exactSoftmax, perClassReport } from '../../algorithms/training/metrics';
 import { predict, trainPlain } from '../../algorithms/training/plain';
 import { type Dataset, loadDataset } from '../../datasets';
 import { newRunId, runMeta } from '../metadata';
-import { type CommonOptions, parseChoice, parseInteger, parsePositive, withCommonOptions } from '../options';
+import {
+  type CommonOptions,
+  parseChoice,
+  parseInteger,
+  parsePositive,
+  parseWorkers,
+  withCommonOptions,
+  withWorkersOption,
+} from '../options';
 import { RecordSink } from '../output';
 import type { TrainRecord } from '../records';
 
@@ -31,13 +40,13 @@ interface TrainOptions extends CommonOptions {
   limit?: number;
   softmax: string;
   labelColumn?: string;
+  workers?: string;
 }
 
 /** Registers `train`. */
 export function registerTrain(program: Command): void {
   withCommonOptions(
-    program
-      .command('train')
+    withWorkersOption(program.command('train'))
       .description('train the softmax classifier (encrypted or plain) beside its plaintext twins, and test it')
       .addOption(
         new Option('--dataset <spec>', 'digits, wine, breast-cancer, mnist, csv:PATH, npy:DIR, synthetic:n=..,d=..,c=..,sep=..').default(
@@ -60,6 +69,7 @@ export function registerTrain(program: Command): void {
     const backend = parseChoice('--backend', opts.backend, ['plain', 'sim', 'seal'] as const);
     const optimizer = parseChoice('--optimizer', opts.optimizer, ['nesterov', 'sgd'] as const);
     const softmax = getSoftmax(opts.softmax);
+    const workers = parseWorkers(opts.workers);
     const hyper = resolveHyper(opts.dataset, {
       lr: opts.lr,
       batch: opts.batch,
@@ -143,13 +153,19 @@ export function registerTrain(program: Command): void {
       const be = session.ev;
       let enc: EncryptedOutcome;
       let transcript: TranscriptSummary;
+      let pool: EvaluatorPool | null = null;
       try {
-        enc = trainEncrypted(session, data, hyper, softmax, {
+        // the keys first: the workers' evaluators load them once
+        prepareTraining(session, data, hyper, softmax);
+        pool = workers > 1 ? await EvaluatorPool.start(session, workers, { seed: opts.seed }) : null;
+        enc = await trainEncrypted(session, data, hyper, softmax, {
           onEpoch: (epoch, loss) => process.stderr.write(`train: epoch ${epoch}: validation loss ${loss.toFixed(4)}\n`),
+          pool,
         });
         // keys, data, refreshes, validation, inference and the final model: the whole protocol
         transcript = session.transcript.summary();
       } finally {
+        await pool?.destroy();
         session.dispose();
       }
       record = {
@@ -166,6 +182,7 @@ export function registerTrain(program: Command): void {
         bytesMoved: enc.ops.refreshBytes,
         perClass: perClassReport(enc.testPredictions, data.test.y, data.classes),
         block: enc.block,
+        workers: pool ? workers : 1,
         transcript,
         meta: runMeta(run, opts.seed),
       } as TrainRecord;

@@ -33,7 +33,7 @@ test('sim: one step equals the float64 step with the approximate softmax', async
   const softmax = getSoftmax('hetal');
   const be = await createSession('sim', 'n14');
   const h = hyper(32, 1);
-  const enc = trainEncrypted(be, data, h, softmax);
+  const enc = await trainEncrypted(be, data, h, softmax);
   const plain = trainPlain(data, h, (z, rows, c) => softmax.plain(z, rows, c));
   assert.is(enc.steps, 1);
   const d = maxAbsDiff(enc.weights, plain.weights.data);
@@ -48,7 +48,7 @@ test('sim with SEAL-sized noise and three steps stays within the CKKS bound', as
   const softmax = getSoftmax('hetal');
   const be = await createSession('sim', 'n14', { noise: true, seed: 5 });
   const h = hyper(16, 1); // 28 train rows -> 2 batches; one epoch = 2 steps with momentum
-  const enc = trainEncrypted(be, data, h, softmax);
+  const enc = await trainEncrypted(be, data, h, softmax);
   const plain = trainPlain(data, h, (z, rows, c) => softmax.plain(z, rows, c));
   const d = maxAbsDiff(enc.weights, plain.weights.data);
   // Each weight is lr/batch times a sum over `batch` rows of (P - Y) x with |x| <= 1, so an error
@@ -64,7 +64,7 @@ test('seal (n14): one step agrees with the float64 step within the CKKS bound', 
   const softmax = getSoftmax('hetal');
   const be = await createSession('seal', 'n14');
   const h = hyper(32, 1);
-  const enc = trainEncrypted(be, data, h, softmax);
+  const enc = await trainEncrypted(be, data, h, softmax);
   const plain = trainPlain(data, h, (z, rows, c) => softmax.plain(z, rows, c));
   const d = maxAbsDiff(enc.weights, plain.weights.data);
   // as above: lr times the softmax agreement on seal (2.2e-5 measured at n14, softmax tests)
