@@ -49,25 +49,25 @@ export function withPerformanceOptions(cmd: Command): Command {
 
 /** Adds --workers. */
 export function withWorkersOption(cmd: Command): Command {
-  return cmd.addOption(
-    new Option(
-      '--workers <n>',
-      "worker threads, each an evaluator built from the evaluation keys, for a computation's independent work (1: all on the main thread)",
-    ).default(String(os.availableParallelism()), "the machine's cores"),
+  return cmd.option(
+    '--workers <n>',
+    "worker threads, each an evaluator built from the evaluation keys, for a computation's independent work; 1: all on the main thread " +
+      "(default: the machine's cores on seal; 1 on sim, whose times are slot arithmetic, not CKKS cost)",
   );
 }
 
-/** Checks --workers (default: the machine's cores). */
-export function parseWorkers(value: string | undefined): number {
-  return parseInteger('--workers', value ?? String(os.availableParallelism()), 1);
+/** Checks --workers; its default: the machine's cores on seal, 1 elsewhere (a pool costs seconds to start). */
+export function parseWorkers(value: string | undefined, backend: string): number {
+  if (value === undefined) return backend === 'seal' ? os.availableParallelism() : 1;
+  return parseInteger('--workers', value, 1);
 }
 
-/** Checks the performance flags. */
-export function parsePerformance(opts: PerformanceOptions): Performance {
+/** Checks the performance flags (`backend` decides the default of --workers). */
+export function parsePerformance(opts: PerformanceOptions, backend: string): Performance {
   return {
     inputLevel: parseChoice('--input-level', opts.inputLevel, ['top', 'auto'] as const),
     relin: parseChoice('--relin', opts.relin, ['eager', 'lazy'] as const),
-    workers: parseWorkers(opts.workers),
+    workers: parseWorkers(opts.workers, backend),
   };
 }
 

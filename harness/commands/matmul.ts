@@ -86,7 +86,7 @@ export function registerMatmul(program: Command): void {
   ).action(async (opts: MatmulOptions) => {
     // Everything the user typed is checked before a backend exists.
     const backendId = parseChoice('--backend', opts.backend, ['sim', 'seal'] as const);
-    const perf = parsePerformance(opts);
+    const perf = parsePerformance(opts, backendId);
     const preset = resolvePreset(opts.preset ?? (backendId === 'sim' ? 'fgb' : 'n14'));
     if (!preset.backends.includes(backendId)) {
       throw new InputError(`preset ${preset.name} cannot run on backend ${backendId} (it runs on: ${preset.backends.join(', ')})`);

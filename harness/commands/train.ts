@@ -69,7 +69,7 @@ export function registerTrain(program: Command): void {
     const backend = parseChoice('--backend', opts.backend, ['plain', 'sim', 'seal'] as const);
     const optimizer = parseChoice('--optimizer', opts.optimizer, ['nesterov', 'sgd'] as const);
     const softmax = getSoftmax(opts.softmax);
-    const workers = parseWorkers(opts.workers);
+    const workers = parseWorkers(opts.workers, backend);
     const hyper = resolveHyper(opts.dataset, {
       lr: opts.lr,
       batch: opts.batch,
