@@ -2,7 +2,7 @@
  * The paper's published figures for matrix multiplication (Lee et al., HETAL, ICML 2023):
  * Table 7 (measured CMult / Mult / Rot per call on HEaaN, 2^15 slots, s0 = a, s1 = 2^15 / a) and
  * the Table 6 formulas in their corrected form (the reference repository's
- * hetal_matmul_table_fixed.pdf, restated in ../shared/spec/hetal.md section 4).
+ * hetal_matmul_table_fixed.pdf: the paper's published errata of Table 6).
  */
 
 /** CMult / Mult / Rot of one call. */
