@@ -93,8 +93,7 @@ export function trainEncrypted(
   const layout = trainingLayout(be, data.classes, data.train.d, hyper.batch);
   const kernels = opts.kernels ?? hetalKernels;
   // Every stage must fit between two refreshes: the products, and the softmax's largest stage.
-  const minLevels = (softmax as { minLevels?: number }).minLevels ?? 0;
-  const need = Math.max(kernels.abtDepth(layout), kernels.atbDepth(layout) + 1, minLevels);
+  const need = Math.max(kernels.abtDepth(layout), kernels.atbDepth(layout) + 1, softmax.minLevels);
   if (be.maxLevel < need) {
     throw new InputError(
       `--preset ${be.preset.name} has ${be.maxLevel} levels; encrypted training with --softmax ${softmax.id} needs at least ${need} between refreshes (try n14, n15 or fgb)`,

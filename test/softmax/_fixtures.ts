@@ -1,10 +1,9 @@
 /** Shared by the softmax tests: one block of logits in the SoftmaxLayout, run encrypted, compared with plain. */
 import type { Ckks, OpCounts } from '../../algorithms/ckks/types';
 import { diffCounts } from '../../algorithms/ckks/types';
-import type { SoftmaxLayout } from '../../algorithms/interface';
+import type { SoftmaxAlgorithm, SoftmaxLayout } from '../../algorithms/interface';
 import { uniformRng } from '../../algorithms/random';
 import { padClasses } from '../../algorithms/softmax/layout';
-import type { SoftmaxApprox } from '../../algorithms/softmax/types';
 
 /** What one encrypted block gives. */
 export interface BlockOutcome {
@@ -35,7 +34,7 @@ export function blockLogits(layout: SoftmaxLayout, ranges: readonly number[], se
 }
 
 /** Encrypts z in the layout, runs `alg.encrypted`, compares every period with `alg.plain`. */
-export function runBlock(be: Ckks, alg: SoftmaxApprox, layout: SoftmaxLayout, z: Float64Array): BlockOutcome {
+export function runBlock(be: Ckks, alg: SoftmaxAlgorithm, layout: SoftmaxLayout, z: Float64Array): BlockOutcome {
   const { s0, s1, classes: c, cPad } = layout;
   const slots = new Float64Array(be.slots);
   for (let r = 0; r < s0; r++) for (let j = 0; j < s1; j++) if (j % cPad < c) slots[r * s1 + j] = z[r * c + (j % cPad)]!;
