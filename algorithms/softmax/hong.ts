@@ -25,7 +25,8 @@ export const hong: SoftmaxAlgorithm<'hong'> = {
     'Hong et al., "Secure tumor classification by shallow neural network using homomorphic encryption", BMC Genomics 2022 (as in HETAL softmax.py "hong")',
   designRange: 8,
   encryptable: true,
-  minLevels: 1,
+  // the iterative inverse squares t and then multiplies it into v between refreshes (inverse.ts)
+  minLevels: 2,
   plain(z, rows, classes) {
     const tmp = new Float64Array(CHUNK_ROWS);
     return byColumns(z, rows, classes, (cols, n) => {

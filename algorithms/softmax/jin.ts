@@ -28,7 +28,8 @@ export const jin: SoftmaxAlgorithm<'jin'> = {
     'Jin et al., "Secure transfer learning for machine fault diagnosis under different operating conditions", ProvSec 2020 (as in HETAL softmax.py "privgd")',
   designRange: 4,
   encryptable: true,
-  minLevels: 2,
+  // the first stage: one level for the rotation within the period, then the cubic sigma
+  minLevels: 1 + polyDepth(JIN_SIGMOID),
   plain(z, rows, classes) {
     const [c0, c1, , c3] = JIN_SIGMOID as [number, number, number, number];
     const acc = new Float64Array(CHUNK_ROWS);

@@ -48,7 +48,8 @@ for (const { preset, shapes } of CASES) {
         const r = runOnce(be, algo, shape);
         assert.equal(counted(r.ops), algo.opCounts(r.plan), where);
         const t6 = table6PlusDocumented(algo, r.plan);
-        if (t6) assert.equal({ cmult: r.ops.cmult, mult: r.ops.mult, rot: r.ops.rot }, t6, `${where}: Table 6 plus the documented difference`);
+        if (t6)
+          assert.equal({ cmult: r.ops.cmult, mult: r.ops.mult, rot: r.ops.rot }, t6, `${where}: Table 6 plus the documented difference`);
         assert.ok(r.maxAbs < EXACT * Math.max(shape.a, shape.b), `${where}: error ${r.maxAbs}`);
         assert.is(r.leaked, 0, `${where}: frees everything`);
       }

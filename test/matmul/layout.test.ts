@@ -184,10 +184,14 @@ test('bad shapes are refused with messages naming them', async () => {
       return false;
     }
   };
-  assert.equal(
-    (['jin-abt', 'jin-atb', 'colmajor', 'rowmajor', 'diag-abt', 'diag-atb'] as const).map(fits),
-    [true, true, false, false, false, false],
-  );
+  assert.equal((['jin-abt', 'jin-atb', 'colmajor', 'rowmajor', 'diag-abt', 'diag-atb'] as const).map(fits), [
+    true,
+    true,
+    false,
+    false,
+    false,
+    false,
+  ]);
 });
 
 test.run();
