@@ -84,7 +84,17 @@ export function trainingLayout(
   if (batch > s0) {
     throw new InputError(`--batch ${batch} is larger than a block allows (${s0} rows = ${slots} slots / ${cPad} padded classes)`);
   }
-  return { s0, s1, classes, cPad, d, colBlocks: Math.ceil(d / s1), maxLevel: be.maxLevel, complex: be.supportsComplex && cPad >= 2 };
+  return {
+    s0,
+    s1,
+    classes,
+    cPad,
+    d,
+    colBlocks: Math.ceil(d / s1),
+    maxLevel: be.maxLevel,
+    dataLevel: be.maxLevel,
+    complex: be.supportsComplex && cPad >= 2,
+  };
 }
 
 /**
@@ -97,15 +107,22 @@ export async function trainEncrypted(
   data: TrainingData,
   hyper: Hyper,
   softmax: SoftmaxAlgorithm,
-  opts: { onEpoch?: (epoch: number, loss: number) => void; kernels?: MatmulKernels; pool?: Parallel | null } = {},
+  opts: {
+    onEpoch?: (epoch: number, loss: number) => void;
+    kernels?: MatmulKernels;
+    inputLevel?: 'top' | 'auto';
+    pool?: Parallel | null;
+  } = {},
 ): Promise<EncryptedOutcome> {
   if (!softmax.encryptable) throw new InputError(`--softmax ${softmax.id} runs only in float64 (plain backend)`);
   const be = session.ev;
-  const layout = trainingLayout(be, data.classes, data.train.d, hyper.batch);
   const kernels = opts.kernels ?? hetalKernels;
+  const levelAware = (opts.inputLevel ?? 'auto') === 'auto';
+  const base = trainingLayout(be, data.classes, data.train.d, hyper.batch);
+  // level-aware: the data X at the least level both products accept, not the top
+  const layout: TrainingLayout = levelAware ? { ...base, dataLevel: Math.min(base.maxLevel, kernels.minDataLevel(base)) } : base;
   // Every stage must fit between two refreshes: the products, and the softmax's largest stage.
-  const minLevels = (softmax as { minLevels?: number }).minLevels ?? 0;
-  const need = Math.max(kernels.abtDepth(layout), kernels.atbDepth(layout) + 1, minLevels);
+  const need = Math.max(kernels.abtDepth(layout), kernels.atbDepth(layout) + 1, softmax.minLevels);
   if (be.maxLevel < need) {
     throw new InputError(
       `--preset ${be.preset.name} has ${be.maxLevel} levels; encrypted training with --softmax ${softmax.id} needs at least ${need} between refreshes (try n14, n15 or fgb)`,
@@ -113,7 +130,7 @@ export async function trainEncrypted(
   }
   prepareTraining(session, data, hyper, softmax, kernels);
   const before = be.counts();
-  const engine = new EncryptedEngine(session, data, hyper, softmax, layout, kernels, opts.pool ?? null);
+  const engine = new EncryptedEngine(session, data, hyper, softmax, layout, kernels, levelAware, opts.pool ?? null);
   try {
     const t0 = performance.now();
     const run = await runScheduleAsync(engine, engine.batches, hyper, opts.onEpoch);
@@ -182,6 +199,8 @@ class EncryptedEngine implements AsyncTrainingEngine {
     private readonly softmax: SoftmaxAlgorithm,
     private readonly layout: TrainingLayout,
     private readonly kernels: MatmulKernels,
+    /** level-aware execution: encrypt and refresh to the levels the next stage needs, not the top */
+    private readonly levelAware: boolean,
     private readonly pool: Parallel | null,
   ) {
     this.be = session.ev;
@@ -192,11 +211,15 @@ class EncryptedEngine implements AsyncTrainingEngine {
     this.ranges = batchRanges(data.train.n, hyper.batch);
     // Client side: encrypt the data once (HETAL sends it to the server before training).
     this.xBatches = this.ranges.map(([s, e]) => this.encryptRows(data.train, s, e, 'data'));
-    this.yBatches = this.ranges.map(([s, e]) => this.client.encrypt(this.oneHot(data.train.y, s, e), undefined, 'data'));
+    this.yBatches = this.ranges.map(([s, e]) =>
+      this.client.encrypt(this.oneHot(data.train.y, s, e), this.levelAware ? 1 + kernels.atbDepth(layout) : undefined, 'data'),
+    );
     this.xVal = this.blocksOf(data.val).map(([s, e]) => this.encryptRows(data.val, s, e, 'validation'));
     // Weights start at zero, encrypted by the client.
     const zeros = new Float64Array(be.slots);
-    this.w = Array.from({ length: layout.colBlocks }, () => this.client.encrypt(zeros, undefined, 'model'));
+    this.w = Array.from({ length: layout.colBlocks }, () =>
+      this.client.encrypt(zeros, levelAware ? kernels.abtDepth(layout) : undefined, 'model'),
+    );
     this.v = this.w.map((c) => be.copy(c));
     this.best = this.w.map((c) => be.copy(c));
     this.encryptMs = performance.now() - t0;
@@ -215,7 +238,7 @@ class EncryptedEngine implements AsyncTrainingEngine {
       for (let r = 0; r < end - start; r++) {
         for (let j = 0; j < s1 && k * s1 + j < data.d; j++) v[r * s1 + j] = data.X[(start + r) * data.d + k * s1 + j]!;
       }
-      out.push(this.client.encrypt(v, undefined, purpose));
+      out.push(this.client.encrypt(v, this.layout.dataLevel, purpose));
     }
     return out;
   }
@@ -244,7 +267,7 @@ class EncryptedEngine implements AsyncTrainingEngine {
   /** Refreshes `ct` if it has fewer than `need` levels left (the policy of the header). */
   private ensure(ct: Ct, need: number): Ct {
     const before = this.be.counts().refreshMs;
-    const fresh = ensureLevel(this.be, this.rf, ct, need);
+    const fresh = ensureLevel(this.be, this.rf, ct, need, this.levelAware ? need : undefined);
     this.times.refresh += this.be.counts().refreshMs - before;
     return fresh;
   }

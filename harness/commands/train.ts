@@ -19,14 +19,15 @@ import {
   parseChoice,
   parseInteger,
   parsePositive,
-  parseWorkers,
   withCommonOptions,
-  withWorkersOption,
+  type PerformanceOptions,
+  parsePerformance,
+  withPerformanceOptions,
 } from '../options';
 import { RecordSink } from '../output';
 import type { TrainRecord } from '../records';
 
-interface TrainOptions extends CommonOptions {
+interface TrainOptions extends CommonOptions, PerformanceOptions {
   dataset: string;
   features?: string;
   backend: string;
@@ -40,13 +41,12 @@ interface TrainOptions extends CommonOptions {
   limit?: number;
   softmax: string;
   labelColumn?: string;
-  workers?: string;
 }
 
 /** Registers `train`. */
 export function registerTrain(program: Command): void {
   withCommonOptions(
-    withWorkersOption(program.command('train'))
+    withPerformanceOptions(program.command('train'))
       .description('train the softmax classifier (encrypted or plain) beside its plaintext twins, and test it')
       .addOption(
         new Option('--dataset <spec>', 'digits, wine, breast-cancer, mnist, csv:PATH, npy:DIR, synthetic:n=..,d=..,c=..,sep=..').default(
@@ -67,9 +67,10 @@ export function registerTrain(program: Command): void {
       .option('--label-column <name>', 'csv: label column by header name or 0-based index (default: last)'),
   ).action(async (opts: TrainOptions) => {
     const backend = parseChoice('--backend', opts.backend, ['plain', 'sim', 'seal'] as const);
+    const perf = parsePerformance(opts, backend);
     const optimizer = parseChoice('--optimizer', opts.optimizer, ['nesterov', 'sgd'] as const);
     const softmax = getSoftmax(opts.softmax);
-    const workers = parseWorkers(opts.workers, backend);
+    const workers = perf.workers ?? 1;
     const hyper = resolveHyper(opts.dataset, {
       lr: opts.lr,
       batch: opts.batch,
@@ -116,7 +117,10 @@ export function registerTrain(program: Command): void {
     const base = {
       kind: 'train' as const,
       state: 'completed' as const,
-      cell: `train|${opts.dataset}|${data.features}|${backend}|${backend === 'plain' ? '-' : opts.preset}|${opts.softmax}|${JSON.stringify(hyper)}`,
+      cell: `train|${opts.dataset}|${data.features}|${backend}|${backend === 'plain' ? '-' : opts.preset}|${opts.softmax}|${JSON.stringify(hyper)}${
+        backend === 'plain' ? '' : `${perf.inputLevel === 'top' ? '|input-level=top' : ''}${perf.relin === 'eager' ? '|relin=eager' : ''}`
+      }`,
+      ...(backend === 'plain' ? {} : { inputLevel: perf.inputLevel, relin: perf.relin }),
       algorithm: opts.softmax,
       backend,
       dataset: opts.dataset,
@@ -149,7 +153,7 @@ export function registerTrain(program: Command): void {
         meta: runMeta(run, opts.seed),
       };
     } else {
-      const session = await createSession(backend, opts.preset, { seed: opts.seed });
+      const session = await createSession(backend, opts.preset, { seed: opts.seed, relin: perf.relin });
       const be = session.ev;
       let enc: EncryptedOutcome;
       let transcript: TranscriptSummary;
@@ -159,6 +163,7 @@ export function registerTrain(program: Command): void {
         prepareTraining(session, data, hyper, softmax);
         pool = workers > 1 ? await EvaluatorPool.start(session, workers, { seed: opts.seed }) : null;
         enc = await trainEncrypted(session, data, hyper, softmax, {
+          inputLevel: perf.inputLevel,
           onEpoch: (epoch, loss) => process.stderr.write(`train: epoch ${epoch}: validation loss ${loss.toFixed(4)}\n`),
           pool,
         });
