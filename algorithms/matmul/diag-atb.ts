@@ -203,6 +203,8 @@ export const diagAtbAlgorithm: MatmulAlgorithm<AtbOperands, BlockMatrix> = {
   },
   depth: (plan) => (plan.complexPacking ? 4 : 3),
   rotationSteps: (plan) => diagAtbSteps(plan.s0, plan.s1, plan.cPad, plan.complexPacking),
+  // A's repeated blocks, X's blocks and one rotated copy of them, the outputs and a few temporaries
+  peakCiphertexts: ({ shape: { a, b }, s0, s1 }) => Math.ceil(a / s0) + 2 * Math.ceil(a / s0) * Math.ceil(b / s1) + Math.ceil(b / s1) + 4,
   prepare(be, plan, A, B) {
     const { a, b, c } = plan.shape;
     return {

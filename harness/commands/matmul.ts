@@ -20,7 +20,9 @@ import { newRunId, runMeta } from '../metadata';
 import { type CommonOptions, parseChoice, parseInteger, parseList, withCommonOptions } from '../options';
 import { RecordSink } from '../output';
 import { table6Counts, table7Counts, TABLE7 } from '../paper';
-import type { MatmulRecord, TimeStats } from '../records';
+import { cellKey as makeCellKey } from '../cell';
+import { estimateMatmulMemory, refuseIfTooBig } from '../memory';
+import type { ErrorKind, FailedRecord, MatmulRecord, TimeStats } from '../records';
 import { timeSync } from '../timing';
 
 interface MatmulOptions extends CommonOptions {
@@ -30,6 +32,7 @@ interface MatmulOptions extends CommonOptions {
   preset?: string;
   repeat?: number;
   realOnly?: boolean;
+  noise: boolean;
 }
 
 /** The paper's five shapes (Table 7), the default of --shape. */
@@ -71,7 +74,8 @@ export function registerMatmul(program: Command): void {
             "0: record the first call's own time (default: 1 on seal, 0 on sim, whose times are slot arithmetic, not CKKS cost)",
         ).argParser((v) => parseInteger('--repeat', v, 0)),
       )
-      .option('--real-only', 'no complex slots: one diagonal per product (measures the fallback)'),
+      .option('--real-only', 'no complex slots: one diagonal per product (measures the fallback)')
+      .option('--no-noise', 'sim: exact slot arithmetic (algorithmic error only; no precision is reported) instead of CKKS-sized noise'),
   ).action(async (opts: MatmulOptions) => {
     // Everything the user typed is checked before a backend exists.
     const backendId = parseChoice('--backend', opts.backend, ['sim', 'seal'] as const);
@@ -89,12 +93,19 @@ export function registerMatmul(program: Command): void {
     const shapes = parseList('--shape', opts.shape, parseShape);
     const predicted = { slots: preset.slots, maxLevel: preset.levels, supportsComplex: !opts.realOnly };
     const cells = shapes.flatMap((shape) => algos.map((algo) => ({ algo, shape, plan: algo.plan(shape, predicted) })));
+    const declaredOnly = preset.ringDegree >= 32768;
+    if (backendId === 'seal') {
+      // a plan past the 4 GiB SEAL heap would grow it and then spin: refuse it before it starts
+      refuseIfTooBig(preset, estimateMatmulMemory(preset, cells, { declaredOnly, realOnly: !!opts.realOnly }), `--algo/--shape`);
+    }
+    const noise = backendId === 'sim' && opts.noise !== false;
 
     const be = await createBackend(backendId, preset, {
       seed: opts.seed,
       realOnly: !!opts.realOnly,
+      noise,
       // at N = 32768 all power-of-two keys take ~6 GB: only the steps the algorithms declare
-      ...(preset.ringDegree >= 32768 ? { rotationKeys: 'declared' as const } : {}),
+      ...(declaredOnly ? { rotationKeys: 'declared' as const } : {}),
     });
     const repeat = opts.repeat ?? (backendId === 'sim' ? 0 : 1);
     const run = newRunId();
@@ -128,6 +139,8 @@ export function registerMatmul(program: Command): void {
         backend: backendId,
         preset: preset.name,
         realOnly: !!opts.realOnly,
+        noise,
+        repeat,
         run,
         seed: opts.seed,
       }));
@@ -150,6 +163,10 @@ export interface CellBase {
   backend: string;
   preset: string;
   realOnly: boolean;
+  /** sim: CKKS-sized noise on (the error is then a precision figure) */
+  noise?: boolean;
+  /** timed calls after the first (part of the cell's key) */
+  repeat?: number;
   run: string;
   seed: number;
 }
@@ -158,7 +175,7 @@ export interface CellBase {
  * Runs cells in order, emitting one record each; a cell that throws gets a failed record and
  * the rest still run. Returns the number of failed cells.
  */
-export function runCells(be: Ckks, cells: readonly CellBase[], repeat: number, emit: (r: MatmulRecord) => void): number {
+export function runCells(be: Ckks, cells: readonly CellBase[], repeat: number, emit: (r: MatmulRecord | FailedRecord) => void): number {
   // One key generation for every cell (SEAL regenerates the whole Galois key set per call).
   const steps: number[] = [];
   for (const c of cells) {
@@ -173,7 +190,7 @@ export function runCells(be: Ckks, cells: readonly CellBase[], repeat: number, e
   for (const c of cells) {
     const label = `${c.algo.id} ${c.shape.a}x${c.shape.b}x${c.shape.c}`;
     process.stderr.write(`matmul: ${label} on ${c.backend}/${c.preset}\n`);
-    let record: MatmulRecord;
+    let record: MatmulRecord | FailedRecord;
     try {
       record = measureCell(be, c.algo, c.algo.plan(c.shape, be), repeat, c);
     } catch (err) {
@@ -186,9 +203,24 @@ export function runCells(be: Ckks, cells: readonly CellBase[], repeat: number, e
   return failed;
 }
 
-/** A stable key of a cell's parameters. */
-function cellKey(c: CellBase): string {
-  return `matmul|${c.backend}|${c.preset}|${c.algo.id}|${c.shape.a}x${c.shape.b}x${c.shape.c}${c.realOnly ? '|real-only' : ''}`;
+/** The cell's key (harness/cell.ts), the same as a sweep's for the same parameters. */
+function cellKey(c: CellBase, repeat?: number): string {
+  return makeCellKey('matmul', {
+    algo: c.algo.id,
+    shape: `${c.shape.a}x${c.shape.b}x${c.shape.c}`,
+    backend: c.backend,
+    preset: c.preset,
+    seed: c.seed,
+    'real-only': c.realOnly,
+    ...(c.noise !== undefined && c.backend === 'sim' ? { noise: c.noise } : {}),
+    ...((c.repeat ?? repeat) !== undefined ? { repeat: (c.repeat ?? repeat)! } : {}),
+  });
+}
+
+/** What a cell's error figure measures. */
+function errorKindOf(c: CellBase): ErrorKind {
+  if (c.backend === 'seal') return 'ckks';
+  return c.noise ? 'sim-noise' : 'exact-sim';
 }
 
 /** Prepares, runs once counted and checked (the warm-up), then times `repeat` more calls. */
@@ -235,10 +267,20 @@ export function measureCell(be: Ckks, algo: MatmulAlgorithm, plan: MatmulPlan, r
     const paper = table7Counts(algo.id, plan.shape, plan.slots, plan.s0);
     // the diagonal algorithms work on cPad classes, the others on c
     const table6 = table6Counts(algo.id, { a, b, c: algo.id.startsWith('diag-') ? plan.cPad : classes }, plan.s0, plan.s1);
+    const errorKind = errorKindOf(c);
+    // A generous CKKS bound: every level and rotation of the longest path, on results as large
+    // as a or b. Beyond it the result is wrong, not imprecise.
+    const bound = errorBound(be.preset, 4 * algo.depth(plan) + 2 * Math.log2(be.slots), Math.max(a, b));
+    const within = maxAbs <= bound;
     const record: MatmulRecord = {
       kind: 'matmul',
-      state: 'completed',
-      cell: cellKey(c),
+      ...(within
+        ? { state: 'completed' as const }
+        : {
+            state: 'suspect' as const,
+            reason: `max error ${Number.isFinite(maxAbs) ? maxAbs.toExponential(2) : String(maxAbs)} exceeds the CKKS bound ${bound.toExponential(2)} of preset ${c.preset}`,
+          }),
+      cell: cellKey(c, repeat),
       algorithm: algo.id,
       backend: c.backend,
       preset: c.preset,
@@ -252,17 +294,14 @@ export function measureCell(be: Ckks, algo: MatmulAlgorithm, plan: MatmulPlan, r
       depth: algo.depth(plan),
       timeMs,
       phases: { encryptMs, decryptMs: checked.decryptMs },
-      error: { maxAbs, meanAbs: sum / expected.data.length, bits: precisionBits(maxAbs) },
+      errorKind,
+      // bits of precision only where the error is a CKKS figure (exact simulation has none)
+      error: { maxAbs, meanAbs: sum / expected.data.length, bound, ...(errorKind === 'exact-sim' ? {} : { bits: precisionBits(maxAbs) }) },
       complexPacking: plan.complexPacking,
       ...(paper ? { paper } : {}),
       ...(table6 ? { table6 } : {}),
       deviations: deviations(algo, plan),
     };
-    // Far outside CKKS precision (a generous bound: every level and rotation of the longest path,
-    // on results as large as a or b) is a wrong result, not an imprecise one.
-    const bound = errorBound(be.preset, 4 * record.depth + 2 * Math.log2(be.slots), Math.max(a, b));
-    if (!(maxAbs <= bound))
-      throw new Error(`wrong result: max error ${maxAbs.toExponential(2)} exceeds the CKKS bound ${bound.toExponential(2)}`);
     return record;
   });
 }
@@ -292,14 +331,8 @@ function deviations(algo: MatmulAlgorithm, plan: MatmulPlan): string[] {
   return out;
 }
 
-/** The record of a cell that threw while running. */
-export function failedRecord(be: Ckks, c: CellBase, err: unknown): MatmulRecord {
-  let plan: MatmulPlan | null = null;
-  try {
-    plan = c.algo.plan(c.shape, be);
-  } catch {
-    // the plan itself failed: the message says why
-  }
+/** The record of a cell that threw while running: its parameters and error, no statistics. */
+export function failedRecord(be: Ckks, c: CellBase, err: unknown): FailedRecord {
   return {
     kind: 'matmul',
     state: 'failed',
@@ -309,15 +342,7 @@ export function failedRecord(be: Ckks, c: CellBase, err: unknown): MatmulRecord 
     backend: c.backend,
     preset: c.preset,
     slots: be.slots,
+    params: { algo: c.algo.id, shape: `${c.shape.a}x${c.shape.b}x${c.shape.c}`, 'real-only': c.realOnly },
     meta: runMeta(c.run, c.seed),
-    family: c.algo.family,
-    shape: c.shape,
-    cPadded: plan?.cPad ?? nextPow2(c.shape.c),
-    block: { s0: plan?.s0 ?? 0, s1: plan?.s1 ?? 0 },
-    ops: {},
-    depth: plan ? c.algo.depth(plan) : 0,
-    timeMs: { median: NaN, min: NaN, max: NaN, n: 0 },
-    error: { maxAbs: NaN, meanAbs: NaN },
-    ...(plan ? { complexPacking: plan.complexPacking } : {}),
   };
 }

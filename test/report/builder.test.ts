@@ -6,7 +6,7 @@ import { opCountVerdict } from '../../harness/report/sections/op-counts';
 import { speedups } from '../../harness/report/sections/matmul-speed';
 import { stepBreakdown } from '../../harness/report/sections/training';
 import type { ResultRecord, TrainRecord } from '../../harness/records';
-import { fixtureRecords, matmulRecord, sectionOf } from './_fixture';
+import { failedRecord, fixtureRecords, matmulRecord, sectionOf } from './_fixture';
 
 // the whole fixture's report, built once (charts take most of the time)
 let full: ReturnType<typeof renderReport> | null = null;
@@ -83,7 +83,7 @@ test('shards merge: a cell recorded twice keeps its latest completed record', as
     timeMs: { median: 222, min: 1, max: 1, n: 1 },
     meta: { ...older.meta, timestamp: '2026-02-01T00:00:00.000Z' },
   });
-  const failedLater = matmulRecord({ state: 'failed', message: 'boom', meta: { ...older.meta, timestamp: '2026-03-01T00:00:00.000Z' } });
+  const failedLater = failedRecord({ message: 'boom', meta: { ...older.meta, timestamp: '2026-03-01T00:00:00.000Z' } });
   for (const order of [
     [older, newer, failedLater],
     [failedLater, newer, older],
