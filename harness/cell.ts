@@ -64,6 +64,7 @@ export const PARAMETERS: Readonly<Record<CellKind, Readonly<Record<string, Param
     repeat: int(0, LIMITS.repeat),
     seed: int(0),
     'real-only': { type: 'bool' },
+    noise: { type: 'bool' },
   },
   softmax: {
     algo: { type: 'word' },
@@ -157,6 +158,10 @@ export function canonicalParams(kind: CellKind, given: CellParams): CellParams {
       fill('repeat', p.backend === 'seal' ? 1 : 0);
       fill('seed', 1);
       fill('real-only', false);
+      // the simulator's CKKS-sized noise (on by default); seal has real noise, no such choice
+      if (p.backend === 'sim') fill('noise', true);
+      else delete p.noise;
+      if (typeof p.shape === 'string' && /^\d+x\d+x\d+$/.test(p.shape)) p.shape = p.shape.split('x').map(Number).join('x');
       break;
     case 'softmax': {
       fill('algo', 'hetal');

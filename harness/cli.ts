@@ -14,6 +14,9 @@ import { registerReport } from './commands/report';
 import { registerCompare } from './commands/compare';
 import { registerSoftmax } from './commands/softmax';
 import { registerMatmul } from './commands/matmul';
+import { registerCell } from './commands/cell';
+import { releaseAllLocks } from './lock';
+import { runsSeal, startMemoryWatchdog } from './watchdog';
 
 /** Builds the program; each command module adds its own subcommand. */
 export function buildProgram(): Command {
@@ -35,12 +38,15 @@ export function buildProgram(): Command {
   registerCompare(program);
   registerSoftmax(program);
   registerMatmul(program);
+  registerCell(program, buildProgram);
   return program;
 }
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit status. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  // a seal run that reaches the heap ceiling must end, not spin (harness/watchdog.ts)
+  if (runsSeal(argv)) startMemoryWatchdog();
   try {
     await program.parseAsync(argv, { from: 'user' });
     // a command may set a non-zero status without throwing (e.g. an interrupted sweep: 130)
@@ -55,5 +61,8 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     throw err;
+  } finally {
+    // a command that threw after opening --out leaves no lock behind
+    releaseAllLocks();
   }
 }

@@ -20,7 +20,7 @@ import { newRunId, runMeta } from '../metadata';
 import { type CommonOptions, parseChoice, parseInteger, parseList, withCommonOptions } from '../options';
 import { RecordSink } from '../output';
 import { table6Counts, table7Counts, TABLE7 } from '../paper';
-import { cellKey as makeCellKey } from '../cell';
+import { cellKey as makeCellKey, LIMITS } from '../cell';
 import { estimateMatmulMemory, refuseIfTooBig } from '../memory';
 import type { ErrorKind, FailedRecord, MatmulRecord, TimeStats } from '../records';
 import { timeSync } from '../timing';
@@ -72,7 +72,7 @@ export function registerMatmul(program: Command): void {
           '--repeat <n>',
           'timed calls (tinybench) after the first call, which is counted, checked and the warm-up; ' +
             "0: record the first call's own time (default: 1 on seal, 0 on sim, whose times are slot arithmetic, not CKKS cost)",
-        ).argParser((v) => parseInteger('--repeat', v, 0)),
+        ).argParser((v) => parseInteger('--repeat', v, 0, LIMITS.repeat)),
       )
       .option('--real-only', 'no complex slots: one diagonal per product (measures the fallback)')
       .option('--no-noise', 'sim: exact slot arithmetic (algorithmic error only; no precision is reported) instead of CKKS-sized noise'),

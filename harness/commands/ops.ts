@@ -7,6 +7,7 @@ import { type Command, Option } from 'commander';
 import { createBackend } from '../../algorithms/ckks/backends';
 import type { Ckks, Ct } from '../../algorithms/ckks/types';
 import { uniformArray, uniformRng } from '../../algorithms/random';
+import { cellKey, LIMITS } from '../cell';
 import { newRunId, runMeta } from '../metadata';
 import { type CommonOptions, parseChoice, parseInteger, withCommonOptions } from '../options';
 import { RecordSink } from '../output';
@@ -44,7 +45,9 @@ export function registerOps(program: Command): void {
       .addOption(new Option('--backend <id>', 'sim or seal').default('seal'))
       .addOption(new Option('--preset <id>', 'parameter preset').default('n13'))
       .addOption(
-        new Option('--iterations <n>', 'measured calls per op and level').default(10).argParser((v) => parseInteger('--iterations', v)),
+        new Option('--iterations <n>', 'measured calls per op and level')
+          .default(10)
+          .argParser((v) => parseInteger('--iterations', v, 1, LIMITS.iterations)),
       ),
   ).action(async (opts: OpsOptions) => {
     parseChoice('--backend', opts.backend, ['sim', 'seal'] as const);
@@ -70,7 +73,7 @@ export function registerOps(program: Command): void {
             const record: OpsRecord = {
               kind: 'ops',
               state: 'completed',
-              cell: `ops|${opts.backend}|${opts.preset}|${op}|${level}`,
+              cell: cellKey('ops', { backend: opts.backend, preset: opts.preset, iterations: opts.iterations, seed: opts.seed, op, level }),
               algorithm: op,
               op,
               level,

@@ -23,7 +23,7 @@ import { newRunId, runMeta } from '../metadata';
 import { type CommonOptions, parseChoice, parseInteger, parseList, parsePositive, withCommonOptions } from '../options';
 import { RecordSink } from '../output';
 import type { Measured, SoftmaxRecord, TimeStats } from '../records';
-import { cellKey, cumulativeRanges, PAPER_RANGES } from '../cell';
+import { cellKey, cumulativeRanges, LIMITS, PAPER_RANGES } from '../cell';
 import { errorBound } from '../../algorithms/ckks/precision';
 
 export { cumulativeRanges, PAPER_RANGES };
@@ -61,7 +61,7 @@ export interface SoftmaxRun {
 /** Validates the options; throws an InputError naming the first bad input. */
 export function resolveSoftmaxRun(opts: SoftmaxOptions): SoftmaxRun {
   const algorithms = parseList('--algo', opts.algo, (id) => getSoftmax(id));
-  const classes = parseList('--classes', opts.classes, (v) => parseInteger('--classes', v, 2));
+  const classes = parseList('--classes', opts.classes, (v) => parseInteger('--classes', v, 2, LIMITS.classes));
   const ranges = parseList('--range', opts.range, (v) => parsePositive('--range', v));
   const backend = parseChoice('--backend', opts.backend, ['plain', 'sim', 'seal'] as const);
   if (opts.samples !== undefined && !(Number.isSafeInteger(opts.samples) && opts.samples >= 1)) {
@@ -114,7 +114,7 @@ export function registerSoftmax(program: Command): void {
       )
       .addOption(
         new Option('--samples <n>', 'samples per sub-range (default: 100000 plain; one ciphertext block on sim/seal)').argParser((v) =>
-          parseInteger('--samples', v, 1),
+          parseInteger('--samples', v, 1, LIMITS.samples),
         ),
       )
       .addOption(new Option('--backend <id>', 'plain, sim or seal').default('plain'))
