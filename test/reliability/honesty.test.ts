@@ -1,0 +1,49 @@
+/**
+ * No wrong number passed as good, and no hang: a diverged training run is `suspect` (exit 3)
+ * with its reason; its refresh times agree with its op counters; a process stuck at the SEAL
+ * heap ceiling is killed by the watchdog with a message instead of spinning.
+ */
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { TrainRecord } from '../../harness/records';
+import { cli, jsonLines } from '../helpers/cli';
+
+test('train --dataset wine --lr 1000 on sim diverges and is marked suspect, not completed', () => {
+  const r = cli(['train', '--dataset', 'wine', '--lr', '1000', '--backend', 'sim', '--epochs', '3', '--json']);
+  assert.is(r.status, 3, `a suspect result exits 3: ${r.stderr}`);
+  const [rec] = jsonLines(r.stdout) as unknown as TrainRecord[];
+  assert.is(rec!.state, 'suspect');
+  assert.ok(
+    rec!.state === 'suspect' && /training diverged/.test(rec!.reason) && /below its plaintext twin/.test(rec!.reason),
+    JSON.stringify(rec),
+  );
+  assert.match(r.stderr, /suspect result/);
+  // one clock for refresh time: steps plus validation and inference equal the counters' total
+  const t = rec!.timeMs as TrainRecord['timeMs'] & { refreshOutsideSteps: number };
+  assert.ok(Math.abs(t.refresh! + t.refreshOutsideSteps - rec!.ops.refreshMs!) < 1e-6);
+});
+
+test('a sane training run stays completed', () => {
+  const r = cli(['train', '--dataset', 'wine', '--backend', 'sim', '--epochs', '2', '--json']);
+  assert.is(r.status, 0, r.stderr);
+  const [rec] = jsonLines(r.stdout) as unknown as TrainRecord[];
+  assert.is(rec!.state, 'completed');
+});
+
+test('the watchdog kills a process stuck at the memory ceiling within seconds, saying why', () => {
+  const script = "require('./harness/watchdog').startMemoryWatchdog(); globalThis.keep = Buffer.alloc(100e6, 1); for (;;) {}";
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], {
+    cwd: path.join(__dirname, '..', '..'),
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, HETAL_WATCHDOG_CEILING_MIB: '80', HETAL_WATCHDOG_STALL_S: '1' },
+  });
+  assert.is(r.signal, 'SIGKILL');
+  assert.ok(Date.now() - t0 < 30_000);
+  assert.match(r.stderr, /out of memory: the SEAL heap is at its 4 GiB ceiling .* no progress for \d+ s/);
+});
+
+test.run();
