@@ -38,7 +38,6 @@ export const LIMITS = {
   iterations: { max: 100_000, why: 'each iteration is one timed CKKS operation' },
   patience: { max: 1000, why: 'never more than the epoch limit' },
   batch: { max: 1_000_000, why: 'a batch larger than any supported training split' },
-  classes: { max: 32_768, why: 'a block row holds at most 2^15 slots' },
 } as const;
 
 /** How one parameter's value is typed. */
@@ -68,7 +67,7 @@ export const PARAMETERS: Readonly<Record<CellKind, Readonly<Record<string, Param
   },
   softmax: {
     algo: { type: 'word' },
-    classes: int(2, LIMITS.classes),
+    classes: int(2),
     range: { type: 'number', positive: true },
     samples: int(1, LIMITS.samples),
     backend: { type: 'choice', values: ['plain', 'sim', 'seal'] },

@@ -61,7 +61,7 @@ export interface SoftmaxRun {
 /** Validates the options; throws an InputError naming the first bad input. */
 export function resolveSoftmaxRun(opts: SoftmaxOptions): SoftmaxRun {
   const algorithms = parseList('--algo', opts.algo, (id) => getSoftmax(id));
-  const classes = parseList('--classes', opts.classes, (v) => parseInteger('--classes', v, 2, LIMITS.classes));
+  const classes = parseList('--classes', opts.classes, (v) => parseInteger('--classes', v, 2));
   const ranges = parseList('--range', opts.range, (v) => parsePositive('--range', v));
   const backend = parseChoice('--backend', opts.backend, ['plain', 'sim', 'seal'] as const);
   if (opts.samples !== undefined && !(Number.isSafeInteger(opts.samples) && opts.samples >= 1)) {

@@ -141,7 +141,7 @@ test('a cell that fails while running is recorded as failed and the others still
 });
 
 test('sim adds CKKS-sized noise by default and says so', () => {
-  const r = cli(['matmul', '--backend', 'sim', '--preset', 'n13', '--algo', 'diag-abt', '--shape', '16x16x4', '--json']);
+  const r = cli(['matmul', '--backend', 'sim', '--preset', 'n14', '--algo', 'diag-abt', '--shape', '16x16x4', '--json']);
   assert.is(r.status, 0, r.stderr);
   const [row] = jsonLines(r.stdout) as unknown as MatmulRecord[];
   assert.is(row!.errorKind, 'sim-noise');

@@ -82,7 +82,7 @@ const CASES: [string[], RegExp][] = [
   ],
   // softmax flags
   [['softmax', '--classes', '1'], /--classes: '1'/],
-  [['softmax', '--classes', '100000'], /--classes: 100000 is above the limit of 32768/],
+  [['softmax', '--classes', '100000'], /--classes 100000: more than a block row holds/],
   [['softmax', '--range', '-3'], /--range: '-3'/],
   [['softmax', '--samples', '0'], /--samples: '0'/],
   [['softmax', '--samples', '1000000000'], /--samples: 1000000000 is above the limit of 100000000 \(/],
