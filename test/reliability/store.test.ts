@@ -182,6 +182,29 @@ test('a cell past its time limit is recorded as failed and the sweep goes on; --
   assert.match(retried.stderr, /1 cells run, 2 already recorded, 1 failed/);
 });
 
+test('a cell past the memory limit is killed by the watchdog, recorded as failed, and the sweep goes on', () => {
+  const { config, out, jsonl } = setup({
+    name: 'memory-watchdog',
+    experiments: [
+      // 10^6 x 100 features: 800 MB of float64 before any copy
+      { kind: 'train', grid: { dataset: ['synthetic:n=1000000,d=100'] }, fixed: { backend: 'plain', epochs: 1 } },
+      { kind: 'softmax', grid: { classes: [3] }, fixed: { backend: 'plain', samples: 100 } },
+    ],
+  });
+  const r = sweep([config, '--out', out, '--cell-memory', '600']);
+  assert.is(r.status, 1, r.stderr);
+  const records = readJsonl(jsonl);
+  assert.equal(
+    records.map((x) => `${x.kind} ${x.state}`),
+    ['train failed', 'softmax completed'],
+  );
+  assert.match(
+    String(records[0]!.message),
+    /killed by the memory watchdog: \d+ MiB resident, above the limit of 600 MiB \(sweep --cell-memory\)/,
+  );
+  assertConsistent(out, 2);
+});
+
 test('a sweep holding a seal cell past the SEAL heap records it as failed (refused) and completes the others', () => {
   const { config, out, jsonl } = setup({
     name: 'memory',
