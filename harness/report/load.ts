@@ -9,7 +9,7 @@ import { InputError } from '../../algorithms/errors';
 import type { ResultRecord } from '../records';
 
 /** The outcome states of the record contract (harness/records.ts). */
-const STATES = ['completed', 'failed', 'skipped'];
+const STATES = ['completed', 'suspect', 'failed', 'skipped'];
 
 /** The results files named by `inputs`: a file as is, a directory's results.jsonl, or else
  * the results.jsonl of each of its subdirectories (results/ holding one folder per run). */

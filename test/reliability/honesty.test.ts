@@ -4,6 +4,8 @@
  * heap ceiling is killed by the watchdog with a message instead of spinning.
  */
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -11,7 +13,8 @@ import type { TrainRecord } from '../../harness/records';
 import { cli, jsonLines } from '../helpers/cli';
 
 test('train --dataset wine --lr 1000 on sim diverges and is marked suspect, not completed', () => {
-  const r = cli(['train', '--dataset', 'wine', '--lr', '1000', '--backend', 'sim', '--epochs', '3', '--json']);
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'hetal-suspect-'));
+  const r = cli(['train', '--dataset', 'wine', '--lr', '1000', '--backend', 'sim', '--epochs', '3', '--json', '--out', out]);
   assert.is(r.status, 3, `a suspect result exits 3: ${r.stderr}`);
   const [rec] = jsonLines(r.stdout) as unknown as TrainRecord[];
   assert.is(rec!.state, 'suspect');
@@ -23,6 +26,13 @@ test('train --dataset wine --lr 1000 on sim diverges and is marked suspect, not 
   // one clock for refresh time: steps plus validation and inference equal the counters' total
   const t = rec!.timeMs as TrainRecord['timeMs'] & { refreshOutsideSteps: number };
   assert.ok(Math.abs(t.refresh! + t.refreshOutsideSteps - rec!.ops.refreshMs!) < 1e-6);
+  // the report reads it, keeps it out of the figures and lists it with its reason
+  const html = path.join(out, 'report.html');
+  const rep = cli(['report', out, '--out', html]);
+  assert.is(rep.status, 0, rep.stderr);
+  const failures = /<section id="failures">([\s\S]*?)<\/section>/.exec(fs.readFileSync(html, 'utf8'))?.[1] ?? '';
+  assert.match(failures, /suspect/);
+  assert.match(failures, /training diverged/);
 });
 
 test('a sane training run stays completed', () => {
