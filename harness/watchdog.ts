@@ -8,6 +8,7 @@
  * exits non-zero within seconds instead of hanging.
  */
 import { Worker } from 'node:worker_threads';
+import { releaseAllLocks } from './lock';
 
 /** Resident memory, MiB, at which the SEAL heap counts as at its 4 GiB ceiling (measured: a heap grown to 4 GiB that spins holds 4054 MiB resident). */
 export const CEILING_MIB = 3968;
@@ -77,4 +78,23 @@ export function runsSeal(argv: readonly string[]): boolean {
     if (a.startsWith('--backend=')) return a === '--backend=seal';
   }
   return cmd === 'ops';
+}
+
+/** Whether an error is SEAL's heap running out (after which the SEAL instance is unusable). */
+export function isHeapExhausted(err: unknown): boolean {
+  return /bad_alloc|Cannot enlarge memory|Out of memory/i.test(String((err as Error)?.message ?? err));
+}
+
+/**
+ * Ends the process at once after std::bad_alloc: freeing SEAL objects now can spin for ever
+ * (SEAL's memory pool throws while holding its lock), so nothing is disposed. Records already
+ * written are kept (appends are synchronous); the lock of --out is released.
+ */
+export function endAfterHeapExhaustion(): never {
+  process.stderr.write(
+    "hetal-bench: out of memory: SEAL's 4 GiB WebAssembly heap is exhausted (std::bad_alloc); the SEAL instance can no longer " +
+      'be used or freed, so the process ends now. Use a smaller shape, batch or preset (see README "Failure behaviour").\n',
+  );
+  releaseAllLocks();
+  process.exit(1);
 }

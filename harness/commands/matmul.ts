@@ -22,6 +22,7 @@ import { RecordSink } from '../output';
 import { table6Counts, table7Counts, TABLE7 } from '../paper';
 import { cellKey as makeCellKey, LIMITS } from '../cell';
 import { estimateMatmulMemory, refuseIfTooBig } from '../memory';
+import { endAfterHeapExhaustion, isHeapExhausted } from '../watchdog';
 import type { ErrorKind, FailedRecord, MatmulRecord, TimeStats } from '../records';
 import { timeSync } from '../timing';
 
@@ -197,6 +198,11 @@ export function runCells(be: Ckks, cells: readonly CellBase[], repeat: number, e
       failed += 1;
       record = failedRecord(be, c, err);
       process.stderr.write(`matmul: ${label} failed: ${record.message}\n`);
+      if (isHeapExhausted(err)) {
+        // the record is kept; disposing the backend now could spin for ever
+        emit(record);
+        endAfterHeapExhaustion();
+      }
     }
     emit(record);
   }

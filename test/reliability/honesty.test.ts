@@ -56,4 +56,30 @@ test('the watchdog kills a process stuck at the memory ceiling within seconds, s
   assert.match(r.stderr, /out of memory: the SEAL heap is at its 4 GiB ceiling .* no progress for \d+ s/);
 });
 
+test('std::bad_alloc in a matmul cell: its record is kept and the process ends at once, without disposing SEAL', () => {
+  const script = `
+    const { createBackend } = require('./algorithms/ckks/backends');
+    const { matmulAlgorithm } = require('./algorithms/matmul/registry');
+    const { runCells } = require('./harness/commands/matmul');
+    (async () => {
+      const be = await createBackend('sim', 'n14');
+      const diag = matmulAlgorithm('diag-abt');
+      const broken = { ...diag, id: 'broken', run: () => { throw new Error('std::bad_alloc'); } };
+      const base = { backend: 'sim', preset: 'n14', realOnly: false, run: 't', seed: 1, shape: { a: 16, b: 16, c: 4 } };
+      runCells(be, [{ ...base, algo: broken }, { ...base, algo: diag }], 0, (r) => process.stdout.write(JSON.stringify(r) + '\\n'));
+      process.stdout.write('not reached\\n');
+    })();`;
+  const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], {
+    cwd: path.join(__dirname, '..', '..'),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.is(r.status, 1, r.stderr);
+  const records = jsonLines(r.stdout);
+  assert.is(records.length, 1);
+  assert.is(records[0]!.state, 'failed');
+  assert.is(records[0]!.message, 'std::bad_alloc');
+  assert.match(r.stderr, /out of memory: SEAL's 4 GiB WebAssembly heap is exhausted/);
+});
+
 test.run();
