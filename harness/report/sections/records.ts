@@ -50,8 +50,8 @@ export const recordsSection: ReportSection = {
 
 function dataTable(records: ResultRecord[]): string {
   const flat = records.map((r): Record<string, unknown> => {
-    const { meta, ...rest } = r as ResultRecord & { meta?: { run?: string } };
-    return { ...flatten(rest as Record<string, unknown>), 'meta.run': meta?.run };
+    const { meta, ...rest } = r;
+    return { ...flatten(rest), 'meta.run': meta?.run };
   });
   const seen = [...new Set(flat.flatMap((r) => Object.keys(r)))];
   const columns = [...LEAD.filter((c) => seen.includes(c)), ...seen.filter((c) => !LEAD.includes(c))];
