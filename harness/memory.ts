@@ -105,3 +105,18 @@ export function refuseIfTooBig(preset: Preset, est: MemoryEstimate, what: string
       `more than the ${GiB(WASM_HEAP_BYTES)} WebAssembly heap; use ${advice.join(', ')}`,
   );
 }
+
+/**
+ * Refuses a seal run whose key set alone cannot fit the heap: the signed power-of-two rotation
+ * keys at N = 32768 (about 6 GB) are made whenever a command does not restrict itself to the
+ * steps it declares. `what` names the input at fault.
+ */
+export function refuseIfKeysTooBig(preset: Preset, opts: { declaredOnly: boolean; realOnly: boolean }, what: string): void {
+  const keys = 1 + rotationKeyCount(preset.slots, [], opts.declaredOnly, !opts.realOnly);
+  const keyBytes = keys * keySwitchKeyBytes(preset);
+  if (BASE_BYTES + keyBytes <= WASM_HEAP_BYTES) return;
+  throw new InputError(
+    `${what}: its ${keys} key-switching keys (relinearization and the power-of-two rotations) take ${GiB(keyBytes)} on preset ` +
+      `${preset.name} (${MB(keyBytes / keys)} each), more than the ${GiB(WASM_HEAP_BYTES)} WebAssembly heap; use a smaller preset (n14) or --backend sim`,
+  );
+}

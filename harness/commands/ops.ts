@@ -5,9 +5,11 @@
  */
 import { type Command, Option } from 'commander';
 import { createBackend } from '../../algorithms/ckks/backends';
+import { resolvePreset } from '../../algorithms/ckks/presets';
 import type { Ckks, Ct } from '../../algorithms/ckks/types';
 import { uniformArray, uniformRng } from '../../algorithms/random';
 import { cellKey, LIMITS } from '../cell';
+import { refuseIfKeysTooBig } from '../memory';
 import { newRunId, runMeta } from '../metadata';
 import { type CommonOptions, parseChoice, parseInteger, withCommonOptions } from '../options';
 import { RecordSink } from '../output';
@@ -51,6 +53,8 @@ export function registerOps(program: Command): void {
       ),
   ).action(async (opts: OpsOptions) => {
     parseChoice('--backend', opts.backend, ['sim', 'seal'] as const);
+    if (opts.backend === 'seal')
+      refuseIfKeysTooBig(resolvePreset(opts.preset), { declaredOnly: false, realOnly: false }, `--preset ${opts.preset}`);
     const be = await createBackend(opts.backend, opts.preset, { seed: opts.seed });
     const run = newRunId();
     const sink = new RecordSink({

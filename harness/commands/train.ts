@@ -5,6 +5,7 @@
 import { type Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { createBackend } from '../../algorithms/ckks/backends';
+import { resolvePreset } from '../../algorithms/ckks/presets';
 import { InputError } from '../../algorithms/errors';
 import { getSoftmax } from '../../algorithms/softmax/registry';
 import { trainEncrypted, type EncryptedOutcome } from '../../algorithms/training/encrypted';
@@ -16,6 +17,7 @@ import { newRunId, runMeta } from '../metadata';
 import { type CommonOptions, parseChoice, parseInteger, parsePositive, withCommonOptions } from '../options';
 import { RecordSink } from '../output';
 import { cellKey, LIMITS } from '../cell';
+import { refuseIfKeysTooBig } from '../memory';
 import { trainVerdict } from '../verdict';
 import type { TrainRecord } from '../records';
 
@@ -72,6 +74,9 @@ export function registerTrain(program: Command): void {
       .option('--label-column <name>', 'csv: label column by header name or 0-based index (default: last)'),
   ).action(async (opts: TrainOptions) => {
     const backend = parseChoice('--backend', opts.backend, ['plain', 'sim', 'seal'] as const);
+    // keys that cannot fit the SEAL heap would fill it and then spin: refuse before loading anything
+    if (backend === 'seal')
+      refuseIfKeysTooBig(resolvePreset(opts.preset), { declaredOnly: false, realOnly: false }, `--preset ${opts.preset}`);
     const optimizer = parseChoice('--optimizer', opts.optimizer, ['nesterov', 'sgd'] as const);
     const softmax = getSoftmax(opts.softmax);
     const hyper = resolveHyper(opts.dataset, {

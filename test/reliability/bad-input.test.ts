@@ -80,6 +80,8 @@ const CASES: [string[], RegExp][] = [
     ['matmul', '--backend', 'seal', '--preset', 'n14', '--algo', 'jin-abt', '--shape', '256x256x8'],
     /--algo\/--shape: needs about 5\.\d GiB of SEAL memory on preset n14 .* use a smaller shape/,
   ],
+  [['train', '--backend', 'seal', '--preset', 'n15'], /--preset n15: its 29 key-switching keys .* take 5\.9 GiB .* more than the 4\.0 GiB/],
+  [['ops', '--preset', 'n15'], /--preset n15: its 29 key-switching keys/],
   // softmax flags
   [['softmax', '--classes', '1'], /--classes: '1'/],
   [['softmax', '--classes', '100000'], /--classes 100000: more than a block row holds/],
