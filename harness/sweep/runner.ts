@@ -222,7 +222,11 @@ function runOne(
           .pop() ?? '';
       const message =
         killedFor ??
-        (signal ? `killed by ${signal}` : code === 0 || code === 3 ? 'the cell produced no record' : lastLine || `exit status ${code}`);
+        (signal
+          ? `killed by ${signal}${lastLine ? `: ${lastLine}` : ''}` // e.g. the SEAL heap watchdog's message
+          : code === 0 || code === 3
+            ? 'the cell produced no record'
+            : lastLine || `exit status ${code}`);
       resolve({ records, message, killed: killedFor !== null });
     });
   });
