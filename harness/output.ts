@@ -213,7 +213,12 @@ export class ResultStore {
     } finally {
       if (fd !== null) storeIo.closeSync(fd);
     }
-    this.writeCsv();
+    try {
+      this.writeCsv();
+    } catch (err) {
+      // the record is safe in results.jsonl, the truth; the CSV follows it on the next open
+      process.stderr.write(`hetal-bench: warning: ${(err as Error).message}; it is regenerated from results.jsonl on the next run\n`);
+    }
   }
 
   /** Every record in the store. */

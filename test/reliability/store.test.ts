@@ -110,8 +110,24 @@ test('ENOSPC mid-write leaves results.jsonl as it was, names the directory, keep
   assert.match(stderr, /the record that could not be saved: \{"kind":"ops","state":"completed","cell":"b"/);
   // space again: the next append is whole
   store.append({ kind: 'ops', state: 'completed', cell: 'b', n: 2 });
+  // the disk fills up while the CSV is rewritten: the record is kept, the CSV follows on the next open
+  const rename = storeIo.renameSync;
+  storeIo.renameSync = (() => {
+    throw Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' });
+  }) as typeof storeIo.renameSync;
+  stderr = '';
+  process.stderr.write = ((c: string) => ((stderr += c), true)) as typeof process.stderr.write;
+  try {
+    store.append({ kind: 'ops', state: 'completed', cell: 'c', n: 3 });
+  } finally {
+    storeIo.renameSync = rename;
+    process.stderr.write = ew;
+  }
+  assert.match(stderr, /warning: --out .*results\.csv: cannot write \(ENOSPC.*regenerated from results\.jsonl/);
+  assert.is(lines(jsonl), 3);
   store.close();
-  assertConsistent(out, 2);
+  new ResultStore(out).close();
+  assertConsistent(out, 3);
 });
 
 test('a second writer on the same directory is refused with the holder pid; a dead holder lock is broken', async () => {
