@@ -6,7 +6,7 @@
  * client decrypts, and the client-aided refresh is a round trip of bytes. Each message is counted
  * by direction and purpose, so a run's record shows the protocol's cost.
  */
-import { InputError } from '../errors';
+import { InputError, NonFiniteError } from '../errors';
 import { keySwitchKeyBytes, type RawEvaluator } from './base';
 import { CountingEvaluator, OpCounter } from './counting';
 import { resolvePreset, type Preset } from './presets';
@@ -159,6 +159,8 @@ export class ClientAidedRefresher implements Refresher {
     const t0 = performance.now();
     const before = this.wire.transcript.summary();
     const values = this.wire.download(ct, 'refresh');
+    const bad = values.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new NonFiniteError(`refresh: slot ${bad} decrypts to ${values[bad]} (the computation overflowed)`);
     const fresh = this.wire.upload(values, level, 'refresh');
     const after = this.wire.transcript.summary();
     const moved = after.toServer.bytes - before.toServer.bytes + (after.toClient.bytes - before.toClient.bytes);

@@ -197,6 +197,8 @@ export const diagAbtAlgorithm: MatmulAlgorithm<AbtOperands, BlockMatrix, 'diag-a
   },
   depth: () => DIAG_ABT_DEPTH,
   rotationSteps: (plan) => diagAbtSteps(plan.s1, plan.cPad, plan.complexPacking),
+  // X's blocks, W's repeated blocks and their rotated copies, the outputs and a few temporaries
+  peakCiphertexts: ({ shape: { a, b }, s0, s1 }) => Math.ceil(a / s0) * Math.ceil(b / s1) + 2 * Math.ceil(b / s1) + Math.ceil(a / s0) + 4,
   prepare(be, plan, A, B) {
     const { a, b, c } = plan.shape;
     return {

@@ -270,6 +270,8 @@ export const diagAtbAlgorithm: MatmulAlgorithm<AtbOperands, BlockMatrix, 'diag-a
   // the standard form (A at or above X): A loses 4 levels (3 real-only), X 2
   minInputLevels: (plan) => ({ a: plan.complexPacking ? 4 : 3, b: 2 }),
   rotationSteps: (plan) => diagAtbSteps(plan.s0, plan.s1, plan.cPad, plan.complexPacking),
+  // A's repeated blocks, X's blocks and one rotated copy of them, the outputs and a few temporaries
+  peakCiphertexts: ({ shape: { a, b }, s0, s1 }) => Math.ceil(a / s0) + 2 * Math.ceil(a / s0) * Math.ceil(b / s1) + Math.ceil(b / s1) + 4,
   prepare(be, plan, A, B) {
     const { a, b, c } = plan.shape;
     return {

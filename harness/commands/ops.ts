@@ -4,9 +4,12 @@
  * roughly its op counts times these latencies.
  */
 import { type Command, Option } from 'commander';
+import { resolvePreset } from '../../algorithms/ckks/presets';
 import { createSession, type Session } from '../../algorithms/ckks/session';
 import type { Ct } from '../../algorithms/ckks/types';
 import { uniformArray, uniformRng } from '../../algorithms/random';
+import { cellKey, LIMITS } from '../cell';
+import { refuseIfKeysTooBig } from '../memory';
 import { newRunId, runMeta } from '../metadata';
 import { type CommonOptions, parseChoice, parseInteger, withCommonOptions } from '../options';
 import { RecordSink } from '../output';
@@ -44,10 +47,14 @@ export function registerOps(program: Command): void {
       .addOption(new Option('--backend <id>', 'sim or seal').default('seal'))
       .addOption(new Option('--preset <id>', 'parameter preset').default('n13'))
       .addOption(
-        new Option('--iterations <n>', 'measured calls per op and level').default(10).argParser((v) => parseInteger('--iterations', v)),
+        new Option('--iterations <n>', 'measured calls per op and level')
+          .default(10)
+          .argParser((v) => parseInteger('--iterations', v, 1, LIMITS.iterations)),
       ),
   ).action(async (opts: OpsOptions) => {
     parseChoice('--backend', opts.backend, ['sim', 'seal'] as const);
+    if (opts.backend === 'seal')
+      refuseIfKeysTooBig(resolvePreset(opts.preset), { declaredOnly: false, realOnly: false }, `--preset ${opts.preset}`);
     const session = await createSession(opts.backend, opts.preset, { seed: opts.seed });
     const be = session.ev;
     const run = newRunId();
@@ -71,7 +78,7 @@ export function registerOps(program: Command): void {
             const record: OpsRecord = {
               kind: 'ops',
               state: 'completed',
-              cell: `ops|${opts.backend}|${opts.preset}|${op}|${level}`,
+              cell: cellKey('ops', { backend: opts.backend, preset: opts.preset, iterations: opts.iterations, seed: opts.seed, op, level }),
               algorithm: op,
               op,
               level,
