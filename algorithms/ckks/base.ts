@@ -158,6 +158,14 @@ export abstract class BackendBase<C extends Handle & Ct, P extends Handle & Pt> 
     return out;
   }
 
+  /** The imaginary part of a plaintext, padded, or null if absent or all zero (a real plaintext). */
+  protected imaginary(imag: ArrayLike<number> | undefined, what: string): Float64Array | null {
+    if (imag === undefined) return null;
+    if (!this.supportsComplex) throw new Error(`${what}: complex values need complex slots (this backend was created real-only)`);
+    const v = this.padded(imag, what);
+    return v.some((x) => x !== 0) ? v : null;
+  }
+
   protected checkLevel(level: number): void {
     if (!Number.isInteger(level) || level < 0 || level > this.maxLevel) {
       throw new InputError(`level ${level} is outside 0..${this.maxLevel} (preset ${this.preset.name})`);
@@ -272,7 +280,7 @@ export abstract class BackendBase<C extends Handle & Ct, P extends Handle & Pt> 
   // ---- the arithmetic, per backend ----------------------------------------------------------
   abstract encrypt(values: ArrayLike<number>, level?: number): Ct;
   abstract decrypt(ct: Ct): Float64Array;
-  abstract encode(values: ArrayLike<number>, level?: number): Pt;
+  abstract encode(values: ArrayLike<number>, level?: number, imag?: ArrayLike<number>): Pt;
   abstract add(a: Ct, b: Ct): Ct;
   abstract sub(a: Ct, b: Ct): Ct;
   abstract addInPlace(a: Ct, b: Ct): void;
@@ -285,6 +293,7 @@ export abstract class BackendBase<C extends Handle & Ct, P extends Handle & Pt> 
   abstract rotate(a: Ct, k: number): Ct;
   abstract conjugate(a: Ct): Ct;
   abstract mulI(a: Ct): Ct;
+  abstract twiceRealPart(a: Ct): Ct;
   abstract dropTo(a: Ct, level: number): Ct;
   /** The refresh itself; `refresh` times it (refreshMs) so experiments can separate it. */
   protected abstract refreshNow(a: Ct): Ct;

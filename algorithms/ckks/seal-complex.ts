@@ -317,10 +317,27 @@ export interface ComplexTools {
 }
 
 /**
- * A native plaintext of m1 + i·m2 (zero-padded to the slots) at `scale`, at the level of
- * `parmsId` (the top level if omitted). The caller deletes it.
+ * How the imaginary part is laid into the slots:
+ * - 'decoded': slot k decodes as m1[k] + i·m2[k] (B = encode(sigma·m2));
+ * - 'monomial': the plaintext is encode(m1) + X^(N/2)·encode(m2), so slot k holds
+ *   m1[k] + i·sigma_k·m2[k]: the form in which the backend's ciphertexts carry imaginary parts
+ *   (they are made with X^(N/2), and an odd rotation is followed by a conjugation to keep it), so
+ *   that one multiplyPlain multiplies their complex values by m1 + i·m2.
  */
-export function encodeComplex(tools: ComplexTools, m1: Float64Array, m2: Float64Array, scale: number, parmsId?: any): any {
+export type ImaginaryForm = 'decoded' | 'monomial';
+
+/**
+ * A native plaintext of m1 + i·m2 (zero-padded to the slots) at `scale`, at the level of
+ * `parmsId` (the top level if omitted), in the given form. The caller deletes it.
+ */
+export function encodeComplex(
+  tools: ComplexTools,
+  m1: Float64Array,
+  m2: Float64Array,
+  scale: number,
+  parmsId?: any,
+  form: ImaginaryForm = 'decoded',
+): any {
   const { seal, encoder, evaluator, context, builder } = tools;
   const slots = encoder.slotCount as number;
   const encodeAt = (v: Float64Array): Uint8Array => {
@@ -335,7 +352,9 @@ export function encodeComplex(tools: ComplexTools, m1: Float64Array, m2: Float64
   };
   const padded = new Float64Array(slots);
   padded.set(m1.subarray(0, slots));
-  const bytes = builder.combine(encodeAt(padded), encodeAt(signedImaginary(m2, slots)));
+  const imag = new Float64Array(slots);
+  imag.set(m2.subarray(0, slots));
+  const bytes = builder.combine(encodeAt(padded), encodeAt(form === 'decoded' ? signedImaginary(m2, slots) : imag));
   const out = seal.PlainText();
   try {
     out.loadArray(context, bytes);
@@ -355,7 +374,14 @@ export function encodeComplex(tools: ComplexTools, m1: Float64Array, m2: Float64
 export function checkComplexPlaintexts(tools: ComplexTools): number {
   const { seal, context, encoder, evaluator, builder } = tools;
   const slots = encoder.slotCount as number;
-  const scale = 2 ** 25; // the product (2^50) fits the last 60-bit prime, the error stays below 1e-4
+  // A scale whose square (the product's) fits the lowest level's one prime with room for values
+  // up to 1: 2^25 with SEAL's usual 60-bit first prime. A wrong recipe errs by about the values
+  // themselves (0.1 to 1); the tolerance is 2^11 times the scale's resolution (5e-4 at 2^25,
+  // 20 times the error measured there).
+  const bottomBits = Math.floor(Math.log2(Number(builder.primes[0]!)));
+  const scaleBits = Math.min(25, Math.floor((bottomBits - 3) / 2));
+  const scale = 2 ** scaleBits;
+  const tolerance = 2 ** (11 - scaleBits);
   const m1 = new Float64Array(slots),
     m2 = new Float64Array(slots),
     v = new Float64Array(slots);
@@ -407,7 +433,7 @@ export function checkComplexPlaintexts(tools: ComplexTools): number {
         const eRe = Math.abs(re[k]! - v[k]! * m1[k]!),
           eIm = Math.abs(im - v[k]! * m2[k]!);
         worst = Math.max(worst, eRe, eIm);
-        if (!(eRe < 1e-3 && eIm < 1e-3)) {
+        if (!(eRe < tolerance && eIm < tolerance)) {
           throw new Error(
             `complex plaintexts: this SEAL build does not match the recipe (level ${level}, slot ${k}: ` +
               `real part ${re[k]} vs ${v[k]! * m1[k]!}, imaginary part ${im} vs ${v[k]! * m2[k]!})`,

@@ -13,6 +13,7 @@
 import { InputError } from '../errors';
 import { BackendBase, Handle } from './base';
 import type { Preset } from './presets';
+import { ComplexPlaintextBuilder, type ComplexTools, checkComplexPlaintexts, encodeComplex } from './seal-complex';
 import type { BackendOptions, Ct, Pt } from './types';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- node-seal's objects are typed loosely here */
@@ -38,7 +39,7 @@ export function sealVersion(): string {
 }
 
 class SealCt extends Handle implements Ct {
-  /** may hold imaginary parts (set by mulI, kept by arithmetic, cleared by refresh) */
+  /** may hold imaginary parts (set by mulI and complex plaintexts, kept by arithmetic, cleared by twiceRealPart) */
   constructor(
     id: number,
     public native: Native,
@@ -58,8 +59,12 @@ class SealPt extends Handle implements Pt {
   constructor(
     id: number,
     public values: Float64Array,
+    public imag: Float64Array | null,
   ) {
     super(id);
+  }
+  get complex(): boolean {
+    return this.imag !== null;
   }
   release(): void {
     for (const p of this.byLevel.values()) p.delete();
@@ -93,6 +98,8 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
   /** the plaintext X^(N/2) (i in every slot) by level. */
   private readonly imaginaryUnit = new Map<number, Native>();
   private readonly conjugationKey: boolean;
+  /** builds complex plaintexts (seal-complex.ts); null on a real-only backend */
+  private readonly complexTools: ComplexTools | null = null;
 
   /** Use `createSealBackend` (SEAL must be loaded first). */
   constructor(seal: Seal, preset: Preset, options: BackendOptions = {}) {
@@ -124,6 +131,11 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     this.evaluator = seal.Evaluator(this.context);
     this.relinKeys = this.keygen.createRelinKeys();
     this.conjugationKey = !options.realOnly;
+    if (!options.realOnly) {
+      const builder = new ComplexPlaintextBuilder(preset.ringDegree, this.topPrimes);
+      this.complexTools = { seal, context: this.context, encoder: this.encoder, evaluator: this.evaluator, builder };
+      checkComplexPlaintextsOnce(this.complexTools, preset);
+    }
     this.supportsComplex = !options.realOnly && this.buildImaginaryUnit();
     this.ensureRotationKeys(this.fallbackSteps());
   }
@@ -161,8 +173,13 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     return this.seal.CipherText();
   }
 
-  /** Encodes values at level l with scale `scale` (default: the level's canonical scale). */
-  private encodeNative(values: Float64Array, level: number, scale = this.scales[level]!): Native {
+  /** Encodes values (+ i·imag) at level l with scale `scale` (default: the level's canonical scale). */
+  private encodeNative(values: Float64Array, level: number, scale = this.scales[level]!, imag: Float64Array | null = null): Native {
+    if (imag) {
+      // the form of the imaginary unit (X^(N/2)) in which this backend's ciphertexts carry imaginary parts
+      const at = level < this.maxLevel ? this.parmsIds[level] : undefined;
+      return encodeComplex(this.complexTools!, values, imag, scale, at, 'monomial');
+    }
     const pt = this.seal.PlainText();
     this.encoder.encode(values, scale, pt);
     if (level < this.maxLevel) this.evaluator.plainModSwitchTo(pt, this.parmsIds[level], pt);
@@ -175,7 +192,7 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
       const h = this.pt(p);
       let native = h.byLevel.get(level);
       if (!native) {
-        native = this.encodeNative(h.values, level);
+        native = this.encodeNative(h.values, level, this.scales[level], h.imag);
         h.byLevel.set(level, native);
       }
       return { native, temporary: false };
@@ -260,10 +277,10 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     return Float64Array.from(out);
   }
 
-  encode(values: ArrayLike<number>, level = this.maxLevel): Pt {
+  encode(values: ArrayLike<number>, level = this.maxLevel, imag?: ArrayLike<number>): Pt {
     this.checkLevel(level);
-    const pt = this.track(new SealPt(this.newId(), this.padded(values, 'encode')));
-    pt.byLevel.set(level, this.encodeNative(pt.values, level));
+    const pt = this.track(new SealPt(this.newId(), this.padded(values, 'encode'), this.imaginary(imag, 'encode')));
+    pt.byLevel.set(level, this.encodeNative(pt.values, level, this.scales[level], pt.imag));
     return pt;
   }
 
@@ -316,7 +333,7 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     this.evaluator.addPlain(a.native, native, dst);
     if (temporary) native.delete();
     this.ops.add += 1;
-    return this.wrap(dst, a.level, a.complex);
+    return this.wrap(dst, a.level, a.complex || (p instanceof SealPt && p.complex));
   }
 
   addConst(x: Ct, c: number): Ct {
@@ -336,7 +353,7 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     this.evaluator.multiplyPlain(a.native, native, dst);
     if (temporary) native.delete();
     this.ops.cmult += 1;
-    return this.rescaled(dst, a.level, a.complex);
+    return this.rescaled(dst, a.level, a.complex || (p instanceof SealPt && p.complex));
   }
 
   mulConst(x: Ct, c: number): Ct {
@@ -391,6 +408,13 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
   mulI(x: Ct): Ct {
     const a = this.ct(x);
     if (!this.supportsComplex) throw new Error('mulI: the imaginary-unit plaintext is not available on this backend');
+    const dst = this.nativeTimesUnit(a);
+    this.ops.muli += 1;
+    return this.wrap(dst, a.level, true);
+  }
+
+  /** A new native ciphertext: a times X^(N/2) (see imaginaryUnit), same level and scale. */
+  private nativeTimesUnit(a: SealCt): Native {
     let unit = this.imaginaryUnit.get(a.level);
     if (!unit) {
       unit = this.seal.PlainText();
@@ -400,8 +424,19 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     const dst = this.emptyCt();
     this.evaluator.multiplyPlain(a.native, unit, dst);
     dst.setScale(this.scales[a.level]!);
-    this.ops.muli += 1;
-    return this.wrap(dst, a.level, true);
+    return dst;
+  }
+
+  twiceRealPart(x: Ct): Ct {
+    const a = this.ct(x);
+    if (!this.conjugationKey) throw new Error('twiceRealPart: this backend was created real-only');
+    const dst = this.emptyCt();
+    this.evaluator.complexConjugate(a.native, this.galoisKeys, dst);
+    this.evaluator.add(dst, a.native, dst);
+    this.ops.conj += 1;
+    this.ops.keyswitch += 1;
+    this.ops.add += 1;
+    return this.wrap(dst, a.level, false);
   }
 
   dropTo(x: Ct, level: number): Ct {
@@ -415,15 +450,27 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     const a = this.ct(x);
     this.countRefresh(a.level);
     // Client-aided: the key owner decrypts and encrypts afresh at the top level.
-    const pt = this.seal.PlainText();
-    this.decryptor.decrypt(a.native, pt);
-    const values = Float64Array.from(this.encoder.decode(pt) as Float64Array);
-    pt.delete();
-    const fresh = this.encodeNative(values, this.maxLevel);
+    const decode = (c: Native): Float64Array => {
+      const pt = this.seal.PlainText();
+      this.decryptor.decrypt(c, pt);
+      const out = Float64Array.from(this.encoder.decode(pt) as Float64Array);
+      pt.delete();
+      return out;
+    };
+    const values = decode(a.native);
+    let imag: Float64Array | null = null;
+    if (a.complex) {
+      // The imaginary parts too: times X^(N/2) (i·sigma_k), the real part of slot k is -Im (in
+      // the form the backend keeps imaginary parts, see imaginaryUnit).
+      const turned = this.nativeTimesUnit(a);
+      imag = decode(turned).map((v) => -v);
+      turned.delete();
+    }
+    const fresh = this.encodeNative(values, this.maxLevel, this.scales[this.maxLevel], imag);
     const ct = this.emptyCt();
     this.encryptor.encryptSymmetric(fresh, ct);
     fresh.delete();
-    return this.wrap(ct, this.maxLevel, false);
+    return this.wrap(ct, this.maxLevel, a.complex);
   }
 
   copy(x: Ct): Ct {
@@ -500,28 +547,19 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
    * and X^(3N/4), which costs a level at any scale: this form is cheaper for the algorithms here.
    * Its NTT form is written into a serialized plaintext: for prime q the value t = psi^(N/2) mod
    * q (psi the smallest primitive 2N-th root of unity mod q, as SEAL's NTT uses) in the first N/2
-   * coefficients and q - t in the last N/2. Returns false if SEAL rejects the result.
+   * coefficients and q - t in the last N/2 (seal-complex.ts). Complex plaintexts (`encode` with an
+   * imaginary part) are built in the same form, encode(m1) + X^(N/2)·encode(m2), so that one
+   * multiplyPlain multiplies such a ciphertext's complex values by m1 + i·m2. Returns false if
+   * SEAL rejects the result.
    */
   private buildImaginaryUnit(): boolean {
-    const n = this.preset.ringDegree;
     const template = this.seal.PlainText();
     this.encoder.encode(new Float64Array(this.slots), 2 ** 20, template);
     const bytes = template.saveArray(this.seal.ComprModeType.none) as Uint8Array;
     template.delete();
-    const topPrimes = this.topPrimes;
-    if (bytes.length < 88 + topPrimes.length * n * 8) return false;
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    view.setFloat64(56, 1.0, true);
-    // primes of the top level, in chain order: level l's dropped prime is chain index l.
-    for (let j = 0; j < topPrimes.length; j++) {
-      const q = topPrimes[j]!;
-      const t = modPow(minimalPrimitiveRoot(q, 2 * n), BigInt(n / 2), q);
-      const base = 88 + j * n * 8;
-      for (let i = 0; i < n; i++) view.setBigUint64(base + i * 8, i < n / 2 ? t : q - t, true);
-    }
     const unit = this.seal.PlainText();
     try {
-      unit.loadArray(this.context, bytes);
+      unit.loadArray(this.context, this.complexTools!.builder.halfMonomialBytes(bytes));
     } catch {
       unit.delete();
       return false;
@@ -531,42 +569,18 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
   }
 }
 
+/** Chains whose complex plaintexts passed the start-up check in this process. */
+const checkedChains = new Set<string>();
+
+/** Runs the complex-plaintext self-check once per process and chain (seal-complex.ts); throws if this SEAL build differs. */
+function checkComplexPlaintextsOnce(tools: ComplexTools, preset: Preset): void {
+  const key = `${preset.ringDegree}|${preset.chainBits.join(',')}`;
+  if (checkedChains.has(key)) return;
+  checkComplexPlaintexts(tools);
+  checkedChains.add(key);
+}
+
 /** Creates a SEAL backend for a preset (loads SEAL if needed). */
 export async function createSealBackend(preset: Preset, options: BackendOptions = {}): Promise<SealBackend> {
   return new SealBackend(await loadSeal(), preset, options);
-}
-
-function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
-  let result = 1n;
-  let b = base % mod;
-  let e = exp;
-  while (e > 0n) {
-    if (e & 1n) result = (result * b) % mod;
-    b = (b * b) % mod;
-    e >>= 1n;
-  }
-  return result;
-}
-
-/** The smallest primitive m-th root of unity mod prime q (m a power of two dividing q - 1). */
-function minimalPrimitiveRoot(q: bigint, m: number): bigint {
-  const M = BigInt(m);
-  const half = BigInt(m / 2);
-  let root = 0n;
-  for (let g = 2n; g < q; g++) {
-    const r = modPow(g, (q - 1n) / M, q);
-    if (modPow(r, half, q) === q - 1n) {
-      root = r;
-      break;
-    }
-  }
-  // All primitive m-th roots are root^k for odd k: take the smallest.
-  const sq = (root * root) % q;
-  let best = root;
-  let cur = root;
-  for (let k = 1; k < m / 2; k++) {
-    cur = (cur * sq) % q;
-    if (cur < best) best = cur;
-  }
-  return best;
 }

@@ -28,6 +28,10 @@ class SimCt extends Handle implements Ct {
   ) {
     super(id);
   }
+  /** may hold imaginary parts: exactly when the imaginary array exists */
+  get complex(): boolean {
+    return this.im !== null;
+  }
   release(): void {
     // Nothing native to free; drop the arrays so a use after free fails loudly.
     this.re = undefined as unknown as Float64Array;
@@ -39,11 +43,16 @@ class SimPt extends Handle implements Pt {
   constructor(
     id: number,
     public values: Float64Array,
+    public imag: Float64Array | null,
   ) {
     super(id);
   }
+  get complex(): boolean {
+    return this.imag !== null;
+  }
   release(): void {
     this.values = undefined as unknown as Float64Array;
+    this.imag = null;
   }
 }
 
@@ -97,9 +106,9 @@ export class SimBackend extends BackendBase<SimCt, SimPt> {
     return Float64Array.from(c.re);
   }
 
-  encode(values: ArrayLike<number>, level = this.maxLevel): Pt {
+  encode(values: ArrayLike<number>, level = this.maxLevel, imag?: ArrayLike<number>): Pt {
     this.checkLevel(level);
-    return this.track(new SimPt(this.newId(), this.padded(values, 'encode')));
+    return this.track(new SimPt(this.newId(), this.padded(values, 'encode'), this.imaginary(imag, 'encode')));
   }
 
   add(x: Ct, y: Ct): Ct {
@@ -143,7 +152,8 @@ export class SimBackend extends BackendBase<SimCt, SimPt> {
   addPlain(x: Ct, p: Pt | ArrayLike<number>): Ct {
     const a = this.ct(x);
     this.ops.add += 1;
-    return this.make(addArrays(a.re, this.vec(p, 'addPlain'), 1), a.im ? Float64Array.from(a.im) : null, a.level);
+    const pim = p instanceof SimPt ? this.pt(p).imag : null;
+    return this.make(addArrays(a.re, this.vec(p, 'addPlain'), 1), addImag(a.im, pim, 1), a.level);
   }
 
   addConst(x: Ct, c: number): Ct {
@@ -160,10 +170,10 @@ export class SimBackend extends BackendBase<SimCt, SimPt> {
     const a = this.ct(x);
     this.needLevel(a, 'mulPlain');
     const v = this.vec(p, 'mulPlain');
+    const w = p instanceof SimPt ? this.pt(p).imag : null;
     this.ops.cmult += 1;
     this.ops.rescale += 1;
-    const re = a.re.map((r, i) => r * v[i]!);
-    const im = a.im ? a.im.map((r, i) => r * v[i]!) : null;
+    const { re, im } = complexProduct(a.re, a.im, v, w);
     return this.noisy(this.make(re, im, a.level - 1), NOISE.rescale);
   }
 
@@ -191,20 +201,7 @@ export class SimBackend extends BackendBase<SimCt, SimPt> {
     const level = this.matched(a, b) - 1;
     this.ops.mult += 1;
     this.ops.rescale += 1;
-    const n = this.slots;
-    const re = new Float64Array(n);
-    let im: Float64Array | null = null;
-    if (!a.im && !b.im) {
-      for (let i = 0; i < n; i++) re[i] = a.re[i]! * b.re[i]!;
-    } else {
-      im = new Float64Array(n);
-      const ai = a.im ?? new Float64Array(n),
-        bi = b.im ?? new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        re[i] = a.re[i]! * b.re[i]! - ai[i]! * bi[i]!;
-        im[i] = a.re[i]! * bi[i]! + ai[i]! * b.re[i]!;
-      }
-    }
+    const { re, im } = complexProduct(a.re, a.im, b.re, b.im);
     // Relinearization is a key switch in SEAL; it is counted under `mult`, not `keyswitch`.
     return this.noisy(this.make(re, im, level), NOISE.rescale);
   }
@@ -238,6 +235,23 @@ export class SimBackend extends BackendBase<SimCt, SimPt> {
     return this.make(re, Float64Array.from(a.re), a.level);
   }
 
+  twiceRealPart(x: Ct): Ct {
+    const a = this.ct(x);
+    if (!this.supportsComplex) throw new Error('twiceRealPart: this backend was created real-only');
+    this.ops.conj += 1;
+    this.ops.keyswitch += 1;
+    this.ops.add += 1;
+    // the conjugation's key-switch noise lands in both terms of the sum
+    return this.noisy(
+      this.make(
+        a.re.map((v) => 2 * v),
+        null,
+        a.level,
+      ),
+      NOISE.keyswitch,
+    );
+  }
+
   dropTo(x: Ct, level: number): Ct {
     const a = this.ct(x);
     this.checkLevel(level);
@@ -249,8 +263,8 @@ export class SimBackend extends BackendBase<SimCt, SimPt> {
   protected refreshNow(x: Ct): Ct {
     const a = this.ct(x);
     this.countRefresh(a.level);
-    // The key owner decrypts (real parts, as SEAL's real decoding) and encrypts afresh.
-    return this.noisy(this.make(Float64Array.from(a.re), null, this.maxLevel), NOISE.fresh);
+    // The key owner decrypts (imaginary parts too, if any) and encrypts afresh.
+    return this.noisy(this.make(Float64Array.from(a.re), a.im ? Float64Array.from(a.im) : null, this.maxLevel), NOISE.fresh);
   }
 
   copy(x: Ct): Ct {
@@ -305,6 +319,29 @@ function addImag(a: Float64Array | null, b: Float64Array | null, sign: 1 | -1): 
   if (!a && !b) return null;
   const n = (a ?? b)!.length;
   return addArrays(a ?? new Float64Array(n), b ?? new Float64Array(n), sign);
+}
+
+/** (ar + i·ai)(br + i·bi) slot by slot; a null imaginary part is zero (and a real product stays real). */
+function complexProduct(
+  ar: Float64Array,
+  ai: Float64Array | null,
+  br: Float64Array,
+  bi: Float64Array | null,
+): { re: Float64Array; im: Float64Array | null } {
+  const n = ar.length;
+  const re = new Float64Array(n);
+  if (!ai && !bi) {
+    for (let i = 0; i < n; i++) re[i] = ar[i]! * br[i]!;
+    return { re, im: null };
+  }
+  const im = new Float64Array(n);
+  const x = ai ?? new Float64Array(n),
+    y = bi ?? new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    re[i] = ar[i]! * br[i]! - x[i]! * y[i]!;
+    im[i] = ar[i]! * y[i]! + x[i]! * br[i]!;
+  }
+  return { re, im };
 }
 
 /** Left rotation by s in [0, n): out[i] = v[(i + s) mod n]. */

@@ -13,12 +13,21 @@ export interface Ct {
   readonly level: number;
   /** Backend-unique id (diagnostics). */
   readonly id: number;
+  /**
+   * May hold imaginary parts. False when known real: a fresh encryption (of reals), a real part
+   * (`twiceRealPart`), and anything computed from real operands and real plaintexts only. On
+   * seal, an odd rotation of a ciphertext that may hold imaginary parts costs a fix-up
+   * conjugation (both backends count it), so marking real ciphertexts saves key switches.
+   */
+  readonly complex: boolean;
 }
 
 /** Opaque handle to an encoded plaintext vector, reusable at any level (e.g. a mask). */
 export interface Pt {
   /** Backend-unique id (diagnostics). */
   readonly id: number;
+  /** Has an imaginary part (encoded from complex values). */
+  readonly complex: boolean;
 }
 
 /** Operation counters. Snapshot before and after a computation and subtract. */
@@ -100,8 +109,10 @@ export interface Ckks {
   /** Client side: decrypts and decodes the real parts of all slots. */
   decrypt(ct: Ct): Float64Array;
   /** Encodes a reusable plaintext vector (zero-padded to the slots), eagerly at `level`
-   * (default: the top level) and lazily at any other level it meets. */
-  encode(values: ArrayLike<number>, level?: number): Pt;
+   * (default: the top level) and lazily at any other level it meets. With `imag`, the complex
+   * vector values + i·imag (one encode; needs complex slots): one mulPlain by it is one complex
+   * product, e.g. HETAL's mask M_k - i·M_(k+c/2). */
+  encode(values: ArrayLike<number>, level?: number, imag?: ArrayLike<number>): Pt;
 
   add(a: Ct, b: Ct): Ct;
   sub(a: Ct, b: Ct): Ct;
@@ -123,9 +134,12 @@ export interface Ckks {
   conjugate(a: Ct): Ct;
   /** Multiplication of every slot by the imaginary unit i: exact, no level, no key switch. */
   mulI(a: Ct): Ct;
+  /** a + conj(a) = 2·Re(a), marked real (`complex` false): one conjugation and one addition. */
+  twiceRealPart(a: Ct): Ct;
   /** A copy brought down to `level` (no-op copy if already there). */
   dropTo(a: Ct, level: number): Ct;
-  /** Stand-in for bootstrapping: back to the top level (seal: the key owner decrypts and re-encrypts). */
+  /** Stand-in for bootstrapping: back to the top level (seal: the key owner decrypts and
+   * re-encrypts); imaginary parts are kept (the result is as `complex` as the input). */
   refresh(a: Ct): Ct;
   /** A copy of `a`. */
   copy(a: Ct): Ct;

@@ -11,10 +11,11 @@
  * for the columns where the left rotation would spill into the next row).
  *
  * Complex packing: Q = A + i·(A shifted by p/2) carries diagonals k and k + p/2 in one product.
- * The pair's column sums are the same in every row, and the mask of diagonal k + p/2 is the mask
- * of k moved down p/2 rows, so the complex mask N_k - i·N_(k+p/2) of the paper equals a real mask
- * N_k plus, once per output ciphertext at the end, T - i·rot(T, p/2 rows down); then the real
- * part, T' + conj T' (the 1/2 folded into N_k).
+ * The pair's column sums are the same in every row; the complex mask N_k - i·N_(k+p/2) of the
+ * paper (one CMult per pair and output ciphertext, a complex plaintext) puts diagonal k into rows
+ * r ≡ j + k and diagonal k + p/2 into rows r ≡ j + k + p/2 of the real part, which is taken once
+ * per output ciphertext at the end, T + conj T (twiceRealPart, the 1/2 folded into the mask); the
+ * output is marked real.
  *
  * Two forms (Table 6): 'standard' (level A >= level X) shifts Q within the period for each pair
  * (A loses 4 levels, X 2); 'prot-up' (level A < level X, one level of A saved) rotates Q plainly
@@ -22,17 +23,14 @@
  * 1 CMult + 1 rotation per X block; A and X lose 3 levels each).
  *
  * Counts with A = ceil(a/s0), B = ceil(b/s1), p = cPad, complex packing, standard form:
- *   Mult (p/2)·A·B, CMult (p/2)·(A + B) (Table 7 exactly: Table 6's 1 + (p/2)(A + B) - A at A = 1),
- *   Rot p·A + (p/2)·B·log2 s0 + B. Table 7 has p + (p/2)·B·log2 s0: WHY IT DIFFERS: HEaaN applies
- *   the complex mask N_k - i·N_(k+p/2) in one CMult; real-only plaintexts here (node-seal) place
- *   the imaginary half with one rotation per output ciphertext instead (B more Rot), which keeps
- *   CMult equal to the paper (two real masks per pair would cost (p/2)·B more CMult instead).
- *   Table 6 writes the preparation of Q (2 Rot + 1 CMult) once; it is per block row of A (each
- *   its own ciphertext), so for A > 1 this form has 2(A - 1) more Rot and A - 1 more CMult.
+ *   Mult (p/2)·A·B, CMult (p/2)·(A + B), Rot p·A + (p/2)·B·log2 s0: Table 7 exactly (Table 6's
+ *   1 + (p/2)(A + B) - A and 2 + (p/2)(2A + B·log2 s0) - 2A at A = 1). Table 6 writes the
+ *   preparation of Q (2 Rot + 1 CMult) once; it is per block row of A (each its own ciphertext),
+ *   so for A > 1 this form has 2(A - 1) more Rot and A - 1 more CMult.
  *   Conjugations (apart from Rot, as in the paper's counts): B to take the real part, plus the
  *   backends' fix-up after each odd rotation of a ciphertext holding imaginary parts (ckks/seal.ts):
  *   the shift of Q by an odd k rotates it twice, 2·A·floor(p/4) in all (prot-up: A·floor(p/4)).
- * prot-up form: CMult A + (p/2 - 1)·A·B + (p/2)·B, Rot 2A + (p/2 - 1)·(A + A·B) + (p/2)·B·log2 s0 + B.
+ * prot-up form: CMult A + (p/2 - 1)·A·B + (p/2)·B, Rot 2A + (p/2 - 1)·(A + A·B) + (p/2)·B·log2 s0.
  * One diagonal per product (no complex slots): standard CMult (p-1)·A + p·B, Rot 2(p-1)·A + p·B·log2 s0;
  *   prot-up CMult (p-1)·A·B + p·B, Rot (p-1)·(A + A·B) + p·B·log2 s0; Mult p·A·B; no conjugation.
  * Levels (output): standard min(lA - 4, lX - 2) (real-only min(lA - 3, lX - 2));
@@ -69,7 +67,7 @@ export function diagAtbSteps(s0: number, s1: number, p: number, complex: boolean
   const steps: number[] = [];
   const diagonals = complex ? p / 2 : p;
   for (let k = 1; k < diagonals; k++) steps.push(k, k - p);
-  if (complex) steps.push(p / 2, -p / 2, -(p / 2) * s1);
+  if (complex) steps.push(p / 2, -p / 2);
   steps.push(s1); // prot-up: the next row
   for (const s of powerSteps(s0)) steps.push(s * s1);
   return steps;
@@ -166,19 +164,19 @@ export function diagAtb(be: Ckks, A: BlockMatrix, X: BlockMatrix, opts: { varian
           s0,
           s1,
         );
-        const place = masks.get(`place${k}@${c.level}`, c.level, (r, col) => (r % p === (col + k) % p ? (complex ? 0.5 : 1) : 0));
+        // diagonal k into rows r ≡ col + k; with complex packing, - i·(diagonal k + p/2's rows)
+        const place = masks.get(
+          `place${k}@${c.level}`,
+          c.level,
+          (r, col) => (r % p === (col + k) % p ? (complex ? 0.5 : 1) : 0),
+          complex ? (r, col) => (r % p === (col + k + half) % p ? -0.5 : 0) : undefined,
+        );
         acc[j] = accumulate(be, acc[j] ?? null, be.mulPlain(c, place));
         be.free(c);
       }
       for (const m of made) be.free(m);
     }
-    return acc.map((t) => {
-      if (!complex) return t!;
-      const down = be.rotate(t!, -half * s1);
-      const idown = be.mulI(down);
-      const u = be.sub(t!, idown);
-      return be.add(u, be.conjugate(u));
-    });
+    return acc.map((t) => (complex ? be.twiceRealPart(t!) : t!));
   });
   return { rows: A.cols, cols: X.cols, s0, s1, layout: 'rows-repeated', period: p, cts: [out] };
 }

@@ -21,6 +21,12 @@ class CountCt extends Handle implements Ct {
 }
 
 class CountPt extends Handle implements Pt {
+  constructor(
+    id: number,
+    readonly complex: boolean,
+  ) {
+    super(id);
+  }
   release(): void {}
 }
 
@@ -55,10 +61,12 @@ export class CountingBackend extends BackendBase<CountCt, CountPt> {
     this.ops.decrypt += 1;
     return new Float64Array(this.slots);
   }
-  encode(values: ArrayLike<number>, level = this.maxLevel): Pt {
+  encode(values: ArrayLike<number>, level = this.maxLevel, imag?: ArrayLike<number>): Pt {
     this.checkLength(values, 'encode');
     this.checkLevel(level);
-    return this.track(new CountPt(this.newId()));
+    if (imag && !this.supportsComplex) throw new Error('encode: complex values need complex slots (this backend was created real-only)');
+    // complex when an imaginary part is given and not all zero (as the simulator decides)
+    return this.track(new CountPt(this.newId(), imag !== undefined && Array.from(imag).some((v) => v !== 0)));
   }
   add(a: Ct, b: Ct): Ct {
     const x = this.ct(a),
@@ -81,18 +89,20 @@ export class CountingBackend extends BackendBase<CountCt, CountPt> {
     this.ops.add += 1;
     return this.make(x.level, x.complex);
   }
-  addPlain(a: Ct): Ct {
-    return this.negate(a);
+  addPlain(a: Ct, p: Pt | ArrayLike<number>): Ct {
+    const x = this.ct(a);
+    this.ops.add += 1;
+    return this.make(x.level, x.complex || (p instanceof CountPt && p.complex));
   }
   addConst(a: Ct): Ct {
     return this.negate(a);
   }
-  mulPlain(a: Ct): Ct {
+  mulPlain(a: Ct, p?: Pt | ArrayLike<number>): Ct {
     const x = this.ct(a);
     this.needLevel(x, 'mulPlain');
     this.ops.cmult += 1;
     this.ops.rescale += 1;
-    return this.make(x.level - 1, x.complex);
+    return this.make(x.level - 1, x.complex || (p instanceof CountPt && p.complex));
   }
   mulConst(a: Ct): Ct {
     return this.mulPlain(a);
@@ -127,14 +137,23 @@ export class CountingBackend extends BackendBase<CountCt, CountPt> {
     this.ops.muli += 1;
     return this.make(this.ct(a).level, true);
   }
+  twiceRealPart(a: Ct): Ct {
+    if (!this.supportsComplex) throw new Error('twiceRealPart: this backend was created real-only');
+    const x = this.ct(a);
+    this.ops.conj += 1;
+    this.ops.keyswitch += 1;
+    this.ops.add += 1;
+    return this.make(x.level, false);
+  }
   dropTo(a: Ct, level: number): Ct {
     const x = this.ct(a);
     if (level < x.level) this.ops.levelMatch += 1;
     return this.make(level, x.complex);
   }
   protected refreshNow(a: Ct): Ct {
-    this.countRefresh(this.ct(a).level);
-    return this.make(this.maxLevel);
+    const x = this.ct(a);
+    this.countRefresh(x.level);
+    return this.make(this.maxLevel, x.complex);
   }
   copy(a: Ct): Ct {
     const x = this.ct(a);

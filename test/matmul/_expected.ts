@@ -44,16 +44,16 @@ export function expectedCounts(id: string, plan: MatmulPlan, variant: DiagAtbVar
       return { cmult: c * (A + B), mult: c * A * B, rot: c * (B * l0 + A * (l1 + 1)) - A, conj: 0 };
     case 'diag-abt':
       return cx
-        ? { cmult: ((3 * p) / 2) * A, mult: (p / 2) * A * B, rot: (p / 2) * B + p * A * l1, conj: A + (plan.s1 > 1 ? p * A : 0) }
+        ? { cmult: p * A, mult: (p / 2) * A * B, rot: (p / 2) * B + p * A * l1, conj: A + (plan.s1 > 1 ? p * A : 0) }
         : { cmult: 2 * p * A, mult: p * A * B, rot: (p - 1) * B + 2 * p * A * l1, conj: 0 };
     case 'diag-atb':
       if (cx && variant === 'standard')
-        return { cmult: (p / 2) * (A + B), mult: (p / 2) * A * B, rot: p * A + (p / 2) * B * l0 + B, conj: B + 2 * A * Math.floor(p / 4) };
+        return { cmult: (p / 2) * (A + B), mult: (p / 2) * A * B, rot: p * A + (p / 2) * B * l0, conj: B + 2 * A * Math.floor(p / 4) };
       if (cx)
         return {
           cmult: A + (p / 2 - 1) * A * B + (p / 2) * B,
           mult: (p / 2) * A * B,
-          rot: 2 * A + (p / 2 - 1) * (A + A * B) + (p / 2) * B * l0 + B,
+          rot: 2 * A + (p / 2 - 1) * (A + A * B) + (p / 2) * B * l0,
           conj: B + A * Math.floor(p / 4),
         };
       if (variant === 'standard') return { cmult: (p - 1) * A + p * B, mult: p * A * B, rot: 2 * (p - 1) * A + p * B * l0, conj: 0 };
@@ -77,12 +77,12 @@ export function table6PlusDocumented(id: string, plan: MatmulPlan, variant: Diag
       return { ...t6, cmult: t6.cmult - c * B * (A - 1) };
     case 'rowmajor':
       return { ...t6, cmult: t6.cmult - c * (A - 1) * (B - 1) };
-    // a complex mask is two real CMults; Table 6's CMult = c ignores the block rows
+    // Table 6's CMult = c ignores the block rows: each needs its own masks
     case 'diag-abt':
-      return { ...t6, cmult: t6.cmult + (p * (3 * A - 2)) / 2 };
-    // one rotation per output ciphertext places the second diagonal; Q is prepared per block row
+      return { ...t6, cmult: t6.cmult + p * (A - 1) };
+    // Q is prepared per block row of A
     case 'diag-atb':
-      return { ...t6, cmult: t6.cmult + (A - 1), rot: t6.rot + B + 2 * (A - 1) };
+      return { ...t6, cmult: t6.cmult + (A - 1), rot: t6.rot + 2 * (A - 1) };
     default:
       return t6;
   }
@@ -109,7 +109,7 @@ export function errorOps(id: string, plan: MatmulPlan): number {
     case 'diag-abt':
       return 1 + 3 + 1 + 2 * l1 + 2 + 1; // encrypt, 3 levels, B shift, sum and copy, fix-ups, conjugation
     case 'diag-atb':
-      return 1 + 4 + 4 + 2 + l0 + 1 + 1; // encrypt, 4 levels, two shifts, fix-ups, column sum, row shift, conjugation
+      return 1 + 4 + 4 + 2 + l0 + 1; // encrypt, 4 levels, two shifts, fix-ups, column sum, conjugation
     default:
       throw new Error(`no path length for ${id}`);
   }
