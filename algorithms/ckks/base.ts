@@ -251,6 +251,21 @@ export abstract class BackendBase<C extends Handle & Ct, P extends Handle & Pt> 
     return odd;
   }
 
+  /**
+   * Counts conj(rotate(a, k)) of a ciphertext (complex: may hold imaginary parts) with the
+   * rotation plan `plan`; returns whether a conjugation is due: on seal an odd rotation of a
+   * complex ciphertext conjugates by itself (see oddRotationOfComplex), a real one needs none.
+   */
+  protected countRotateConjugate(complex: boolean, k: number, plan: number[]): boolean {
+    if (plan.length > 0) this.countRotation(plan);
+    const conj = complex && Math.abs(this.normalizeStep(k)) % 2 === 0;
+    if (conj) {
+      this.ops.conj += 1;
+      this.ops.keyswitch += 1;
+    }
+    return conj;
+  }
+
   ciphertextBytes(level: number): number {
     // Two polynomials of N coefficients, one 64-bit word per coefficient and prime.
     return 2 * this.preset.ringDegree * (level + 1) * 8;
@@ -292,6 +307,7 @@ export abstract class BackendBase<C extends Handle & Ct, P extends Handle & Pt> 
   abstract mul(a: Ct, b: Ct): Ct;
   abstract rotate(a: Ct, k: number): Ct;
   abstract conjugate(a: Ct): Ct;
+  abstract rotateConjugate(a: Ct, k: number): Ct;
   abstract mulI(a: Ct): Ct;
   abstract twiceRealPart(a: Ct): Ct;
   abstract dropTo(a: Ct, level: number): Ct;

@@ -405,6 +405,19 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     return this.wrap(dst, a.level, a.complex);
   }
 
+  rotateConjugate(x: Ct, k: number): Ct {
+    const a = this.ct(x);
+    if (!this.conjugationKey) throw new Error('rotateConjugate: this backend was created real-only');
+    const plan = this.rotationPlan(k);
+    const conj = this.countRotateConjugate(a.complex, k, plan);
+    const dst = this.emptyCt();
+    if (plan.length > 0) this.evaluator.rotateVector(a.native, this.normalizeStep(k), this.galoisKeys, dst);
+    else dst.copy(a.native);
+    // An odd rotation of a complex ciphertext needs no conjugation here: see imaginaryUnit.
+    if (conj) this.evaluator.complexConjugate(dst, this.galoisKeys, dst);
+    return this.wrap(dst, a.level, a.complex);
+  }
+
   mulI(x: Ct): Ct {
     const a = this.ct(x);
     if (!this.supportsComplex) throw new Error('mulI: the imaginary-unit plaintext is not available on this backend');

@@ -227,6 +227,17 @@ export class SimBackend extends BackendBase<SimCt, SimPt> {
     return this.noisy(out, NOISE.keyswitch);
   }
 
+  rotateConjugate(x: Ct, k: number): Ct {
+    const a = this.ct(x);
+    if (!this.supportsComplex) throw new Error('rotateConjugate: this backend was created real-only');
+    const plan = this.rotationPlan(k);
+    // Counted as on seal, where an odd rotation of a complex ciphertext conjugates by itself.
+    const conj = this.countRotateConjugate(a.im !== null, k, plan);
+    const s = ((k % this.slots) + this.slots) % this.slots;
+    const out = this.make(rotateArray(a.re, s), a.im ? rotateArray(a.im, s).map((v) => -v) : null, a.level);
+    return this.noisy(out, NOISE.keyswitch * Math.sqrt(plan.length + (conj ? 1 : 0)));
+  }
+
   mulI(x: Ct): Ct {
     const a = this.ct(x);
     if (!this.supportsComplex) throw new Error('mulI: this backend was created real-only');

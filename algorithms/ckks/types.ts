@@ -132,6 +132,14 @@ export interface Ckks {
   rotate(a: Ct, k: number): Ct;
   /** Complex conjugation of every slot (a key switch). */
   conjugate(a: Ct): Ct;
+  /**
+   * conj(rotate(a, k)). On seal, for an odd k and a ciphertext that may hold imaginary parts, this
+   * is the bare rotation: the fix-up conjugation `rotate` pays there cancels the conjugation, so it
+   * costs one key switch where rotate then conjugate cost three. Otherwise a rotation, plus a
+   * conjugation if `a` may hold imaginary parts (a real ciphertext is its own conjugate). An
+   * algorithm that can work on conjugated values (e.g. with conjugated masks) saves the fix-up.
+   */
+  rotateConjugate(a: Ct, k: number): Ct;
   /** Multiplication of every slot by the imaginary unit i: exact, no level, no key switch. */
   mulI(a: Ct): Ct;
   /** a + conj(a) = 2·Re(a), marked real (`complex` false): one conjugation and one addition. */

@@ -22,10 +22,14 @@
  *   writes CMult = c for any A; a block row is its own ciphertext and needs its own masks, so it
  *   is c·A here for A > 1 (the paper's shapes all have A = 1).
  *   Conjugations (apart from Rot, as the paper's counts equal Table 7 only without them): A to
- *   take the real part, plus p·A fix-ups: seal's imaginary unit is -i in odd slots, so the
+ *   take the real part, plus (p/2)·A fix-ups: seal's imaginary unit is -i in odd slots, so the
  *   backends follow each odd rotation of a ciphertext holding imaginary parts with a conjugation
- *   (ckks/seal.ts), here the row sum's step 1 and the copy's step -1 of every pair and block row.
- *   The output is real (marked so): later odd rotations of it pay no fix-up.
+ *   (ckks/seal.ts). The copy across the row avoids it (its step -1 is a rotateConjugate, and the
+ *   class mask is conjugated in odd columns); the row sum's step 1 cannot: it adds neighbouring
+ *   slots, which must both be plain or both conjugated for the sum to hold the two diagonals'
+ *   row sums, so one conjugation per pair and block row remains, a cost of SEAL's slot order
+ *   that HEaaN does not have. The output is real (marked so): later odd rotations of it pay no
+ *   fix-up.
  * One diagonal per product (a backend without complex slots): Mult p·A·B,
  *   Rot (p-1)·B + 2p·A·log2 s1, CMult 2p·A, no conjugation.
  * Levels: 3 (product, column-0 mask, class mask): the output is at min(level X, level W) - 3.
@@ -37,7 +41,14 @@ import type { MatmulAlgorithm } from '../interface';
 import { MaskSet } from '../matrix/masks';
 import { decryptMatrix, encryptMatrix, layoutSpec } from '../matrix/pack';
 import { blockPlan, checkDepth } from '../matrix/plan';
-import { accumulate, dotProducts, powerSteps, rowSumsToFirstColumn, spreadFirstColumn } from '../matrix/sums';
+import {
+  accumulate,
+  dotProducts,
+  powerSteps,
+  rowSumsToFirstColumn,
+  spreadFirstColumn,
+  spreadFirstColumnConjugatingOdd,
+} from '../matrix/sums';
 import { type BlockMatrix, levelOf } from '../matrix/types';
 import { plainAbt } from './plain';
 
@@ -102,16 +113,17 @@ export function diagAbt(be: Ckks, X: BlockMatrix, W: BlockMatrix, opts: { comple
     const acc: (Ct | null)[] = new Array(blockRows).fill(null);
     for (let k = 0; k < (complex ? half : p); k++) {
       const wk = k === 0 ? base : base.map((w) => be.rotate(w, k * s1));
-      // diagonal k in the real part; with complex packing, - i·(diagonal k + p/2's mask)
+      // diagonal k in the real part; with complex packing, - i·(diagonal k + p/2's mask), conjugated
+      // in odd columns, whose copies the spread conjugates
       const classMask = masks.get(
         `class${k}`,
         level - 2,
         (r, c) => (c % p === (r + k) % p ? 1 : 0),
-        complex ? (r, c) => (c % p === (r + k + half) % p ? -1 : 0) : undefined,
+        complex ? (r, c) => (c % p === (r + k + half) % p ? (c % 2 === 0 ? -1 : 1) : 0) : undefined,
       );
       for (let i = 0; i < blockRows; i++) {
         const z = rowSumsToFirstColumn(be, dotProducts(be, X.cts[i]!, wk), s1);
-        const spread = spreadFirstColumn(be, be.mulPlain(z, first), s1);
+        const spread = (complex ? spreadFirstColumnConjugatingOdd : spreadFirstColumn)(be, be.mulPlain(z, first), s1);
         be.free(z);
         acc[i] = accumulate(be, acc[i] ?? null, be.mulPlain(spread, classMask));
         be.free(spread);

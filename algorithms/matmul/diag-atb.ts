@@ -27,9 +27,10 @@
  *   1 + (p/2)(A + B) - A and 2 + (p/2)(2A + B·log2 s0) - 2A at A = 1). Table 6 writes the
  *   preparation of Q (2 Rot + 1 CMult) once; it is per block row of A (each its own ciphertext),
  *   so for A > 1 this form has 2(A - 1) more Rot and A - 1 more CMult.
- *   Conjugations (apart from Rot, as in the paper's counts): B to take the real part, plus the
- *   backends' fix-up after each odd rotation of a ciphertext holding imaginary parts (ckks/seal.ts):
- *   the shift of Q by an odd k rotates it twice, 2·A·floor(p/4) in all (prot-up: A·floor(p/4)).
+ *   Conjugations (apart from Rot, as in the paper's counts): B, to take the real part. The
+ *   backends follow an odd rotation of a ciphertext holding imaginary parts with a fix-up
+ *   conjugation (seal's imaginary unit is -i in odd slots, ckks/seal.ts); the shift of Q by an
+ *   odd k avoids it by taking the conjugated shift (rotateConjugate) and the conjugated mask.
  * prot-up form: CMult A + (p/2 - 1)·A·B + (p/2)·B, Rot 2A + (p/2 - 1)·(A + A·B) + (p/2)·B·log2 s0.
  * One diagonal per product (no complex slots): standard CMult (p-1)·A + p·B, Rot 2(p-1)·A + p·B·log2 s0;
  *   prot-up CMult (p-1)·A·B + p·B, Rot (p-1)·(A + A·B) + p·B·log2 s0; Mult p·A·B; no conjugation.
@@ -102,11 +103,13 @@ export function diagAtb(be: Ckks, A: BlockMatrix, X: BlockMatrix, opts: { varian
   const half = p / 2;
   const out = be.scope(() => {
     const masks = new MaskSet(be, s0, s1);
-    // Left shift by d within the period: rotate left by d where that stays in the row, else right by p - d.
-    const shift = (y: Ct, d: number): Ct => {
+    // Left shift by d within the period: rotate left by d where that stays in the row, else right
+    // by p - d. `conjugated`: the conjugate of that (rotateConjugate, no fix-up for odd d on seal).
+    const shift = (y: Ct, d: number, conjugated = false): Ct => {
       const stay = masks.get(`stay${d}@${y.level}`, y.level, (_r, c) => (c < s1 - d ? 1 : 0));
-      const left = be.rotate(y, d),
-        right = be.rotate(y, d - p);
+      const rot = (x: Ct, k: number) => (conjugated ? be.rotateConjugate(x, k) : be.rotate(x, k));
+      const left = rot(y, d),
+        right = rot(y, d - p);
       const diff = be.sub(left, right);
       be.free(left);
       const kept = be.mulPlain(diff, stay);
@@ -145,11 +148,14 @@ export function diagAtb(be: Ckks, A: BlockMatrix, X: BlockMatrix, opts: { varian
       const made: Ct[] = [];
       let ak = base;
       let xk = X.cts;
+      // An odd shift of Q is taken conjugated (no fix-up conjugation on seal); its place mask then
+      // carries +i instead of -i, as conj(T)·conj(m) has the real part of T·m.
+      const conjugated = complex && k % 2 === 1;
       if (k > 0 && variant === 'standard') {
-        ak = base.map((q) => shift(q, k));
+        ak = base.map((q) => shift(q, k, conjugated));
         made.push(...ak);
       } else if (k > 0) {
-        ak = base.map((q) => be.rotate(q, k));
+        ak = base.map((q) => (conjugated ? be.rotateConjugate(q, k) : be.rotate(q, k)));
         xk = X.cts.map((row) => row.map((x) => nextRowTail(x, k)));
         made.push(...ak, ...xk.flat());
       }
@@ -169,7 +175,7 @@ export function diagAtb(be: Ckks, A: BlockMatrix, X: BlockMatrix, opts: { varian
           `place${k}@${c.level}`,
           c.level,
           (r, col) => (r % p === (col + k) % p ? (complex ? 0.5 : 1) : 0),
-          complex ? (r, col) => (r % p === (col + k + half) % p ? -0.5 : 0) : undefined,
+          complex ? (r, col) => (r % p === (col + k + half) % p ? (conjugated ? 0.5 : -0.5) : 0) : undefined,
         );
         acc[j] = accumulate(be, acc[j] ?? null, be.mulPlain(c, place));
         be.free(c);

@@ -1,7 +1,8 @@
-/** Two real vectors in one ciphertext (v + i w), separated by conjugation, on both backends. */
+/** Two real vectors in one ciphertext (v + i w), separated by conjugation; complex plaintexts, real parts and conjugated rotations; on both backends. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { errorBound } from '../../algorithms/ckks/precision';
+import { diffCounts } from '../../algorithms/ckks/types';
 import { uniformArray, uniformRng } from '../../algorithms/random';
 import { maxAbsDiff, sharedBackend } from '../helpers/backends';
 
@@ -56,6 +57,59 @@ test('rotations of complex ciphertexts agree on seal and sim, odd steps included
   });
 });
 
+test('complex plaintexts, real parts, conjugated rotations and refreshes: values and counts agree on seal and sim', async () => {
+  const got: Record<string, { values: Float64Array[]; counts: number[]; flags: boolean[] }> = {};
+  for (const id of ['seal', 'sim'] as const) {
+    const be = await sharedBackend(id, 'n13');
+    be.ensureRotationKeys([1, 2]);
+    const rng = uniformRng(9);
+    const [v, w, m1, m2] = [0, 1, 2, 3].map(() => uniformArray(rng, be.slots, -1, 1)) as Float64Array[];
+    const before = be.counts();
+    // the imaginary part of z is -Re(i·z)
+    const parts = (z: ReturnType<typeof be.encrypt>) => [be.decrypt(z), be.decrypt(be.mulI(z)).map((x) => -x)];
+    got[id] = be.scope(() => {
+      const z = be.add(be.encrypt(v!), be.mulI(be.encrypt(w!)));
+      const mask = be.encode(m1!, be.maxLevel, m2!);
+      assert.ok(
+        mask.complex && !be.encode(m1!, be.maxLevel, new Float64Array(4)).complex,
+        'an all-zero imaginary part is a real plaintext',
+      );
+      const p = be.mulPlain(z, mask); // (v + i w)(m1 + i m2)
+      const real = be.twiceRealPart(p);
+      const odd = be.rotateConjugate(p, 1);
+      const even = be.rotateConjugate(p, 2);
+      const fresh = be.refresh(p);
+      const afterReal = be.rotate(real, 1); // no fix-up: real is marked real
+      const flags = [z.complex, p.complex, real.complex, odd.complex, fresh.complex, afterReal.complex];
+      const values = [p, real, odd, even, fresh].flatMap(parts);
+      return { values, flags, counts: [] as number[] };
+    });
+    const d = diffCounts(be.counts(), before);
+    got[id]!.counts = [d.cmult, d.rot, d.conj, d.keyswitch, d.add, d.refresh];
+    // float64 expectations
+    const re = v!.map((x, k) => x * m1![k]! - w![k]! * m2![k]!),
+      im = v!.map((x, k) => x * m2![k]! + w![k]! * m1![k]!);
+    const rot = (u: Float64Array, s: number) => u.map((_x, k) => u[(k + s) % u.length]!);
+    const want = [re, im, re.map((x) => 2 * x), new Float64Array(be.slots), rot(re, 1), rot(im, 1).map((x) => -x)];
+    want.push(
+      rot(re, 2),
+      rot(im, 2).map((x) => -x),
+      re,
+      im,
+    );
+    const bound = errorBound(be.preset, 8, 4);
+    want.forEach((u, i) => {
+      const e = maxAbsDiff(got[id]!.values[i]!, u);
+      assert.ok(e < bound, `${id}: part ${i} errs by ${e}`);
+    });
+    assert.equal(got[id]!.flags, [true, true, false, true, true, false], `${id}: which ciphertexts may hold imaginary parts`);
+  }
+  // rotateConjugate: odd step 1 key switch (no conjugation), even step 2; twiceRealPart 1; rotate of a real 1
+  assert.equal(got.seal!.counts, got.sim!.counts);
+  const [cmult, rot, conj, keyswitch, , refresh] = got.sim!.counts;
+  assert.equal([cmult, rot, conj, keyswitch, refresh], [1, 3, 2, 5, 1]);
+});
+
 test('a real-only sim refuses complex operations', async () => {
   const be = await sharedBackend('sim', 'n13', { realOnly: true });
   assert.not.ok(be.supportsComplex);
@@ -63,6 +117,9 @@ test('a real-only sim refuses complex operations', async () => {
     const x = be.encrypt([1]);
     assert.throws(() => be.mulI(x), /real-only/);
     assert.throws(() => be.conjugate(x), /real-only/);
+    assert.throws(() => be.twiceRealPart(x), /real-only/);
+    assert.throws(() => be.rotateConjugate(x, 1), /real-only/);
+    assert.throws(() => be.encode([1], be.maxLevel, [1]), /real-only/);
   });
 });
 

@@ -132,6 +132,12 @@ export class CountingBackend extends BackendBase<CountCt, CountPt> {
     this.ops.keyswitch += 1;
     return this.make(x.level, x.complex);
   }
+  rotateConjugate(a: Ct, k: number): Ct {
+    if (!this.supportsComplex) throw new Error('rotateConjugate: this backend was created real-only');
+    const x = this.ct(a);
+    this.countRotateConjugate(x.complex, k, this.rotationPlan(k));
+    return this.make(x.level, x.complex);
+  }
   mulI(a: Ct): Ct {
     if (!this.supportsComplex) throw new Error('mulI: this backend was created real-only');
     this.ops.muli += 1;
