@@ -4,6 +4,7 @@
  * A record is a discriminated union on `state` (tinybench's shape): a failed or skipped cell
  * still says what ran and why it did not finish.
  */
+import type { TranscriptSummary } from '../algorithms/ckks/session';
 import type { OpCounts } from '../algorithms/ckks/types';
 
 /** Run metadata carried by every record. */
@@ -49,6 +50,8 @@ export interface RecordBase {
   meta: RunMeta;
   /** protocol deviations from the paper that apply to this record */
   deviations?: string[];
+  /** encrypted runs: messages and bytes between client and server, each way and by purpose */
+  transcript?: TranscriptSummary;
 }
 
 export interface MatmulRecord extends RecordBase {

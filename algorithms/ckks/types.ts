@@ -1,32 +1,42 @@
 /**
- * The one small CKKS interface every algorithm is written against (Lattigo's "evaluator"
- * idea). Two implementations: `seal` (node-seal, real encryption) and `sim` (a slot simulator).
+ * The CKKS layer's roles, as in Lattigo: the protocol has two parties and the types say so.
+ * - `Evaluator` (the server): arithmetic, rotations, conjugation, levels and scales, plaintext
+ *   encoding, scopes, serialization. It is built from the public parameters and the serialized
+ *   evaluation keys only; it has no way to decrypt (a type-level test checks it).
+ * - `KeyOwner` (the client): key generation, encryption and decryption. It hands the server the
+ *   evaluation keys as bytes (`EvaluationKeys`).
+ * - `Refresher` (the stand-in for bootstrapping, Lattigo's bootstrapper shape): gives a
+ *   ciphertext its levels back. The shipped one is client-aided (session.ts).
+ * - `Client`: what client-side algorithm code sees: encrypt a vector and send it to the server,
+ *   receive a ciphertext from the server and decrypt it; every message goes into the transcript.
+ * Two implementations of the evaluator and key owner: `seal` (node-seal) and `sim` (a slot
+ * simulator). Operations are counted by one layer around any evaluator (counting.ts).
  * All operations are synchronous. Rescaling, scale tracking and level matching happen inside the
- * backend: every ciphertext at level l carries the canonical scale of that level, and an operand
- * at a higher level is brought down to its partner's level automatically.
+ * evaluator: every ciphertext at level l carries the canonical scale of that level, and an
+ * operand at a higher level is brought down to its partner's level automatically.
  */
 import type { Preset } from './presets';
 
-/** Opaque handle to a ciphertext owned by a backend. */
+/** Opaque handle to a ciphertext owned by one evaluator or key owner. */
 export interface Ct {
-  /** Rescales left: a fresh ciphertext is at `backend.maxLevel`, 0 allows no more products. */
+  /** Rescales left: a fresh ciphertext is at `maxLevel` unless encrypted lower, 0 allows no more products. */
   readonly level: number;
-  /** Backend-unique id (diagnostics). */
+  /** Owner-unique id (diagnostics). */
   readonly id: number;
   /**
-   * May hold imaginary parts. False when known real: a fresh encryption (of reals), a real part
-   * (`twiceRealPart`), and anything computed from real operands and real plaintexts only. On
-   * seal, an odd rotation of a ciphertext that may hold imaginary parts costs a fix-up
-   * conjugation (both backends count it), so marking real ciphertexts saves key switches.
+   * Whether the slots may hold imaginary parts (false: proven real: a fresh encryption of reals, a
+   * real part taken by `twiceRealPart`, anything computed from real operands and real plaintexts
+   * only). On seal an odd rotation of a ciphertext that may hold imaginary parts costs a fix-up
+   * conjugation (counted as `conj`), so marking real ciphertexts saves key switches.
    */
   readonly complex: boolean;
 }
 
 /** Opaque handle to an encoded plaintext vector, reusable at any level (e.g. a mask). */
 export interface Pt {
-  /** Backend-unique id (diagnostics). */
+  /** Owner-unique id (diagnostics). */
   readonly id: number;
-  /** Has an imaginary part (encoded from complex values). */
+  /** Whether it has an imaginary part (encoded from complex values). */
   readonly complex: boolean;
 }
 
@@ -48,15 +58,15 @@ export interface OpCounts {
   muli: number;
   /** rescales. */
   rescale: number;
-  /** automatic level drops to match an operand's partner. */
+  /** automatic level drops to match an operand's partner, and explicit drops. */
   levelMatch: number;
-  /** client-aided refreshes (the stand-in for bootstrapping). */
+  /** refreshes (client-aided: round trips to the key owner; the stand-in for bootstrapping). */
   refresh: number;
   /** bytes a refresh round trip moves (ciphertext to the key owner and back). */
   refreshBytes: number;
   /** wall time spent in refreshes, ms (so experiments can separate it from compute). */
   refreshMs: number;
-  /** encryptions and decryptions (client side). */
+  /** encryptions and decryptions by the key owner (client side). */
   encrypt: number;
   decrypt: number;
 }
@@ -88,30 +98,69 @@ export function diffCounts(after: OpCounts, before: OpCounts): OpCounts {
   return out;
 }
 
+/** Operations counted by level, for the cost model: index = level of the ciphertext operated on. */
+export type LevelOp = 'add' | 'cmult' | 'mult' | 'rescale' | 'keyswitch' | 'conj' | 'muli' | 'levelMatch' | 'encode';
+export type LevelCounts = Partial<Record<LevelOp, number[]>>;
+
+/** after - before, per op and level. */
+export function diffLevelCounts(after: LevelCounts, before: LevelCounts): LevelCounts {
+  const out: LevelCounts = {};
+  for (const op of Object.keys(after) as LevelOp[]) {
+    const a = after[op] ?? [];
+    const b = before[op] ?? [];
+    const d = a.map((v, l) => v - (b[l] ?? 0));
+    if (d.some((v) => v !== 0)) out[op] = d;
+  }
+  return out;
+}
+
 /** Backend identifiers. */
 export type BackendId = 'seal' | 'sim';
 
-/** The CKKS evaluator interface. */
-export interface Ckks {
-  /** Which implementation this is. */
+/** The public parameters both parties know. */
+export interface Params {
+  /** Which implementation. */
   readonly id: BackendId;
   /** The validated parameters. */
   readonly preset: Preset;
   /** Complex slots per ciphertext. */
   readonly slots: number;
-  /** Level of a fresh ciphertext. */
+  /** Level of a fresh top-level ciphertext. */
   readonly maxLevel: number;
   /** Whether multiplication by i and conjugation are available (two diagonals per product). */
   readonly supportsComplex: boolean;
+}
 
-  /** Client side: encodes and encrypts up to `slots` reals (zero-padded) at `level` (default max). */
-  encrypt(values: ArrayLike<number>, level?: number): Ct;
-  /** Client side: decrypts and decodes the real parts of all slots. */
-  decrypt(ct: Ct): Float64Array;
+/**
+ * The evaluation keys, serialized by the key owner for the server: relinearization and Galois
+ * keys, and what they cover. No secret key material.
+ */
+export interface EvaluationKeys {
+  readonly backend: BackendId;
+  /** preset name the keys were made for */
+  readonly preset: string;
+  /** normalized rotation steps with a key of their own */
+  readonly steps: readonly number[];
+  /** whether a conjugation key is included */
+  readonly conjugation: boolean;
+  /** serialized relinearization keys (empty on sim) */
+  readonly relin: Uint8Array;
+  /** serialized Galois keys (empty on sim) */
+  readonly galois: Uint8Array;
+}
+
+/** Bytes of serialized evaluation keys (what the server receives). */
+export function evaluationKeyBytes(k: EvaluationKeys): number {
+  return k.relin.byteLength + k.galois.byteLength;
+}
+
+/** The server's CKKS evaluator: everything but encryption and decryption. */
+export interface Evaluator extends Params {
   /** Encodes a reusable plaintext vector (zero-padded to the slots), eagerly at `level`
-   * (default: the top level) and lazily at any other level it meets. With `imag`, the complex
-   * vector values + i·imag (one encode; needs complex slots): one mulPlain by it is one complex
-   * product, e.g. HETAL's mask M_k - i·M_(k+c/2). */
+   * (default: the top level) and lazily at any other level it meets. Public: no key involved.
+   * With `imag`, the complex vector values + i·imag (one encode; needs complex slots; an all-zero
+   * `imag` gives a real plaintext): one mulPlain by it is one complex product, e.g. HETAL's mask
+   * M_k - i·M_(k+c/2). */
   encode(values: ArrayLike<number>, level?: number, imag?: ArrayLike<number>): Pt;
 
   add(a: Ct, b: Ct): Ct;
@@ -146,36 +195,74 @@ export interface Ckks {
   twiceRealPart(a: Ct): Ct;
   /** A copy brought down to `level` (no-op copy if already there). */
   dropTo(a: Ct, level: number): Ct;
-  /** Stand-in for bootstrapping: back to the top level (seal: the key owner decrypts and
-   * re-encrypts); imaginary parts are kept (the result is as `complex` as the input). */
-  refresh(a: Ct): Ct;
   /** A copy of `a`. */
   copy(a: Ct): Ct;
   /** Latency tables only: a bare rescale of a copy of `a` (its value is not meaningful). */
   rescaleForTiming(a: Ct): Ct;
 
-  /** Makes rotation keys for these steps (plus the backend's fallback keys); idempotent. */
-  ensureRotationKeys(steps: Iterable<number>): void;
-  /** Key switches a rotation by k costs with the current keys (0 for k = 0 mod slots). */
+  /** Key switches a rotation by k costs with the keys this evaluator holds (0 for k = 0 mod slots). */
   rotationCost(k: number): number;
 
   /** A snapshot of the counters. */
   counts(): OpCounts;
+  /** A snapshot of the counters by level (the cost model's input). */
+  levelCounts(): LevelCounts;
   /** Runs `fn`; frees every ciphertext and plaintext created inside it except those reachable
    * from its return value (arrays and plain objects are searched), which move to the outer scope. */
   scope<T>(fn: () => T): T;
   /** Frees a ciphertext or plaintext now (using it afterwards throws). */
   free(x: Ct | Pt): void;
-  /** Live ciphertexts and plaintexts owned by this backend (leak checks). */
+  /** Live ciphertexts and plaintexts owned by this evaluator (leak checks). */
   liveObjects(): number;
-  /** Serializes a ciphertext (worker threads, refresh byte counts). */
+  /** Serializes a ciphertext (a message to the key owner, or to a worker). */
   serialize(ct: Ct): Uint8Array;
-  /** Loads a ciphertext serialized by the same backend and parameters. */
-  deserialize(bytes: Uint8Array): Ct;
-  /** Bytes of a ciphertext at `level` (uncompressed, two polynomials). */
+  /** Loads a ciphertext serialized by either party with the same parameters. */
+  deserialize(bytes: Uint8Array, complex?: boolean): Ct;
+  /** Bytes of a ciphertext at `level` as it travels (SEAL's uncompressed size: two polynomials). */
   ciphertextBytes(level: number): number;
-  /** Frees everything (keys, context). The backend is unusable afterwards. */
+  /** Frees everything (keys, context). The evaluator is unusable afterwards. */
   dispose(): void;
+}
+
+/** The client: owns the secret key. Its ciphertexts are its own; they reach the server as bytes. */
+export interface KeyOwner extends Params {
+  /** Makes and serializes the evaluation keys for these rotation steps (plus the fallback keys). */
+  evaluationKeys(steps: Iterable<number>): EvaluationKeys;
+  /** Encodes and encrypts up to `slots` reals (zero-padded) at `level` (default max), serialized. */
+  encryptToBytes(values: ArrayLike<number>, level?: number): Uint8Array;
+  /** Decrypts a serialized ciphertext and decodes the real parts of all slots. */
+  decryptBytes(bytes: Uint8Array): Float64Array;
+  /** Bytes of a ciphertext at `level` as it travels. */
+  ciphertextBytes(level: number): number;
+  dispose(): void;
+}
+
+/** Why a message crossed the boundary (the transcript's purposes). */
+export type Purpose = 'keys' | 'data' | 'refresh' | 'validation' | 'inference' | 'model' | 'result';
+
+/** Client-side code's view of the protocol: encrypt for the server, decrypt what the server sends. */
+export interface Client {
+  readonly slots: number;
+  readonly maxLevel: number;
+  /** The key owner encrypts `values` at `level` (default top) and sends it: the server's handle. */
+  encrypt(values: ArrayLike<number>, level?: number, purpose?: Purpose): Ct;
+  /** The server sends `ct` to the key owner, who decrypts the real parts of all slots. */
+  decrypt(ct: Ct, purpose?: Purpose): Float64Array;
+}
+
+/**
+ * Gives a ciphertext its levels back (Lattigo's Bootstrapper shape). The client-aided one sends
+ * the ciphertext to the key owner, who decrypts it and encrypts it afresh.
+ */
+export interface Refresher {
+  /** 'client-aided' (a round trip to the key owner) or a bootstrap. */
+  readonly kind: string;
+  /** The least level an input may have. */
+  readonly minInputLevel: number;
+  /** The level of a refreshed ciphertext (the default). */
+  readonly outputLevel: number;
+  /** A fresh copy of `ct` at `level` (default `outputLevel`); `ct` is left as it was. */
+  refresh(ct: Ct, level?: number): Ct;
 }
 
 /** Options when creating a backend. */
@@ -186,6 +273,6 @@ export interface BackendOptions {
   noise?: boolean;
   /** Rotation keys: declared steps plus all signed powers of two (default where it fits), or only declared steps. */
   rotationKeys?: 'declared+pow2' | 'declared';
-  /** sim only: pretend complex slots are unavailable (to measure the one-diagonal fallback). */
+  /** Pretend complex slots are unavailable (to measure the one-diagonal fallback). */
   realOnly?: boolean;
 }

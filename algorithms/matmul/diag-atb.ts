@@ -38,7 +38,7 @@
  *   prot-up min(lA, lX) - 3 (real-only min(lA - 2, lX - 3)).
  */
 import { LevelExhaustedError } from '../ckks/base';
-import type { Ckks, Ct } from '../ckks/types';
+import type { Evaluator, Ct } from '../ckks/types';
 import { check } from '../errors';
 import type { MatmulAlgorithm } from '../interface';
 import { MaskSet } from '../matrix/masks';
@@ -79,7 +79,12 @@ export function diagAtbSteps(s0: number, s1: number, p: number, complex: boolean
  * blocks; G (c x b) in 'rows-repeated'. The form follows the levels (diagAtbVariant) unless
  * given; see diagAtbOutputLevel for the levels it needs and leaves.
  */
-export function diagAtb(be: Ckks, A: BlockMatrix, X: BlockMatrix, opts: { variant?: DiagAtbVariant; complex?: boolean } = {}): BlockMatrix {
+export function diagAtb(
+  be: Evaluator,
+  A: BlockMatrix,
+  X: BlockMatrix,
+  opts: { variant?: DiagAtbVariant; complex?: boolean } = {},
+): BlockMatrix {
   check(
     A.layout === 'cols-repeated' && X.layout === 'blocks',
     `diagAtb: A must be 'cols-repeated' and X 'blocks' (got ${A.layout}, ${X.layout})`,

@@ -4,7 +4,7 @@
  * ciphertexts) -> Z in the softmax layout (one ciphertext); atb: Eᵀ (softmax layout) x X -> G
  * in the replicated-weight layout (colBlocks ciphertexts).
  */
-import type { Ckks, Ct } from '../ckks/types';
+import type { Evaluator, Ct } from '../ckks/types';
 import type { SoftmaxLayout } from '../interface';
 import { DIAG_ABT_DEPTH, diagAbt, diagAbtSteps } from '../matmul/diag-abt';
 import { diagAtb, diagAtbOutputLevel, diagAtbSteps, diagAtbVariant } from '../matmul/diag-atb';
@@ -22,8 +22,8 @@ export interface KernelLayout extends SoftmaxLayout {
 
 /** The encrypted products of one training step. */
 export interface MatmulKernels {
-  abt(be: Ckks, x: Ct[], w: Ct[], layout: KernelLayout): Ct;
-  atb(be: Ckks, e: Ct, x: Ct[], layout: KernelLayout): Ct[];
+  abt(be: Evaluator, x: Ct[], w: Ct[], layout: KernelLayout): Ct;
+  atb(be: Evaluator, e: Ct, x: Ct[], layout: KernelLayout): Ct[];
   /** levels abt consumes (the weights must have at least this many) */
   abtDepth(layout: KernelLayout): number;
   /** levels atb consumes (E must have at least this many) */

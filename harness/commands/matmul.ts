@@ -6,10 +6,10 @@
  * that fails while running is recorded as failed and the exit status is 1 at the end.
  */
 import { type Command, Option } from 'commander';
-import { createBackend } from '../../algorithms/ckks/backends';
 import { errorBound, precisionBits } from '../../algorithms/ckks/precision';
 import { resolvePreset } from '../../algorithms/ckks/presets';
-import { type Ckks, diffCounts } from '../../algorithms/ckks/types';
+import { createSession, diffTranscripts, type Session } from '../../algorithms/ckks/session';
+import { diffCounts, type Params } from '../../algorithms/ckks/types';
 import { InputError } from '../../algorithms/errors';
 import type { MatmulAlgorithm, MatmulPlan, MatmulShape, Matrix } from '../../algorithms/interface';
 import { randomMatrix } from '../../algorithms/matmul/plain';
@@ -90,11 +90,13 @@ export function registerMatmul(program: Command): void {
     const predicted = { slots: preset.slots, maxLevel: preset.levels, supportsComplex: !opts.realOnly };
     const cells = shapes.flatMap((shape) => algos.map((algo) => ({ algo, shape, plan: algo.plan(shape, predicted) })));
 
-    const be = await createBackend(backendId, preset, {
+    const be = await createSession(backendId, preset, {
       seed: opts.seed,
       realOnly: !!opts.realOnly,
       // at N = 32768 all power-of-two keys take ~6 GB: only the steps the algorithms declare
       ...(preset.ringDegree >= 32768 ? { rotationKeys: 'declared' as const } : {}),
+      // one key generation for every cell (SEAL makes the whole Galois key set per call)
+      rotationSteps: cells.flatMap((c) => c.algo.rotationSteps(c.plan)),
     });
     const repeat = opts.repeat ?? (backendId === 'sim' ? 0 : 1);
     const run = newRunId();
@@ -158,12 +160,12 @@ export interface CellBase {
  * Runs cells in order, emitting one record each; a cell that throws gets a failed record and
  * the rest still run. Returns the number of failed cells.
  */
-export function runCells(be: Ckks, cells: readonly CellBase[], repeat: number, emit: (r: MatmulRecord) => void): number {
+export function runCells(be: Session, cells: readonly CellBase[], repeat: number, emit: (r: MatmulRecord) => void): number {
   // One key generation for every cell (SEAL regenerates the whole Galois key set per call).
   const steps: number[] = [];
   for (const c of cells) {
     try {
-      steps.push(...c.algo.rotationSteps(c.algo.plan(c.shape, be)));
+      steps.push(...c.algo.rotationSteps(c.algo.plan(c.shape, be.ev)));
     } catch {
       // its own cell reports the error
     }
@@ -175,10 +177,10 @@ export function runCells(be: Ckks, cells: readonly CellBase[], repeat: number, e
     process.stderr.write(`matmul: ${label} on ${c.backend}/${c.preset}\n`);
     let record: MatmulRecord;
     try {
-      record = measureCell(be, c.algo, c.algo.plan(c.shape, be), repeat, c);
+      record = measureCell(be, c.algo, c.algo.plan(c.shape, be.ev), repeat, c);
     } catch (err) {
       failed += 1;
-      record = failedRecord(be, c, err);
+      record = failedRecord(be.ev, c, err);
       process.stderr.write(`matmul: ${label} failed: ${record.message}\n`);
     }
     emit(record);
@@ -192,7 +194,7 @@ function cellKey(c: CellBase): string {
 }
 
 /** Prepares, runs once counted and checked (the warm-up), then times `repeat` more calls. */
-export function measureCell(be: Ckks, algo: MatmulAlgorithm, plan: MatmulPlan, repeat: number, c: CellBase): MatmulRecord {
+export function measureCell(session: Session, algo: MatmulAlgorithm, plan: MatmulPlan, repeat: number, c: CellBase): MatmulRecord {
   const { a, b, c: classes } = plan.shape;
   const rng = uniformRng(c.seed);
   const [A, B]: [Matrix, Matrix] =
@@ -200,9 +202,11 @@ export function measureCell(be: Ckks, algo: MatmulAlgorithm, plan: MatmulPlan, r
       ? [randomMatrix(rng, a, b), randomMatrix(rng, classes, b)]
       : [randomMatrix(rng, a, classes), randomMatrix(rng, a, b)];
   const expected = algo.reference(A, B);
+  const be = session.ev;
+  const transcript0 = session.transcript.summary();
   return be.scope(() => {
     let t0 = performance.now();
-    const inputs = algo.prepare(be, plan, A, B);
+    const inputs = algo.prepare(session.client, plan, A, B);
     const encryptMs = performance.now() - t0;
     const checked = be.scope(() => {
       const before = be.counts();
@@ -211,7 +215,7 @@ export function measureCell(be: Ckks, algo: MatmulAlgorithm, plan: MatmulPlan, r
       const firstMs = performance.now() - t0;
       const ops = diffCounts(be.counts(), before);
       t0 = performance.now();
-      const got = algo.decode(be, plan, out);
+      const got = algo.decode(session.client, plan, out);
       return { ops, got, firstMs, decryptMs: performance.now() - t0 };
     });
     const timeMs: TimeStats =
@@ -257,6 +261,8 @@ export function measureCell(be: Ckks, algo: MatmulAlgorithm, plan: MatmulPlan, r
       ...(paper ? { paper } : {}),
       ...(table6 ? { table6 } : {}),
       deviations: deviations(algo, plan),
+      // inputs up, the product back: the protocol of one checked call
+      transcript: diffTranscripts(session.transcript.summary(), transcript0),
     };
     // Far outside CKKS precision (a generous bound: every level and rotation of the longest path,
     // on results as large as a or b) is a wrong result, not an imprecise one.
@@ -293,7 +299,7 @@ function deviations(algo: MatmulAlgorithm, plan: MatmulPlan): string[] {
 }
 
 /** The record of a cell that threw while running. */
-export function failedRecord(be: Ckks, c: CellBase, err: unknown): MatmulRecord {
+export function failedRecord(be: Params, c: CellBase, err: unknown): MatmulRecord {
   let plan: MatmulPlan | null = null;
   try {
     plan = c.algo.plan(c.shape, be);

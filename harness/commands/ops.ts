@@ -4,8 +4,8 @@
  * roughly its op counts times these latencies.
  */
 import { type Command, Option } from 'commander';
-import { createBackend } from '../../algorithms/ckks/backends';
-import type { Ckks, Ct } from '../../algorithms/ckks/types';
+import { createSession, type Session } from '../../algorithms/ckks/session';
+import type { Ct } from '../../algorithms/ckks/types';
 import { uniformArray, uniformRng } from '../../algorithms/random';
 import { newRunId, runMeta } from '../metadata';
 import { type CommonOptions, parseChoice, parseInteger, withCommonOptions } from '../options';
@@ -20,19 +20,19 @@ interface OpsOptions extends CommonOptions {
 }
 
 /** The measured operations: name and the call on a ciphertext at the level under test. */
-const OPS: readonly { op: string; needsLevel: boolean; run: (be: Ckks, x: Ct, y: Ct, v: Float64Array, level: number) => unknown }[] = [
-  { op: 'encode', needsLevel: false, run: (be, _x, _y, v, level) => be.free(be.encode(v, level)) },
-  { op: 'encrypt', needsLevel: false, run: (be, _x, _y, v, level) => be.free(be.encrypt(v, level)) },
-  { op: 'decrypt', needsLevel: false, run: (be, x) => be.decrypt(x) },
-  { op: 'add', needsLevel: false, run: (be, x, y) => be.free(be.add(x, y)) },
-  { op: 'cmult', needsLevel: true, run: (be, x, _y, v) => be.free(be.mulPlain(x, v)) },
-  { op: 'mult', needsLevel: true, run: (be, x, y) => be.free(be.mul(x, y)) },
-  { op: 'rescale', needsLevel: true, run: (be, x) => be.free(be.rescaleForTiming(x)) },
-  { op: 'rot', needsLevel: false, run: (be, x) => be.free(be.rotate(x, 1)) },
-  { op: 'rot7', needsLevel: false, run: (be, x) => be.free(be.rotate(x, 7)) },
-  { op: 'conjugate', needsLevel: false, run: (be, x) => be.free(be.conjugate(x)) },
-  { op: 'muli', needsLevel: false, run: (be, x) => be.free(be.mulI(x)) },
-  { op: 'refresh', needsLevel: false, run: (be, x) => be.free(be.refresh(x)) },
+const OPS: readonly { op: string; needsLevel: boolean; run: (s: Session, x: Ct, y: Ct, v: Float64Array, level: number) => unknown }[] = [
+  { op: 'encode', needsLevel: false, run: (s, _x, _y, v, level) => s.ev.free(s.ev.encode(v, level)) },
+  { op: 'encrypt', needsLevel: false, run: (s, _x, _y, v, level) => s.ev.free(s.client.encrypt(v, level)) },
+  { op: 'decrypt', needsLevel: false, run: (s, x) => s.client.decrypt(x) },
+  { op: 'add', needsLevel: false, run: (s, x, y) => s.ev.free(s.ev.add(x, y)) },
+  { op: 'cmult', needsLevel: true, run: (s, x, _y, v) => s.ev.free(s.ev.mulPlain(x, v)) },
+  { op: 'mult', needsLevel: true, run: (s, x, y) => s.ev.free(s.ev.mul(x, y)) },
+  { op: 'rescale', needsLevel: true, run: (s, x) => s.ev.free(s.ev.rescaleForTiming(x)) },
+  { op: 'rot', needsLevel: false, run: (s, x) => s.ev.free(s.ev.rotate(x, 1)) },
+  { op: 'rot7', needsLevel: false, run: (s, x) => s.ev.free(s.ev.rotate(x, 7)) },
+  { op: 'conjugate', needsLevel: false, run: (s, x) => s.ev.free(s.ev.conjugate(x)) },
+  { op: 'muli', needsLevel: false, run: (s, x) => s.ev.free(s.ev.mulI(x)) },
+  { op: 'refresh', needsLevel: false, run: (s, x) => s.ev.free(s.rf.refresh(x)) },
 ];
 
 /** Registers `ops`. */
@@ -48,7 +48,8 @@ export function registerOps(program: Command): void {
       ),
   ).action(async (opts: OpsOptions) => {
     parseChoice('--backend', opts.backend, ['sim', 'seal'] as const);
-    const be = await createBackend(opts.backend, opts.preset, { seed: opts.seed });
+    const session = await createSession(opts.backend, opts.preset, { seed: opts.seed });
+    const be = session.ev;
     const run = newRunId();
     const sink = new RecordSink({
       json: opts.json,
@@ -62,11 +63,11 @@ export function registerOps(program: Command): void {
       for (let level = be.maxLevel; level >= 0; level--) {
         process.stderr.write(`ops: level ${level}\n`);
         be.scope(() => {
-          const x = be.encrypt(v, level),
-            y = be.encrypt(w, level);
+          const x = session.client.encrypt(v, level),
+            y = session.client.encrypt(w, level);
           for (const { op, needsLevel, run: call } of OPS) {
             if (needsLevel && level === 0) continue;
-            const timeMs = timeSync(op, () => call(be, x, y, v, level), { iterations: opts.iterations, warmup: 2 });
+            const timeMs = timeSync(op, () => call(session, x, y, v, level), { iterations: opts.iterations, warmup: 2 });
             const record: OpsRecord = {
               kind: 'ops',
               state: 'completed',
@@ -85,7 +86,7 @@ export function registerOps(program: Command): void {
         });
       }
     } finally {
-      be.dispose();
+      session.dispose();
     }
     sink.finish();
   });

@@ -9,9 +9,9 @@
  * agreement between the two (what CKKS adds). One record per algorithm, class count and range.
  */
 import { type Command, Option } from 'commander';
-import { createBackend } from '../../algorithms/ckks/backends';
+import { createSession, diffTranscripts, type Session } from '../../algorithms/ckks/session';
 import { resolvePreset, type Preset } from '../../algorithms/ckks/presets';
-import { diffCounts, type Ckks, type OpCounts, zeroCounts } from '../../algorithms/ckks/types';
+import { diffCounts, type OpCounts, zeroCounts } from '../../algorithms/ckks/types';
 import { InputError } from '../../algorithms/errors';
 import type { SoftmaxLayout } from '../../algorithms/interface';
 import { uniformRng } from '../../algorithms/random';
@@ -242,21 +242,28 @@ async function runEncrypted(run: SoftmaxRun, id: string, sink: RecordSink): Prom
   const preset = run.preset!;
   // Only the declared steps get keys (seal: one key-switching key each, 19 MB at n14), so
   // every logical rotation is one key switch, on both backends alike.
-  const be = await createBackend(run.backend, preset, { seed: run.seed, noise: true, rotationKeys: 'declared' });
+  const layouts = run.classes.map((c): SoftmaxLayout => {
+    const cPad = padClasses(c);
+    const s1 = run.s1 ?? cPad;
+    return { s0: preset.slots / s1, s1, classes: c, cPad };
+  });
+  const session = await createSession(run.backend, preset, {
+    seed: run.seed,
+    noise: true,
+    rotationKeys: 'declared',
+    rotationSteps: layouts.flatMap((layout) => run.algorithms.flatMap((a) => a.rotationSteps(layout))),
+  });
   try {
-    for (const c of run.classes) {
-      const cPad = padClasses(c);
-      const s1 = run.s1 ?? cPad;
-      const layout: SoftmaxLayout = { s0: be.slots / s1, s1, classes: c, cPad };
-      be.ensureRotationKeys(run.algorithms.flatMap((a) => a.rotationSteps(layout)));
-      for (const range of run.ranges) runEncryptedCell(be, run, layout, range, id, sink);
+    for (const layout of layouts) {
+      for (const range of run.ranges) runEncryptedCell(session, run, layout, range, id, sink);
     }
   } finally {
-    be.dispose();
+    session.dispose();
   }
 }
 
-function runEncryptedCell(be: Ckks, run: SoftmaxRun, layout: SoftmaxLayout, range: number, id: string, sink: RecordSink): void {
+function runEncryptedCell(session: Session, run: SoftmaxRun, layout: SoftmaxLayout, range: number, id: string, sink: RecordSink): void {
+  const be = session.ev;
   const { s0, s1, classes: c, cPad } = layout;
   const subRanges = cumulativeRanges(range);
   const samples = run.samples ?? Math.ceil(s0 / subRanges.length);
@@ -276,19 +283,20 @@ function runEncryptedCell(be: Ckks, run: SoftmaxRun, layout: SoftmaxLayout, rang
     let copies = 0;
     const times: number[] = [];
     let ops: OpCounts = zeroCounts();
+    const transcript0 = session.transcript.summary();
     for (let b = 0; b < blocks; b++) {
       const first = b * s0;
       const n = Math.min(s0, rows - first);
       process.stderr.write(`softmax ${run.backend} ${be.preset.name}: ${alg.id}, classes ${c}, range ${range}, block ${b + 1}/${blocks}\n`);
       const out = be.scope(() => {
-        const ct = be.encrypt(packBlock(z, first, n, layout, be.slots));
+        const ct = session.client.encrypt(packBlock(z, first, n, layout, be.slots));
         const before = be.counts();
         const t0 = performance.now();
-        const res = alg.encrypted(be, ct, layout);
+        const res = alg.encrypted(be, session.rf, ct, layout);
         times.push(performance.now() - t0);
         const d = diffCounts(be.counts(), before);
         ops = addCounts(ops, d);
-        return be.decrypt(res);
+        return session.client.decrypt(res);
       });
       // every period of a row must hold the row's probabilities; padded classes ~0
       const got = new Float64Array(n * c);
@@ -319,6 +327,7 @@ function runEncryptedCell(be: Ckks, run: SoftmaxRun, layout: SoftmaxLayout, rang
       ops: perBlock,
       refreshes: perBlock.refresh,
       timeMs: stats(times),
+      transcript: diffTranscripts(session.transcript.summary(), transcript0),
       deviations: [
         `refresh: client-aided re-encryption stands in for bootstrapping (${perBlock.refresh} per block, ${(perBlock.refreshBytes / 2 ** 20).toFixed(1)} MiB moved, ${perBlock.refreshMs.toFixed(0)} ms of the block time)`,
       ],

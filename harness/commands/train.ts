@@ -4,7 +4,7 @@
  */
 import { type Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { createBackend } from '../../algorithms/ckks/backends';
+import { createSession, type TranscriptSummary } from '../../algorithms/ckks/session';
 import { InputError } from '../../algorithms/errors';
 import { getSoftmax } from '../../algorithms/softmax/registry';
 import { trainEncrypted, type EncryptedOutcome } from '../../algorithms/training/encrypted';
@@ -139,14 +139,18 @@ export function registerTrain(program: Command): void {
         meta: runMeta(run, opts.seed),
       };
     } else {
-      const be = await createBackend(backend, opts.preset, { seed: opts.seed });
+      const session = await createSession(backend, opts.preset, { seed: opts.seed });
+      const be = session.ev;
       let enc: EncryptedOutcome;
+      let transcript: TranscriptSummary;
       try {
-        enc = trainEncrypted(be, data, hyper, softmax, {
+        enc = trainEncrypted(session, data, hyper, softmax, {
           onEpoch: (epoch, loss) => process.stderr.write(`train: epoch ${epoch}: validation loss ${loss.toFixed(4)}\n`),
         });
+        // keys, data, refreshes, validation, inference and the final model: the whole protocol
+        transcript = session.transcript.summary();
       } finally {
-        be.dispose();
+        session.dispose();
       }
       record = {
         ...base,
@@ -162,6 +166,7 @@ export function registerTrain(program: Command): void {
         bytesMoved: enc.ops.refreshBytes,
         perClass: perClassReport(enc.testPredictions, data.test.y, data.classes),
         block: enc.block,
+        transcript,
         meta: runMeta(run, opts.seed),
       } as TrainRecord;
     }

@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createBackend } from '../../algorithms/ckks/backends';
+import { createSession } from '../../algorithms/ckks/session';
 import { getSoftmax } from '../../algorithms/softmax/registry';
 import { trainEncrypted, trainingLayout } from '../../algorithms/training/encrypted';
 import { trainPlain } from '../../algorithms/training/plain';
@@ -31,7 +31,7 @@ const hyper = (batch: number, epochs: number): Hyper => ({
 test('sim: one step equals the float64 step with the approximate softmax', async () => {
   const data = await oneBatchData(3);
   const softmax = getSoftmax('hetal');
-  const be = await createBackend('sim', 'n14');
+  const be = await createSession('sim', 'n14');
   const h = hyper(32, 1);
   const enc = trainEncrypted(be, data, h, softmax);
   const plain = trainPlain(data, h, (z, rows, c) => softmax.plain(z, rows, c));
@@ -46,7 +46,7 @@ test('sim: one step equals the float64 step with the approximate softmax', async
 test('sim with SEAL-sized noise and three steps stays within the CKKS bound', async () => {
   const data = await oneBatchData(4);
   const softmax = getSoftmax('hetal');
-  const be = await createBackend('sim', 'n14', { noise: true, seed: 5 });
+  const be = await createSession('sim', 'n14', { noise: true, seed: 5 });
   const h = hyper(16, 1); // 28 train rows -> 2 batches; one epoch = 2 steps with momentum
   const enc = trainEncrypted(be, data, h, softmax);
   const plain = trainPlain(data, h, (z, rows, c) => softmax.plain(z, rows, c));
@@ -62,7 +62,7 @@ test('sim with SEAL-sized noise and three steps stays within the CKKS bound', as
 test('seal (n14): one step agrees with the float64 step within the CKKS bound', async () => {
   const data = await oneBatchData(3);
   const softmax = getSoftmax('hetal');
-  const be = await createBackend('seal', 'n14');
+  const be = await createSession('seal', 'n14');
   const h = hyper(32, 1);
   const enc = trainEncrypted(be, data, h, softmax);
   const plain = trainPlain(data, h, (z, rows, c) => softmax.plain(z, rows, c));
@@ -74,9 +74,9 @@ test('seal (n14): one step agrees with the float64 step within the CKKS bound', 
 });
 
 test('bad layouts are refused with the reason', async () => {
-  const be = await createBackend('sim', 'n13');
-  assert.throws(() => trainingLayout(be, 1, 10, 16), /at least 2/);
-  assert.throws(() => trainingLayout(be, 10, 10, 1024), /--batch 1024 is larger than a block allows \(256 rows/);
+  const be = await createSession('sim', 'n13');
+  assert.throws(() => trainingLayout(be.ev, 1, 10, 16), /at least 2/);
+  assert.throws(() => trainingLayout(be.ev, 10, 10, 1024), /--batch 1024 is larger than a block allows \(256 rows/);
   assert.throws(() => trainingLayout({ slots: 64, maxLevel: 2, supportsComplex: true }, 16, 10, 4), /do not fit a block row/);
 });
 
