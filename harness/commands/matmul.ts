@@ -277,17 +277,13 @@ export function measureCell(session: Session, algo: MatmulAlgorithm, plan: Matmu
 function deviations(algo: MatmulAlgorithm, plan: MatmulPlan): string[] {
   const out: string[] = [];
   const diag = algo.id.startsWith('diag-');
-  if (diag && plan.complexPacking && algo.id === 'diag-abt') {
+  if (diag && plan.complexPacking) {
     out.push(
-      "complex masks: real-only plaintexts (node-seal) make each of the paper's complex masks two real CMults: CMult (3/2)·cPad per block row where Table 7 has cPad",
+      algo.id === 'diag-abt'
+        ? "conjugations (ops.conj) are counted apart from Rot, as the paper's Rot counts exclude them: one real part per block row, and cPad/2 per block row in the row sums (SEAL's slot order makes X^(N/2) -i in odd slots; HEaaN needs none)"
+        : "conjugations (ops.conj) are counted apart from Rot, as the paper's Rot counts exclude them: one real part per output ciphertext",
     );
   }
-  if (diag && plan.complexPacking && algo.id === 'diag-atb') {
-    out.push(
-      'complex masks: the second diagonal of each pair is placed by one rotation per output ciphertext (Rot + ceil(b/s1)) instead of a complex-valued mask; CMult and Mult as Table 7',
-    );
-  }
-  if (diag && plan.complexPacking) out.push("conjugations (ops.conj) are counted apart from Rot, as the paper's Rot counts exclude them");
   if (diag && !plan.complexPacking) out.push('one diagonal per product (no complex slots): more Mult, CMult and Rot than Table 6');
   if (diag && plan.cPad !== plan.shape.c) out.push(`c = ${plan.shape.c} padded to ${plan.cPad} classes`);
   if (!algo.id.startsWith('jin-') && plan.s0 !== Math.min(Math.max(plan.shape.a, plan.cPad), plan.slots / plan.cPad)) {
