@@ -42,6 +42,10 @@ export interface MatmulPlan {
   readonly slots: number;
   /** whether two diagonals share one ciphertext product (complex packing) */
   readonly complexPacking: boolean;
+  /** Levels the client encrypts the two operands at (absent: the top level). The harness sets
+   * them from `minInputLevels` for `--input-level auto`: products then run at the lowest levels
+   * that still leave the result at level >= 0, where key switches are cheapest. */
+  readonly inputLevels?: { readonly a: number; readonly b: number };
 }
 
 /** An encrypted matrix multiplication. `Inputs` and `Output` are the algorithm's own layouts. */
@@ -51,6 +55,8 @@ export interface MatmulAlgorithm<Inputs = unknown, Output = unknown> extends Alg
   plan(shape: MatmulShape, params: Pick<Params, 'slots' | 'maxLevel' | 'supportsComplex'>): MatmulPlan;
   /** Levels `run` consumes. */
   depth(plan: MatmulPlan): number;
+  /** The least levels of the two operands (A, B in the paper's order) `run` accepts; default: `depth` for both. */
+  minInputLevels?(plan: MatmulPlan): { a: number; b: number };
   /** Rotation steps `run` uses, so the backend makes exactly those keys. */
   rotationSteps(plan: MatmulPlan): number[];
   /** Client side, not timed: encodes and encrypts A and B. */

@@ -69,6 +69,11 @@ export interface MatmulRecord extends RecordBase {
   error: { maxAbs: number; meanAbs: number; bits?: number };
   /** whether two diagonals shared one product (complex packing) */
   complexPacking?: boolean;
+  /** the input-level policy ('top' or 'auto') and the levels the operands were encrypted at */
+  inputLevel?: 'top' | 'auto';
+  inputLevels?: { a: number; b: number };
+  /** relinearization policy of accumulated products */
+  relin?: 'eager' | 'lazy';
   /** the paper's Table 7 counts for this cell, when it has them */
   paper?: { cmult: number; mult: number; rot: number };
   /** the paper's Table 6 formulas evaluated for this cell (cPad classes, this block shape) */

@@ -5,7 +5,7 @@
  */
 import { InputError } from '../errors';
 import type { Preset } from './presets';
-import type { BackendId, BackendOptions, Ct, EvaluationKeys, Evaluator, Pt } from './types';
+import type { BackendId, BackendOptions, Ct, EvaluationKeys, Evaluator, Pt, RelinPolicy } from './types';
 
 /** Thrown when a product is asked of a ciphertext with no level left (both backends alike). */
 export class LevelExhaustedError extends Error {
@@ -201,6 +201,29 @@ export abstract class EvaluatorBase<C extends Handle & Ct, P extends Handle & Pt
   square(a: Ct): Ct {
     return this.mul(a, a);
   }
+
+  get relin(): RelinPolicy {
+    return this.options.relin ?? 'lazy';
+  }
+
+  dot(a: readonly Ct[], b: readonly Ct[]): Ct {
+    if (a.length !== b.length || a.length === 0) throw new Error(`dot: ${a.length} and ${b.length} operands (need equal, non-zero)`);
+    return this.relin === 'eager' ? this.dotEager(a, b) : this.dotLazy(a, b);
+  }
+
+  /** Each product relinearized and rescaled, then summed in order (the counting layer mirrors this). */
+  protected dotEager(a: readonly Ct[], b: readonly Ct[]): Ct {
+    const acc = this.mul(a[0]!, b[0]!);
+    for (let i = 1; i < a.length; i++) {
+      const t = this.mul(a[i]!, b[i]!);
+      this.addInPlace(acc, t);
+      this.free(t);
+    }
+    return acc;
+  }
+
+  /** Σ a[i]·b[i] at the operands' common level with one relinearization and one rescale. */
+  protected abstract dotLazy(a: readonly Ct[], b: readonly Ct[]): Ct;
 
   // ---- the arithmetic, per backend ----------------------------------------------------------
   abstract loadKeys(keys: EvaluationKeys): void;

@@ -7,7 +7,17 @@
  */
 import { needsFixUp, type RawEvaluator, rotateConjugateNeedsConj } from './base';
 import type { Preset } from './presets';
-import { type BackendId, type Ct, type Evaluator, type LevelCounts, type LevelOp, type OpCounts, type Pt, zeroCounts } from './types';
+import {
+  type BackendId,
+  type Ct,
+  type Evaluator,
+  type LevelCounts,
+  type LevelOp,
+  type OpCounts,
+  type Pt,
+  type RelinPolicy,
+  zeroCounts,
+} from './types';
 
 /** The counters of one session: the evaluator's operations and the refresher's and client's messages. */
 export class OpCounter {
@@ -16,6 +26,7 @@ export class OpCounter {
     add: [],
     cmult: [],
     mult: [],
+    relin: [],
     rescale: [],
     keyswitch: [],
     conj: [],
@@ -74,6 +85,9 @@ export class CountingEvaluator implements Evaluator {
   }
   get supportsComplex(): boolean {
     return this.inner.supportsComplex;
+  }
+  get relin(): RelinPolicy {
+    return this.inner.relin;
   }
 
   /** Counts a level match when two operands meet at different levels; returns the common level. */
@@ -144,15 +158,46 @@ export class CountingEvaluator implements Evaluator {
   mul(a: Ct, b: Ct): Ct {
     const out = this.inner.mul(a, b);
     const level = this.matched(a, b);
-    // Relinearization is a key switch in SEAL; it is counted under `mult`, not `keyswitch`.
+    // Relinearization is a key switch in SEAL; it is counted as `relin`, not `keyswitch`.
     this.counter.note('mult', 1, level);
+    this.counter.note('relin', 1, level);
     this.counter.note('rescale', 1, level);
     return out;
   }
   square(a: Ct): Ct {
     const out = this.inner.square(a);
     this.counter.note('mult', 1, a.level);
+    this.counter.note('relin', 1, a.level);
     this.counter.note('rescale', 1, a.level);
+    return out;
+  }
+  dot(a: readonly Ct[], b: readonly Ct[]): Ct {
+    const levels = a.map((x, i) => [x.level, b[i]?.level ?? x.level] as const);
+    const out = this.inner.dot(a, b);
+    if (this.inner.relin === 'eager') {
+      // as mul for each pair, then the running sum: mirrors EvaluatorBase.dotEager
+      let accLevel = -1;
+      for (const [la, lb] of levels) {
+        const l = Math.min(la, lb);
+        if (la !== lb) this.counter.note('levelMatch', 1, Math.max(la, lb));
+        this.counter.note('mult', 1, l);
+        this.counter.note('relin', 1, l);
+        this.counter.note('rescale', 1, l);
+        if (accLevel >= 0) {
+          if (accLevel !== l - 1) this.counter.note('levelMatch', 1, Math.max(accLevel, l - 1));
+          this.counter.note('add', 1, Math.min(accLevel, l - 1));
+          accLevel = Math.min(accLevel, l - 1);
+        } else accLevel = l - 1;
+      }
+    } else {
+      // every operand brought to the common level, the size-3 products summed, one relin and rescale
+      const common = Math.min(...levels.flat());
+      for (const l of levels.flat()) if (l !== common) this.counter.note('levelMatch', 1, l);
+      this.counter.note('mult', levels.length, common);
+      if (levels.length > 1) this.counter.note('add', levels.length - 1, common);
+      this.counter.note('relin', 1, common);
+      this.counter.note('rescale', 1, common);
+    }
     return out;
   }
   rotate(a: Ct, k: number): Ct {

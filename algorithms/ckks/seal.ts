@@ -558,6 +558,42 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
     return this.rescaled(r.native, r.level, a.complex || b.complex);
   }
 
+  protected dotLazy(as: readonly Ct[], bs: readonly Ct[]): Ct {
+    const pairs = as.map((x, i) => [this.ct(x), this.ct(bs[i]!)] as const);
+    for (const [a, b] of pairs) {
+      this.needLevel(a, 'dot');
+      this.needLevel(b, 'dot');
+    }
+    const level = Math.min(...pairs.map(([a, b]) => Math.min(a.level, b.level)));
+    const acc = this.emptyCt();
+    const tmp = this.emptyCt();
+    let complex = false;
+    try {
+      pairs.forEach(([a, b], i) => {
+        const x = a.level === level ? a.native : this.nativeAt(a, level);
+        const y = b.level === level ? b.native : this.nativeAt(b, level);
+        const dst = i === 0 ? acc : tmp;
+        try {
+          if (a === b) this.evaluator.square(x, dst);
+          else this.evaluator.multiply(x, y, dst);
+        } finally {
+          if (x !== a.native) x.delete();
+          if (y !== b.native) y.delete();
+        }
+        // size-3 ciphertexts at one scale add exactly; one relinearization for the whole sum
+        if (i > 0) this.evaluator.add(acc, tmp, acc);
+        complex ||= a.complex || b.complex;
+      });
+      this.evaluator.relinearize(acc, this.keys().relin, acc);
+    } catch (err) {
+      acc.delete();
+      throw err;
+    } finally {
+      tmp.delete();
+    }
+    return this.rescaled(acc, level, complex);
+  }
+
   rotate(x: Ct, k: number): Ct {
     const a = this.ct(x);
     const plan = this.rotationPlan(k);

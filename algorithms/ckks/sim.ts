@@ -203,6 +203,35 @@ export class SimEvaluator extends EvaluatorBase<SimCt, SimPt> {
     return this.noisy(this.make(re, im, level, a.complex || b.complex), NOISE.rescale);
   }
 
+  protected dotLazy(as: readonly Ct[], bs: readonly Ct[]): Ct {
+    const pairs = as.map((x, i) => [this.ct(x), this.ct(bs[i]!)] as const);
+    for (const [a, b] of pairs) {
+      this.needLevel(a, 'dot');
+      this.needLevel(b, 'dot');
+    }
+    const level = Math.min(...pairs.map(([a, b]) => Math.min(a.level, b.level)));
+    const n = this.slots;
+    const re = new Float64Array(n);
+    let im: Float64Array | null = null;
+    let complex = false;
+    for (const [a, b] of pairs) {
+      complex ||= a.complex || b.complex;
+      if (!a.im && !b.im) {
+        for (let i = 0; i < n; i++) re[i]! += a.re[i]! * b.re[i]!;
+        continue;
+      }
+      im ??= new Float64Array(n);
+      const ai = a.im ?? new Float64Array(n),
+        bi = b.im ?? new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        re[i]! += a.re[i]! * b.re[i]! - ai[i]! * bi[i]!;
+        im[i]! += a.re[i]! * bi[i]! + ai[i]! * b.re[i]!;
+      }
+    }
+    // one relinearization and one rescale for the whole sum
+    return this.noisy(this.make(re, im, level - 1, complex), NOISE.rescale);
+  }
+
   rotate(x: Ct, k: number): Ct {
     const a = this.ct(x);
     const plan = this.rotationPlan(k);

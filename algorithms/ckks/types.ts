@@ -46,8 +46,10 @@ export interface OpCounts {
   add: number;
   /** ciphertext x plaintext or constant (one level). */
   cmult: number;
-  /** ciphertext x ciphertext with relinearization (one level). */
+  /** ciphertext x ciphertext products (one level each; relinearized apart, see `relin`). */
   mult: number;
+  /** relinearizations (key switches of products: one per product eagerly, one per accumulated sum lazily). */
+  relin: number;
   /** logical rotations. */
   rot: number;
   /** key switches performed by rotations and conjugations (SEAL splits steps without a key). */
@@ -77,6 +79,7 @@ export function zeroCounts(): OpCounts {
     add: 0,
     cmult: 0,
     mult: 0,
+    relin: 0,
     rot: 0,
     keyswitch: 0,
     conj: 0,
@@ -99,7 +102,7 @@ export function diffCounts(after: OpCounts, before: OpCounts): OpCounts {
 }
 
 /** Operations counted by level, for the cost model: index = level of the ciphertext operated on. */
-export type LevelOp = 'add' | 'cmult' | 'mult' | 'rescale' | 'keyswitch' | 'conj' | 'muli' | 'levelMatch' | 'encode';
+export type LevelOp = 'add' | 'cmult' | 'mult' | 'relin' | 'rescale' | 'keyswitch' | 'conj' | 'muli' | 'levelMatch' | 'encode';
 export type LevelCounts = Partial<Record<LevelOp, number[]>>;
 
 /** after - before, per op and level. */
@@ -156,6 +159,8 @@ export function evaluationKeyBytes(k: EvaluationKeys): number {
 
 /** The server's CKKS evaluator: everything but encryption and decryption. */
 export interface Evaluator extends Params {
+  /** Relinearization policy of `dot`: 'eager' (one per product) or 'lazy' (one per sum). */
+  readonly relin: RelinPolicy;
   /** Encodes a reusable plaintext vector (zero-padded to the slots), eagerly at `level`
    * (default: the top level) and lazily at any other level it meets. Public: no key involved.
    * With `imag`, the complex vector values + i·imag (one encode; needs complex slots; an all-zero
@@ -177,6 +182,12 @@ export interface Evaluator extends Params {
   /** Ciphertext x ciphertext, relinearized and rescaled: one level. */
   mul(a: Ct, b: Ct): Ct;
   square(a: Ct): Ct;
+  /**
+   * Σ a[i]·b[i] (ciphertext products), one level. Eager relinearization: each product is
+   * relinearized and rescaled on its own. Lazy: the size-3 products are summed at a common level
+   * and relinearized and rescaled once (SEAL allows adding unrelinearized ciphertexts).
+   */
+  dot(a: readonly Ct[], b: readonly Ct[]): Ct;
   /** Cyclic left rotation: slot i of the result is slot (i + k) mod slots of `a`. */
   rotate(a: Ct, k: number): Ct;
   /** Complex conjugation of every slot (a key switch). */
@@ -265,6 +276,9 @@ export interface Refresher {
   refresh(ct: Ct, level?: number): Ct;
 }
 
+/** When products are relinearized (the `--relin` ablation switch). */
+export type RelinPolicy = 'eager' | 'lazy';
+
 /** Options when creating a backend. */
 export interface BackendOptions {
   /** Seed for the simulator's noise and for any randomness the backend owns. */
@@ -275,4 +289,6 @@ export interface BackendOptions {
   rotationKeys?: 'declared+pow2' | 'declared';
   /** Pretend complex slots are unavailable (to measure the one-diagonal fallback). */
   realOnly?: boolean;
+  /** Relinearization of accumulated products (default lazy). */
+  relin?: RelinPolicy;
 }

@@ -158,8 +158,8 @@ export const diagAbtAlgorithm: MatmulAlgorithm<AbtOperands, BlockMatrix> = {
   prepare(be, plan, A, B) {
     const { a, b, c } = plan.shape;
     return {
-      X: encryptMatrix(be, A, layoutSpec('blocks', a, b, plan.s0, plan.s1)),
-      W: encryptMatrix(be, B, layoutSpec('rows-repeated', c, b, plan.s0, plan.s1, plan.cPad)),
+      X: encryptMatrix(be, A, layoutSpec('blocks', a, b, plan.s0, plan.s1), plan.inputLevels?.a),
+      W: encryptMatrix(be, B, layoutSpec('rows-repeated', c, b, plan.s0, plan.s1, plan.cPad), plan.inputLevels?.b),
     };
   },
   run: (be, plan, { X, W }) => diagAbt(be, X, W, { complex: plan.complexPacking }),

@@ -211,12 +211,14 @@ export const diagAtbAlgorithm: MatmulAlgorithm<AtbOperands, BlockMatrix> = {
     return withPacking;
   },
   depth: (plan) => (plan.complexPacking ? 4 : 3),
+  // the standard form (A at or above X): A loses 4 levels (3 real-only), X 2
+  minInputLevels: (plan) => ({ a: plan.complexPacking ? 4 : 3, b: 2 }),
   rotationSteps: (plan) => diagAtbSteps(plan.s0, plan.s1, plan.cPad, plan.complexPacking),
   prepare(be, plan, A, B) {
     const { a, b, c } = plan.shape;
     return {
-      A: encryptMatrix(be, A, layoutSpec('cols-repeated', a, c, plan.s0, plan.s1, plan.cPad)),
-      X: encryptMatrix(be, B, layoutSpec('blocks', a, b, plan.s0, plan.s1)),
+      A: encryptMatrix(be, A, layoutSpec('cols-repeated', a, c, plan.s0, plan.s1, plan.cPad), plan.inputLevels?.a),
+      X: encryptMatrix(be, B, layoutSpec('blocks', a, b, plan.s0, plan.s1), plan.inputLevels?.b),
     };
   },
   run: (be, plan, { A, X }) => diagAtb(be, A, X, { complex: plan.complexPacking }),

@@ -98,9 +98,7 @@ export function accumulate(be: Evaluator, acc: Ct | null, term: Ct): Ct {
   return acc;
 }
 
-/** Σ a[i] * b[i] (ciphertext products), temporaries freed. */
+/** Σ a[i] * b[i] (ciphertext products), relinearized by the evaluator's policy (eager or lazy). */
 export function dotProducts(be: Evaluator, a: readonly Ct[], b: readonly Ct[]): Ct {
-  let acc: Ct | null = null;
-  for (let i = 0; i < a.length; i++) acc = accumulate(be, acc, be.mul(a[i]!, b[i]!));
-  return acc!;
+  return be.dot(a, b);
 }

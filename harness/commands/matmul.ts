@@ -17,13 +17,23 @@ import { MATMUL_ALGORITHMS, matmulAlgorithm } from '../../algorithms/matmul/regi
 import { nextPow2 } from '../../algorithms/matrix/plan';
 import { uniformRng } from '../../algorithms/random';
 import { newRunId, runMeta } from '../metadata';
-import { type CommonOptions, parseChoice, parseInteger, parseList, withCommonOptions } from '../options';
+import {
+  type CommonOptions,
+  type Performance,
+  type PerformanceOptions,
+  parseChoice,
+  parseInteger,
+  parseList,
+  parsePerformance,
+  withCommonOptions,
+  withPerformanceOptions,
+} from '../options';
 import { RecordSink } from '../output';
 import { table6Counts, table7Counts, TABLE7 } from '../paper';
 import type { MatmulRecord, TimeStats } from '../records';
 import { timeSync } from '../timing';
 
-interface MatmulOptions extends CommonOptions {
+interface MatmulOptions extends CommonOptions, PerformanceOptions {
   algo: string;
   shape: string;
   backend: string;
@@ -53,8 +63,7 @@ export function parseShape(text: string): MatmulShape {
 /** Registers `matmul`. */
 export function registerMatmul(program: Command): void {
   withCommonOptions(
-    program
-      .command('matmul')
+    withPerformanceOptions(program.command('matmul'))
       .description('run matmul algorithms on random inputs: op counts (vs Table 7), time, error against float64')
       .addOption(
         new Option('--algo <ids>', `comma list of: ${MATMUL_ALGORITHMS.map((a) => a.id).join(', ')}`).default(
@@ -75,6 +84,7 @@ export function registerMatmul(program: Command): void {
   ).action(async (opts: MatmulOptions) => {
     // Everything the user typed is checked before a backend exists.
     const backendId = parseChoice('--backend', opts.backend, ['sim', 'seal'] as const);
+    const perf = parsePerformance(opts);
     const preset = resolvePreset(opts.preset ?? (backendId === 'sim' ? 'fgb' : 'n14'));
     if (!preset.backends.includes(backendId)) {
       throw new InputError(`preset ${preset.name} cannot run on backend ${backendId} (it runs on: ${preset.backends.join(', ')})`);
@@ -93,6 +103,7 @@ export function registerMatmul(program: Command): void {
     const be = await createSession(backendId, preset, {
       seed: opts.seed,
       realOnly: !!opts.realOnly,
+      relin: perf.relin,
       // at N = 32768 all power-of-two keys take ~6 GB: only the steps the algorithms declare
       ...(preset.ringDegree >= 32768 ? { rotationKeys: 'declared' as const } : {}),
       // one key generation for every cell (SEAL makes the whole Galois key set per call)
@@ -130,6 +141,7 @@ export function registerMatmul(program: Command): void {
         backend: backendId,
         preset: preset.name,
         realOnly: !!opts.realOnly,
+        perf,
         run,
         seed: opts.seed,
       }));
@@ -152,6 +164,8 @@ export interface CellBase {
   backend: string;
   preset: string;
   realOnly: boolean;
+  /** input levels and relinearization policy */
+  perf: Performance;
   run: string;
   seed: number;
 }
@@ -177,7 +191,7 @@ export function runCells(be: Session, cells: readonly CellBase[], repeat: number
     process.stderr.write(`matmul: ${label} on ${c.backend}/${c.preset}\n`);
     let record: MatmulRecord;
     try {
-      record = measureCell(be, c.algo, c.algo.plan(c.shape, be.ev), repeat, c);
+      record = measureCell(be, c.algo, withInputLevels(c.algo, c.algo.plan(c.shape, be.ev), c.perf), repeat, c);
     } catch (err) {
       failed += 1;
       record = failedRecord(be.ev, c, err);
@@ -190,7 +204,15 @@ export function runCells(be: Session, cells: readonly CellBase[], repeat: number
 
 /** A stable key of a cell's parameters. */
 function cellKey(c: CellBase): string {
-  return `matmul|${c.backend}|${c.preset}|${c.algo.id}|${c.shape.a}x${c.shape.b}x${c.shape.c}${c.realOnly ? '|real-only' : ''}`;
+  const perf = `${c.perf.inputLevel === 'top' ? '|input-level=top' : ''}${c.perf.relin === 'eager' ? '|relin=eager' : ''}`;
+  return `matmul|${c.backend}|${c.preset}|${c.algo.id}|${c.shape.a}x${c.shape.b}x${c.shape.c}${c.realOnly ? '|real-only' : ''}${perf}`;
+}
+
+/** The plan with its inputs' levels: the least the algorithm accepts ('auto'), or the top. */
+export function withInputLevels(algo: MatmulAlgorithm, plan: MatmulPlan, perf: Performance): MatmulPlan {
+  if (perf.inputLevel === 'top') return plan;
+  const depth = algo.depth(plan);
+  return { ...plan, inputLevels: algo.minInputLevels?.(plan) ?? { a: depth, b: depth } };
 }
 
 /** Prepares, runs once counted and checked (the warm-up), then times `repeat` more calls. */
@@ -258,6 +280,9 @@ export function measureCell(session: Session, algo: MatmulAlgorithm, plan: Matmu
       phases: { encryptMs, decryptMs: checked.decryptMs },
       error: { maxAbs, meanAbs: sum / expected.data.length, bits: precisionBits(maxAbs) },
       complexPacking: plan.complexPacking,
+      inputLevel: c.perf.inputLevel,
+      inputLevels: plan.inputLevels ?? { a: be.maxLevel, b: be.maxLevel },
+      relin: c.perf.relin,
       ...(paper ? { paper } : {}),
       ...(table6 ? { table6 } : {}),
       deviations: deviations(algo, plan),

@@ -99,6 +99,14 @@ class LevelEvaluator extends EvaluatorBase<LevelCt, LevelPt> {
     this.needLevel(y, 'mul');
     return this.make(Math.min(x.level, y.level) - 1, x.complex || y.complex);
   }
+  protected dotLazy(as: readonly Ct[], bs: readonly Ct[]): Ct {
+    const all = [...as, ...bs].map((x) => this.ct(x));
+    for (const x of all) this.needLevel(x, 'dot');
+    return this.make(
+      Math.min(...all.map((x) => x.level)) - 1,
+      all.some((x) => x.complex),
+    );
+  }
   rotate(a: Ct, k: number): Ct {
     const x = this.ct(a);
     this.rotationPlan(k); // throws without keys, as the real backends do

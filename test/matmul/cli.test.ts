@@ -110,7 +110,14 @@ test('a cell that fails while running is recorded as failed and the others still
     },
   };
   const records: MatmulRecord[] = [];
-  const base = { backend: 'sim', preset: 'n14', realOnly: false, run: 'test', seed: 1 };
+  const base = {
+    backend: 'sim',
+    preset: 'n14',
+    realOnly: false,
+    perf: { inputLevel: 'auto', relin: 'lazy' } as const,
+    run: 'test',
+    seed: 1,
+  };
   const ew = process.stderr.write;
   process.stderr.write = (() => true) as typeof process.stderr.write; // progress lines
   const failed = runCells(
