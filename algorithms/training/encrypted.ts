@@ -83,7 +83,17 @@ export function trainingLayout(
   if (batch > s0) {
     throw new InputError(`--batch ${batch} is larger than a block allows (${s0} rows = ${slots} slots / ${cPad} padded classes)`);
   }
-  return { s0, s1, classes, cPad, d, colBlocks: Math.ceil(d / s1), maxLevel: be.maxLevel, complex: be.supportsComplex && cPad >= 2 };
+  return {
+    s0,
+    s1,
+    classes,
+    cPad,
+    d,
+    colBlocks: Math.ceil(d / s1),
+    maxLevel: be.maxLevel,
+    dataLevel: be.maxLevel,
+    complex: be.supportsComplex && cPad >= 2,
+  };
 }
 
 /** Trains on the backend; hyperparameters as the plaintext twins. */
@@ -92,12 +102,15 @@ export function trainEncrypted(
   data: TrainingData,
   hyper: Hyper,
   softmax: SoftmaxAlgorithm,
-  opts: { onEpoch?: (epoch: number, loss: number) => void; kernels?: MatmulKernels } = {},
+  opts: { onEpoch?: (epoch: number, loss: number) => void; kernels?: MatmulKernels; inputLevel?: 'top' | 'auto' } = {},
 ): EncryptedOutcome {
   if (!softmax.encryptable) throw new InputError(`--softmax ${softmax.id} runs only in float64 (plain backend)`);
   const be = session.ev;
-  const layout = trainingLayout(be, data.classes, data.train.d, hyper.batch);
   const kernels = opts.kernels ?? hetalKernels;
+  const levelAware = (opts.inputLevel ?? 'auto') === 'auto';
+  const base = trainingLayout(be, data.classes, data.train.d, hyper.batch);
+  // level-aware: the data X at the least level both products accept, not the top
+  const layout: TrainingLayout = levelAware ? { ...base, dataLevel: Math.min(base.maxLevel, kernels.minDataLevel(base)) } : base;
   // Every stage must fit between two refreshes: the products, and the softmax's largest stage.
   const minLevels = (softmax as { minLevels?: number }).minLevels ?? 0;
   const need = Math.max(kernels.abtDepth(layout), kernels.atbDepth(layout) + 1, minLevels);
@@ -108,7 +121,7 @@ export function trainEncrypted(
   }
   session.ensureRotationKeys([...kernels.rotationSteps(layout), ...softmax.rotationSteps(layout)]);
   const before = be.counts();
-  const engine = new EncryptedEngine(session, data, hyper, softmax, layout, kernels);
+  const engine = new EncryptedEngine(session, data, hyper, softmax, layout, kernels, levelAware);
   try {
     const t0 = performance.now();
     const run = runSchedule(engine, engine.batches, hyper, opts.onEpoch);
@@ -162,6 +175,8 @@ class EncryptedEngine implements TrainingEngine {
     private readonly softmax: SoftmaxAlgorithm,
     private readonly layout: TrainingLayout,
     private readonly kernels: MatmulKernels,
+    /** level-aware execution: encrypt and refresh to the levels the next stage needs, not the top */
+    private readonly levelAware: boolean,
   ) {
     this.be = session.ev;
     this.rf = session.rf;
@@ -171,11 +186,15 @@ class EncryptedEngine implements TrainingEngine {
     this.ranges = batchRanges(data.train.n, hyper.batch);
     // Client side: encrypt the data once (HETAL sends it to the server before training).
     this.xBatches = this.ranges.map(([s, e]) => this.encryptRows(data.train, s, e, 'data'));
-    this.yBatches = this.ranges.map(([s, e]) => this.client.encrypt(this.oneHot(data.train.y, s, e), undefined, 'data'));
+    this.yBatches = this.ranges.map(([s, e]) =>
+      this.client.encrypt(this.oneHot(data.train.y, s, e), this.levelAware ? 1 + kernels.atbDepth(layout) : undefined, 'data'),
+    );
     this.xVal = this.blocksOf(data.val).map(([s, e]) => this.encryptRows(data.val, s, e, 'validation'));
     // Weights start at zero, encrypted by the client.
     const zeros = new Float64Array(be.slots);
-    this.w = Array.from({ length: layout.colBlocks }, () => this.client.encrypt(zeros, undefined, 'model'));
+    this.w = Array.from({ length: layout.colBlocks }, () =>
+      this.client.encrypt(zeros, levelAware ? kernels.abtDepth(layout) : undefined, 'model'),
+    );
     this.v = this.w.map((c) => be.copy(c));
     this.best = this.w.map((c) => be.copy(c));
     this.encryptMs = performance.now() - t0;
@@ -194,7 +213,7 @@ class EncryptedEngine implements TrainingEngine {
       for (let r = 0; r < end - start; r++) {
         for (let j = 0; j < s1 && k * s1 + j < data.d; j++) v[r * s1 + j] = data.X[(start + r) * data.d + k * s1 + j]!;
       }
-      out.push(this.client.encrypt(v, undefined, purpose));
+      out.push(this.client.encrypt(v, this.layout.dataLevel, purpose));
     }
     return out;
   }
@@ -223,7 +242,7 @@ class EncryptedEngine implements TrainingEngine {
   /** Refreshes `ct` if it has fewer than `need` levels left (the policy of the header). */
   private ensure(ct: Ct, need: number): Ct {
     const before = this.be.counts().refreshMs;
-    const fresh = ensureLevel(this.be, this.rf, ct, need);
+    const fresh = ensureLevel(this.be, this.rf, ct, need, this.levelAware ? need : undefined);
     this.times.refresh += this.be.counts().refreshMs - before;
     return fresh;
   }

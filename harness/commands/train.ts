@@ -13,11 +13,20 @@ import { accuracy, exactSoftmax, perClassReport } from '../../algorithms/trainin
 import { predict, trainPlain } from '../../algorithms/training/plain';
 import { type Dataset, loadDataset } from '../../datasets';
 import { newRunId, runMeta } from '../metadata';
-import { type CommonOptions, parseChoice, parseInteger, parsePositive, withCommonOptions } from '../options';
+import {
+  type CommonOptions,
+  parseChoice,
+  parseInteger,
+  parsePositive,
+  withCommonOptions,
+  type PerformanceOptions,
+  parsePerformance,
+  withPerformanceOptions,
+} from '../options';
 import { RecordSink } from '../output';
 import type { TrainRecord } from '../records';
 
-interface TrainOptions extends CommonOptions {
+interface TrainOptions extends CommonOptions, PerformanceOptions {
   dataset: string;
   features?: string;
   backend: string;
@@ -36,8 +45,7 @@ interface TrainOptions extends CommonOptions {
 /** Registers `train`. */
 export function registerTrain(program: Command): void {
   withCommonOptions(
-    program
-      .command('train')
+    withPerformanceOptions(program.command('train'))
       .description('train the softmax classifier (encrypted or plain) beside its plaintext twins, and test it')
       .addOption(
         new Option('--dataset <spec>', 'digits, wine, breast-cancer, mnist, csv:PATH, npy:DIR, synthetic:n=..,d=..,c=..,sep=..').default(
@@ -58,6 +66,7 @@ export function registerTrain(program: Command): void {
       .option('--label-column <name>', 'csv: label column by header name or 0-based index (default: last)'),
   ).action(async (opts: TrainOptions) => {
     const backend = parseChoice('--backend', opts.backend, ['plain', 'sim', 'seal'] as const);
+    const perf = parsePerformance(opts);
     const optimizer = parseChoice('--optimizer', opts.optimizer, ['nesterov', 'sgd'] as const);
     const softmax = getSoftmax(opts.softmax);
     const hyper = resolveHyper(opts.dataset, {
@@ -106,7 +115,10 @@ export function registerTrain(program: Command): void {
     const base = {
       kind: 'train' as const,
       state: 'completed' as const,
-      cell: `train|${opts.dataset}|${data.features}|${backend}|${backend === 'plain' ? '-' : opts.preset}|${opts.softmax}|${JSON.stringify(hyper)}`,
+      cell: `train|${opts.dataset}|${data.features}|${backend}|${backend === 'plain' ? '-' : opts.preset}|${opts.softmax}|${JSON.stringify(hyper)}${
+        backend === 'plain' ? '' : `${perf.inputLevel === 'top' ? '|input-level=top' : ''}${perf.relin === 'eager' ? '|relin=eager' : ''}`
+      }`,
+      ...(backend === 'plain' ? {} : { inputLevel: perf.inputLevel, relin: perf.relin }),
       algorithm: opts.softmax,
       backend,
       dataset: opts.dataset,
@@ -139,12 +151,13 @@ export function registerTrain(program: Command): void {
         meta: runMeta(run, opts.seed),
       };
     } else {
-      const session = await createSession(backend, opts.preset, { seed: opts.seed });
+      const session = await createSession(backend, opts.preset, { seed: opts.seed, relin: perf.relin });
       const be = session.ev;
       let enc: EncryptedOutcome;
       let transcript: TranscriptSummary;
       try {
         enc = trainEncrypted(session, data, hyper, softmax, {
+          inputLevel: perf.inputLevel,
           onEpoch: (epoch, loss) => process.stderr.write(`train: epoch ${epoch}: validation loss ${loss.toFixed(4)}\n`),
         });
         // keys, data, refreshes, validation, inference and the final model: the whole protocol
