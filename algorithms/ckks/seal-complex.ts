@@ -8,7 +8,8 @@
  * project's imaginary unit, ckks/seal.ts, is built that way). So the plaintext A + X^(N/2)·B has
  * the residues A + t_j·B in the first N/2 and A - t_j·B in the last N/2, and in the slots X^(N/2) is
  * i·sigma_k (sigma_k = +1 at even slot index k, -1 at odd: SEAL orders slots by powers of 3).
- * Encoding A = encode(m1) and B = encode(m2·sigma) at the same scale therefore gives m1 + i·m2.
+ * Encoding A = encode(m1) and B = encode(m2·sigma) at the same scale therefore gives m1 + i·m2
+ * (the 'decoded' form); the backend uses B = encode(m2) (the 'monomial' form, see ImaginaryForm).
  *
  * The byte layout of an uncompressed plaintext (SEAL 4.1): bytes 0-15 the SEAL header (byte 5
  * the compression mode, bytes 8-15 the total size), 16-47 parms_id, 48-55 coeff_count (L·N),
@@ -19,7 +20,9 @@
  * The arithmetic: t_j·b mod q_j for 60-bit values, per coefficient, with neither BigInt (36-45 ms
  * per plaintext at N=16384) nor a 128-bit product. b is split into five 12-bit digits and
  * t_j·d·2^(12k) mod q_j is read from a per-prime table (5·4096 entries); the five entries are
- * summed in two 30-bit limbs (exact in doubles) and reduced by at most four subtractions.
+ * summed in two 30-bit limbs (exact in doubles) and reduced by at most four subtractions
+ * (measured on a shared machine: about 1 ms per plaintext at N=8192 and 5-9 ms at N=16384,
+ * against 6 and 31 ms with BigInt; test/ckks/complex-plaintext.test.ts checks it against BigInt).
  */
 
 /** Bytes before the residues in an uncompressed SEAL plaintext. */
