@@ -112,8 +112,7 @@ export function trainEncrypted(
   // level-aware: the data X at the least level both products accept, not the top
   const layout: TrainingLayout = levelAware ? { ...base, dataLevel: Math.min(base.maxLevel, kernels.minDataLevel(base)) } : base;
   // Every stage must fit between two refreshes: the products, and the softmax's largest stage.
-  const minLevels = (softmax as { minLevels?: number }).minLevels ?? 0;
-  const need = Math.max(kernels.abtDepth(layout), kernels.atbDepth(layout) + 1, minLevels);
+  const need = Math.max(kernels.abtDepth(layout), kernels.atbDepth(layout) + 1, softmax.minLevels);
   if (be.maxLevel < need) {
     throw new InputError(
       `--preset ${be.preset.name} has ${be.maxLevel} levels; encrypted training with --softmax ${softmax.id} needs at least ${need} between refreshes (try n14, n15 or fgb)`,
