@@ -156,6 +156,11 @@ export class ClientAidedRefresher implements Refresher {
     if (level < 0 || level > this.server.maxLevel || !Number.isInteger(level)) {
       throw new InputError(`refresh: level ${level} is outside 0..${this.server.maxLevel}`);
     }
+    if (ct.complex) {
+      throw new Error(
+        `refresh: ciphertext #${ct.id} may hold imaginary parts, which the key owner's real decoding would drop; take its real part first (twiceRealPart)`,
+      );
+    }
     const t0 = performance.now();
     const before = this.wire.transcript.summary();
     const values = this.wire.download(ct, 'refresh');
