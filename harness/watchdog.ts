@@ -8,6 +8,7 @@
  * exits non-zero within seconds instead of hanging.
  */
 import { Worker } from 'node:worker_threads';
+import { setProgressBeacon } from '../algorithms/ckks/progress';
 import { releaseAllLocks } from './lock';
 
 /** Resident memory, MiB, at which the SEAL heap counts as at its 4 GiB ceiling (measured: a heap grown to 4 GiB that spins holds 4054 MiB resident). */
@@ -64,8 +65,11 @@ export function startMemoryWatchdog(): void {
   const stallS = Number(process.env.HETAL_WATCHDOG_STALL_S) || STALL_S;
   const worker = new Worker(WORKER, { eval: true, workerData: { beat, ceilingMiB, stallS } });
   worker.unref();
-  // the heartbeat: it stops exactly when the main thread is stuck in synchronous (wasm) code
+  // the heartbeat: the event loop ticks it, and so does every finished CKKS operation (a
+  // training step runs minutes of synchronous wasm, one SEAL call after another); it stops
+  // only when one SEAL call never returns, which is how SEAL spins after its heap ran out
   setInterval(() => Atomics.add(counter, 0, 1), 250).unref();
+  setProgressBeacon(counter);
 }
 
 /** Whether a command line runs real SEAL (the commands whose backend is seal, `ops` by default). */

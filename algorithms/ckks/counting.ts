@@ -5,6 +5,7 @@
  * with the keys the evaluator holds (`rotationCost`). Counts are kept in total (`counts`) and by
  * the level of the ciphertext operated on (`levelCounts`, the cost model's input).
  */
+import { beat } from './progress';
 import { needsFixUp, type RawEvaluator, rotateConjugateNeedsConj } from './base';
 import type { Preset } from './presets';
 import {
@@ -37,6 +38,7 @@ export class OpCounter {
 
   /** Adds `n` to a total counter and, for operations with a level, to its level's count. */
   note(field: keyof OpCounts, n = 1, level?: number): void {
+    beat();
     this.total[field] += n;
     if (level !== undefined && field in this.byLevel) {
       const arr = this.byLevel[field as LevelOp];

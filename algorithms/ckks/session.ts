@@ -7,6 +7,7 @@
  * by direction and purpose, so a run's record shows the protocol's cost.
  */
 import { InputError, NonFiniteError } from '../errors';
+import { beat } from './progress';
 import { keySwitchKeyBytes, type RawEvaluator } from './base';
 import { CountingEvaluator, OpCounter } from './counting';
 import { resolvePreset, type Preset } from './presets';
@@ -227,13 +228,16 @@ export class Session {
       return n !== 0 && !have.has(n > this.ev.slots / 2 ? n - this.ev.slots : n);
     });
     if (want.length === 0) return;
+    beat();
     this.keys = this.keyOwner.evaluationKeys([...this.keys.steps, ...want]);
+    beat();
     this.transcript.record(
       'toServer',
       'keys',
       this.ev.id === 'seal' ? evaluationKeyBytes(this.keys) : modelKeyBytes(this.ev.inner, this.keys),
     );
     this.ev.inner.loadKeys(this.keys);
+    beat();
   }
 
   /** Frees both parties. */
