@@ -5,35 +5,17 @@
  */
 import { type Command, Option } from 'commander';
 import { createBackend } from '../../algorithms/ckks/backends';
-import type { Ckks, Ct } from '../../algorithms/ckks/types';
-import { uniformArray, uniformRng } from '../../algorithms/random';
 import { newRunId, runMeta } from '../metadata';
 import { type CommonOptions, parseChoice, parseInteger, withCommonOptions } from '../options';
 import { RecordSink } from '../output';
+import { measureOps, saveTable, tableFromRecords } from '../cost/latency';
 import type { OpsRecord } from '../records';
-import { timeSync } from '../timing';
 
 interface OpsOptions extends CommonOptions {
   backend: string;
   preset: string;
   iterations: number;
 }
-
-/** The measured operations: name and the call on a ciphertext at the level under test. */
-const OPS: readonly { op: string; needsLevel: boolean; run: (be: Ckks, x: Ct, y: Ct, v: Float64Array, level: number) => unknown }[] = [
-  { op: 'encode', needsLevel: false, run: (be, _x, _y, v, level) => be.free(be.encode(v, level)) },
-  { op: 'encrypt', needsLevel: false, run: (be, _x, _y, v, level) => be.free(be.encrypt(v, level)) },
-  { op: 'decrypt', needsLevel: false, run: (be, x) => be.decrypt(x) },
-  { op: 'add', needsLevel: false, run: (be, x, y) => be.free(be.add(x, y)) },
-  { op: 'cmult', needsLevel: true, run: (be, x, _y, v) => be.free(be.mulPlain(x, v)) },
-  { op: 'mult', needsLevel: true, run: (be, x, y) => be.free(be.mul(x, y)) },
-  { op: 'rescale', needsLevel: true, run: (be, x) => be.free(be.rescaleForTiming(x)) },
-  { op: 'rot', needsLevel: false, run: (be, x) => be.free(be.rotate(x, 1)) },
-  { op: 'rot7', needsLevel: false, run: (be, x) => be.free(be.rotate(x, 7)) },
-  { op: 'conjugate', needsLevel: false, run: (be, x) => be.free(be.conjugate(x)) },
-  { op: 'muli', needsLevel: false, run: (be, x) => be.free(be.mulI(x)) },
-  { op: 'refresh', needsLevel: false, run: (be, x) => be.free(be.refresh(x)) },
-];
 
 /** Registers `ops`. */
 export function registerOps(program: Command): void {
@@ -55,38 +37,31 @@ export function registerOps(program: Command): void {
       out: opts.out,
       columns: ['op', 'level', 'timeMs.median', 'timeMs.p75', 'timeMs.p99', 'timeMs.rme', 'timeMs.n'],
     });
+    const records: OpsRecord[] = [];
     try {
-      const rng = uniformRng(opts.seed);
-      const v = uniformArray(rng, be.slots, -1, 1);
-      const w = uniformArray(rng, be.slots, -1, 1);
-      for (let level = be.maxLevel; level >= 0; level--) {
-        process.stderr.write(`ops: level ${level}\n`);
-        be.scope(() => {
-          const x = be.encrypt(v, level),
-            y = be.encrypt(w, level);
-          for (const { op, needsLevel, run: call } of OPS) {
-            if (needsLevel && level === 0) continue;
-            const timeMs = timeSync(op, () => call(be, x, y, v, level), { iterations: opts.iterations, warmup: 2 });
-            const record: OpsRecord = {
-              kind: 'ops',
-              state: 'completed',
-              cell: `ops|${opts.backend}|${opts.preset}|${op}|${level}`,
-              algorithm: op,
-              op,
-              level,
-              backend: opts.backend,
-              preset: opts.preset,
-              slots: be.slots,
-              timeMs,
-              meta: runMeta(run, opts.seed),
-            };
-            sink.push(record);
-          }
-        });
-      }
+      measureOps(be, { iterations: opts.iterations, seed: opts.seed }, (op, level, timeMs) => {
+        const record: OpsRecord = {
+          kind: 'ops',
+          state: 'completed',
+          cell: `ops|${opts.backend}|${opts.preset}|${op}|${level}`,
+          algorithm: op,
+          op,
+          level,
+          backend: opts.backend,
+          preset: opts.preset,
+          slots: be.slots,
+          timeMs,
+          meta: runMeta(run, opts.seed),
+        };
+        records.push(record);
+        sink.push(record);
+      });
     } finally {
       be.dispose();
     }
     sink.finish();
+    // The same medians serve the cost model (estimate, predictedMs) until re-measured.
+    const file = saveTable(tableFromRecords(opts.backend, be.preset.name, opts.iterations, records));
+    process.stderr.write(`ops: latency table cached in ${file}\n`);
   });
 }
