@@ -14,6 +14,7 @@ import { registerReport } from './commands/report';
 import { registerCompare } from './commands/compare';
 import { registerSoftmax } from './commands/softmax';
 import { registerMatmul } from './commands/matmul';
+import { registerEstimate } from './commands/estimate';
 
 /** Builds the program; each command module adds its own subcommand. */
 export function buildProgram(): Command {
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerCompare(program);
   registerSoftmax(program);
   registerMatmul(program);
+  registerEstimate(program);
   return program;
 }
 

@@ -36,7 +36,7 @@ export interface TimeStats {
 
 /** What every record has. */
 export interface RecordBase {
-  kind: 'matmul' | 'softmax' | 'train' | 'ops';
+  kind: 'matmul' | 'softmax' | 'train' | 'ops' | 'estimate';
   state: 'completed' | 'failed' | 'skipped';
   /** the failure or skip reason (state failed / skipped) */
   message?: string;
@@ -108,6 +108,32 @@ export interface OpsRecord extends RecordBase {
   op: string;
   level: number;
   timeMs: TimeStats;
+  /** median CPU time (user + system) of the measured calls, ms */
+  cpuMs?: number;
 }
 
-export type ResultRecord = MatmulRecord | SoftmaxRecord | TrainRecord | OpsRecord;
+/** A predicted time (hetal-bench estimate): simulator op counts by level x a latency table. */
+export interface EstimateRecord extends RecordBase {
+  kind: 'estimate';
+  target: 'matmul' | 'train';
+  workers: number;
+  /** predicted ms of the matmul call, or of the training (steps and validation passes) */
+  predictedMs: number;
+  /** the latency table used (this machine's, cached or measured in the run) */
+  latencyTable: { measuredAt: string; iterations: number; clock: 'cpu' | 'wall' };
+  shape?: string;
+  keyswitches?: number;
+  products?: number;
+  levelCounts?: Partial<Record<string, number[]>>;
+  dataset?: string;
+  batch?: number;
+  blocks?: string;
+  steps?: number;
+  predicted?: { stepS: number; trainS: number; validationS: number; inferenceS: number; stepPartsS: Record<string, number> };
+  spec?: Record<string, number>;
+  assumptions?: string;
+  /** the paper's times beside the prediction (--paper) */
+  paper?: { stepS: string; totalS: string; note: string };
+}
+
+export type ResultRecord = MatmulRecord | SoftmaxRecord | TrainRecord | OpsRecord | EstimateRecord;

@@ -16,6 +16,7 @@ import type { Ckks, Ct } from '../../algorithms/ckks/types';
 import { uniformArray, uniformRng } from '../../algorithms/random';
 import type { OpsRecord, TimeStats } from '../records';
 import { timeSync } from '../timing';
+import { median } from 'simple-statistics';
 import type { LatencyMedians, MeasuredOp } from './model';
 
 /** The measured operations: name and the call on a ciphertext at the level under test. */
@@ -36,12 +37,14 @@ const OPS: readonly { op: string; needsLevel: boolean; run: (be: Ckks, x: Ct, y:
 
 /**
  * Times every op at every level of `be` (top level first), calling `emit` with each op's
- * statistics. Ops that consume a level are skipped at level 0.
+ * wall-time statistics and the median CPU time of its measured calls (the process's user +
+ * system time: on a shared machine, wall time measures the other jobs as well). Ops that consume
+ * a level are skipped at level 0.
  */
 export function measureOps(
   be: Ckks,
   opts: { iterations: number; seed: number; log?: (line: string) => void },
-  emit: (op: string, level: number, timeMs: TimeStats) => void,
+  emit: (op: string, level: number, timeMs: TimeStats, cpuMs: number) => void,
 ): void {
   const rng = uniformRng(opts.seed);
   const v = uniformArray(rng, be.slots, -1, 1);
@@ -55,11 +58,18 @@ export function measureOps(
         y = be.encrypt(w, level);
       for (const { op, needsLevel, run: call } of OPS) {
         if (needsLevel && level === 0) continue;
-        emit(
+        const cpu: number[] = [];
+        const timeMs = timeSync(
           op,
-          level,
-          timeSync(op, () => call(be, x, y, v, level), { iterations: opts.iterations, warmup: 2 }),
+          () => {
+            const c0 = process.cpuUsage();
+            call(be, x, y, v, level);
+            const c = process.cpuUsage(c0);
+            cpu.push((c.user + c.system) / 1000);
+          },
+          { iterations: opts.iterations, warmup: 2 },
         );
+        emit(op, level, timeMs, median(cpu.slice(-opts.iterations)));
       }
     });
   }
@@ -85,7 +95,16 @@ export interface LatencyTable {
   measuredAt: string;
   /** measured calls per op and level */
   iterations: number;
+  /** wall time, median per call */
   medians: LatencyMedians;
+  /** CPU time (user + system), median per call */
+  cpuMedians?: LatencyMedians;
+}
+
+function put(table: LatencyMedians, op: string, level: number, value: number): void {
+  const row = (table[op as MeasuredOp] ??= []);
+  while (row.length <= level) row.push(null);
+  row[level] = value;
 }
 
 /** This machine. */
@@ -111,14 +130,14 @@ export function tablePath(backend: string, preset: string, machine = machineId()
 
 /** The medians of `ops` records (one backend and preset) as a table measured now. */
 export function tableFromRecords(backend: string, preset: string, iterations: number, records: readonly OpsRecord[]): LatencyTable {
-  const medians: Record<string, (number | null)[]> = {};
+  const medians: LatencyMedians = {},
+    cpuMedians: LatencyMedians = {};
   for (const r of records) {
     if (r.state !== 'completed') continue;
-    const row = (medians[r.op] ??= []);
-    while (row.length <= r.level) row.push(null);
-    row[r.level] = r.timeMs.median;
+    put(medians, r.op, r.level, r.timeMs.median);
+    if (r.cpuMs !== undefined) put(cpuMedians, r.op, r.level, r.cpuMs);
   }
-  return { machine: machineId(), backend, preset, measuredAt: new Date().toISOString(), iterations, medians: medians as LatencyMedians };
+  return { machine: machineId(), backend, preset, measuredAt: new Date().toISOString(), iterations, medians, cpuMedians };
 }
 
 /** Writes a table to its cache file (atomically); returns the path. */
@@ -147,6 +166,7 @@ export function loadTable(
     return undefined; // a torn or foreign file is re-measured, not trusted
   }
   if (machineKey(table.machine) !== machineKey(machine) || table.backend !== backend || table.preset !== preset) return undefined;
+  if (!table.cpuMedians) return undefined; // measured before CPU times were recorded
   const ageDays = ((opts.now ?? new Date()).getTime() - Date.parse(table.measuredAt)) / 86_400_000;
   if (!(ageDays <= (opts.maxAgeDays ?? 30))) return undefined;
   return table;
@@ -186,17 +206,25 @@ export async function latencyTable(backend: string, preset: string, opts: Latenc
     ...(p.ringDegree >= 32768 ? { rotationKeys: 'declared' as const } : {}),
   });
   const iterations = opts.iterations ?? 5;
-  const medians: Partial<Record<MeasuredOp, (number | null)[]>> = {};
+  const medians: LatencyMedians = {},
+    cpuMedians: LatencyMedians = {};
   try {
-    measureOps(be, { iterations, seed: opts.seed ?? 1, log }, (op, level, t) => {
-      const row = (medians[op as MeasuredOp] ??= []);
-      while (row.length <= level) row.push(null);
-      row[level] = t.median;
+    measureOps(be, { iterations, seed: opts.seed ?? 1, log }, (op, level, t, cpuMs) => {
+      put(medians, op, level, t.median);
+      put(cpuMedians, op, level, cpuMs);
     });
   } finally {
     be.dispose();
   }
-  const table: LatencyTable = { machine: machineId(), backend, preset: p.name, measuredAt: new Date().toISOString(), iterations, medians };
+  const table: LatencyTable = {
+    machine: machineId(),
+    backend,
+    preset: p.name,
+    measuredAt: new Date().toISOString(),
+    iterations,
+    medians,
+    cpuMedians,
+  };
   saveTable(table, opts.dir);
   return table;
 }
