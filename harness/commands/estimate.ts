@@ -42,6 +42,11 @@ interface EstimateOptions extends CommonOptions {
   clock: string;
 }
 
+/** x rounded to `digits` decimals (printed tables stay readable). */
+function round(x: number, digits: number): number {
+  return Math.round(x * 10 ** digits) / 10 ** digits;
+}
+
 /** Registers `estimate`. */
 export function registerEstimate(program: Command): void {
   withCommonOptions(
@@ -146,7 +151,7 @@ export function registerEstimate(program: Command): void {
                 target: 'matmul',
                 shape: `${shape.a}x${shape.b}x${shape.c}`,
                 workers: w,
-                predictedMs: predictParallel(sim.counts, medians(t), w, sim.units),
+                predictedMs: Math.round(predictParallel(sim.counts, medians(t), w, sim.units)),
                 keyswitches: totalOf(sim.counts, 'keyswitch') + totalOf(sim.counts, 'conj'),
                 products: sim.units,
                 levelCounts: sim.counts,
@@ -218,13 +223,13 @@ export function registerEstimate(program: Command): void {
             batch: r.spec.batch,
             blocks: `${l.rowBlocks}x${l.colBlocks} of ${l.s0}x${l.s1}`,
             steps: p.steps,
-            predictedMs: p.trainMs,
+            predictedMs: Math.round(p.trainMs),
             predicted: {
-              stepS: p.stepMs / 1000,
-              trainS: p.trainMs / 1000,
-              validationS: p.validationMs / 1000,
-              inferenceS: p.inferenceMs / 1000,
-              stepPartsS: Object.fromEntries(Object.entries(p.stepParts).map(([k, v]) => [k, v / 1000])),
+              stepS: round(p.stepMs / 1000, 2),
+              trainS: Math.round(p.trainMs / 1000),
+              validationS: Math.round(p.validationMs / 1000),
+              inferenceS: Math.round(p.inferenceMs / 1000),
+              stepPartsS: Object.fromEntries(Object.entries(p.stepParts).map(([k, v]) => [k, round(v / 1000, 2)])),
             },
             spec: { ...r.spec },
             assumptions: `mean of ${opts.steps} simulated steps x ${p.steps} steps (every epoch to the last, partial batches as full); validation and inference from one simulated block each`,
