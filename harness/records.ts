@@ -51,7 +51,24 @@ export interface RecordBase {
   deviations?: string[];
 }
 
-export interface MatmulRecord extends RecordBase {
+/**
+ * What seal records gain from the cost model (harness/cost/predict.ts): the time predicted from
+ * their op counts by level and this machine's latency table, and measured / predicted.
+ */
+export interface Predicted {
+  /** predicted ms (matmul: one call; softmax: one block; train: the training time) */
+  predictedMs?: number;
+  /** measured wall time / predictedMs (other jobs on the cores raise it) */
+  overhead?: number;
+  /** measured CPU time (user + system) of the same work, ms */
+  cpuMs?: number;
+  /** cpuMs / predictedMs: the model's own error */
+  cpuOverhead?: number;
+  /** when the latency table was measured */
+  latencyTable?: string;
+}
+
+export interface MatmulRecord extends RecordBase, Predicted {
   kind: 'matmul';
   family: 'abt' | 'atb';
   shape: { a: number; b: number; c: number };
@@ -72,7 +89,7 @@ export interface MatmulRecord extends RecordBase {
   table6?: { cmult: number; mult: number; rot: number };
 }
 
-export interface SoftmaxRecord extends RecordBase {
+export interface SoftmaxRecord extends RecordBase, Predicted {
   kind: 'softmax';
   classes: number;
   range: number;
@@ -84,7 +101,7 @@ export interface SoftmaxRecord extends RecordBase {
   timeMs?: TimeStats;
 }
 
-export interface TrainRecord extends RecordBase {
+export interface TrainRecord extends RecordBase, Predicted {
   kind: 'train';
   dataset: string;
   features: string;
@@ -101,6 +118,8 @@ export interface TrainRecord extends RecordBase {
   refreshes: number;
   bytesMoved: number;
   perClass?: { precision: number; recall: number }[];
+  /** predicted ms of the products and the softmax over the run (seal) */
+  predictedPhasesMs?: { abt: number; atb: number; softmax: number };
 }
 
 export interface OpsRecord extends RecordBase {

@@ -22,6 +22,10 @@ import { RecordSink } from '../output';
 import { table6Counts, table7Counts, TABLE7 } from '../paper';
 import type { MatmulRecord, TimeStats } from '../records';
 import { timeSync } from '../timing';
+import { median } from 'simple-statistics';
+import { countByLevel } from '../cost/level-counting';
+import { addLevelCounts } from '../cost/model';
+import { cpuNowMs, levelCountsOf, parsePredictMode, type Predictor, predictionFields, predictorFor } from '../cost/predict';
 
 interface MatmulOptions extends CommonOptions {
   algo: string;
@@ -30,6 +34,7 @@ interface MatmulOptions extends CommonOptions {
   preset?: string;
   repeat?: number;
   realOnly?: boolean;
+  predict?: string;
 }
 
 /** The paper's five shapes (Table 7), the default of --shape. */
@@ -71,7 +76,12 @@ export function registerMatmul(program: Command): void {
             "0: record the first call's own time (default: 1 on seal, 0 on sim, whose times are slot arithmetic, not CKKS cost)",
         ).argParser((v) => parseInteger('--repeat', v, 0)),
       )
-      .option('--real-only', 'no complex slots: one diagonal per product (measures the fallback)'),
+      .option('--real-only', 'no complex slots: one diagonal per product (measures the fallback)')
+      .option(
+        '--predict <mode>',
+        "seal: predictedMs from this machine's latency table: cached (if one is), measure (if none is cached), off",
+        'cached',
+      ),
   ).action(async (opts: MatmulOptions) => {
     // Everything the user typed is checked before a backend exists.
     const backendId = parseChoice('--backend', opts.backend, ['sim', 'seal'] as const);
@@ -87,15 +97,19 @@ export function registerMatmul(program: Command): void {
       }
     });
     const shapes = parseList('--shape', opts.shape, parseShape);
+    const predictMode = parsePredictMode(opts.predict);
     const predicted = { slots: preset.slots, maxLevel: preset.levels, supportsComplex: !opts.realOnly };
     const cells = shapes.flatMap((shape) => algos.map((algo) => ({ algo, shape, plan: algo.plan(shape, predicted) })));
 
-    const be = await createBackend(backendId, preset, {
+    const predictor = await predictorFor(backendId, preset.name, predictMode, (line) => process.stderr.write(`matmul: ${line}\n`));
+    const created = await createBackend(backendId, preset, {
       seed: opts.seed,
       realOnly: !!opts.realOnly,
       // at N = 32768 all power-of-two keys take ~6 GB: only the steps the algorithms declare
       ...(preset.ringDegree >= 32768 ? { rotationKeys: 'declared' as const } : {}),
     });
+    // Predictions need counts by level: the wrapper reads the backend's counters around each call.
+    const be = predictor ? countByLevel(created).be : created;
     const repeat = opts.repeat ?? (backendId === 'sim' ? 0 : 1);
     const run = newRunId();
     const sink = new RecordSink({
@@ -130,10 +144,11 @@ export function registerMatmul(program: Command): void {
         realOnly: !!opts.realOnly,
         run,
         seed: opts.seed,
+        ...(predictor ? { predictor } : {}),
       }));
       failed = runCells(be, bases, repeat, (r) => sink.push(r));
     } finally {
-      be.dispose();
+      created.dispose();
     }
     sink.finish();
     if (failed > 0) {
@@ -152,6 +167,8 @@ export interface CellBase {
   realOnly: boolean;
   run: string;
   seed: number;
+  /** prices the call's counts by level (seal records carry predictedMs and overhead) */
+  predictor?: Predictor;
 }
 
 /**
@@ -204,27 +221,38 @@ export function measureCell(be: Ckks, algo: MatmulAlgorithm, plan: MatmulPlan, r
     let t0 = performance.now();
     const inputs = algo.prepare(be, plan, A, B);
     const encryptMs = performance.now() - t0;
+    const levels = levelCountsOf(be);
     const checked = be.scope(() => {
       const before = be.counts();
+      const levelsBefore = levels?.();
+      const cpu0 = cpuNowMs();
       t0 = performance.now();
       const out = algo.run(be, plan, inputs);
       const firstMs = performance.now() - t0;
+      const firstCpuMs = cpuNowMs() - cpu0;
       const ops = diffCounts(be.counts(), before);
+      const levelCounts = levels && levelsBefore ? addLevelCounts(levels(), levelsBefore, -1) : undefined;
       t0 = performance.now();
       const got = algo.decode(be, plan, out);
-      return { ops, got, firstMs, decryptMs: performance.now() - t0 };
+      return { ops, levelCounts, got, firstMs, firstCpuMs, decryptMs: performance.now() - t0 };
     });
+    // CPU time per call, as wall time: the median of the measured calls (tinybench makes one more)
+    const cpuCalls: number[] = [];
     const timeMs: TimeStats =
       repeat > 0
         ? timeSync(
             algo.id,
-            () =>
+            () => {
+              const cpu0 = cpuNowMs();
               be.scope(() => {
                 algo.run(be, plan, inputs);
-              }),
+              });
+              cpuCalls.push(cpuNowMs() - cpu0);
+            },
             { iterations: repeat, warmup: 0 },
           )
         : { median: checked.firstMs, min: checked.firstMs, max: checked.firstMs, mean: checked.firstMs, n: 1 };
+    const cpuMs = repeat > 0 ? median(cpuCalls.slice(-timeMs.n)) : checked.firstCpuMs;
     let maxAbs = 0,
       sum = 0;
     for (let i = 0; i < expected.data.length; i++) {
@@ -257,6 +285,7 @@ export function measureCell(be: Ckks, algo: MatmulAlgorithm, plan: MatmulPlan, r
       ...(paper ? { paper } : {}),
       ...(table6 ? { table6 } : {}),
       deviations: deviations(algo, plan),
+      ...(c.predictor && checked.levelCounts ? predictionFields(c.predictor, checked.levelCounts, timeMs.median, cpuMs) : {}),
     };
     // Far outside CKKS precision (a generous bound: every level and rotation of the longest path,
     // on results as large as a or b) is a wrong result, not an imprecise one.

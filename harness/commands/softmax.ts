@@ -10,6 +10,18 @@
  */
 import { type Command, Option } from 'commander';
 import { createBackend } from '../../algorithms/ckks/backends';
+import { median } from 'simple-statistics';
+import { countByLevel } from '../cost/level-counting';
+import { addLevelCounts, type LevelCounts, scaleLevelCounts } from '../cost/model';
+import {
+  cpuNowMs,
+  levelCountsOf,
+  parsePredictMode,
+  type PredictMode,
+  type Predictor,
+  predictionFields,
+  predictorFor,
+} from '../cost/predict';
 import { resolvePreset, type Preset } from '../../algorithms/ckks/presets';
 import { diffCounts, type Ckks, type OpCounts, zeroCounts } from '../../algorithms/ckks/types';
 import { InputError } from '../../algorithms/errors';
@@ -42,6 +54,7 @@ interface SoftmaxOptions extends CommonOptions {
   backend: string;
   preset?: string;
   s1?: number;
+  predict?: string;
 }
 
 /** A validated run: everything checked before anything runs. */
@@ -56,6 +69,8 @@ export interface SoftmaxRun {
   /** block columns (default cPad) */
   s1?: number;
   seed: number;
+  /** seal: where the cost model's latency table comes from */
+  predict?: PredictMode;
 }
 
 /** The cumulative list of sub-ranges for `--range R`. */
@@ -100,7 +115,8 @@ export function resolveSoftmaxRun(opts: SoftmaxOptions): SoftmaxRun {
     }
   }
   if (opts.s1 !== undefined && backend === 'plain') throw new InputError('--s1: the plain backend has no block layout');
-  return { algorithms, classes, ranges, samples: opts.samples, backend, preset, s1: opts.s1, seed: opts.seed };
+  const predict = parsePredictMode(opts.predict);
+  return { algorithms, classes, ranges, samples: opts.samples, backend, preset, s1: opts.s1, seed: opts.seed, predict };
 }
 
 /** Registers `softmax`. */
@@ -128,6 +144,11 @@ export function registerSoftmax(program: Command): void {
         new Option('--s1 <n>', 'block columns (a power-of-two multiple of the padded classes; default: the padded classes)').argParser(
           (v) => parseInteger('--s1', v, 2),
         ),
+      )
+      .option(
+        '--predict <mode>',
+        "seal: predictedMs from this machine's latency table: cached (if one is), measure (if none is cached), off",
+        'cached',
       ),
   ).action(async (opts: SoftmaxOptions) => {
     const run = resolveSoftmaxRun(opts);
@@ -242,21 +263,35 @@ async function runEncrypted(run: SoftmaxRun, id: string, sink: RecordSink): Prom
   const preset = run.preset!;
   // Only the declared steps get keys (seal: one key-switching key each, 19 MB at n14), so
   // every logical rotation is one key switch, on both backends alike.
-  const be = await createBackend(run.backend, preset, { seed: run.seed, noise: true, rotationKeys: 'declared' });
+  const predictor = await predictorFor(run.backend, preset.name, run.predict ?? 'cached', (line) =>
+    process.stderr.write(`softmax: ${line}\n`),
+  );
+  const created = await createBackend(run.backend, preset, { seed: run.seed, noise: true, rotationKeys: 'declared' });
+  // Predictions need counts by level: the wrapper reads the backend's counters around each call.
+  const be = predictor ? countByLevel(created).be : created;
   try {
     for (const c of run.classes) {
       const cPad = padClasses(c);
       const s1 = run.s1 ?? cPad;
       const layout: SoftmaxLayout = { s0: be.slots / s1, s1, classes: c, cPad };
       be.ensureRotationKeys(run.algorithms.flatMap((a) => a.rotationSteps(layout)));
-      for (const range of run.ranges) runEncryptedCell(be, run, layout, range, id, sink);
+      for (const range of run.ranges) runEncryptedCell(be, run, layout, range, id, sink, predictor);
     }
   } finally {
-    be.dispose();
+    created.dispose();
   }
 }
 
-function runEncryptedCell(be: Ckks, run: SoftmaxRun, layout: SoftmaxLayout, range: number, id: string, sink: RecordSink): void {
+function runEncryptedCell(
+  be: Ckks,
+  run: SoftmaxRun,
+  layout: SoftmaxLayout,
+  range: number,
+  id: string,
+  sink: RecordSink,
+  predictor?: Predictor,
+): void {
+  const levels = levelCountsOf(be);
   const { s0, s1, classes: c, cPad } = layout;
   const subRanges = cumulativeRanges(range);
   const samples = run.samples ?? Math.ceil(s0 / subRanges.length);
@@ -275,7 +310,9 @@ function runEncryptedCell(be: Ckks, run: SoftmaxRun, layout: SoftmaxLayout, rang
     let padded = 0;
     let copies = 0;
     const times: number[] = [];
+    const cpuTimes: number[] = [];
     let ops: OpCounts = zeroCounts();
+    let levelCounts: LevelCounts = {};
     for (let b = 0; b < blocks; b++) {
       const first = b * s0;
       const n = Math.min(s0, rows - first);
@@ -283,9 +320,13 @@ function runEncryptedCell(be: Ckks, run: SoftmaxRun, layout: SoftmaxLayout, rang
       const out = be.scope(() => {
         const ct = be.encrypt(packBlock(z, first, n, layout, be.slots));
         const before = be.counts();
+        const levelsBefore = levels?.();
+        const cpu0 = cpuNowMs();
         const t0 = performance.now();
         const res = alg.encrypted(be, ct, layout);
         times.push(performance.now() - t0);
+        cpuTimes.push(cpuNowMs() - cpu0);
+        if (levels && levelsBefore) levelCounts = addLevelCounts(levelCounts, addLevelCounts(levels(), levelsBefore, -1));
         const d = diffCounts(be.counts(), before);
         ops = addCounts(ops, d);
         return be.decrypt(res);
@@ -305,6 +346,7 @@ function runEncryptedCell(be: Ckks, run: SoftmaxRun, layout: SoftmaxLayout, rang
       agree.add(plain.subarray(first * c), got, n, c);
     }
     const perBlock = scaleCounts(ops, 1 / blocks);
+    const timeMs = stats(times);
     const record: SoftmaxRecord & Record<string, unknown> = {
       ...baseRecord(run, alg, c, range, samples, id),
       errorKind: `approximation + CKKS (${run.backend}${run.backend === 'sim' ? ' with SEAL-sized noise' : ''})`,
@@ -318,7 +360,10 @@ function runEncryptedCell(be: Ckks, run: SoftmaxRun, layout: SoftmaxLayout, rang
       depth: alg.depth(layout),
       ops: perBlock,
       refreshes: perBlock.refresh,
-      timeMs: stats(times),
+      timeMs,
+      ...(predictor && levels
+        ? predictionFields(predictor, scaleLevelCounts(levelCounts, 1 / blocks), timeMs.median, median(cpuTimes))
+        : {}),
       deviations: [
         `refresh: client-aided re-encryption stands in for bootstrapping (${perBlock.refresh} per block, ${(perBlock.refreshBytes / 2 ** 20).toFixed(1)} MiB moved, ${perBlock.refreshMs.toFixed(0)} ms of the block time)`,
       ],

@@ -7,7 +7,11 @@ import { SingleBar, Presets } from 'cli-progress';
 import { createBackend } from '../../algorithms/ckks/backends';
 import { InputError } from '../../algorithms/errors';
 import { getSoftmax } from '../../algorithms/softmax/registry';
-import { trainEncrypted, type EncryptedOutcome } from '../../algorithms/training/encrypted';
+import { trainEncrypted, type EncryptedOutcome, type TrainingPhase } from '../../algorithms/training/encrypted';
+import type { Ckks } from '../../algorithms/ckks/types';
+import { countByLevel } from '../cost/level-counting';
+import { addLevelCounts, type LevelCounts } from '../cost/model';
+import { cpuNowMs, levelCountsOf, parsePredictMode, type Predictor, predictionFields, predictorFor } from '../cost/predict';
 import { resolveHyper } from '../../algorithms/training/hyper';
 import { accuracy, exactSoftmax, perClassReport } from '../../algorithms/training/metrics';
 import { predict, trainPlain } from '../../algorithms/training/plain';
@@ -31,6 +35,7 @@ interface TrainOptions extends CommonOptions {
   limit?: number;
   softmax: string;
   labelColumn?: string;
+  predict?: string;
 }
 
 /** Registers `train`. */
@@ -55,9 +60,15 @@ export function registerTrain(program: Command): void {
       .addOption(new Option('--patience <n>', 'early-stopping patience').default(3).argParser((v) => parseInteger('--patience', v)))
       .addOption(new Option('--limit <n>', 'use at most N samples (seeded, before splitting)').argParser((v) => parseInteger('--limit', v)))
       .addOption(new Option('--softmax <id>', 'softmax approximation of the encrypted run and the approximate twin').default('hetal'))
-      .option('--label-column <name>', 'csv: label column by header name or 0-based index (default: last)'),
+      .option('--label-column <name>', 'csv: label column by header name or 0-based index (default: last)')
+      .option(
+        '--predict <mode>',
+        "seal: predictedMs from this machine's latency table: cached (if one is), measure (if none is cached), off",
+        'cached',
+      ),
   ).action(async (opts: TrainOptions) => {
     const backend = parseChoice('--backend', opts.backend, ['plain', 'sim', 'seal'] as const);
+    const predictMode = parsePredictMode(opts.predict);
     const optimizer = parseChoice('--optimizer', opts.optimizer, ['nesterov', 'sgd'] as const);
     const softmax = getSoftmax(opts.softmax);
     const hyper = resolveHyper(opts.dataset, {
@@ -139,14 +150,19 @@ export function registerTrain(program: Command): void {
         meta: runMeta(run, opts.seed),
       };
     } else {
-      const be = await createBackend(backend, opts.preset, { seed: opts.seed });
+      const predictor = await predictorFor(backend, opts.preset, predictMode, (line) => process.stderr.write(`train: ${line}\n`));
+      const created = await createBackend(backend, opts.preset, { seed: opts.seed });
+      // Predictions need counts by level: the wrapper reads the backend's counters around each call.
+      const be = predictor ? countByLevel(created).be : created;
+      const probe = predictor ? new PhaseProbe(be) : undefined;
       let enc: EncryptedOutcome;
       try {
         enc = trainEncrypted(be, data, hyper, softmax, {
           onEpoch: (epoch, loss) => process.stderr.write(`train: epoch ${epoch}: validation loss ${loss.toFixed(4)}\n`),
+          ...(probe ? { onPhase: probe.observe } : {}),
         });
       } finally {
-        be.dispose();
+        created.dispose();
       }
       record = {
         ...base,
@@ -163,6 +179,7 @@ export function registerTrain(program: Command): void {
         perClass: perClassReport(enc.testPredictions, data.test.y, data.classes),
         block: enc.block,
         meta: runMeta(run, opts.seed),
+        ...(predictor && probe ? trainingPrediction(predictor, probe, enc) : {}),
       } as TrainRecord;
     }
     sink.push(record);
@@ -193,6 +210,46 @@ async function loadWithProgress(opts: TrainOptions): Promise<Dataset> {
   } finally {
     (bar as SingleBar | null)?.stop();
   }
+}
+
+/**
+ * Counts by level and CPU time of the parts of a training run (the trainer's phases), so that
+ * its record can carry the cost model's prediction beside the measured times.
+ */
+class PhaseProbe {
+  readonly counts = new Map<TrainingPhase, LevelCounts>();
+  readonly cpuMs = new Map<TrainingPhase, number>();
+  private readonly open = new Map<TrainingPhase, { counts: LevelCounts; cpu: number }>();
+  private readonly levels: () => LevelCounts;
+
+  constructor(be: Ckks) {
+    this.levels = levelCountsOf(be)!;
+  }
+
+  readonly observe = (phase: TrainingPhase, edge: 'start' | 'end'): void => {
+    if (edge === 'start') {
+      this.open.set(phase, { counts: this.levels(), cpu: cpuNowMs() });
+      return;
+    }
+    const o = this.open.get(phase)!;
+    this.counts.set(phase, addLevelCounts(this.counts.get(phase) ?? {}, addLevelCounts(this.levels(), o.counts, -1)));
+    this.cpuMs.set(phase, (this.cpuMs.get(phase) ?? 0) + cpuNowMs() - o.cpu);
+  };
+}
+
+/** Prediction fields of a training record: the training time (steps and validation passes) and its products and softmax. */
+function trainingPrediction(p: Predictor, probe: PhaseProbe, enc: EncryptedOutcome): Record<string, unknown> {
+  const part = (phase: TrainingPhase) => probe.counts.get(phase) ?? {};
+  const training = addLevelCounts(part('step'), part('validation'));
+  const cpu = (probe.cpuMs.get('step') ?? 0) + (probe.cpuMs.get('validation') ?? 0);
+  return {
+    ...predictionFields(p, training, enc.timeMs.total, cpu),
+    predictedPhasesMs: {
+      abt: Math.round(p.price(part('abt'))),
+      atb: Math.round(p.price(part('atb'))),
+      softmax: Math.round(p.price(part('softmax'))),
+    },
+  };
 }
 
 /** The protocol deviations a training record carries. */

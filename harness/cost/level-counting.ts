@@ -82,8 +82,11 @@ export function countByLevel(be: Ckks): LevelCounted {
     } else bump('encode', level, 1);
   };
   const target = be as unknown as Record<string, unknown>;
+  const levelCounts = () => Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, [...v]])) as LevelCounts;
   const proxy = new Proxy(be, {
     get(t, prop, receiver) {
+      // the wrapped backend answers level counts too, as the counting layer does
+      if (prop === 'levelCounts') return levelCounts;
       const value = Reflect.get(t, prop, receiver) as unknown;
       if (typeof prop !== 'string' || !WRAPPED.has(prop) || typeof value !== 'function') return value;
       return (...args: unknown[]) => {
@@ -107,8 +110,5 @@ export function countByLevel(be: Ckks): LevelCounted {
       };
     },
   });
-  return {
-    be: proxy,
-    levelCounts: () => Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, [...v]])) as LevelCounts,
-  };
+  return { be: proxy, levelCounts };
 }

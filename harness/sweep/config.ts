@@ -11,8 +11,8 @@ type Value = string | number | boolean;
 
 /** The parameters each kind accepts: the flags of its command, single-valued per cell. */
 export const PARAMETERS: Readonly<Record<Kind, readonly string[]>> = {
-  matmul: ['algo', 'shape', 'backend', 'preset', 'repeat', 'seed'],
-  softmax: ['algo', 'classes', 'range', 'samples', 'backend', 'preset', 'seed'],
+  matmul: ['algo', 'shape', 'backend', 'preset', 'repeat', 'seed', 'predict'],
+  softmax: ['algo', 'classes', 'range', 'samples', 'backend', 'preset', 'seed', 'predict'],
   train: [
     'dataset',
     'features',
@@ -27,6 +27,7 @@ export const PARAMETERS: Readonly<Record<Kind, readonly string[]>> = {
     'limit',
     'softmax',
     'seed',
+    'predict',
   ],
 };
 
