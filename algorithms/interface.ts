@@ -4,7 +4,7 @@
  * `prepare` (encode + encrypt), `run` (the encrypted computation) and `decode` separately and
  * checks the result against `reference`.
  */
-import type { Ckks, Ct } from './ckks/types';
+import type { Client, Ct, Evaluator, Params, Refresher } from './ckks/types';
 
 /** A dense row-major matrix of float64. */
 export interface Matrix {
@@ -42,23 +42,29 @@ export interface MatmulPlan {
   readonly slots: number;
   /** whether two diagonals share one ciphertext product (complex packing) */
   readonly complexPacking: boolean;
+  /** Levels the client encrypts the two operands at (absent: the top level). The harness sets
+   * them from `minInputLevels` for `--input-level auto`: products then run at the lowest levels
+   * that still leave the result at level >= 0, where key switches are cheapest. */
+  readonly inputLevels?: { readonly a: number; readonly b: number };
 }
 
 /** An encrypted matrix multiplication. `Inputs` and `Output` are the algorithm's own layouts. */
 export interface MatmulAlgorithm<Inputs = unknown, Output = unknown> extends AlgorithmInfo {
   readonly family: 'abt' | 'atb';
   /** Lays out a shape on a backend, or throws an InputError saying why it does not fit. */
-  plan(shape: MatmulShape, be: Pick<Ckks, 'slots' | 'maxLevel' | 'supportsComplex'>): MatmulPlan;
+  plan(shape: MatmulShape, params: Pick<Params, 'slots' | 'maxLevel' | 'supportsComplex'>): MatmulPlan;
   /** Levels `run` consumes. */
   depth(plan: MatmulPlan): number;
+  /** The least levels of the two operands (A, B in the paper's order) `run` accepts; default: `depth` for both. */
+  minInputLevels?(plan: MatmulPlan): { a: number; b: number };
   /** Rotation steps `run` uses, so the backend makes exactly those keys. */
   rotationSteps(plan: MatmulPlan): number[];
   /** Client side, not timed: encodes and encrypts A and B. */
-  prepare(be: Ckks, plan: MatmulPlan, A: Matrix, B: Matrix): Inputs;
+  prepare(client: Client, plan: MatmulPlan, A: Matrix, B: Matrix): Inputs;
   /** Server side, timed: the encrypted product. No caching between calls. */
-  run(be: Ckks, plan: MatmulPlan, inputs: Inputs): Output;
+  run(ev: Evaluator, plan: MatmulPlan, inputs: Inputs): Output;
   /** Client side: decrypts and decodes the product to its logical shape. */
-  decode(be: Ckks, plan: MatmulPlan, output: Output): Matrix;
+  decode(client: Client, plan: MatmulPlan, output: Output): Matrix;
   /** The plaintext product the result is checked against. */
   reference(A: Matrix, B: Matrix): Matrix;
 }
@@ -89,7 +95,7 @@ export interface SoftmaxAlgorithm extends AlgorithmInfo {
   /** Rotation steps the encrypted evaluation uses. */
   rotationSteps(layout: SoftmaxLayout): number[];
   /** The encrypted evaluation on one block; refreshes where levels run out (counted by the backend). */
-  encrypted(be: Ckks, z: Ct, layout: SoftmaxLayout): Ct;
+  encrypted(ev: Evaluator, rf: Refresher, z: Ct, layout: SoftmaxLayout): Ct;
   /** Whether `encrypted` exists (e.g. exact-exp is plain-only). */
   readonly encryptable: boolean;
 }

@@ -14,6 +14,8 @@ import { registerReport } from './commands/report';
 import { registerCompare } from './commands/compare';
 import { registerSoftmax } from './commands/softmax';
 import { registerMatmul } from './commands/matmul';
+import { registerSubmit } from './commands/submit';
+import { registerMerge } from './commands/merge';
 import { registerEstimate } from './commands/estimate';
 
 /** Builds the program; each command module adds its own subcommand. */
@@ -36,6 +38,8 @@ export function buildProgram(): Command {
   registerCompare(program);
   registerSoftmax(program);
   registerMatmul(program);
+  registerSubmit(program);
+  registerMerge(program);
   registerEstimate(program);
   return program;
 }

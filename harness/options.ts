@@ -17,6 +17,39 @@ export function withCommonOptions(cmd: Command): Command {
     .addOption(new Option('--seed <n>', 'random seed').default(1).argParser((v) => parseInteger('--seed', v, 0)));
 }
 
+/** The performance policies shared by matmul, softmax and train (issue-level ablation switches). */
+export interface PerformanceOptions {
+  inputLevel: string;
+  relin: string;
+}
+
+/** Resolved performance policies. */
+export interface Performance {
+  /** 'auto': the client encrypts each input at the level its consumers need; 'top': at the top level. */
+  inputLevel: 'top' | 'auto';
+  /** 'lazy': one relinearization per accumulated sum of products; 'eager': one per product. */
+  relin: 'eager' | 'lazy';
+}
+
+/** Adds --input-level and --relin. */
+export function withPerformanceOptions(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option('--input-level <policy>', 'top: inputs encrypted at the top level; auto: at the level their consumers need').default(
+        'auto',
+      ),
+    )
+    .addOption(new Option('--relin <policy>', 'eager: relinearize each product; lazy: once per accumulated sum').default('lazy'));
+}
+
+/** Checks the performance flags. */
+export function parsePerformance(opts: PerformanceOptions): Performance {
+  return {
+    inputLevel: parseChoice('--input-level', opts.inputLevel, ['top', 'auto'] as const),
+    relin: parseChoice('--relin', opts.relin, ['eager', 'lazy'] as const),
+  };
+}
+
 /** A non-negative (or >= min) integer, or an InputError naming the flag. */
 export function parseInteger(flag: string, value: string, min = 1): number {
   const n = Number(value);

@@ -4,6 +4,7 @@
  * A record is a discriminated union on `state` (tinybench's shape): a failed or skipped cell
  * still says what ran and why it did not finish.
  */
+import type { TranscriptSummary } from '../algorithms/ckks/session';
 import type { OpCounts } from '../algorithms/ckks/types';
 
 /** Run metadata carried by every record. */
@@ -49,6 +50,8 @@ export interface RecordBase {
   meta: RunMeta;
   /** protocol deviations from the paper that apply to this record */
   deviations?: string[];
+  /** encrypted runs: messages and bytes between client and server, each way and by purpose */
+  transcript?: TranscriptSummary;
 }
 
 /**
@@ -83,6 +86,11 @@ export interface MatmulRecord extends RecordBase, Predicted {
   error: { maxAbs: number; meanAbs: number; bits?: number };
   /** whether two diagonals shared one product (complex packing) */
   complexPacking?: boolean;
+  /** the input-level policy ('top' or 'auto') and the levels the operands were encrypted at */
+  inputLevel?: 'top' | 'auto';
+  inputLevels?: { a: number; b: number };
+  /** relinearization policy of accumulated products */
+  relin?: 'eager' | 'lazy';
   /** the paper's Table 7 counts for this cell, when it has them */
   paper?: { cmult: number; mult: number; rot: number };
   /** the paper's Table 6 formulas evaluated for this cell (cPad classes, this block shape) */

@@ -1,10 +1,11 @@
 /**
- * What both backends share: handle ownership with scopes, counters, rotation-key bookkeeping
- * and the key-switch cost model, and the argument checks. Subclasses implement the arithmetic.
+ * What both evaluators share: handle ownership with scopes, rotation-key bookkeeping and the
+ * key-switch plan of a rotation, the argument checks; and the pure helpers both parties and the
+ * counting layer use. Subclasses implement the arithmetic; counting.ts counts it.
  */
 import { InputError } from '../errors';
 import type { Preset } from './presets';
-import { type BackendId, type BackendOptions, type Ct, type Ckks, type OpCounts, type Pt, zeroCounts } from './types';
+import type { BackendId, BackendOptions, Ct, EvaluationKeys, Evaluator, Pt, RelinPolicy } from './types';
 
 /** Thrown when a product is asked of a ciphertext with no level left (both backends alike). */
 export class LevelExhaustedError extends Error {
@@ -37,13 +38,18 @@ export function naf(k: number): number[] {
   return out;
 }
 
-/** Shared machinery; subclasses provide the arithmetic on their own handle types. */
-export abstract class BackendBase<C extends Handle & Ct, P extends Handle & Pt> implements Ckks {
+/** What a backend's evaluator implements: the Evaluator without the counters (counting.ts adds them). */
+export type RawEvaluator = Omit<Evaluator, 'counts' | 'levelCounts'> & {
+  /** Loads (or replaces) the serialized evaluation keys the key owner sent. */
+  loadKeys(keys: EvaluationKeys): void;
+};
+
+/** Shared machinery of both evaluators; subclasses provide the arithmetic on their own handle types. */
+export abstract class EvaluatorBase<C extends Handle & Ct, P extends Handle & Pt> implements RawEvaluator {
   abstract readonly id: BackendId;
   abstract readonly supportsComplex: boolean;
   readonly slots: number;
   readonly maxLevel: number;
-  protected readonly ops: OpCounts = zeroCounts();
   /** Normalized rotation steps with a key of their own. */
   protected readonly rotationKeys = new Set<number>();
   private readonly scopes: Set<Handle>[] = [new Set()];
@@ -118,7 +124,7 @@ export abstract class BackendBase<C extends Handle & Ct, P extends Handle & Pt> 
     }
   }
 
-  /** Checks that `x` is a live handle of this backend. */
+  /** Checks that `x` is a live handle of this evaluator. */
   protected ct(x: Ct): C {
     const h = x as unknown as C;
     if (!(h instanceof Handle)) throw new TypeError('not a ciphertext of this backend');
@@ -132,36 +138,14 @@ export abstract class BackendBase<C extends Handle & Ct, P extends Handle & Pt> 
     return h;
   }
 
-  // ---- counters -----------------------------------------------------------------------------
-
-  counts(): OpCounts {
-    return { ...this.ops };
-  }
-
   // ---- argument checks ----------------------------------------------------------------------
 
-  protected checkLength(values: ArrayLike<number>, what: string): void {
-    if (values.length > this.slots) {
-      throw new InputError(`${what}: a vector of length ${values.length} does not fit in ${this.slots} slots (preset ${this.preset.name})`);
-    }
-  }
-
-  /** The values zero-padded to the slots; refuses a longer vector or a non-finite value. */
   protected padded(values: ArrayLike<number>, what: string): Float64Array {
-    this.checkLength(values, what);
-    const out = new Float64Array(this.slots);
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      if (!Number.isFinite(v)) throw new InputError(`${what}: value ${v} at index ${i} is not finite`);
-      out[i] = v;
-    }
-    return out;
+    return paddedVector(values, this.slots, this.preset.name, what);
   }
 
   protected checkLevel(level: number): void {
-    if (!Number.isInteger(level) || level < 0 || level > this.maxLevel) {
-      throw new InputError(`level ${level} is outside 0..${this.maxLevel} (preset ${this.preset.name})`);
-    }
+    checkLevel(level, this.maxLevel, this.preset.name);
   }
 
   /** Throws LevelExhaustedError unless a product is possible at this level. */
@@ -177,33 +161,14 @@ export abstract class BackendBase<C extends Handle & Ct, P extends Handle & Pt> 
 
   /** The step as SEAL is asked for it: in (-slots/2, slots/2]. */
   protected normalizeStep(k: number): number {
-    const m = ((k % this.slots) + this.slots) % this.slots;
-    return m > this.slots / 2 ? m - this.slots : m;
+    return normalizeStep(k, this.slots);
   }
 
-  /** Normalized steps the fallback keys cover (signed powers of two), unless disabled. */
-  protected fallbackSteps(): number[] {
-    if (this.options.rotationKeys === 'declared') return [];
-    const out: number[] = [];
-    for (let p = 1; p < this.slots; p *= 2) out.push(this.normalizeStep(p), this.normalizeStep(-p));
-    return [...new Set(out)];
+  /** Records the steps the loaded keys cover. */
+  protected setRotationKeys(steps: readonly number[]): void {
+    this.rotationKeys.clear();
+    for (const s of steps) this.rotationKeys.add(this.normalizeStep(s));
   }
-
-  /** Adds keys; subclasses create the native keys for the returned new steps. */
-  protected addRotationKeys(steps: Iterable<number>): number[] {
-    const fresh: number[] = [];
-    for (const k of steps) {
-      if (!Number.isInteger(k)) throw new InputError(`rotation step ${k} is not an integer`);
-      const s = this.normalizeStep(k);
-      if (s !== 0 && !this.rotationKeys.has(s)) {
-        this.rotationKeys.add(s);
-        fresh.push(s);
-      }
-    }
-    return fresh;
-  }
-
-  abstract ensureRotationKeys(steps: Iterable<number>): void;
 
   rotationCost(k: number): number {
     return this.rotationPlan(k).length;
@@ -211,47 +176,16 @@ export abstract class BackendBase<C extends Handle & Ct, P extends Handle & Pt> 
 
   /** The key-switch steps a rotation by k takes: itself if it has a key, else its NAF pieces. */
   protected rotationPlan(k: number): number[] {
-    const s = this.normalizeStep(k);
-    if (s === 0) return [];
-    if (this.rotationKeys.has(s)) return [s];
-    const pieces = naf(s).map((p) => this.normalizeStep(p));
-    for (const p of pieces) {
-      if (!this.rotationKeys.has(p)) {
-        throw new Error(`no rotation key for step ${s} (nor for its piece ${p}); declare it in the algorithm's rotation steps`);
-      }
-    }
-    return pieces;
+    return rotationPlan(k, this.slots, this.rotationKeys);
   }
 
-  /** Counts one logical rotation costing `plan.length` key switches. */
-  protected countRotation(plan: number[]): void {
-    this.ops.rot += 1;
-    this.ops.keyswitch += plan.length;
-  }
-
-  /**
-   * Whether a rotation by k of a ciphertext that may hold imaginary parts needs the fix-up
-   * conjugation of the SEAL backend (odd steps; see SealBackend's imaginary unit). Counted here
-   * so that both backends report the same operations.
-   */
+  /** Whether a rotation by k of `c` needs the fix-up conjugation of the SEAL backend (odd steps of complex ciphertexts). */
   protected oddRotationOfComplex(complex: boolean, k: number): boolean {
-    const odd = complex && Math.abs(this.normalizeStep(k)) % 2 === 1;
-    if (odd) {
-      this.ops.conj += 1;
-      this.ops.keyswitch += 1;
-    }
-    return odd;
+    return needsFixUp(complex, k, this.slots);
   }
 
   ciphertextBytes(level: number): number {
-    // Two polynomials of N coefficients, one 64-bit word per coefficient and prime.
-    return 2 * this.preset.ringDegree * (level + 1) * 8;
-  }
-
-  /** Counts a refresh of a ciphertext at `level`: it travels to the key owner and back at the top. */
-  protected countRefresh(level: number): void {
-    this.ops.refresh += 1;
-    this.ops.refreshBytes += this.ciphertextBytes(level) + this.ciphertextBytes(this.maxLevel);
+    return ciphertextBytes(this.preset, level);
   }
 
   // ---- derived operations (same on both backends) -------------------------------------------
@@ -260,18 +194,31 @@ export abstract class BackendBase<C extends Handle & Ct, P extends Handle & Pt> 
     return this.mul(a, a);
   }
 
-  refresh(a: Ct): Ct {
-    const t0 = performance.now();
-    try {
-      return this.refreshNow(a);
-    } finally {
-      this.ops.refreshMs += performance.now() - t0;
-    }
+  get relin(): RelinPolicy {
+    return this.options.relin ?? 'lazy';
   }
 
+  dot(a: readonly Ct[], b: readonly Ct[]): Ct {
+    if (a.length !== b.length || a.length === 0) throw new Error(`dot: ${a.length} and ${b.length} operands (need equal, non-zero)`);
+    return this.relin === 'eager' ? this.dotEager(a, b) : this.dotLazy(a, b);
+  }
+
+  /** Each product relinearized and rescaled, then summed in order (the counting layer mirrors this). */
+  protected dotEager(a: readonly Ct[], b: readonly Ct[]): Ct {
+    const acc = this.mul(a[0]!, b[0]!);
+    for (let i = 1; i < a.length; i++) {
+      const t = this.mul(a[i]!, b[i]!);
+      this.addInPlace(acc, t);
+      this.free(t);
+    }
+    return acc;
+  }
+
+  /** Σ a[i]·b[i] at the operands' common level with one relinearization and one rescale. */
+  protected abstract dotLazy(a: readonly Ct[], b: readonly Ct[]): Ct;
+
   // ---- the arithmetic, per backend ----------------------------------------------------------
-  abstract encrypt(values: ArrayLike<number>, level?: number): Ct;
-  abstract decrypt(ct: Ct): Float64Array;
+  abstract loadKeys(keys: EvaluationKeys): void;
   abstract encode(values: ArrayLike<number>, level?: number): Pt;
   abstract add(a: Ct, b: Ct): Ct;
   abstract sub(a: Ct, b: Ct): Ct;
@@ -286,13 +233,97 @@ export abstract class BackendBase<C extends Handle & Ct, P extends Handle & Pt> 
   abstract conjugate(a: Ct): Ct;
   abstract mulI(a: Ct): Ct;
   abstract dropTo(a: Ct, level: number): Ct;
-  /** The refresh itself; `refresh` times it (refreshMs) so experiments can separate it. */
-  protected abstract refreshNow(a: Ct): Ct;
   abstract copy(a: Ct): Ct;
   abstract rescaleForTiming(a: Ct): Ct;
   abstract serialize(ct: Ct): Uint8Array;
-  abstract deserialize(bytes: Uint8Array): Ct;
+  abstract deserialize(bytes: Uint8Array, complex?: boolean): Ct;
   abstract dispose(): void;
+}
+
+// ---- shared pure helpers (both parties, both backends, the counting layer) ---------------------
+
+/** The step as SEAL is asked for it: in (-slots/2, slots/2]. */
+export function normalizeStep(k: number, slots: number): number {
+  const m = ((k % slots) + slots) % slots;
+  return m > slots / 2 ? m - slots : m;
+}
+
+/** Normalized steps of the fallback keys (signed powers of two), unless only declared keys are made. */
+export function fallbackSteps(slots: number, options: BackendOptions): number[] {
+  if (options.rotationKeys === 'declared') return [];
+  const out: number[] = [];
+  for (let p = 1; p < slots; p *= 2) out.push(normalizeStep(p, slots), normalizeStep(-p, slots));
+  return [...new Set(out)];
+}
+
+/** The normalized, deduplicated, non-zero steps of a request; refuses non-integers. */
+export function normalizeSteps(steps: Iterable<number>, slots: number): number[] {
+  const out = new Set<number>();
+  for (const k of steps) {
+    if (!Number.isInteger(k)) throw new InputError(`rotation step ${k} is not an integer`);
+    const s = normalizeStep(k, slots);
+    if (s !== 0) out.add(s);
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+/** The key-switch steps a rotation by k takes with these keys: itself if it has a key, else its NAF pieces. */
+export function rotationPlan(k: number, slots: number, keys: ReadonlySet<number>): number[] {
+  const s = normalizeStep(k, slots);
+  if (s === 0) return [];
+  if (keys.has(s)) return [s];
+  const pieces = naf(s).map((p) => normalizeStep(p, slots));
+  for (const p of pieces) {
+    if (!keys.has(p)) {
+      throw new Error(`no rotation key for step ${s} (nor for its piece ${p}); declare it in the algorithm's rotation steps`);
+    }
+  }
+  return pieces;
+}
+
+/**
+ * Whether a rotation by k of a ciphertext that may hold imaginary parts needs the fix-up
+ * conjugation of the SEAL backend: odd steps (see seal.ts, the imaginary unit). Both the seal
+ * evaluator (which performs it) and the counting layer (which counts it) use this rule.
+ */
+export function needsFixUp(complex: boolean, k: number, slots: number): boolean {
+  return complex && Math.abs(normalizeStep(k, slots)) % 2 === 1;
+}
+
+/** SEAL's serialization header of an uncompressed ciphertext (measured: 113 bytes before the data). */
+export const SEAL_CIPHERTEXT_HEADER = 113;
+
+/** Bytes of a ciphertext at `level` as SEAL serializes it uncompressed: the header, then two polynomials of N
+ * coefficients, one 64-bit word per coefficient and prime. */
+export function ciphertextBytes(preset: Preset, level: number): number {
+  return SEAL_CIPHERTEXT_HEADER + 2 * preset.ringDegree * (level + 1) * 8;
+}
+
+/** Bytes of one key-switching key (relinearization or one Galois step): L data primes, L + 1 with the special prime. */
+export function keySwitchKeyBytes(preset: Preset): number {
+  const dataPrimes = preset.levels + 1;
+  return dataPrimes * 2 * (dataPrimes + 1) * preset.ringDegree * 8;
+}
+
+/** The values zero-padded to the slots; refuses a longer vector or a non-finite value. */
+export function paddedVector(values: ArrayLike<number>, slots: number, presetName: string, what: string): Float64Array {
+  if (values.length > slots) {
+    throw new InputError(`${what}: a vector of length ${values.length} does not fit in ${slots} slots (preset ${presetName})`);
+  }
+  const out = new Float64Array(slots);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) throw new InputError(`${what}: value ${v} at index ${i} is not finite`);
+    out[i] = v;
+  }
+  return out;
+}
+
+/** Refuses a level outside 0..maxLevel. */
+export function checkLevel(level: number, maxLevel: number, presetName: string): void {
+  if (!Number.isInteger(level) || level < 0 || level > maxLevel) {
+    throw new InputError(`level ${level} is outside 0..${maxLevel} (preset ${presetName})`);
+  }
 }
 
 /**

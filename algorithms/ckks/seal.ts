@@ -1,5 +1,12 @@
 /**
- * The node-seal backend (Microsoft SEAL 4.1 as WebAssembly, node-seal 6.0.3): real CKKS.
+ * The node-seal backend (Microsoft SEAL 4.1 as WebAssembly, node-seal 6.0.3): real CKKS, as the
+ * two parties of the protocol.
+ * - `SealKeyOwner` (client): key generator, secret key, encryptor, decryptor. It serializes the
+ *   evaluation keys for the server and encrypts/decrypts only through bytes.
+ * - `SealEvaluator` (server): built from the public parameters and the serialized evaluation
+ *   keys; it never holds a SecretKey, KeyGenerator, Encryptor or Decryptor.
+ * Both load the same SEAL module and share one `Context` per preset (public parameters: the
+ * NTT tables and prime chain; 2 s to build at N=16384, so it is built once per process).
  *
  * Scale management: every ciphertext at level l carries the canonical scale D[l], with
  * D[top] = 2^scaleBits and D[l-1] = D[l]^2 / q_l (q_l the prime a rescale at level l drops), so
@@ -10,22 +17,31 @@
  *
  * Every SEAL object this backend creates is freed deterministically (scopes, free, dispose).
  */
+import type { CipherText } from 'node-seal/implementation/cipher-text';
+import type { CKKSEncoder } from 'node-seal/implementation/ckks-encoder';
+import type { Context } from 'node-seal/implementation/context';
+import type { Decryptor } from 'node-seal/implementation/decryptor';
+import type { Encryptor } from 'node-seal/implementation/encryptor';
+import type { Evaluator as NativeEvaluator } from 'node-seal/implementation/evaluator';
+import type { GaloisKeys } from 'node-seal/implementation/galois-keys';
+import type { KeyGenerator } from 'node-seal/implementation/key-generator';
+import type { ParmsIdType } from 'node-seal/implementation/parms-id-type';
+import type { PlainText } from 'node-seal/implementation/plain-text';
+import type { RelinKeys } from 'node-seal/implementation/relin-keys';
+import type { SEALLibrary } from 'node-seal/implementation/seal';
+import type { SecretKey } from 'node-seal/implementation/secret-key';
 import { InputError } from '../errors';
-import { BackendBase, Handle } from './base';
+import { checkLevel, ciphertextBytes, EvaluatorBase, fallbackSteps, Handle, normalizeSteps, paddedVector } from './base';
 import type { Preset } from './presets';
-import type { BackendOptions, Ct, Pt } from './types';
+import type { BackendOptions, Ct, EvaluationKeys, KeyOwner, Pt } from './types';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- node-seal's objects are typed loosely here */
-type Seal = any;
-type Native = any;
-
-let sealLibrary: Promise<Seal> | null = null;
+let sealLibrary: Promise<SEALLibrary> | null = null;
 
 /** Loads the SEAL WebAssembly once per process (30-60 ms). */
-export function loadSeal(): Promise<Seal> {
+export function loadSeal(): Promise<SEALLibrary> {
   if (!sealLibrary) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const factory = require('node-seal') as () => Promise<Seal>;
+    const factory = require('node-seal') as () => Promise<SEALLibrary>;
     sealLibrary = factory();
   }
   return sealLibrary;
@@ -37,11 +53,199 @@ export function sealVersion(): string {
   return (require('node-seal/package.json') as { version: string }).version;
 }
 
+/** The public parameters of a preset as SEAL objects: context, parms ids, primes, canonical scales. */
+class Chain {
+  readonly context: Context;
+  /** parms ids by level (index = level). */
+  readonly parmsIds: ParmsIdType[] = [];
+  /** primes[l] is the prime a rescale at level l drops. */
+  readonly primes: number[] = [];
+  /** the primes of the top level, exactly, in chain order. */
+  readonly topPrimes: bigint[];
+  /** canonical scale by level. */
+  readonly scales: number[] = [];
+  users = 0;
+
+  constructor(seal: SEALLibrary, preset: Preset) {
+    const parms = seal.EncryptionParameters(seal.SchemeType.ckks);
+    parms.setPolyModulusDegree(preset.ringDegree);
+    const chain = seal.CoeffModulus.Create(preset.ringDegree, Int32Array.from(preset.chainBits));
+    parms.setCoeffModulus(chain);
+    this.context = seal.Context(parms, true, seal.SecurityLevel.tc128);
+    chain.delete();
+    parms.delete();
+    if (!this.context.parametersSet()) {
+      // present at run time, missing from node-seal's declarations
+      const why = (this.context as unknown as { parameterErrorMessage?: () => string }).parameterErrorMessage?.() ?? 'invalid parameters';
+      this.context.delete();
+      throw new InputError(`preset ${preset.name}: SEAL refuses the parameters: ${why}`);
+    }
+    let data = this.context.firstContextData;
+    const byLevel: { id: ParmsIdType; primes: BigUint64Array }[] = [];
+    // chainIndex counts down to 0 at the last data level.
+    for (;;) {
+      byLevel.push({ id: data.parmsId, primes: data.parms.coeffModulus });
+      if (data.chainIndex === 0) break;
+      data = data.nextContextData;
+    }
+    this.topPrimes = [...byLevel[0]!.primes];
+    byLevel.reverse(); // index = level = primes - 1
+    for (let l = 0; l < byLevel.length; l++) {
+      this.parmsIds[l] = byLevel[l]!.id;
+      const p = byLevel[l]!.primes;
+      this.primes[l] = Number(p[p.length - 1]!);
+    }
+    if (byLevel.length - 1 !== preset.levels) {
+      throw new Error(`SEAL chain has ${byLevel.length} data levels, expected ${preset.levels + 1}`);
+    }
+    this.scales[preset.levels] = 2 ** preset.scaleBits;
+    for (let l = preset.levels; l > 0; l--) this.scales[l - 1] = (this.scales[l]! * this.scales[l]!) / this.primes[l]!;
+  }
+}
+
+/** One chain per preset per process, shared by the parties (public data), freed with its last user. */
+const chains = new Map<string, Chain>();
+
+function acquireChain(seal: SEALLibrary, preset: Preset): Chain {
+  const key = `${preset.ringDegree}|${preset.chainBits.join(',')}|${preset.scaleBits}`;
+  let c = chains.get(key);
+  if (!c) {
+    c = new Chain(seal, preset);
+    chains.set(key, c);
+  }
+  c.users += 1;
+  return c;
+}
+
+function releaseChain(c: Chain): void {
+  c.users -= 1;
+  if (c.users === 0) {
+    for (const [k, v] of chains) if (v === c) chains.delete(k);
+    c.context.delete();
+  }
+}
+
+/** Encodes values at level l with scale `scale` (default: the level's canonical scale). */
+function encodeAt(
+  seal: SEALLibrary,
+  encoder: CKKSEncoder,
+  ev: NativeEvaluator | null,
+  chain: Chain,
+  values: Float64Array,
+  level: number,
+  top: number,
+  scale = chain.scales[level]!,
+): PlainText {
+  const pt = seal.PlainText();
+  encoder.encode(values, scale, pt);
+  if (level < top) {
+    if (!ev) throw new Error('encodeAt: a lower level needs an evaluator');
+    ev.plainModSwitchTo(pt, chain.parmsIds[level]!, pt);
+  }
+  return pt;
+}
+
+/**
+ * The client: makes the keys, encrypts and decrypts. Every ciphertext it makes or reads travels
+ * as bytes (uncompressed SEAL serialization), as it would between two machines.
+ */
+export class SealKeyOwner implements KeyOwner {
+  readonly id = 'seal' as const;
+  readonly slots: number;
+  readonly maxLevel: number;
+  readonly supportsComplex: boolean;
+  private readonly chain: Chain;
+  private readonly encoder: CKKSEncoder;
+  private readonly keygen: KeyGenerator;
+  private readonly secretKey: SecretKey;
+  private readonly encryptor: Encryptor;
+  private readonly decryptor: Decryptor;
+  /** a SEAL evaluator for mod-switching plaintexts to the level asked (no keys) */
+  private readonly switcher: NativeEvaluator;
+
+  constructor(
+    private readonly seal: SEALLibrary,
+    readonly preset: Preset,
+    private readonly options: BackendOptions = {},
+  ) {
+    if (!preset.backends.includes('seal')) {
+      throw new InputError(`preset ${preset.name} cannot run on seal (backends: ${preset.backends.join(', ')})`);
+    }
+    this.slots = preset.slots;
+    this.maxLevel = preset.levels;
+    this.supportsComplex = !options.realOnly;
+    this.chain = acquireChain(seal, preset);
+    const ctx = this.chain.context;
+    this.encoder = seal.CKKSEncoder(ctx);
+    this.keygen = seal.KeyGenerator(ctx);
+    this.secretKey = this.keygen.secretKey();
+    const publicKey = this.keygen.createPublicKey();
+    this.encryptor = seal.Encryptor(ctx, publicKey, this.secretKey);
+    publicKey.delete();
+    this.decryptor = seal.Decryptor(ctx, this.secretKey);
+    this.switcher = seal.Evaluator(ctx);
+  }
+
+  evaluationKeys(steps: Iterable<number>): EvaluationKeys {
+    const all = normalizeSteps([...steps, ...fallbackSteps(this.slots, this.options)], this.slots);
+    const none = this.seal.ComprModeType.none;
+    const relinKeys = this.keygen.createRelinKeys();
+    const relin = relinKeys.saveArray(none);
+    relinKeys.delete();
+    // Galois keys in one call (step 0 = conjugation), serialized, then dropped: the client keeps none.
+    const conjugation = this.supportsComplex;
+    const galoisKeys = this.keygen.createGaloisKeys(Int32Array.from(conjugation ? [...all, 0] : all));
+    const galois = galoisKeys.saveArray(none);
+    galoisKeys.delete();
+    return { backend: 'seal', preset: this.preset.name, steps: all, conjugation, relin, galois };
+  }
+
+  encryptToBytes(values: ArrayLike<number>, level = this.maxLevel): Uint8Array {
+    checkLevel(level, this.maxLevel, this.preset.name);
+    const v = paddedVector(values, this.slots, this.preset.name, 'encrypt');
+    const pt = encodeAt(this.seal, this.encoder, this.switcher, this.chain, v, level, this.maxLevel);
+    const ct = this.seal.CipherText();
+    try {
+      this.encryptor.encryptSymmetric(pt, ct);
+      return ct.saveArray(this.seal.ComprModeType.none);
+    } finally {
+      pt.delete();
+      ct.delete();
+    }
+  }
+
+  decryptBytes(bytes: Uint8Array): Float64Array {
+    const ct = this.seal.CipherText();
+    const pt = this.seal.PlainText();
+    try {
+      try {
+        ct.loadArray(this.chain.context, bytes);
+      } catch (err) {
+        throw new InputError(`decrypt: not a ciphertext for preset ${this.preset.name} (${(err as Error).message})`);
+      }
+      this.decryptor.decrypt(ct, pt);
+      return Float64Array.from(this.encoder.decode(pt) as Float64Array);
+    } finally {
+      ct.delete();
+      pt.delete();
+    }
+  }
+
+  ciphertextBytes(level: number): number {
+    return ciphertextBytes(this.preset, level);
+  }
+
+  dispose(): void {
+    for (const o of [this.encryptor, this.decryptor, this.switcher, this.encoder, this.secretKey, this.keygen]) o.delete();
+    releaseChain(this.chain);
+  }
+}
+
 class SealCt extends Handle implements Ct {
-  /** may hold imaginary parts (set by mulI, kept by arithmetic, cleared by refresh) */
+  /** complex: may hold imaginary parts (set by mulI, kept by arithmetic, cleared by a fresh encryption) */
   constructor(
     id: number,
-    public native: Native,
+    public native: CipherText,
     public level: number,
     public complex: boolean,
   ) {
@@ -54,7 +258,7 @@ class SealCt extends Handle implements Ct {
 
 class SealPt extends Handle implements Pt {
   /** Native plaintexts by level, encoded on first use at that level. */
-  readonly byLevel = new Map<number, Native>();
+  readonly byLevel = new Map<number, PlainText>();
   constructor(
     id: number,
     public values: Float64Array,
@@ -67,110 +271,105 @@ class SealPt extends Handle implements Pt {
   }
 }
 
-export class SealBackend extends BackendBase<SealCt, SealPt> {
+/** The server: arithmetic on ciphertexts with the evaluation keys it was sent, and nothing secret. */
+export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
   readonly id = 'seal' as const;
   readonly supportsComplex: boolean;
-  private readonly seal: Seal;
-  private readonly context: Native;
-  private readonly encoder: Native;
-  private readonly encryptor: Native;
-  private readonly decryptor: Native;
-  private readonly evaluator: Native;
-  private readonly keygen: Native;
-  private readonly secretKey: Native;
-  private readonly relinKeys: Native;
-  private galoisKeys: Native | null = null;
-  /** parms ids by level (index = level). */
-  private readonly parmsIds: Native[] = [];
-  /** primes by level: primes[l] is the prime a rescale at level l drops. */
-  private readonly primes: number[] = [];
-  /** the primes of the top level, exactly. */
-  private topPrimes: bigint[] = [];
-  /** canonical scale by level. */
-  private readonly scales: number[] = [];
+  private readonly chain: Chain;
+  private readonly encoder: CKKSEncoder;
+  private readonly evaluator: NativeEvaluator;
+  private relinKeys: RelinKeys | null = null;
+  private galoisKeys: GaloisKeys | null = null;
+  private conjugationKey = false;
   /** constant plaintexts by `${level}|${scale}|${value}` (masks of one value, level matching). */
-  private readonly constants = new Map<string, Native>();
-  /** the plaintext X^(N/2) (i in every slot) by level. */
-  private readonly imaginaryUnit = new Map<number, Native>();
-  private readonly conjugationKey: boolean;
+  private readonly constants = new Map<string, PlainText>();
+  /** the plaintext X^(N/2) (+i in even slots, -i in odd ones) by level. */
+  private readonly imaginaryUnit = new Map<number, PlainText>();
 
-  /** Use `createSealBackend` (SEAL must be loaded first). */
-  constructor(seal: Seal, preset: Preset, options: BackendOptions = {}) {
+  /** Use `createSealEvaluator` (SEAL must be loaded first). */
+  constructor(
+    private readonly seal: SEALLibrary,
+    preset: Preset,
+    keys: EvaluationKeys,
+    options: BackendOptions = {},
+  ) {
     super(preset, options);
     if (!preset.backends.includes('seal')) {
       throw new InputError(`preset ${preset.name} cannot run on seal (backends: ${preset.backends.join(', ')})`);
     }
-    this.seal = seal;
-    const parms = seal.EncryptionParameters(seal.SchemeType.ckks);
-    parms.setPolyModulusDegree(preset.ringDegree);
-    const chain = seal.CoeffModulus.Create(preset.ringDegree, Int32Array.from(preset.chainBits));
-    parms.setCoeffModulus(chain);
-    this.context = seal.Context(parms, true, seal.SecurityLevel.tc128);
-    chain.delete();
-    parms.delete();
-    if (!this.context.parametersSet()) {
-      const why = this.context.parameterErrorMessage();
-      this.context.delete();
-      throw new InputError(`preset ${preset.name}: SEAL refuses the parameters: ${why}`);
-    }
-    this.readChain();
-    this.encoder = seal.CKKSEncoder(this.context);
-    this.keygen = seal.KeyGenerator(this.context);
-    this.secretKey = this.keygen.secretKey();
-    const publicKey = this.keygen.createPublicKey();
-    this.encryptor = seal.Encryptor(this.context, publicKey, this.secretKey);
-    publicKey.delete();
-    this.decryptor = seal.Decryptor(this.context, this.secretKey);
-    this.evaluator = seal.Evaluator(this.context);
-    this.relinKeys = this.keygen.createRelinKeys();
-    this.conjugationKey = !options.realOnly;
+    this.chain = acquireChain(seal, preset);
+    this.encoder = seal.CKKSEncoder(this.chain.context);
+    this.evaluator = seal.Evaluator(this.chain.context);
     this.supportsComplex = !options.realOnly && this.buildImaginaryUnit();
-    this.ensureRotationKeys(this.fallbackSteps());
+    this.loadKeys(keys);
   }
 
-  /** Reads parms ids, primes and canonical scales for every data level. */
-  private readChain(): void {
-    let data = this.context.firstContextData;
-    const byLevel: { id: Native; primes: BigUint64Array }[] = [];
-    // chainIndex counts down to 0 at the last data level.
-    for (;;) {
-      byLevel.push({ id: data.parmsId, primes: data.parms.coeffModulus as BigUint64Array });
-      if (data.chainIndex === 0) break;
-      data = data.nextContextData;
+  private get parmsIds(): ParmsIdType[] {
+    return this.chain.parmsIds;
+  }
+  private get primes(): number[] {
+    return this.chain.primes;
+  }
+  private get scales(): number[] {
+    return this.chain.scales;
+  }
+
+  /** Loads (or replaces) the relinearization and Galois keys from the key owner's bytes. */
+  loadKeys(keys: EvaluationKeys): void {
+    if (keys.backend !== 'seal' || keys.preset !== this.preset.name) {
+      throw new InputError(
+        `evaluation keys for ${keys.backend}/${keys.preset} cannot be loaded by a seal evaluator of preset ${this.preset.name}`,
+      );
     }
-    this.topPrimes = [...byLevel[0]!.primes];
-    byLevel.reverse(); // index = level = primes - 1
-    for (let l = 0; l < byLevel.length; l++) {
-      this.parmsIds[l] = byLevel[l]!.id;
-      const p = byLevel[l]!.primes;
-      this.primes[l] = Number(p[p.length - 1]!);
+    const relin = this.seal.RelinKeys();
+    const galois = this.seal.GaloisKeys();
+    try {
+      relin.loadArray(this.chain.context, keys.relin);
+      galois.loadArray(this.chain.context, keys.galois);
+    } catch (err) {
+      relin.delete();
+      galois.delete();
+      throw new InputError(`evaluation keys: SEAL cannot load them for preset ${this.preset.name} (${(err as Error).message})`);
     }
-    if (byLevel.length - 1 !== this.maxLevel)
-      throw new Error(`SEAL chain has ${byLevel.length} data levels, expected ${this.maxLevel + 1}`);
-    this.scales[this.maxLevel] = 2 ** this.preset.scaleBits;
-    for (let l = this.maxLevel; l > 0; l--) this.scales[l - 1] = (this.scales[l]! * this.scales[l]!) / this.primes[l]!;
+    this.relinKeys?.delete();
+    this.galoisKeys?.delete();
+    this.relinKeys = relin;
+    this.galoisKeys = galois;
+    this.conjugationKey = keys.conjugation;
+    this.setRotationKeys(keys.steps);
+  }
+
+  /** The SEAL objects this evaluator holds (a test checks that none is secret). */
+  nativeObjects(): { name: string; object: { instance: unknown } }[] {
+    const out: { name: string; object: { instance: unknown } }[] = [
+      { name: 'context', object: this.chain.context },
+      { name: 'encoder', object: this.encoder },
+      { name: 'evaluator', object: this.evaluator },
+    ];
+    if (this.relinKeys) out.push({ name: 'relinKeys', object: this.relinKeys });
+    if (this.galoisKeys) out.push({ name: 'galoisKeys', object: this.galoisKeys });
+    for (const [l, p] of this.imaginaryUnit) out.push({ name: `imaginaryUnit@${l}`, object: p });
+    for (const [k, p] of this.constants) out.push({ name: `constant ${k}`, object: p });
+    return out;
   }
 
   // ---- plumbing ------------------------------------------------------------------------------
 
-  private wrap(native: Native, level: number, complex: boolean): SealCt {
+  private wrap(native: CipherText, level: number, complex: boolean): SealCt {
     return this.track(new SealCt(this.newId(), native, level, complex));
   }
 
-  private emptyCt(): Native {
+  private emptyCt(): CipherText {
     return this.seal.CipherText();
   }
 
   /** Encodes values at level l with scale `scale` (default: the level's canonical scale). */
-  private encodeNative(values: Float64Array, level: number, scale = this.scales[level]!): Native {
-    const pt = this.seal.PlainText();
-    this.encoder.encode(values, scale, pt);
-    if (level < this.maxLevel) this.evaluator.plainModSwitchTo(pt, this.parmsIds[level], pt);
-    return pt;
+  private encodeNative(values: Float64Array, level: number, scale = this.scales[level]!): PlainText {
+    return encodeAt(this.seal, this.encoder, this.evaluator, this.chain, values, level, this.maxLevel, scale);
   }
 
   /** A plaintext for p at `level`; `dispose` says whether the caller must delete it. */
-  private plainAt(p: Pt | ArrayLike<number>, level: number, what: string): { native: Native; temporary: boolean } {
+  private plainAt(p: Pt | ArrayLike<number>, level: number, what: string): { native: PlainText; temporary: boolean } {
     if (p instanceof SealPt) {
       const h = this.pt(p);
       let native = h.byLevel.get(level);
@@ -183,7 +382,7 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     return { native: this.encodeNative(this.padded(p as ArrayLike<number>, what), level), temporary: true };
   }
 
-  private constantAt(value: number, level: number, scale = this.scales[level]!): Native {
+  private constantAt(value: number, level: number, scale = this.scales[level]!): PlainText {
     const key = `${level}|${scale}|${value}`;
     let native = this.constants.get(key);
     if (!native) {
@@ -199,23 +398,21 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     this.constants.clear();
   }
 
-  private rescaled(native: Native, level: number, complex: boolean): SealCt {
+  private rescaled(native: CipherText, level: number, complex: boolean): SealCt {
     this.evaluator.rescaleToNext(native, native);
     native.setScale(this.scales[level - 1]!);
-    this.ops.rescale += 1;
     return this.wrap(native, level - 1, complex);
   }
 
   /** A new native ciphertext holding `c` brought down to `level` with its canonical scale. */
-  private nativeAt(c: SealCt, level: number): Native {
+  private nativeAt(c: SealCt, level: number): CipherText {
     const out = this.emptyCt();
     if (c.level === level) {
       out.copy(c.native);
       return out;
     }
-    this.ops.levelMatch += 1;
     // Mod switch to one level above the target, then x 1 at the scale that lands on D[level].
-    this.evaluator.cipherModSwitchTo(c.native, this.parmsIds[level + 1], out);
+    this.evaluator.cipherModSwitchTo(c.native, this.parmsIds[level + 1]!, out);
     const oneScale = (this.scales[level]! * this.primes[level + 1]!) / this.scales[c.level]!;
     this.evaluator.multiplyPlain(out, this.constantAt(1, level + 1, oneScale), out);
     this.evaluator.rescaleToNext(out, out);
@@ -224,7 +421,7 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
   }
 
   /** Runs a binary op on two operands brought to a common level; returns the native result. */
-  private binary(a: SealCt, b: SealCt, op: (x: Native, y: Native, dst: Native) => void): { native: Native; level: number } {
+  private binary(a: SealCt, b: SealCt, op: (x: CipherText, y: CipherText, dst: CipherText) => void): { native: CipherText; level: number } {
     const level = Math.min(a.level, b.level);
     const x = a.level === level ? a.native : this.nativeAt(a, level);
     const y = b.level === level ? b.native : this.nativeAt(b, level);
@@ -238,27 +435,7 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     return { native: dst, level };
   }
 
-  // ---- client side ---------------------------------------------------------------------------
-
-  encrypt(values: ArrayLike<number>, level = this.maxLevel): Ct {
-    this.checkLevel(level);
-    const pt = this.encodeNative(this.padded(values, 'encrypt'), level);
-    const ct = this.emptyCt();
-    this.encryptor.encryptSymmetric(pt, ct);
-    pt.delete();
-    this.ops.encrypt += 1;
-    return this.wrap(ct, level, false);
-  }
-
-  decrypt(x: Ct): Float64Array {
-    const c = this.ct(x);
-    const pt = this.seal.PlainText();
-    this.decryptor.decrypt(c.native, pt);
-    const out = this.encoder.decode(pt) as Float64Array;
-    pt.delete();
-    this.ops.decrypt += 1;
-    return Float64Array.from(out);
-  }
+  // ---- plaintexts (public) ---------------------------------------------------------------
 
   encode(values: ArrayLike<number>, level = this.maxLevel): Pt {
     this.checkLevel(level);
@@ -273,7 +450,6 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     const a = this.ct(x),
       b = this.ct(y);
     const r = this.binary(a, b, (u, v, d) => this.evaluator.add(u, v, d));
-    this.ops.add += 1;
     return this.wrap(r.native, r.level, a.complex || b.complex);
   }
 
@@ -281,7 +457,6 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     const a = this.ct(x),
       b = this.ct(y);
     const r = this.binary(a, b, (u, v, d) => this.evaluator.sub(u, v, d));
-    this.ops.add += 1;
     return this.wrap(r.native, r.level, a.complex || b.complex);
   }
 
@@ -298,14 +473,12 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     this.evaluator.add(a.native, other, a.native);
     if (other !== b.native) other.delete();
     a.complex ||= b.complex;
-    this.ops.add += 1;
   }
 
   negate(x: Ct): Ct {
     const a = this.ct(x);
     const dst = this.emptyCt();
     this.evaluator.negate(a.native, dst);
-    this.ops.add += 1;
     return this.wrap(dst, a.level, a.complex);
   }
 
@@ -315,7 +488,6 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     const dst = this.emptyCt();
     this.evaluator.addPlain(a.native, native, dst);
     if (temporary) native.delete();
-    this.ops.add += 1;
     return this.wrap(dst, a.level, a.complex);
   }
 
@@ -324,7 +496,6 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     if (!Number.isFinite(c)) throw new InputError(`addConst: constant ${c} is not finite`);
     const dst = this.emptyCt();
     this.evaluator.addPlain(a.native, this.constantAt(c, a.level), dst);
-    this.ops.add += 1;
     return this.wrap(dst, a.level, a.complex);
   }
 
@@ -335,7 +506,6 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     const dst = this.emptyCt();
     this.evaluator.multiplyPlain(a.native, native, dst);
     if (temporary) native.delete();
-    this.ops.cmult += 1;
     return this.rescaled(dst, a.level, a.complex);
   }
 
@@ -345,7 +515,6 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     if (!Number.isFinite(c)) throw new InputError(`mulConst: constant ${c} is not finite`);
     const dst = this.emptyCt();
     this.evaluator.multiplyPlain(a.native, this.constantAt(c, a.level), dst);
-    this.ops.cmult += 1;
     return this.rescaled(dst, a.level, a.complex);
   }
 
@@ -357,34 +526,66 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     const r = this.binary(a, b, (u, v, d) => {
       if (u === v) this.evaluator.square(u, d);
       else this.evaluator.multiply(u, v, d);
-      this.evaluator.relinearize(d, this.relinKeys, d);
+      this.evaluator.relinearize(d, this.keys().relin, d);
     });
-    this.ops.mult += 1;
     return this.rescaled(r.native, r.level, a.complex || b.complex);
+  }
+
+  protected dotLazy(as: readonly Ct[], bs: readonly Ct[]): Ct {
+    const pairs = as.map((x, i) => [this.ct(x), this.ct(bs[i]!)] as const);
+    for (const [a, b] of pairs) {
+      this.needLevel(a, 'dot');
+      this.needLevel(b, 'dot');
+    }
+    const level = Math.min(...pairs.map(([a, b]) => Math.min(a.level, b.level)));
+    const acc = this.emptyCt();
+    const tmp = this.emptyCt();
+    let complex = false;
+    try {
+      pairs.forEach(([a, b], i) => {
+        const x = a.level === level ? a.native : this.nativeAt(a, level);
+        const y = b.level === level ? b.native : this.nativeAt(b, level);
+        const dst = i === 0 ? acc : tmp;
+        try {
+          if (a === b) this.evaluator.square(x, dst);
+          else this.evaluator.multiply(x, y, dst);
+        } finally {
+          if (x !== a.native) x.delete();
+          if (y !== b.native) y.delete();
+        }
+        // size-3 ciphertexts at one scale add exactly; one relinearization for the whole sum
+        if (i > 0) this.evaluator.add(acc, tmp, acc);
+        complex ||= a.complex || b.complex;
+      });
+      this.evaluator.relinearize(acc, this.keys().relin, acc);
+    } catch (err) {
+      acc.delete();
+      throw err;
+    } finally {
+      tmp.delete();
+    }
+    return this.rescaled(acc, level, complex);
   }
 
   rotate(x: Ct, k: number): Ct {
     const a = this.ct(x);
     const plan = this.rotationPlan(k);
     if (plan.length === 0) return this.copy(a);
-    this.countRotation(plan);
     const dst = this.emptyCt();
     // One call: SEAL applies the step's own key, or splits it into the same NAF pieces.
-    this.evaluator.rotateVector(a.native, this.normalizeStep(k), this.galoisKeys, dst);
+    this.evaluator.rotateVector(a.native, this.normalizeStep(k), this.keys().galois, dst);
     if (this.oddRotationOfComplex(a.complex, k)) {
       // See imaginaryUnit: an odd rotation conjugates the imaginary parts; conjugating restores them.
-      this.evaluator.complexConjugate(dst, this.galoisKeys, dst);
+      this.evaluator.complexConjugate(dst, this.keys().galois, dst);
     }
     return this.wrap(dst, a.level, a.complex);
   }
 
   conjugate(x: Ct): Ct {
     const a = this.ct(x);
-    if (!this.conjugationKey) throw new Error('conjugate: this backend was created real-only');
+    if (!this.conjugationKey) throw new Error('conjugate: the evaluation keys have no conjugation key (real-only)');
     const dst = this.emptyCt();
-    this.evaluator.complexConjugate(a.native, this.galoisKeys, dst);
-    this.ops.conj += 1;
-    this.ops.keyswitch += 1;
+    this.evaluator.complexConjugate(a.native, this.keys().galois, dst);
     return this.wrap(dst, a.level, a.complex);
   }
 
@@ -394,13 +595,12 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     let unit = this.imaginaryUnit.get(a.level);
     if (!unit) {
       unit = this.seal.PlainText();
-      this.evaluator.plainModSwitchTo(this.imaginaryUnit.get(this.maxLevel), this.parmsIds[a.level], unit);
+      this.evaluator.plainModSwitchTo(this.imaginaryUnit.get(this.maxLevel)!, this.parmsIds[a.level]!, unit);
       this.imaginaryUnit.set(a.level, unit);
     }
     const dst = this.emptyCt();
     this.evaluator.multiplyPlain(a.native, unit, dst);
     dst.setScale(this.scales[a.level]!);
-    this.ops.muli += 1;
     return this.wrap(dst, a.level, true);
   }
 
@@ -409,21 +609,6 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     this.checkLevel(level);
     if (level > a.level) throw new Error(`dropTo: ciphertext #${a.id} is at level ${a.level}, below ${level}`);
     return this.wrap(this.nativeAt(a, level), level, a.complex);
-  }
-
-  protected refreshNow(x: Ct): Ct {
-    const a = this.ct(x);
-    this.countRefresh(a.level);
-    // Client-aided: the key owner decrypts and encrypts afresh at the top level.
-    const pt = this.seal.PlainText();
-    this.decryptor.decrypt(a.native, pt);
-    const values = Float64Array.from(this.encoder.decode(pt) as Float64Array);
-    pt.delete();
-    const fresh = this.encodeNative(values, this.maxLevel);
-    const ct = this.emptyCt();
-    this.encryptor.encryptSymmetric(fresh, ct);
-    fresh.delete();
-    return this.wrap(ct, this.maxLevel, false);
   }
 
   copy(x: Ct): Ct {
@@ -441,30 +626,33 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     return this.rescaled(dst, a.level, a.complex);
   }
 
-  ensureRotationKeys(steps: Iterable<number>): void {
-    const fresh = this.addRotationKeys(steps);
-    if (fresh.length === 0 && this.galoisKeys) return;
-    // SEAL makes Galois keys in one call: regenerate the whole set (step 0 = conjugation).
-    const all = [...this.rotationKeys];
-    if (this.conjugationKey) all.push(0);
-    if (this.galoisKeys) this.galoisKeys.delete();
-    this.galoisKeys = this.keygen.createGaloisKeys(Int32Array.from(all));
+  /** The loaded keys (the constructor loads them, so they are always there). */
+  private keys(): { relin: RelinKeys; galois: GaloisKeys } {
+    if (!this.relinKeys || !this.galoisKeys) throw new Error('seal evaluator: no evaluation keys loaded');
+    return { relin: this.relinKeys, galois: this.galoisKeys };
   }
 
   serialize(x: Ct): Uint8Array {
     return this.ct(x).native.saveArray(this.seal.ComprModeType.none);
   }
 
-  deserialize(bytes: Uint8Array): Ct {
+  deserialize(bytes: Uint8Array, complex = true): Ct {
     const ct = this.emptyCt();
     try {
-      ct.loadArray(this.context, bytes);
+      ct.loadArray(this.chain.context, bytes);
     } catch (err) {
       ct.delete();
       throw new InputError(`deserialize: not a ciphertext for preset ${this.preset.name} (${(err as Error).message})`);
     }
-    // The flag is not serialized: assume imaginary parts (correct, at worst one extra key switch).
-    return this.wrap(ct, ct.coeffModulusSize - 1, true);
+    // The flag is not serialized: unless the sender says the values are real, assume imaginary
+    // parts (correct, at worst one extra key switch per odd rotation).
+    const level = ct.coeffModulusSize - 1;
+    if (level > this.maxLevel) {
+      ct.delete();
+      throw new InputError(`deserialize: level ${level} is above the preset's ${this.maxLevel}`);
+    }
+    ct.setScale(this.scales[level]!);
+    return this.wrap(ct, level, complex);
   }
 
   dispose(): void {
@@ -472,18 +660,10 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     this.clearConstants();
     for (const p of this.imaginaryUnit.values()) p.delete();
     this.imaginaryUnit.clear();
-    for (const o of [
-      this.galoisKeys,
-      this.relinKeys,
-      this.encryptor,
-      this.decryptor,
-      this.evaluator,
-      this.encoder,
-      this.secretKey,
-      this.keygen,
-      this.context,
-    ])
-      o?.delete();
+    for (const o of [this.galoisKeys, this.relinKeys, this.evaluator, this.encoder]) o?.delete();
+    this.relinKeys = null;
+    this.galoisKeys = null;
+    releaseChain(this.chain);
   }
 
   // ---- the imaginary unit --------------------------------------------------------------------
@@ -506,9 +686,9 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     const n = this.preset.ringDegree;
     const template = this.seal.PlainText();
     this.encoder.encode(new Float64Array(this.slots), 2 ** 20, template);
-    const bytes = template.saveArray(this.seal.ComprModeType.none) as Uint8Array;
+    const bytes = template.saveArray(this.seal.ComprModeType.none);
     template.delete();
-    const topPrimes = this.topPrimes;
+    const topPrimes = this.chain.topPrimes;
     if (bytes.length < 88 + topPrimes.length * n * 8) return false;
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     view.setFloat64(56, 1.0, true);
@@ -521,7 +701,7 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
     }
     const unit = this.seal.PlainText();
     try {
-      unit.loadArray(this.context, bytes);
+      unit.loadArray(this.chain.context, bytes);
     } catch {
       unit.delete();
       return false;
@@ -531,9 +711,14 @@ export class SealBackend extends BackendBase<SealCt, SealPt> {
   }
 }
 
-/** Creates a SEAL backend for a preset (loads SEAL if needed). */
-export async function createSealBackend(preset: Preset, options: BackendOptions = {}): Promise<SealBackend> {
-  return new SealBackend(await loadSeal(), preset, options);
+/** Creates a SEAL key owner for a preset (loads SEAL if needed). */
+export async function createSealKeyOwner(preset: Preset, options: BackendOptions = {}): Promise<SealKeyOwner> {
+  return new SealKeyOwner(await loadSeal(), preset, options);
+}
+
+/** Creates a SEAL evaluator from the key owner's serialized evaluation keys (loads SEAL if needed). */
+export async function createSealEvaluator(preset: Preset, keys: EvaluationKeys, options: BackendOptions = {}): Promise<SealEvaluator> {
+  return new SealEvaluator(await loadSeal(), preset, keys, options);
 }
 
 function modPow(base: bigint, exp: bigint, mod: bigint): bigint {

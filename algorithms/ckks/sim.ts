@@ -1,14 +1,15 @@
 /**
  * The slot simulator: each ciphertext is its complex slot vector plus its level. Same
- * operations, level consumption, errors and counters as the SEAL backend, without encryption,
+ * operations, level consumption and errors as the SEAL backend, without encryption (counted by
+ * the same layer, counting.ts), and a key owner whose "keys" are only the list of steps,
  * so the paper's configurations (2^15 slots, 12 levels) run in milliseconds. Optional Gaussian
  * noise approximates what SEAL adds (see NOISE below for where the sizes come from).
  */
 import { InputError } from '../errors';
 import { normalRng, uniformRng } from '../random';
-import { BackendBase, Handle } from './base';
+import { checkLevel, ciphertextBytes, EvaluatorBase, fallbackSteps, Handle, normalizeSteps, paddedVector } from './base';
 import type { Preset } from './presets';
-import type { BackendOptions, Ct, Pt } from './types';
+import type { BackendOptions, Ct, EvaluationKeys, KeyOwner, Pt } from './types';
 
 /**
  * Noise standard deviations in units of 1/scale, measured on the seal backend (N=8192 and
@@ -25,9 +26,12 @@ class SimCt extends Handle implements Ct {
     public re: Float64Array,
     public im: Float64Array | null,
     public level: number,
+    /** may hold imaginary parts: tracked by the same rules as seal.ts, so both count alike */
+    public complex: boolean,
   ) {
     super(id);
   }
+
   release(): void {
     // Nothing native to free; drop the arrays so a use after free fails loudly.
     this.re = undefined as unknown as Float64Array;
@@ -47,7 +51,7 @@ class SimPt extends Handle implements Pt {
   }
 }
 
-export class SimBackend extends BackendBase<SimCt, SimPt> {
+export class SimEvaluator extends EvaluatorBase<SimCt, SimPt> {
   readonly id = 'sim' as const;
   readonly supportsComplex: boolean;
   private readonly gauss: (() => number) | null;
@@ -58,11 +62,16 @@ export class SimBackend extends BackendBase<SimCt, SimPt> {
     this.supportsComplex = !options.realOnly;
     this.gauss = options.noise ? normalRng(uniformRng(options.seed ?? 1)) : null;
     this.unit = 2 ** -preset.scaleBits;
-    this.addRotationKeys(this.fallbackSteps());
+    this.setRotationKeys(fallbackSteps(this.slots, options));
   }
 
-  private make(re: Float64Array, im: Float64Array | null, level: number): SimCt {
-    return this.track(new SimCt(this.newId(), re, im, level));
+  loadKeys(keys: EvaluationKeys): void {
+    checkKeys(keys, this.preset);
+    this.setRotationKeys(keys.steps);
+  }
+
+  private make(re: Float64Array, im: Float64Array | null, level: number, complex: boolean): SimCt {
+    return this.track(new SimCt(this.newId(), re, im, level, complex));
   }
 
   private noisy(c: SimCt, sd: number): SimCt {
@@ -80,21 +89,7 @@ export class SimBackend extends BackendBase<SimCt, SimPt> {
 
   /** Brings the higher of two operands down (a level match, as SEAL needs). */
   private matched(a: SimCt, b: SimCt): number {
-    if (a.level !== b.level) this.ops.levelMatch += 1;
     return Math.min(a.level, b.level);
-  }
-
-  encrypt(values: ArrayLike<number>, level = this.maxLevel): Ct {
-    this.checkLevel(level);
-    const re = this.padded(values, 'encrypt');
-    this.ops.encrypt += 1;
-    return this.noisy(this.make(re, null, level), NOISE.fresh);
-  }
-
-  decrypt(x: Ct): Float64Array {
-    const c = this.ct(x);
-    this.ops.decrypt += 1;
-    return Float64Array.from(c.re);
   }
 
   encode(values: ArrayLike<number>, level = this.maxLevel): Pt {
@@ -106,23 +101,21 @@ export class SimBackend extends BackendBase<SimCt, SimPt> {
     const a = this.ct(x),
       b = this.ct(y);
     const level = this.matched(a, b);
-    this.ops.add += 1;
-    return this.make(addArrays(a.re, b.re, 1), addImag(a.im, b.im, 1), level);
+    return this.make(addArrays(a.re, b.re, 1), addImag(a.im, b.im, 1), level, a.complex || b.complex);
   }
 
   sub(x: Ct, y: Ct): Ct {
     const a = this.ct(x),
       b = this.ct(y);
     const level = this.matched(a, b);
-    this.ops.add += 1;
-    return this.make(addArrays(a.re, b.re, -1), addImag(a.im, b.im, -1), level);
+    return this.make(addArrays(a.re, b.re, -1), addImag(a.im, b.im, -1), level, a.complex || b.complex);
   }
 
   addInPlace(x: Ct, y: Ct): void {
     const a = this.ct(x),
       b = this.ct(y);
     a.level = this.matched(a, b);
-    this.ops.add += 1;
+    a.complex ||= b.complex;
     for (let i = 0; i < a.re.length; i++) a.re[i]! += b.re[i]!;
     if (b.im) {
       if (!a.im) a.im = new Float64Array(this.slots);
@@ -132,27 +125,26 @@ export class SimBackend extends BackendBase<SimCt, SimPt> {
 
   negate(x: Ct): Ct {
     const a = this.ct(x);
-    this.ops.add += 1;
     return this.make(
       a.re.map((v) => -v),
       a.im ? a.im.map((v) => -v) : null,
       a.level,
+      a.complex,
     );
   }
 
   addPlain(x: Ct, p: Pt | ArrayLike<number>): Ct {
     const a = this.ct(x);
-    this.ops.add += 1;
-    return this.make(addArrays(a.re, this.vec(p, 'addPlain'), 1), a.im ? Float64Array.from(a.im) : null, a.level);
+    return this.make(addArrays(a.re, this.vec(p, 'addPlain'), 1), a.im ? Float64Array.from(a.im) : null, a.level, a.complex);
   }
 
   addConst(x: Ct, c: number): Ct {
     const a = this.ct(x);
-    this.ops.add += 1;
     return this.make(
       a.re.map((v) => v + c),
       a.im ? Float64Array.from(a.im) : null,
       a.level,
+      a.complex,
     );
   }
 
@@ -160,24 +152,21 @@ export class SimBackend extends BackendBase<SimCt, SimPt> {
     const a = this.ct(x);
     this.needLevel(a, 'mulPlain');
     const v = this.vec(p, 'mulPlain');
-    this.ops.cmult += 1;
-    this.ops.rescale += 1;
     const re = a.re.map((r, i) => r * v[i]!);
     const im = a.im ? a.im.map((r, i) => r * v[i]!) : null;
-    return this.noisy(this.make(re, im, a.level - 1), NOISE.rescale);
+    return this.noisy(this.make(re, im, a.level - 1, a.complex), NOISE.rescale);
   }
 
   mulConst(x: Ct, c: number): Ct {
     const a = this.ct(x);
     this.needLevel(a, 'mulConst');
     if (!Number.isFinite(c)) throw new InputError(`mulConst: constant ${c} is not finite`);
-    this.ops.cmult += 1;
-    this.ops.rescale += 1;
     return this.noisy(
       this.make(
         a.re.map((r) => r * c),
         a.im ? a.im.map((r) => r * c) : null,
         a.level - 1,
+        a.complex,
       ),
       NOISE.rescale,
     );
@@ -189,8 +178,6 @@ export class SimBackend extends BackendBase<SimCt, SimPt> {
     this.needLevel(a, 'mul');
     this.needLevel(b, 'mul');
     const level = this.matched(a, b) - 1;
-    this.ops.mult += 1;
-    this.ops.rescale += 1;
     const n = this.slots;
     const re = new Float64Array(n);
     let im: Float64Array | null = null;
@@ -206,93 +193,186 @@ export class SimBackend extends BackendBase<SimCt, SimPt> {
       }
     }
     // Relinearization is a key switch in SEAL; it is counted under `mult`, not `keyswitch`.
-    return this.noisy(this.make(re, im, level), NOISE.rescale);
+    return this.noisy(this.make(re, im, level, a.complex || b.complex), NOISE.rescale);
+  }
+
+  protected dotLazy(as: readonly Ct[], bs: readonly Ct[]): Ct {
+    const pairs = as.map((x, i) => [this.ct(x), this.ct(bs[i]!)] as const);
+    for (const [a, b] of pairs) {
+      this.needLevel(a, 'dot');
+      this.needLevel(b, 'dot');
+    }
+    const level = Math.min(...pairs.map(([a, b]) => Math.min(a.level, b.level)));
+    const n = this.slots;
+    const re = new Float64Array(n);
+    let im: Float64Array | null = null;
+    let complex = false;
+    for (const [a, b] of pairs) {
+      complex ||= a.complex || b.complex;
+      if (!a.im && !b.im) {
+        for (let i = 0; i < n; i++) re[i]! += a.re[i]! * b.re[i]!;
+        continue;
+      }
+      im ??= new Float64Array(n);
+      const ai = a.im ?? new Float64Array(n),
+        bi = b.im ?? new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        re[i]! += a.re[i]! * b.re[i]! - ai[i]! * bi[i]!;
+        im[i]! += a.re[i]! * bi[i]! + ai[i]! * b.re[i]!;
+      }
+    }
+    // one relinearization and one rescale for the whole sum
+    return this.noisy(this.make(re, im, level - 1, complex), NOISE.rescale);
   }
 
   rotate(x: Ct, k: number): Ct {
     const a = this.ct(x);
     const plan = this.rotationPlan(k);
     if (plan.length === 0) return this.copy(a);
-    this.countRotation(plan);
-    // Counted as on seal (a fix-up conjugation there); the simulator's slots need none.
+    // seal adds a fix-up conjugation here (a key switch's noise); the simulator's slots need none.
     const fixUp = this.oddRotationOfComplex(a.im !== null, k);
     const s = ((k % this.slots) + this.slots) % this.slots;
-    const out = this.make(rotateArray(a.re, s), a.im ? rotateArray(a.im, s) : null, a.level);
+    const out = this.make(rotateArray(a.re, s), a.im ? rotateArray(a.im, s) : null, a.level, a.complex);
     return this.noisy(out, NOISE.keyswitch * Math.sqrt(plan.length + (fixUp ? 1 : 0)));
   }
 
   conjugate(x: Ct): Ct {
     const a = this.ct(x);
     if (!this.supportsComplex) throw new Error('conjugate: this backend was created real-only');
-    this.ops.conj += 1;
-    this.ops.keyswitch += 1;
-    const out = this.make(Float64Array.from(a.re), a.im ? a.im.map((v) => -v) : null, a.level);
+    const out = this.make(Float64Array.from(a.re), a.im ? a.im.map((v) => -v) : null, a.level, a.complex);
     return this.noisy(out, NOISE.keyswitch);
   }
 
   mulI(x: Ct): Ct {
     const a = this.ct(x);
     if (!this.supportsComplex) throw new Error('mulI: this backend was created real-only');
-    this.ops.muli += 1;
     const re = a.im ? a.im.map((v) => -v) : new Float64Array(this.slots);
-    return this.make(re, Float64Array.from(a.re), a.level);
+    return this.make(re, Float64Array.from(a.re), a.level, true);
   }
 
   dropTo(x: Ct, level: number): Ct {
     const a = this.ct(x);
     this.checkLevel(level);
     if (level > a.level) throw new Error(`dropTo: ciphertext #${a.id} is at level ${a.level}, below ${level}`);
-    if (level < a.level) this.ops.levelMatch += 1;
-    return this.make(Float64Array.from(a.re), a.im ? Float64Array.from(a.im) : null, level);
-  }
-
-  protected refreshNow(x: Ct): Ct {
-    const a = this.ct(x);
-    this.countRefresh(a.level);
-    // The key owner decrypts (real parts, as SEAL's real decoding) and encrypts afresh.
-    return this.noisy(this.make(Float64Array.from(a.re), null, this.maxLevel), NOISE.fresh);
+    return this.make(Float64Array.from(a.re), a.im ? Float64Array.from(a.im) : null, level, a.complex);
   }
 
   copy(x: Ct): Ct {
     const a = this.ct(x);
-    return this.make(Float64Array.from(a.re), a.im ? Float64Array.from(a.im) : null, a.level);
+    return this.make(Float64Array.from(a.re), a.im ? Float64Array.from(a.im) : null, a.level, a.complex);
   }
 
   rescaleForTiming(x: Ct): Ct {
     const a = this.ct(x);
     this.needLevel(a, 'rescale');
-    this.ops.rescale += 1;
-    return this.make(Float64Array.from(a.re), a.im ? Float64Array.from(a.im) : null, a.level - 1);
-  }
-
-  ensureRotationKeys(steps: Iterable<number>): void {
-    this.addRotationKeys(steps);
+    return this.make(Float64Array.from(a.re), a.im ? Float64Array.from(a.im) : null, a.level - 1, a.complex);
   }
 
   serialize(x: Ct): Uint8Array {
     const a = this.ct(x);
-    const n = this.slots;
-    const buf = new Float64Array(2 + 2 * n);
-    buf[0] = a.level;
-    buf[1] = a.im ? 1 : 0;
-    buf.set(a.re, 2);
-    if (a.im) buf.set(a.im, 2 + n);
-    return new Uint8Array(buf.buffer);
+    return simBytes(a.re, a.im, a.level);
   }
 
-  deserialize(bytes: Uint8Array): Ct {
-    const n = this.slots;
-    if (bytes.byteLength !== 8 * (2 + 2 * n))
-      throw new InputError(`deserialize: ${bytes.byteLength} bytes is not a sim ciphertext of ${n} slots`);
-    const buf = new Float64Array(bytes.slice().buffer);
-    const re = buf.slice(2, 2 + n);
-    const im = buf[1] ? buf.slice(2 + n) : null;
-    return this.make(re, im, buf[0]!);
+  deserialize(bytes: Uint8Array, complex?: boolean): Ct {
+    const { re, im, level } = parseSimBytes(bytes, this.slots, this.maxLevel);
+    return this.make(re, im, level, complex ?? true);
   }
 
   dispose(): void {
     this.releaseAll();
   }
+}
+
+/**
+ * The simulator's client: encrypts by adding fresh-encryption noise (when noise is on) and
+ * decrypts by reading the real parts. Its "evaluation keys" are the list of steps: there is no
+ * key material to simulate, only which rotations the server can do in one key switch.
+ */
+export class SimKeyOwner implements KeyOwner {
+  readonly id = 'sim' as const;
+  readonly slots: number;
+  readonly maxLevel: number;
+  readonly supportsComplex: boolean;
+  private readonly gauss: (() => number) | null;
+  private readonly unit: number;
+
+  constructor(
+    readonly preset: Preset,
+    private readonly options: BackendOptions = {},
+  ) {
+    this.slots = preset.slots;
+    this.maxLevel = preset.levels;
+    this.supportsComplex = !options.realOnly;
+    // a stream of its own, apart from the evaluator's (seed + 1)
+    this.gauss = options.noise ? normalRng(uniformRng((options.seed ?? 1) + 0x5eed)) : null;
+    this.unit = 2 ** -preset.scaleBits;
+  }
+
+  evaluationKeys(steps: Iterable<number>): EvaluationKeys {
+    const all = normalizeSteps([...steps, ...fallbackSteps(this.slots, this.options)], this.slots);
+    return {
+      backend: 'sim',
+      preset: this.preset.name,
+      steps: all,
+      conjugation: this.supportsComplex,
+      relin: new Uint8Array(0),
+      galois: new Uint8Array(0),
+    };
+  }
+
+  encryptToBytes(values: ArrayLike<number>, level = this.maxLevel): Uint8Array {
+    checkLevel(level, this.maxLevel, this.preset.name);
+    const re = paddedVector(values, this.slots, this.preset.name, 'encrypt');
+    if (this.gauss) {
+      const s = NOISE.fresh * this.unit;
+      for (let i = 0; i < re.length; i++) re[i]! += s * this.gauss();
+    }
+    return simBytes(re, null, level);
+  }
+
+  decryptBytes(bytes: Uint8Array): Float64Array {
+    return parseSimBytes(bytes, this.slots, this.maxLevel).re;
+  }
+
+  ciphertextBytes(level: number): number {
+    return ciphertextBytes(this.preset, level);
+  }
+
+  dispose(): void {
+    // nothing native
+  }
+}
+
+/** Refuses keys made for another backend or preset. */
+function checkKeys(keys: EvaluationKeys, preset: Preset): void {
+  if (keys.backend !== 'sim' || keys.preset !== preset.name) {
+    throw new InputError(`evaluation keys for ${keys.backend}/${keys.preset} cannot be loaded by a sim evaluator of preset ${preset.name}`);
+  }
+}
+
+/** The simulator's wire format: [level, has imaginary part, re..., im...] as float64. */
+function simBytes(re: Float64Array, im: Float64Array | null, level: number): Uint8Array {
+  const n = re.length;
+  const buf = new Float64Array(2 + (im ? 2 : 1) * n);
+  buf[0] = level;
+  buf[1] = im ? 1 : 0;
+  buf.set(re, 2);
+  if (im) buf.set(im, 2 + n);
+  return new Uint8Array(buf.buffer);
+}
+
+function parseSimBytes(bytes: Uint8Array, n: number, maxLevel: number): { re: Float64Array; im: Float64Array | null; level: number } {
+  const len = bytes.byteLength / 8;
+  if (bytes.byteLength % 8 !== 0 || (len !== 2 + n && len !== 2 + 2 * n)) {
+    throw new InputError(`deserialize: ${bytes.byteLength} bytes is not a sim ciphertext of ${n} slots`);
+  }
+  const buf = new Float64Array(bytes.slice().buffer);
+  const level = buf[0]!;
+  if (!Number.isInteger(level) || level < 0 || level > maxLevel)
+    throw new InputError(`deserialize: level ${level} is outside 0..${maxLevel}`);
+  const re = buf.slice(2, 2 + n);
+  const im = buf[1] ? buf.slice(2 + n, 2 + 2 * n) : null;
+  return { re, im, level };
 }
 
 function addArrays(a: Float64Array, b: Float64Array, sign: 1 | -1): Float64Array {

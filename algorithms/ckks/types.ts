@@ -1,23 +1,35 @@
 /**
- * The one small CKKS interface every algorithm is written against (Lattigo's "evaluator"
- * idea). Two implementations: `seal` (node-seal, real encryption) and `sim` (a slot simulator).
+ * The CKKS layer's roles, as in Lattigo: the protocol has two parties and the types say so.
+ * - `Evaluator` (the server): arithmetic, rotations, conjugation, levels and scales, plaintext
+ *   encoding, scopes, serialization. It is built from the public parameters and the serialized
+ *   evaluation keys only; it has no way to decrypt (a type-level test checks it).
+ * - `KeyOwner` (the client): key generation, encryption and decryption. It hands the server the
+ *   evaluation keys as bytes (`EvaluationKeys`).
+ * - `Refresher` (the stand-in for bootstrapping, Lattigo's bootstrapper shape): gives a
+ *   ciphertext its levels back. The shipped one is client-aided (session.ts).
+ * - `Client`: what client-side algorithm code sees: encrypt a vector and send it to the server,
+ *   receive a ciphertext from the server and decrypt it; every message goes into the transcript.
+ * Two implementations of the evaluator and key owner: `seal` (node-seal) and `sim` (a slot
+ * simulator). Operations are counted by one layer around any evaluator (counting.ts).
  * All operations are synchronous. Rescaling, scale tracking and level matching happen inside the
- * backend: every ciphertext at level l carries the canonical scale of that level, and an operand
- * at a higher level is brought down to its partner's level automatically.
+ * evaluator: every ciphertext at level l carries the canonical scale of that level, and an
+ * operand at a higher level is brought down to its partner's level automatically.
  */
 import type { Preset } from './presets';
 
-/** Opaque handle to a ciphertext owned by a backend. */
+/** Opaque handle to a ciphertext owned by one evaluator or key owner. */
 export interface Ct {
-  /** Rescales left: a fresh ciphertext is at `backend.maxLevel`, 0 allows no more products. */
+  /** Rescales left: a fresh ciphertext is at `maxLevel` unless encrypted lower, 0 allows no more products. */
   readonly level: number;
-  /** Backend-unique id (diagnostics). */
+  /** Owner-unique id (diagnostics). */
   readonly id: number;
+  /** Whether the slots may hold imaginary parts (false: proven real). */
+  readonly complex: boolean;
 }
 
 /** Opaque handle to an encoded plaintext vector, reusable at any level (e.g. a mask). */
 export interface Pt {
-  /** Backend-unique id (diagnostics). */
+  /** Owner-unique id (diagnostics). */
   readonly id: number;
 }
 
@@ -27,8 +39,10 @@ export interface OpCounts {
   add: number;
   /** ciphertext x plaintext or constant (one level). */
   cmult: number;
-  /** ciphertext x ciphertext with relinearization (one level). */
+  /** ciphertext x ciphertext products (one level each; relinearized apart, see `relin`). */
   mult: number;
+  /** relinearizations (key switches of products: one per product eagerly, one per accumulated sum lazily). */
+  relin: number;
   /** logical rotations. */
   rot: number;
   /** key switches performed by rotations and conjugations (SEAL splits steps without a key). */
@@ -39,15 +53,15 @@ export interface OpCounts {
   muli: number;
   /** rescales. */
   rescale: number;
-  /** automatic level drops to match an operand's partner. */
+  /** automatic level drops to match an operand's partner, and explicit drops. */
   levelMatch: number;
-  /** client-aided refreshes (the stand-in for bootstrapping). */
+  /** refreshes (client-aided: round trips to the key owner; the stand-in for bootstrapping). */
   refresh: number;
   /** bytes a refresh round trip moves (ciphertext to the key owner and back). */
   refreshBytes: number;
   /** wall time spent in refreshes, ms (so experiments can separate it from compute). */
   refreshMs: number;
-  /** encryptions and decryptions (client side). */
+  /** encryptions and decryptions by the key owner (client side). */
   encrypt: number;
   decrypt: number;
 }
@@ -58,6 +72,7 @@ export function zeroCounts(): OpCounts {
     add: 0,
     cmult: 0,
     mult: 0,
+    relin: 0,
     rot: 0,
     keyswitch: 0,
     conj: 0,
@@ -79,28 +94,68 @@ export function diffCounts(after: OpCounts, before: OpCounts): OpCounts {
   return out;
 }
 
+/** Operations counted by level, for the cost model: index = level of the ciphertext operated on. */
+export type LevelOp = 'add' | 'cmult' | 'mult' | 'relin' | 'rescale' | 'keyswitch' | 'conj' | 'muli' | 'levelMatch' | 'encode';
+export type LevelCounts = Partial<Record<LevelOp, number[]>>;
+
+/** after - before, per op and level. */
+export function diffLevelCounts(after: LevelCounts, before: LevelCounts): LevelCounts {
+  const out: LevelCounts = {};
+  for (const op of Object.keys(after) as LevelOp[]) {
+    const a = after[op] ?? [];
+    const b = before[op] ?? [];
+    const d = a.map((v, l) => v - (b[l] ?? 0));
+    if (d.some((v) => v !== 0)) out[op] = d;
+  }
+  return out;
+}
+
 /** Backend identifiers. */
 export type BackendId = 'seal' | 'sim';
 
-/** The CKKS evaluator interface. */
-export interface Ckks {
-  /** Which implementation this is. */
+/** The public parameters both parties know. */
+export interface Params {
+  /** Which implementation. */
   readonly id: BackendId;
   /** The validated parameters. */
   readonly preset: Preset;
   /** Complex slots per ciphertext. */
   readonly slots: number;
-  /** Level of a fresh ciphertext. */
+  /** Level of a fresh top-level ciphertext. */
   readonly maxLevel: number;
   /** Whether multiplication by i and conjugation are available (two diagonals per product). */
   readonly supportsComplex: boolean;
+}
 
-  /** Client side: encodes and encrypts up to `slots` reals (zero-padded) at `level` (default max). */
-  encrypt(values: ArrayLike<number>, level?: number): Ct;
-  /** Client side: decrypts and decodes the real parts of all slots. */
-  decrypt(ct: Ct): Float64Array;
+/**
+ * The evaluation keys, serialized by the key owner for the server: relinearization and Galois
+ * keys, and what they cover. No secret key material.
+ */
+export interface EvaluationKeys {
+  readonly backend: BackendId;
+  /** preset name the keys were made for */
+  readonly preset: string;
+  /** normalized rotation steps with a key of their own */
+  readonly steps: readonly number[];
+  /** whether a conjugation key is included */
+  readonly conjugation: boolean;
+  /** serialized relinearization keys (empty on sim) */
+  readonly relin: Uint8Array;
+  /** serialized Galois keys (empty on sim) */
+  readonly galois: Uint8Array;
+}
+
+/** Bytes of serialized evaluation keys (what the server receives). */
+export function evaluationKeyBytes(k: EvaluationKeys): number {
+  return k.relin.byteLength + k.galois.byteLength;
+}
+
+/** The server's CKKS evaluator: everything but encryption and decryption. */
+export interface Evaluator extends Params {
+  /** Relinearization policy of `dot`: 'eager' (one per product) or 'lazy' (one per sum). */
+  readonly relin: RelinPolicy;
   /** Encodes a reusable plaintext vector (zero-padded to the slots), eagerly at `level`
-   * (default: the top level) and lazily at any other level it meets. */
+   * (default: the top level) and lazily at any other level it meets. Public: no key involved. */
   encode(values: ArrayLike<number>, level?: number): Pt;
 
   add(a: Ct, b: Ct): Ct;
@@ -117,6 +172,12 @@ export interface Ckks {
   /** Ciphertext x ciphertext, relinearized and rescaled: one level. */
   mul(a: Ct, b: Ct): Ct;
   square(a: Ct): Ct;
+  /**
+   * Σ a[i]·b[i] (ciphertext products), one level. Eager relinearization: each product is
+   * relinearized and rescaled on its own. Lazy: the size-3 products are summed at a common level
+   * and relinearized and rescaled once (SEAL allows adding unrelinearized ciphertexts).
+   */
+  dot(a: readonly Ct[], b: readonly Ct[]): Ct;
   /** Cyclic left rotation: slot i of the result is slot (i + k) mod slots of `a`. */
   rotate(a: Ct, k: number): Ct;
   /** Complex conjugation of every slot (a key switch). */
@@ -125,36 +186,78 @@ export interface Ckks {
   mulI(a: Ct): Ct;
   /** A copy brought down to `level` (no-op copy if already there). */
   dropTo(a: Ct, level: number): Ct;
-  /** Stand-in for bootstrapping: back to the top level (seal: the key owner decrypts and re-encrypts). */
-  refresh(a: Ct): Ct;
   /** A copy of `a`. */
   copy(a: Ct): Ct;
   /** Latency tables only: a bare rescale of a copy of `a` (its value is not meaningful). */
   rescaleForTiming(a: Ct): Ct;
 
-  /** Makes rotation keys for these steps (plus the backend's fallback keys); idempotent. */
-  ensureRotationKeys(steps: Iterable<number>): void;
-  /** Key switches a rotation by k costs with the current keys (0 for k = 0 mod slots). */
+  /** Key switches a rotation by k costs with the keys this evaluator holds (0 for k = 0 mod slots). */
   rotationCost(k: number): number;
 
   /** A snapshot of the counters. */
   counts(): OpCounts;
+  /** A snapshot of the counters by level (the cost model's input). */
+  levelCounts(): LevelCounts;
   /** Runs `fn`; frees every ciphertext and plaintext created inside it except those reachable
    * from its return value (arrays and plain objects are searched), which move to the outer scope. */
   scope<T>(fn: () => T): T;
   /** Frees a ciphertext or plaintext now (using it afterwards throws). */
   free(x: Ct | Pt): void;
-  /** Live ciphertexts and plaintexts owned by this backend (leak checks). */
+  /** Live ciphertexts and plaintexts owned by this evaluator (leak checks). */
   liveObjects(): number;
-  /** Serializes a ciphertext (worker threads, refresh byte counts). */
+  /** Serializes a ciphertext (a message to the key owner, or to a worker). */
   serialize(ct: Ct): Uint8Array;
-  /** Loads a ciphertext serialized by the same backend and parameters. */
-  deserialize(bytes: Uint8Array): Ct;
-  /** Bytes of a ciphertext at `level` (uncompressed, two polynomials). */
+  /** Loads a ciphertext serialized by either party with the same parameters. */
+  deserialize(bytes: Uint8Array, complex?: boolean): Ct;
+  /** Bytes of a ciphertext at `level` as it travels (SEAL's uncompressed size: two polynomials). */
   ciphertextBytes(level: number): number;
-  /** Frees everything (keys, context). The backend is unusable afterwards. */
+  /** Frees everything (keys, context). The evaluator is unusable afterwards. */
   dispose(): void;
 }
+
+/** The client: owns the secret key. Its ciphertexts are its own; they reach the server as bytes. */
+export interface KeyOwner extends Params {
+  /** Makes and serializes the evaluation keys for these rotation steps (plus the fallback keys). */
+  evaluationKeys(steps: Iterable<number>): EvaluationKeys;
+  /** Encodes and encrypts up to `slots` reals (zero-padded) at `level` (default max), serialized. */
+  encryptToBytes(values: ArrayLike<number>, level?: number): Uint8Array;
+  /** Decrypts a serialized ciphertext and decodes the real parts of all slots. */
+  decryptBytes(bytes: Uint8Array): Float64Array;
+  /** Bytes of a ciphertext at `level` as it travels. */
+  ciphertextBytes(level: number): number;
+  dispose(): void;
+}
+
+/** Why a message crossed the boundary (the transcript's purposes). */
+export type Purpose = 'keys' | 'data' | 'refresh' | 'validation' | 'inference' | 'model' | 'result';
+
+/** Client-side code's view of the protocol: encrypt for the server, decrypt what the server sends. */
+export interface Client {
+  readonly slots: number;
+  readonly maxLevel: number;
+  /** The key owner encrypts `values` at `level` (default top) and sends it: the server's handle. */
+  encrypt(values: ArrayLike<number>, level?: number, purpose?: Purpose): Ct;
+  /** The server sends `ct` to the key owner, who decrypts the real parts of all slots. */
+  decrypt(ct: Ct, purpose?: Purpose): Float64Array;
+}
+
+/**
+ * Gives a ciphertext its levels back (Lattigo's Bootstrapper shape). The client-aided one sends
+ * the ciphertext to the key owner, who decrypts it and encrypts it afresh.
+ */
+export interface Refresher {
+  /** 'client-aided' (a round trip to the key owner) or a bootstrap. */
+  readonly kind: string;
+  /** The least level an input may have. */
+  readonly minInputLevel: number;
+  /** The level of a refreshed ciphertext (the default). */
+  readonly outputLevel: number;
+  /** A fresh copy of `ct` at `level` (default `outputLevel`); `ct` is left as it was. */
+  refresh(ct: Ct, level?: number): Ct;
+}
+
+/** When products are relinearized (the `--relin` ablation switch). */
+export type RelinPolicy = 'eager' | 'lazy';
 
 /** Options when creating a backend. */
 export interface BackendOptions {
@@ -164,6 +267,8 @@ export interface BackendOptions {
   noise?: boolean;
   /** Rotation keys: declared steps plus all signed powers of two (default where it fits), or only declared steps. */
   rotationKeys?: 'declared+pow2' | 'declared';
-  /** sim only: pretend complex slots are unavailable (to measure the one-diagonal fallback). */
+  /** Pretend complex slots are unavailable (to measure the one-diagonal fallback). */
   realOnly?: boolean;
+  /** Relinearization of accumulated products (default lazy). */
+  relin?: RelinPolicy;
 }

@@ -47,8 +47,8 @@ export const colMajorAlgorithm: MatmulAlgorithm<ColMajorOperands, BlockMatrix> =
   prepare(be, plan, A, B) {
     const { a, b, c } = plan.shape;
     return {
-      A: encryptMatrix(be, A, layoutSpec('blocks', a, b, plan.s0, plan.s1)),
-      B: encryptMatrix(be, B, layoutSpec('blocks', c, b, plan.s0, plan.s1)),
+      A: encryptMatrix(be, A, layoutSpec('blocks', a, b, plan.s0, plan.s1), plan.inputLevels?.a),
+      B: encryptMatrix(be, B, layoutSpec('blocks', c, b, plan.s0, plan.s1), plan.inputLevels?.b),
     };
   },
   run(be, plan, { A, B }) {

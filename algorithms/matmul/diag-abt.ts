@@ -37,7 +37,7 @@
  * Levels: 3 (product, column-0 mask, class mask): the output is at min(level X, level W) - 3.
  */
 import { LevelExhaustedError } from '../ckks/base';
-import type { Ckks, Ct } from '../ckks/types';
+import type { Evaluator, Ct } from '../ckks/types';
 import { check } from '../errors';
 import type { MatmulAlgorithm } from '../interface';
 import { MaskSet } from '../matrix/masks';
@@ -51,7 +51,7 @@ import { plainAbt } from './plain';
 export const DIAG_ABT_DEPTH = 3;
 
 /** Whether two diagonals share one product on this backend for this period. */
-export function pairsDiagonals(be: Pick<Ckks, 'supportsComplex'>, period: number): boolean {
+export function pairsDiagonals(be: Pick<Evaluator, 'supportsComplex'>, period: number): boolean {
   return be.supportsComplex && period >= 2;
 }
 
@@ -70,7 +70,7 @@ export function diagAbtSteps(s1: number, p: number, complex: boolean): number[] 
  * (X.rows x W.rows) in 'cols-repeated', the softmax layout. Needs min(level X, level W) >= 3;
  * the result is 3 levels lower. Uses complex packing where the backend has complex slots.
  */
-export function diagAbt(be: Ckks, X: BlockMatrix, W: BlockMatrix, opts: { complex?: boolean } = {}): BlockMatrix {
+export function diagAbt(be: Evaluator, X: BlockMatrix, W: BlockMatrix, opts: { complex?: boolean } = {}): BlockMatrix {
   check(
     X.layout === 'blocks' && W.layout === 'rows-repeated',
     `diagAbt: X must be 'blocks' and W 'rows-repeated' (got ${X.layout}, ${W.layout})`,
@@ -155,8 +155,8 @@ export const diagAbtAlgorithm: MatmulAlgorithm<AbtOperands, BlockMatrix> = {
   prepare(be, plan, A, B) {
     const { a, b, c } = plan.shape;
     return {
-      X: encryptMatrix(be, A, layoutSpec('blocks', a, b, plan.s0, plan.s1)),
-      W: encryptMatrix(be, B, layoutSpec('rows-repeated', c, b, plan.s0, plan.s1, plan.cPad)),
+      X: encryptMatrix(be, A, layoutSpec('blocks', a, b, plan.s0, plan.s1), plan.inputLevels?.a),
+      W: encryptMatrix(be, B, layoutSpec('rows-repeated', c, b, plan.s0, plan.s1, plan.cPad), plan.inputLevels?.b),
     };
   },
   run: (be, plan, { X, W }) => diagAbt(be, X, W, { complex: plan.complexPacking }),

@@ -39,7 +39,7 @@
  *   prot-up min(lA, lX) - 3 (real-only min(lA - 2, lX - 3)).
  */
 import { LevelExhaustedError } from '../ckks/base';
-import type { Ckks, Ct } from '../ckks/types';
+import type { Evaluator, Ct } from '../ckks/types';
 import { check } from '../errors';
 import type { MatmulAlgorithm } from '../interface';
 import { MaskSet } from '../matrix/masks';
@@ -80,7 +80,12 @@ export function diagAtbSteps(s0: number, s1: number, p: number, complex: boolean
  * blocks; G (c x b) in 'rows-repeated'. The form follows the levels (diagAtbVariant) unless
  * given; see diagAtbOutputLevel for the levels it needs and leaves.
  */
-export function diagAtb(be: Ckks, A: BlockMatrix, X: BlockMatrix, opts: { variant?: DiagAtbVariant; complex?: boolean } = {}): BlockMatrix {
+export function diagAtb(
+  be: Evaluator,
+  A: BlockMatrix,
+  X: BlockMatrix,
+  opts: { variant?: DiagAtbVariant; complex?: boolean } = {},
+): BlockMatrix {
   check(
     A.layout === 'cols-repeated' && X.layout === 'blocks',
     `diagAtb: A must be 'cols-repeated' and X 'blocks' (got ${A.layout}, ${X.layout})`,
@@ -202,12 +207,14 @@ export const diagAtbAlgorithm: MatmulAlgorithm<AtbOperands, BlockMatrix> = {
     return withPacking;
   },
   depth: (plan) => (plan.complexPacking ? 4 : 3),
+  // the standard form (A at or above X): A loses 4 levels (3 real-only), X 2
+  minInputLevels: (plan) => ({ a: plan.complexPacking ? 4 : 3, b: 2 }),
   rotationSteps: (plan) => diagAtbSteps(plan.s0, plan.s1, plan.cPad, plan.complexPacking),
   prepare(be, plan, A, B) {
     const { a, b, c } = plan.shape;
     return {
-      A: encryptMatrix(be, A, layoutSpec('cols-repeated', a, c, plan.s0, plan.s1, plan.cPad)),
-      X: encryptMatrix(be, B, layoutSpec('blocks', a, b, plan.s0, plan.s1)),
+      A: encryptMatrix(be, A, layoutSpec('cols-repeated', a, c, plan.s0, plan.s1, plan.cPad), plan.inputLevels?.a),
+      X: encryptMatrix(be, B, layoutSpec('blocks', a, b, plan.s0, plan.s1), plan.inputLevels?.b),
     };
   },
   run: (be, plan, { A, X }) => diagAtb(be, A, X, { complex: plan.complexPacking }),

@@ -30,8 +30,8 @@ export const jinAbtAlgorithm: MatmulAlgorithm<JinAbtOperands, BlockMatrix> = {
   prepare(be, plan, A, B) {
     const { a, b, c } = plan.shape;
     return {
-      A: encryptMatrix(be, A, layoutSpec('blocks', a, b, be.slots, 1)),
-      B: encryptMatrix(be, B, layoutSpec('entries', c, b, be.slots, 1)),
+      A: encryptMatrix(be, A, layoutSpec('blocks', a, b, be.slots, 1), plan.inputLevels?.a),
+      B: encryptMatrix(be, B, layoutSpec('entries', c, b, be.slots, 1), plan.inputLevels?.b),
     };
   },
   run(be, plan, { A, B }) {

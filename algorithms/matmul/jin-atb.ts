@@ -29,8 +29,8 @@ export const jinAtbAlgorithm: MatmulAlgorithm<JinAtbOperands, BlockMatrix> = {
   prepare(be, plan, A, B) {
     const { a, b, c } = plan.shape;
     return {
-      A: encryptMatrix(be, A, layoutSpec('blocks', a, c, be.slots, 1)),
-      X: encryptMatrix(be, B, layoutSpec('blocks', a, b, be.slots, 1)),
+      A: encryptMatrix(be, A, layoutSpec('blocks', a, c, be.slots, 1), plan.inputLevels?.a),
+      X: encryptMatrix(be, B, layoutSpec('blocks', a, b, be.slots, 1), plan.inputLevels?.b),
     };
   },
   run(be, plan, { A, X }) {

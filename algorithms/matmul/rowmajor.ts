@@ -47,8 +47,8 @@ export const rowMajorAlgorithm: MatmulAlgorithm<RowMajorOperands, BlockMatrix> =
   prepare(be, plan, A, B) {
     const { a, b, c } = plan.shape;
     return {
-      A: encryptMatrix(be, A, layoutSpec('cols-repeated', a, c, plan.s0, plan.s1, plan.cPad)),
-      X: encryptMatrix(be, B, layoutSpec('blocks', a, b, plan.s0, plan.s1)),
+      A: encryptMatrix(be, A, layoutSpec('cols-repeated', a, c, plan.s0, plan.s1, plan.cPad), plan.inputLevels?.a),
+      X: encryptMatrix(be, B, layoutSpec('blocks', a, b, plan.s0, plan.s1), plan.inputLevels?.b),
     };
   },
   run(be, plan, { A, X }) {

@@ -2,7 +2,7 @@
  * Plaintext masks over an s0 x s1 block: slot vectors built from a function of (row, column),
  * and a per-call set that encodes each mask once at the level where it is used.
  */
-import type { Ckks, Pt } from '../ckks/types';
+import type { Evaluator, Pt } from '../ckks/types';
 
 /** The slot vector of an s0 x s1 block with f(row, col) in each slot. */
 export function blockMask(s0: number, s1: number, f: (row: number, col: number) => number): Float64Array {
@@ -29,7 +29,7 @@ export function rowMask(s0: number, s1: number, row: number, value = 1): Float64
 export class MaskSet {
   private readonly made = new Map<string, Pt>();
   constructor(
-    private readonly be: Ckks,
+    private readonly be: Evaluator,
     readonly s0: number,
     readonly s1: number,
   ) {}

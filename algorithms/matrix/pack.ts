@@ -2,7 +2,7 @@
  * Packing plain matrices into slot vectors for each layout and reading them back, plus the
  * encrypt / decrypt wrappers (client side). Zero padding everywhere outside the matrix.
  */
-import type { Ckks } from '../ckks/types';
+import type { Client, Purpose } from '../ckks/types';
 import { check } from '../errors';
 import type { Matrix } from '../interface';
 import type { BlockLayout, BlockMatrix, LayoutSpec } from './types';
@@ -91,19 +91,19 @@ export function unpackMatrix(vectors: ArrayLike<number>[][], spec: LayoutSpec): 
 }
 
 /** Client side: packs and encrypts `m` (at `level`, default the top), one block at a time. */
-export function encryptMatrix(be: Ckks, m: Matrix, spec: LayoutSpec, level?: number): BlockMatrix {
-  check(spec.s0 * spec.s1 === be.slots, `layout ${spec.s0} x ${spec.s1} does not match ${be.slots} slots`);
+export function encryptMatrix(client: Client, m: Matrix, spec: LayoutSpec, level?: number, purpose?: Purpose): BlockMatrix {
+  check(spec.s0 * spec.s1 === client.slots, `layout ${spec.s0} x ${spec.s1} does not match ${client.slots} slots`);
   checkFits(m, spec);
   const { blockRows, blockCols } = gridOf(spec);
-  const scratch = new Float64Array(be.slots); // encrypt copies it: one buffer serves every block
+  const scratch = new Float64Array(client.slots); // encrypt copies it: one buffer serves every block
   const cts = Array.from({ length: blockRows }, (_r, bi) =>
-    Array.from({ length: blockCols }, (_c, bj) => be.encrypt(packBlock(m, spec, bi, bj, scratch), level)),
+    Array.from({ length: blockCols }, (_c, bj) => client.encrypt(packBlock(m, spec, bi, bj, scratch), level, purpose)),
   );
   return { ...spec, cts };
 }
 
 /** Client side: decrypts and unpacks to the logical shape. */
-export function decryptMatrix(be: Ckks, x: BlockMatrix): Matrix {
-  const vectors = x.cts.map((row) => row.map((ct) => be.decrypt(ct)));
+export function decryptMatrix(client: Client, x: BlockMatrix, purpose?: Purpose): Matrix {
+  const vectors = x.cts.map((row) => row.map((ct) => client.decrypt(ct, purpose)));
   return unpackMatrix(vectors, x);
 }

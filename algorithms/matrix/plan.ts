@@ -2,7 +2,7 @@
  * The block shape rule and the shape checks every matmul plan shares. Errors are InputErrors
  * that name the shape, so the CLI can refuse bad input before anything runs.
  */
-import type { Ckks } from '../ckks/types';
+import type { Evaluator } from '../ckks/types';
 import { InputError, check } from '../errors';
 import type { MatmulPlan, MatmulShape } from '../interface';
 
@@ -44,7 +44,7 @@ export function blockShape(shape: MatmulShape, cPad: number, slots: number): { s
 }
 
 /** A block plan for `shape` on a backend: the paper's rule, c padded to a power of two. */
-export function blockPlan(shape: MatmulShape, be: Pick<Ckks, 'slots' | 'supportsComplex'>, complexPacking: boolean): MatmulPlan {
+export function blockPlan(shape: MatmulShape, be: Pick<Evaluator, 'slots' | 'supportsComplex'>, complexPacking: boolean): MatmulPlan {
   checkShape(shape);
   const cPad = nextPow2(shape.c);
   const { s0, s1 } = blockShape(shape, cPad, be.slots);
@@ -52,7 +52,7 @@ export function blockPlan(shape: MatmulShape, be: Pick<Ckks, 'slots' | 'supports
 }
 
 /** Throws unless `depth` levels fit the backend's fresh ciphertexts. */
-export function checkDepth(id: string, plan: MatmulPlan, depth: number, be: Pick<Ckks, 'maxLevel'>): void {
+export function checkDepth(id: string, plan: MatmulPlan, depth: number, be: Pick<Evaluator, 'maxLevel'>): void {
   check(
     depth <= be.maxLevel,
     `${id} on shape ${shapeText(plan.shape)} needs ${depth} levels, the preset has ${be.maxLevel} (use a preset with more levels, e.g. n14 or fgb)`,
@@ -65,7 +65,7 @@ export function blocksAlong(n: number, side: number): number {
 }
 
 /** Column packing (Jin et al.): one ciphertext per column of up to `slots` rows; c is not padded. */
-export function columnPlan(id: string, shape: MatmulShape, be: Pick<Ckks, 'slots' | 'maxLevel'>): MatmulPlan {
+export function columnPlan(id: string, shape: MatmulShape, be: Pick<Evaluator, 'slots' | 'maxLevel'>): MatmulPlan {
   checkShape(shape);
   check(
     shape.a <= be.slots,

@@ -4,10 +4,10 @@
  * sums (steps of whole rows) are exact in every row, row sums are exact only in column 0.
  * The sums update their argument in place (pass a ciphertext you own) and free temporaries.
  */
-import type { Ckks, Ct } from '../ckks/types';
+import type { Evaluator, Ct } from '../ckks/types';
 
 /** x += rot(x, step) for each step, in place. */
-export function rotateAdd(be: Ckks, x: Ct, steps: readonly number[]): Ct {
+export function rotateAdd(be: Evaluator, x: Ct, steps: readonly number[]): Ct {
   for (const s of steps) {
     const r = be.rotate(x, s);
     be.addInPlace(x, r);
@@ -30,12 +30,12 @@ export function powerSteps(n: number): number[] {
 
 /** Row sums into column 0 of each row (log2 s1 rotations). Other columns hold sums that run into
  * the next row: mask column 0 before using them. */
-export function rowSumsToFirstColumn(be: Ckks, x: Ct, s1: number): Ct {
+export function rowSumsToFirstColumn(be: Evaluator, x: Ct, s1: number): Ct {
   return rotateAdd(be, x, powerSteps(s1));
 }
 
 /** Copies column 0 of each row across its row (log2 s1 rotations); other columns must be 0. */
-export function spreadFirstColumn(be: Ckks, x: Ct, s1: number): Ct {
+export function spreadFirstColumn(be: Evaluator, x: Ct, s1: number): Ct {
   return rotateAdd(
     be,
     x,
@@ -45,7 +45,7 @@ export function spreadFirstColumn(be: Ckks, x: Ct, s1: number): Ct {
 
 /** Column sums of an s0 x s1 block, in every row (log2 s0 rotations by whole rows: exact,
  * since the block is the whole cyclic slot vector). */
-export function columnSums(be: Ckks, x: Ct, s0: number, s1: number): Ct {
+export function columnSums(be: Evaluator, x: Ct, s0: number, s1: number): Ct {
   return rotateAdd(
     be,
     x,
@@ -54,7 +54,7 @@ export function columnSums(be: Ckks, x: Ct, s0: number, s1: number): Ct {
 }
 
 /** The sum of all slots, in every slot (log2 slots rotations). */
-export function slotSum(be: Ckks, x: Ct): Ct {
+export function slotSum(be: Evaluator, x: Ct): Ct {
   return rotateAdd(be, x, powerSteps(be.slots));
 }
 
@@ -62,7 +62,7 @@ export function slotSum(be: Ckks, x: Ct): Ct {
  * Row sums repeated across each row: sum into column 0, keep column 0 (one CMult, times
  * `scale`), copy it back across the row. 2 log2 s1 rotations, one level.
  */
-export function rowSumsFilled(be: Ckks, x: Ct, s0: number, s1: number, scale = 1): Ct {
+export function rowSumsFilled(be: Evaluator, x: Ct, s0: number, s1: number, scale = 1): Ct {
   rowSumsToFirstColumn(be, x, s1);
   const mask = new Float64Array(s0 * s1);
   for (let r = 0; r < s0; r++) mask[r * s1] = scale;
@@ -71,16 +71,14 @@ export function rowSumsFilled(be: Ckks, x: Ct, s0: number, s1: number, scale = 1
 }
 
 /** acc + term with `term` consumed (freed); starts the sum when `acc` is null. */
-export function accumulate(be: Ckks, acc: Ct | null, term: Ct): Ct {
+export function accumulate(be: Evaluator, acc: Ct | null, term: Ct): Ct {
   if (acc === null) return term;
   be.addInPlace(acc, term);
   be.free(term);
   return acc;
 }
 
-/** Σ a[i] * b[i] (ciphertext products), temporaries freed. */
-export function dotProducts(be: Ckks, a: readonly Ct[], b: readonly Ct[]): Ct {
-  let acc: Ct | null = null;
-  for (let i = 0; i < a.length; i++) acc = accumulate(be, acc, be.mul(a[i]!, b[i]!));
-  return acc!;
+/** Σ a[i] * b[i] (ciphertext products), relinearized by the evaluator's policy (eager or lazy). */
+export function dotProducts(be: Evaluator, a: readonly Ct[], b: readonly Ct[]): Ct {
+  return be.dot(a, b);
 }

@@ -4,7 +4,7 @@
  * which equals the paper's a s + b (1 - s) and is symmetric in a, b because f and g are odd.
  * The row maximum is a tournament over log2(cPad) rounds, m = max(m, rot(m, 2^i)).
  */
-import type { Ckks, Ct } from '../ckks/types';
+import type { Evaluator, Ct, Refresher } from '../ckks/types';
 import type { SoftmaxLayout } from '../interface';
 import { ensureLevel, log2Pad } from './layout';
 import { evalPolyCt, evalPolyPlain, polyDepth } from './poly';
@@ -60,13 +60,13 @@ export function tournamentPlain(cols: Float64Array[], n: number): Float64Array {
 }
 
 /** Encrypted max(a, b) of one tournament round; refreshes where levels run out. */
-export function maxCt(be: Ckks, a: Ct, b: Ct): Ct {
+export function maxCt(be: Evaluator, rf: Refresher, a: Ct, b: Ct): Ct {
   return be.scope(() => {
-    const d = ensureLevel(be, be.sub(a, b), polyDepth(G_COEFFS));
+    const d = ensureLevel(be, rf, be.sub(a, b), polyDepth(G_COEFFS));
     let s = evalPolyCt(be, d, G_COEFFS);
-    s = evalPolyCt(be, ensureLevel(be, s, polyDepth(G_COEFFS)), G_COEFFS);
-    s = evalPolyCt(be, ensureLevel(be, s, polyDepth(HALF_F_COEFFS)), HALF_F_COEFFS);
-    const ds = be.mul(ensureLevel(be, d, 1), ensureLevel(be, s, 1));
+    s = evalPolyCt(be, ensureLevel(be, rf, s, polyDepth(G_COEFFS)), G_COEFFS);
+    s = evalPolyCt(be, ensureLevel(be, rf, s, polyDepth(HALF_F_COEFFS)), HALF_F_COEFFS);
+    const ds = be.mul(ensureLevel(be, rf, d, 1), ensureLevel(be, rf, s, 1));
     return be.add(b, ds);
   });
 }
@@ -77,12 +77,12 @@ export function maxCt(be: Ckks, a: Ct, b: Ct): Ct {
  * with the next row: callers mask to period starts). The input is refreshed first when it
  * cannot take a whole round's first polynomial.
  */
-export function tournamentCt(be: Ckks, x: Ct, layout: SoftmaxLayout): Ct {
+export function tournamentCt(be: Evaluator, rf: Refresher, x: Ct, layout: SoftmaxLayout): Ct {
   return be.scope(() => {
     let m = x;
     for (let i = 0; i < log2Pad(layout); i++) {
-      m = ensureLevel(be, m, polyDepth(G_COEFFS));
-      m = maxCt(be, m, be.rotate(m, 2 ** i));
+      m = ensureLevel(be, rf, m, polyDepth(G_COEFFS));
+      m = maxCt(be, rf, m, be.rotate(m, 2 ** i));
     }
     return m;
   });

@@ -10,7 +10,7 @@
  * quintic correction). An output factor (the exp stage's x/8) is folded into the last stage's
  * coefficients, which stay O(1) (1/8 and 1/8 x (4/27)/r^2): no extra level, no tiny constant.
  */
-import type { Ckks, Ct } from '../ckks/types';
+import type { Evaluator, Ct, Refresher } from '../ckks/types';
 import { ensureLevel } from './layout';
 import { evalPolyCt, evalPolyPlain, polyDepth } from './poly';
 
@@ -70,10 +70,10 @@ export function domainExtendPlain(
 }
 
 /** Encrypted, refreshing before a stage whose levels are not there. */
-export function domainExtendCt(be: Ckks, p: DomainParams, precise: boolean, x: Ct, outScale = 1): Ct {
+export function domainExtendCt(be: Evaluator, rf: Refresher, p: DomainParams, precise: boolean, x: Ct, outScale = 1): Ct {
   return be.scope(() => {
     let y = x;
-    for (const c of domainStages(p, precise, outScale)) y = evalPolyCt(be, ensureLevel(be, y, polyDepth(c)), c);
+    for (const c of domainStages(p, precise, outScale)) y = evalPolyCt(be, ensureLevel(be, rf, y, polyDepth(c)), c);
     return y;
   });
 }

@@ -3,7 +3,7 @@
  * exp(x) = exp(x / 2^k)^(2^k) ~ p(x / 2^k)^(2^k). The caller supplies u = x / 2^k (scaled in an
  * earlier stage: see poly.ts on why the scaling is not folded into p's coefficients).
  */
-import type { Ckks, Ct } from '../ckks/types';
+import type { Ct, Evaluator, Refresher } from '../ckks/types';
 import { ensureLevel } from './layout';
 import { evalPolyCt, evalPolyPlain, maskCoeffs, polyDepth } from './poly';
 
@@ -37,11 +37,11 @@ export function expPowPlain(coeffs: readonly number[], squarings: number, u: Flo
  * coefficients (mask^2 = mask survives the squarings), so padded classes come out exactly 0
  * at no extra level.
  */
-export function expPowCt(be: Ckks, coeffs: readonly number[], squarings: number, u: Ct, mask?: Float64Array): Ct {
+export function expPowCt(be: Evaluator, rf: Refresher, coeffs: readonly number[], squarings: number, u: Ct, mask?: Float64Array): Ct {
   return be.scope(() => {
     const c = mask ? maskCoeffs(coeffs, mask) : coeffs;
-    let y = evalPolyCt(be, ensureLevel(be, u, polyDepth(coeffs)), c);
-    for (let s = 0; s < squarings; s++) y = be.square(ensureLevel(be, y, 1));
+    let y = evalPolyCt(be, ensureLevel(be, rf, u, polyDepth(coeffs)), c);
+    for (let s = 0; s < squarings; s++) y = be.square(ensureLevel(be, rf, y, 1));
     return y;
   });
 }

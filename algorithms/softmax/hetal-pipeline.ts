@@ -10,7 +10,7 @@
  * 58 for c = 3 and 78 for c = 10: far beyond fgb's 12 and n14's 7, so stages refresh their input
  * when it has fewer levels than they need (`ensureLevel`); the backend counts the refreshes.
  */
-import type { Ckks, Ct } from '../ckks/types';
+import type { Evaluator, Ct, Refresher } from '../ckks/types';
 import type { SoftmaxLayout } from '../interface';
 import { CHUNK_ROWS, byColumns } from './columns';
 import { MAX_DEPTH, tournamentCt, tournamentPlain, tournamentSteps } from './compare';
@@ -63,17 +63,17 @@ export function hetalPlain(precise: boolean, z: Float64Array, rows: number, clas
 }
 
 /** Encrypted, in the block layout. */
-export function hetalEncrypted(precise: boolean, be: Ckks, z: Ct, layout: SoftmaxLayout): Ct {
+export function hetalEncrypted(precise: boolean, be: Evaluator, rf: Refresher, z: Ct, layout: SoftmaxLayout): Ct {
   checkLayout(be, layout);
   return be.scope(() => {
-    const x = ensureLevel(be, z, 1);
+    const x = ensureLevel(be, rf, z, 1);
     const padded = classVector(be, layout, (k) => (k < layout.classes ? 0 : -0.5));
     const scaled = be.addPlain(be.mulPlain(x, validVector(be, layout, 1 / (2 * R))), padded);
-    const m = tournamentCt(be, scaled, layout);
-    const mAll = broadcastFromStarts(be, be.mulPlain(ensureLevel(be, m, 1), startVector(be, layout, 2 * R)), layout);
-    const u = domainExtendCt(be, HETAL.domain, precise, be.sub(x, mAll), EXP_SCALE);
-    const y = expPowCt(be, EXP8, HETAL.expSquarings, u, validVector(be, layout));
-    return normalizeCt(be, y, layout, HETAL.invR, HETAL.invIters);
+    const m = tournamentCt(be, rf, scaled, layout);
+    const mAll = broadcastFromStarts(be, be.mulPlain(ensureLevel(be, rf, m, 1), startVector(be, layout, 2 * R)), layout);
+    const u = domainExtendCt(be, rf, HETAL.domain, precise, be.sub(x, mAll), EXP_SCALE);
+    const y = expPowCt(be, rf, EXP8, HETAL.expSquarings, u, validVector(be, layout));
+    return normalizeCt(be, rf, y, layout, HETAL.invR, HETAL.invIters);
   });
 }
 

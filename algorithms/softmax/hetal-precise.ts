@@ -14,5 +14,5 @@ export const hetalPrecise: SoftmaxApprox = {
   plain: (z, rows, classes) => hetalPlain(true, z, rows, classes),
   depth: (layout) => hetalDepth(true, layout),
   rotationSteps: hetalSteps,
-  encrypted: (be, z, layout) => hetalEncrypted(true, be, z, layout),
+  encrypted: (be, rf, z, layout) => hetalEncrypted(true, be, rf, z, layout),
 };

@@ -14,5 +14,5 @@ export const hetal: SoftmaxApprox = {
   plain: (z, rows, classes) => hetalPlain(false, z, rows, classes),
   depth: (layout) => hetalDepth(false, layout),
   rotationSteps: hetalSteps,
-  encrypted: (be, z, layout) => hetalEncrypted(false, be, z, layout),
+  encrypted: (be, rf, z, layout) => hetalEncrypted(false, be, rf, z, layout),
 };

@@ -34,11 +34,11 @@ export const hong: SoftmaxApprox = {
   },
   depth: () => expDepth(LINEAR, SQUARINGS) + normalizeDepth(INV_ITERS),
   rotationSteps: reductionSteps,
-  encrypted(be, z, layout) {
+  encrypted(be, rf, z, layout) {
     checkLayout(be, layout);
     return be.scope(() => {
-      const y = expPowCt(be, LINEAR, SQUARINGS, ensureLevel(be, z, 1), validVector(be, layout));
-      return normalizeCt(be, y, layout, INV_R, INV_ITERS);
+      const y = expPowCt(be, rf, LINEAR, SQUARINGS, ensureLevel(be, rf, z, 1), validVector(be, layout));
+      return normalizeCt(be, rf, y, layout, INV_R, INV_ITERS);
     });
   },
 };

@@ -7,7 +7,7 @@
  * The 1/R is applied to v0 (a CMult in parallel with the first squaring: no extra level), so
  * every value stays O(1/z) instead of O(R/z).
  */
-import type { Ckks, Ct } from '../ckks/types';
+import type { Ct, Evaluator, Refresher } from '../ckks/types';
 import type { SoftmaxLayout } from '../interface';
 import { broadcastFromStarts, ensureLevel, periodSum, startVector } from './layout';
 
@@ -32,21 +32,21 @@ export function approxInversePlain(z: Float64Array, R: number, iters: number, ou
 }
 
 /** Encrypted approx 1/z from w = z / R; refreshes t before a step that would leave it no level for its product with v. */
-export function inverseFromScaledCt(be: Ckks, w: Ct, R: number, iters: number): Ct {
+export function inverseFromScaledCt(be: Evaluator, rf: Refresher, w: Ct, R: number, iters: number): Ct {
   return be.scope(() => {
     let t = be.addConst(be.negate(w), 1);
-    let v = be.mulConst(ensureLevel(be, be.addConst(be.negate(w), 2), 1), 1 / R);
+    let v = be.mulConst(ensureLevel(be, rf, be.addConst(be.negate(w), 2), 1), 1 / R);
     for (let k = 0; k < iters; k++) {
-      t = be.square(ensureLevel(be, t, 2));
-      v = be.mul(ensureLevel(be, v, 1), be.addConst(t, 1));
+      t = be.square(ensureLevel(be, rf, t, 2));
+      v = be.mul(ensureLevel(be, rf, v, 1), be.addConst(t, 1));
     }
     return v;
   });
 }
 
 /** Encrypted approx 1/z, slot-wise (no layout): one CMult for z / R, then the iteration. */
-export function approxInverseCt(be: Ckks, z: Ct, R: number, iters: number): Ct {
-  return be.scope(() => inverseFromScaledCt(be, be.mulConst(ensureLevel(be, z, 1), 1 / R), R, iters));
+export function approxInverseCt(be: Evaluator, rf: Refresher, z: Ct, R: number, iters: number): Ct {
+  return be.scope(() => inverseFromScaledCt(be, rf, be.mulConst(ensureLevel(be, rf, z, 1), 1 / R), R, iters));
 }
 
 /** Levels of `normalizeCt`: the masked 1/R (1), the inverse, the final product (1). */
@@ -71,11 +71,11 @@ export function normalizePlain(cols: Float64Array[], n: number, R: number, iters
  * layout. The sum is exact at period starts; masking it there (with 1/R folded in) and
  * spreading it back gives every column its own row's z / R.
  */
-export function normalizeCt(be: Ckks, y: Ct, layout: SoftmaxLayout, R: number, iters: number): Ct {
+export function normalizeCt(be: Evaluator, rf: Refresher, y: Ct, layout: SoftmaxLayout, R: number, iters: number): Ct {
   return be.scope(() => {
     const sum = periodSum(be, y, layout);
-    const w = broadcastFromStarts(be, be.mulPlain(ensureLevel(be, sum, 1), startVector(be, layout, 1 / R)), layout);
-    const v = inverseFromScaledCt(be, w, R, iters);
-    return be.mul(ensureLevel(be, y, 1), ensureLevel(be, v, 1));
+    const w = broadcastFromStarts(be, be.mulPlain(ensureLevel(be, rf, sum, 1), startVector(be, layout, 1 / R)), layout);
+    const v = inverseFromScaledCt(be, rf, w, R, iters);
+    return be.mul(ensureLevel(be, rf, y, 1), ensureLevel(be, rf, v, 1));
   });
 }

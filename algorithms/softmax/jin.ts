@@ -9,7 +9,7 @@
  * class gets the factor 0 (its output is then exactly 0), at no extra level. The cPad - 1
  * factors are multiplied as a balanced tree. Levels: 1 + 2 + ceil(log2(cPad - 1)).
  */
-import type { Ckks, Ct } from '../ckks/types';
+import type { Evaluator, Ct, Refresher } from '../ckks/types';
 import type { SoftmaxLayout } from '../interface';
 import { checkLayout, classVector, ensureLevel, rotateWithinPeriod } from './layout';
 import { CHUNK_ROWS, byColumns } from './columns';
@@ -53,21 +53,21 @@ export const jin: SoftmaxApprox = {
     for (let k = 1; k < layout.cPad; k++) out.push(k, k - layout.cPad);
     return out;
   },
-  encrypted(be, z, layout) {
+  encrypted(be, rf, z, layout) {
     checkLayout(be, layout);
     return be.scope(() => {
-      const x = ensureLevel(be, z, 1 + polyDepth(JIN_SIGMOID));
+      const x = ensureLevel(be, rf, z, 1 + polyDepth(JIN_SIGMOID));
       const factors: Ct[] = [];
       for (let k = 1; k < layout.cPad; k++) {
         factors.push(be.scope(() => evalPolyCt(be, be.sub(x, rotateWithinPeriod(be, x, k, layout)), sigmoidCoeffs(be, layout, k))));
       }
-      return productTree(be, factors);
+      return productTree(be, rf, factors);
     });
   },
 };
 
 /** Per-slot sigma coefficients for shift k: sigma, or 1 where the partner is padded, 0 at padded classes. */
-function sigmoidCoeffs(be: Ckks, layout: SoftmaxLayout, k: number): Float64Array[] {
+function sigmoidCoeffs(be: Evaluator, layout: SoftmaxLayout, k: number): Float64Array[] {
   const kind = (j: number) => (j >= layout.classes ? 'zero' : (j + k) % layout.cPad >= layout.classes ? 'one' : 'sigma');
   return JIN_SIGMOID.map((c, deg) =>
     classVector(be, layout, (j) => {
@@ -78,11 +78,12 @@ function sigmoidCoeffs(be: Ckks, layout: SoftmaxLayout, k: number): Float64Array
 }
 
 /** Balanced product, refreshing an operand that has no level left. */
-function productTree(be: Ckks, xs: Ct[]): Ct {
+function productTree(be: Evaluator, rf: Refresher, xs: Ct[]): Ct {
   let level = xs;
   while (level.length > 1) {
     const next: Ct[] = [];
-    for (let i = 0; i + 1 < level.length; i += 2) next.push(be.mul(ensureLevel(be, level[i]!, 1), ensureLevel(be, level[i + 1]!, 1)));
+    for (let i = 0; i + 1 < level.length; i += 2)
+      next.push(be.mul(ensureLevel(be, rf, level[i]!, 1), ensureLevel(be, rf, level[i + 1]!, 1)));
     if (level.length % 2 === 1) next.push(level[level.length - 1]!);
     level = next;
   }

@@ -13,11 +13,11 @@
  * Cost: 2 log2(cPad) rotations per reduction, with steps +-2^i.
  */
 import { InputError } from '../errors';
-import type { Ckks, Ct } from '../ckks/types';
+import type { Ct, Evaluator, Refresher } from '../ckks/types';
 import type { SoftmaxLayout } from '../interface';
 
 /** Checks a layout against a backend; throws an InputError naming the bad field. */
-export function checkLayout(be: Pick<Ckks, 'slots'>, layout: SoftmaxLayout): void {
+export function checkLayout(be: Pick<Evaluator, 'slots'>, layout: SoftmaxLayout): void {
   const { s0, s1, classes, cPad } = layout;
   if (!Number.isInteger(classes) || classes < 2) throw new InputError(`softmax layout: classes ${classes} must be an integer >= 2`);
   if (cPad !== padClasses(classes))
@@ -38,24 +38,24 @@ export function log2Pad(layout: SoftmaxLayout): number {
 }
 
 /** A slot vector from a function of the class index (column mod cPad), the same in every row. */
-export function classVector(be: Pick<Ckks, 'slots'>, layout: SoftmaxLayout, f: (cls: number) => number): Float64Array {
+export function classVector(be: Pick<Evaluator, 'slots'>, layout: SoftmaxLayout, f: (cls: number) => number): Float64Array {
   const out = new Float64Array(be.slots);
   for (let i = 0; i < out.length; i++) out[i] = f((i % layout.s1) % layout.cPad);
   return out;
 }
 
 /** v at real classes, 0 at padded ones. */
-export function validVector(be: Pick<Ckks, 'slots'>, layout: SoftmaxLayout, v = 1): Float64Array {
+export function validVector(be: Pick<Evaluator, 'slots'>, layout: SoftmaxLayout, v = 1): Float64Array {
   return classVector(be, layout, (k) => (k < layout.classes ? v : 0));
 }
 
 /** v at period starts (class 0), 0 elsewhere. */
-export function startVector(be: Pick<Ckks, 'slots'>, layout: SoftmaxLayout, v = 1): Float64Array {
+export function startVector(be: Pick<Evaluator, 'slots'>, layout: SoftmaxLayout, v = 1): Float64Array {
   return classVector(be, layout, (k) => (k === 0 ? v : 0));
 }
 
 /** Left rotate-and-add over a period: exact at period starts (sum over the cPad classes). */
-export function periodSum(be: Ckks, x: Ct, layout: SoftmaxLayout): Ct {
+export function periodSum(be: Evaluator, x: Ct, layout: SoftmaxLayout): Ct {
   return be.scope(() => {
     let acc = x;
     for (let k = 1; k < layout.cPad; k *= 2) acc = be.add(acc, be.rotate(acc, k));
@@ -64,7 +64,7 @@ export function periodSum(be: Ckks, x: Ct, layout: SoftmaxLayout): Ct {
 }
 
 /** Spreads values held at period starts (zero elsewhere) over each period (right rotations). */
-export function broadcastFromStarts(be: Ckks, x: Ct, layout: SoftmaxLayout): Ct {
+export function broadcastFromStarts(be: Evaluator, x: Ct, layout: SoftmaxLayout): Ct {
   return be.scope(() => {
     let acc = x;
     for (let k = 1; k < layout.cPad; k *= 2) acc = be.add(acc, be.rotate(acc, -k));
@@ -84,7 +84,7 @@ export function reductionSteps(layout: SoftmaxLayout): number[] {
  * row, for any s1 >= cPad. A left rotation by k where j + k < cPad, a right rotation by
  * cPad - k elsewhere, merged with two masks (one level, two rotations).
  */
-export function rotateWithinPeriod(be: Ckks, x: Ct, k: number, layout: SoftmaxLayout, scale = 1): Ct {
+export function rotateWithinPeriod(be: Evaluator, x: Ct, k: number, layout: SoftmaxLayout, scale = 1): Ct {
   const { cPad } = layout;
   return be.scope(() => {
     const left = be.mulPlain(
@@ -100,13 +100,14 @@ export function rotateWithinPeriod(be: Ckks, x: Ct, k: number, layout: SoftmaxLa
 }
 
 /**
- * The refresh policy: a stage that needs `need` levels refreshes its input first when the input
- * has fewer (the client-aided stand-in for bootstrapping, counted by the backend). Greedy, so a
- * chain of stages refreshes only where it must; a stage is never split across a refresh.
+ * The refresh policy (the one policy of the project: softmax stages and training steps alike): a
+ * stage that needs `need` levels refreshes its input first when the input has fewer. Greedy, so a
+ * chain of stages refreshes only where it must; a stage is never split across a refresh. The
+ * refresher decides how (client-aided round trip, or a bootstrap).
  */
-export function ensureLevel(be: Ckks, x: Ct, need: number): Ct {
-  if (need > be.maxLevel) {
-    throw new InputError(`preset ${be.preset.name} has ${be.maxLevel} levels between refreshes; this stage needs ${need}`);
+export function ensureLevel(ev: Evaluator, rf: Refresher, x: Ct, need: number): Ct {
+  if (need > rf.outputLevel) {
+    throw new InputError(`preset ${ev.preset.name} has ${rf.outputLevel} levels after a refresh; this stage needs ${need}`);
   }
-  return x.level >= need ? x : be.refresh(x);
+  return x.level >= need ? x : rf.refresh(x);
 }

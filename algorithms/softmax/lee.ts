@@ -40,12 +40,12 @@ export const lee: SoftmaxApprox = {
   },
   depth: () => 1 + expDepth(EXP12, SQUARINGS) + normalizeDepth(INV_ITERS),
   rotationSteps: reductionSteps,
-  encrypted(be, z, layout) {
+  encrypted(be, rf, z, layout) {
     checkLayout(be, layout);
     return be.scope(() => {
-      const u = be.mulConst(ensureLevel(be, z, 1), U_SCALE);
-      const y = expPowCt(be, EXP12, SQUARINGS, u, validVector(be, layout));
-      return normalizeCt(be, y, layout, INV_R, INV_ITERS);
+      const u = be.mulConst(ensureLevel(be, rf, z, 1), U_SCALE);
+      const y = expPowCt(be, rf, EXP12, SQUARINGS, u, validVector(be, layout));
+      return normalizeCt(be, rf, y, layout, INV_R, INV_ITERS);
     });
   },
 };

@@ -1,6 +1,6 @@
 /**
  * Polynomials in two forms that share one coefficient list: float64 (vectorized over
- * Float64Arrays) and encrypted (on `Ckks`). Coefficients are listed constant term first; on
+ * Float64Arrays) and encrypted (on `Evaluator`). Coefficients are listed constant term first; on
  * ciphertexts a coefficient may be a per-slot vector (a mask folded into the polynomial costs
  * no extra level: mask * p(x) is p with every coefficient multiplied by the mask).
  *
@@ -18,7 +18,7 @@
  * rounded away entirely): callers scale x first with one CMult of an O(1) constant (or fold the
  * scaling into the preceding stage's leading, O(1), coefficients) and keep |x| <= 1 here.
  */
-import type { Ckks, Ct } from '../ckks/types';
+import type { Evaluator, Ct } from '../ckks/types';
 
 /** A coefficient: a real, or (encrypted form only) one real per slot. */
 export type Coef = number | Float64Array;
@@ -120,7 +120,7 @@ export function evalPolyScalar(coeffs: readonly number[], x: number): number {
  * refresh first, see `ensureLevel`). A polynomial whose only nonzero term is a constant is
  * returned as x * 0 + c so the result is always a ciphertext.
  */
-export function evalPolyCt(be: Ckks, x: Ct, coeffs: readonly Coef[]): Ct {
+export function evalPolyCt(be: Evaluator, x: Ct, coeffs: readonly Coef[]): Ct {
   const d = degree(coeffs);
   if (d < 1) throw new Error('evalPolyCt: the polynomial has no x term');
   return be.scope(() => {
@@ -143,7 +143,7 @@ export function evalPolyCt(be: Ckks, x: Ct, coeffs: readonly Coef[]): Ct {
 type Val = Ct | number | Float64Array;
 
 /** p restricted to coefficients `c` (constant first), recursively split at powers of two. */
-function evalRange(be: Ckks, c: readonly Coef[], power: (p: number) => Ct): Val {
+function evalRange(be: Evaluator, c: readonly Coef[], power: (p: number) => Ct): Val {
   const d = degree(c);
   if (d <= 0) return d < 0 ? 0 : c[0]!;
   if (d === 1) return addCoef(be, mulCoef(be, power(1), c[1]!), c[0]!);
@@ -175,12 +175,12 @@ function isZero(c: Coef): boolean {
   return typeof c === 'number' ? c === 0 : c.every((v) => v === 0);
 }
 
-function mulCoef(be: Ckks, x: Ct, c: Coef): Ct {
+function mulCoef(be: Evaluator, x: Ct, c: Coef): Ct {
   if (typeof c === 'number') return c === 1 ? x : be.mulConst(x, c);
   return be.mulPlain(x, c);
 }
 
-function addCoef(be: Ckks, x: Ct, c: Coef): Ct {
+function addCoef(be: Evaluator, x: Ct, c: Coef): Ct {
   if (typeof c === 'number') return c === 0 ? x : be.addConst(x, c);
   return isZero(c) ? x : be.addPlain(x, c);
 }

@@ -19,15 +19,20 @@
  * before DiagABT (need abt depth), P - Y before its mask and DiagATB (need 1 + atb depth), the
  * momentum term before the update (need 1). The softmax refreshes inside itself.
  */
-import type { Ckks, Ct, OpCounts } from '../ckks/types';
+import type { Session } from '../ckks/session';
+import type { Client, Ct, Evaluator, OpCounts, Purpose, Refresher } from '../ckks/types';
 import { diffCounts } from '../ckks/types';
 import { InputError } from '../errors';
 import type { SoftmaxAlgorithm } from '../interface';
 import { type KernelLayout, type MatmulKernels, hetalKernels } from './kernels';
+import { ensureLevel } from '../softmax/layout';
 import { accuracy, argmaxRows, crossEntropy } from './metrics';
 import { predict } from './plain';
 import { batchRanges, runSchedule, type TrainingEngine } from './schedule';
 import type { Hyper, LabelledData, TrainingData } from './types';
+
+/** What the trainer needs of a session: the server's evaluator and refresher, the client, and keys on request. */
+export type TrainingParties = Pick<Session, 'ev' | 'rf' | 'client' | 'ensureRotationKeys'>;
 
 /** The block layout of a training run. */
 export interface TrainingLayout extends KernelLayout {
@@ -69,7 +74,7 @@ export type TrainingPhase = 'step' | 'validation' | 'inference' | 'abt' | 'atb' 
 
 /** Lays out a training run, refusing what does not fit with the reason. */
 export function trainingLayout(
-  be: Pick<Ckks, 'slots' | 'maxLevel' | 'supportsComplex'>,
+  be: Pick<Evaluator, 'slots' | 'maxLevel' | 'supportsComplex'>,
   classes: number,
   d: number,
   batch: number,
@@ -99,7 +104,7 @@ export function trainingLayout(
 
 /** Trains on the backend; hyperparameters as the plaintext twins. */
 export function trainEncrypted(
-  be: Ckks,
+  session: TrainingParties,
   data: TrainingData,
   hyper: Hyper,
   softmax: SoftmaxAlgorithm,
@@ -111,6 +116,7 @@ export function trainEncrypted(
   } = {},
 ): EncryptedOutcome {
   if (!softmax.encryptable) throw new InputError(`--softmax ${softmax.id} runs only in float64 (plain backend)`);
+  const be = session.ev;
   const layout = trainingLayout(be, data.classes, data.train.d, hyper.batch);
   const kernels = opts.kernels ?? hetalKernels;
   // Every stage must fit between two refreshes: the products, and the softmax's largest stage.
@@ -121,9 +127,9 @@ export function trainEncrypted(
       `--preset ${be.preset.name} has ${be.maxLevel} levels; encrypted training with --softmax ${softmax.id} needs at least ${need} between refreshes (try n14, n15 or fgb)`,
     );
   }
-  be.ensureRotationKeys([...kernels.rotationSteps(layout), ...softmax.rotationSteps(layout)]);
+  session.ensureRotationKeys([...kernels.rotationSteps(layout), ...softmax.rotationSteps(layout)]);
   const before = be.counts();
-  const engine = new EncryptedEngine(be, data, hyper, softmax, layout, kernels, opts.onPhase);
+  const engine = new EncryptedEngine(session, data, hyper, softmax, layout, kernels, opts.onPhase);
   const observe = <T>(phase: TrainingPhase, fn: () => T): T => {
     opts.onPhase?.(phase, 'start');
     const out = fn();
@@ -177,12 +183,15 @@ class EncryptedEngine implements TrainingEngine {
   private readonly yBatches: Ct[][];
   /** by block (one block row each), block column */
   private readonly xVal: Ct[][][];
+  private readonly be: Evaluator;
+  private readonly rf: Refresher;
+  private readonly client: Client;
   private w: Ct[];
   private v: Ct[];
   private best: Ct[];
 
   constructor(
-    private readonly be: Ckks,
+    session: TrainingParties,
     private readonly data: TrainingData,
     private readonly hyper: Hyper,
     private readonly softmax: SoftmaxAlgorithm,
@@ -190,17 +199,21 @@ class EncryptedEngine implements TrainingEngine {
     private readonly kernels: MatmulKernels,
     private readonly onPhase?: (phase: TrainingPhase, edge: 'start' | 'end') => void,
   ) {
+    this.be = session.ev;
+    this.rf = session.rf;
+    this.client = session.client;
+    const be = this.be;
     const t0 = performance.now();
     this.ranges = batchRanges(data.train.n, hyper.batch);
     // Client side: encrypt the data once (HETAL sends it to the server before training).
-    this.xBatches = this.ranges.map(([s, e]) => this.encryptRows(data.train, s, e));
+    this.xBatches = this.ranges.map(([s, e]) => this.encryptRows(data.train, s, e, 'data'));
     this.yBatches = this.ranges.map(([s, e]) =>
-      this.rowBlocksOf(s, e).map(([rs, re]) => this.be.encrypt(this.oneHot(data.train.y, rs, re))),
+      this.rowBlocksOf(s, e).map(([rs, re]) => this.client.encrypt(this.oneHot(data.train.y, rs, re), undefined, 'data')),
     );
-    this.xVal = this.blocksOf(data.val).map(([s, e]) => this.encryptRows(data.val, s, e));
+    this.xVal = this.blocksOf(data.val).map(([s, e]) => this.encryptRows(data.val, s, e, 'validation'));
     // Weights start at zero, encrypted by the client.
     const zeros = new Float64Array(be.slots);
-    this.w = Array.from({ length: layout.colBlocks }, () => be.encrypt(zeros));
+    this.w = Array.from({ length: layout.colBlocks }, () => this.client.encrypt(zeros, undefined, 'model'));
     this.v = this.w.map((c) => be.copy(c));
     this.best = this.w.map((c) => be.copy(c));
     this.encryptMs = performance.now() - t0;
@@ -216,7 +229,7 @@ class EncryptedEngine implements TrainingEngine {
   }
 
   /** Row-major block packing of rows [start, end): by block row of s0 rows, one ciphertext per s1 columns. */
-  private encryptRows(data: LabelledData, start: number, end: number): Ct[][] {
+  private encryptRows(data: LabelledData, start: number, end: number, purpose: Purpose): Ct[][] {
     const { s0, s1, colBlocks } = this.layout;
     return this.rowBlocksOf(start, end).map(([rs, re]) => {
       const out: Ct[] = [];
@@ -225,7 +238,7 @@ class EncryptedEngine implements TrainingEngine {
         for (let r = 0; r < re - rs; r++) {
           for (let j = 0; j < s1 && k * s1 + j < data.d; j++) v[r * s1 + j] = data.X[(rs + r) * data.d + k * s1 + j]!;
         }
-        out.push(this.be.encrypt(v));
+        out.push(this.client.encrypt(v, undefined, purpose));
       }
       return out;
     });
@@ -254,9 +267,8 @@ class EncryptedEngine implements TrainingEngine {
 
   /** Refreshes `ct` if it has fewer than `need` levels left (the policy of the header). */
   private ensure(ct: Ct, need: number): Ct {
-    if (ct.level >= need) return ct;
     const before = this.be.counts().refreshMs;
-    const fresh = this.be.refresh(ct);
+    const fresh = ensureLevel(this.be, this.rf, ct, need);
     this.times.refresh += this.be.counts().refreshMs - before;
     return fresh;
   }
@@ -278,7 +290,7 @@ class EncryptedEngine implements TrainingEngine {
   }
 
   private probabilities(z: Ct): Ct {
-    return this.timed('softmax', () => this.softmax.encrypted(this.be, z, this.layout));
+    return this.timed('softmax', () => this.softmax.encrypted(this.be, this.rf, z, this.layout));
   }
 
   step(b: number, gamma: number): void {
@@ -321,7 +333,10 @@ class EncryptedEngine implements TrainingEngine {
     blocks.forEach((x, i) => {
       const w = weights.map((c) => this.ensure(c, this.kernels.abtDepth(this.layout)));
       const z = this.kernels.abt(this.be, x, w, this.layout)[0]!;
-      const values = this.be.decrypt(withSoftmax ? this.softmax.encrypted(this.be, z, this.layout) : z);
+      const values = this.client.decrypt(
+        withSoftmax ? this.softmax.encrypted(this.be, this.rf, z, this.layout) : z,
+        withSoftmax ? 'validation' : 'inference',
+      );
       const [s, e] = ranges[i]!;
       for (let r = 0; r < e - s; r++) for (let j = 0; j < classes; j++) out[(s + r) * classes + j] = values[r * s1 + j]!;
     });
@@ -344,7 +359,7 @@ class EncryptedEngine implements TrainingEngine {
     const { classes, d } = this.layout;
     const { test, val } = this.data;
     return this.be.scope(() => {
-      const xTest = this.blocksOf(test).map(([s, e]) => this.encryptRows(test, s, e));
+      const xTest = this.blocksOf(test).map(([s, e]) => this.encryptRows(test, s, e, 'inference'));
       const encLogits = this.predictBlocks(xTest, test, false, this.best);
       const encPred = argmaxRows(encLogits, test.n, classes);
       const weights = this.decryptWeights(this.best);
@@ -366,7 +381,7 @@ class EncryptedEngine implements TrainingEngine {
     const { s1, classes, d } = this.layout;
     const out = new Float64Array(classes * d);
     w.forEach((ct, k) => {
-      const v = this.be.decrypt(ct);
+      const v = this.client.decrypt(ct, 'model');
       for (let r = 0; r < classes; r++) for (let j = 0; j < s1 && k * s1 + j < d; j++) out[r * d + k * s1 + j] = v[r * s1 + j]!;
     });
     return out;

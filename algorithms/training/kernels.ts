@@ -5,7 +5,7 @@
  * atb: Eᵀ (softmax layout, one ciphertext per block row) x X -> G in the replicated-weight layout
  * (colBlocks ciphertexts, summed over the block rows).
  */
-import type { Ckks, Ct } from '../ckks/types';
+import type { Evaluator, Ct } from '../ckks/types';
 import type { SoftmaxLayout } from '../interface';
 import { DIAG_ABT_DEPTH, diagAbt, diagAbtSteps } from '../matmul/diag-abt';
 import { diagAtb, diagAtbOutputLevel, diagAtbSteps, diagAtbVariant } from '../matmul/diag-atb';
@@ -24,9 +24,9 @@ export interface KernelLayout extends SoftmaxLayout {
 /** The encrypted products of one training step. */
 export interface MatmulKernels {
   /** x by [block row][block column]; one output ciphertext per block row */
-  abt(be: Ckks, x: Ct[][], w: Ct[], layout: KernelLayout): Ct[];
+  abt(be: Evaluator, x: Ct[][], w: Ct[], layout: KernelLayout): Ct[];
   /** e: one ciphertext per block row of x */
-  atb(be: Ckks, e: Ct[], x: Ct[][], layout: KernelLayout): Ct[];
+  atb(be: Evaluator, e: Ct[], x: Ct[][], layout: KernelLayout): Ct[];
   /** levels abt consumes (the weights must have at least this many) */
   abtDepth(layout: KernelLayout): number;
   /** levels atb consumes (E must have at least this many) */

@@ -40,6 +40,7 @@ export function registerCompare(program: Command): void {
         // JSON keeps the boolean; the text table marks only what changed
         changed: opts.json ? r.changed : r.changed ? 'CHANGED' : '',
         ...(r.note ? { note: r.note } : {}),
+        ...(opts.json && r.seeds ? { seeds: r.seeds } : {}),
       }));
       emitTable(rows, { json: !!opts.json, columns: ['kind', 'cell', 'metric', 'a', 'b', 'ratio', 'changed', 'note'] });
       if (opts.out) {

@@ -16,13 +16,23 @@ import { predictParallel, predictTraining, profileTraining, simulateMatmul, type
 import { latencyTable, type LatencyTable } from '../cost/latency';
 import { totalOf } from '../cost/model';
 import { newRunId, runMeta } from '../metadata';
-import { type CommonOptions, parseChoice, parseInteger, parseList, parsePositive, withCommonOptions } from '../options';
+import {
+  type CommonOptions,
+  parseChoice,
+  parseInteger,
+  parseList,
+  parsePerformance,
+  parsePositive,
+  type PerformanceOptions,
+  withCommonOptions,
+  withPerformanceOptions,
+} from '../options';
 import { RecordSink } from '../output';
 import { PAPER_TRAINING, PAPER_TRAINING_TIMES } from '../paper';
 import type { EstimateRecord } from '../records';
 import { parseShape } from './matmul';
 
-interface EstimateOptions extends CommonOptions {
+interface EstimateOptions extends CommonOptions, PerformanceOptions {
   paper?: boolean;
   shape?: string;
   algo: string;
@@ -50,8 +60,7 @@ function round(x: number, digits: number): number {
 /** Registers `estimate`. */
 export function registerEstimate(program: Command): void {
   withCommonOptions(
-    program
-      .command('estimate')
+    withPerformanceOptions(program.command('estimate'))
       .description("predict run times on seal from simulator op counts by level x this machine's latency table (no encryption)")
       .option('--paper', "the paper's five training runs (MNIST, CIFAR-10, Face Mask, DermaMNIST, SNIPS) beside the paper's times")
       .option('--shape <AxBxC,...>', 'matmul calls of these shapes (with --algo)')
@@ -95,6 +104,7 @@ export function registerEstimate(program: Command): void {
     const presets = parseList('--preset', opts.preset ?? (opts.paper ? 'n14,n15' : 'n14'), (p) => resolvePreset(p).name);
     const workers = parseList('--workers', opts.workers || (opts.paper ? '1,2,16' : '1'), (w) => parseInteger('--workers', w));
     const softmax = getSoftmax(opts.softmax);
+    const perf = parsePerformance(opts);
     const clock = parseChoice('--clock', opts.clock, ['cpu', 'wall'] as const);
     const medians = (t: LatencyTable) => (clock === 'wall' ? t.medians : (t.cpuMedians ?? t.medians));
     const run = newRunId();
@@ -142,7 +152,7 @@ export function registerEstimate(program: Command): void {
         for (const shape of shapes) {
           for (const algo of algos) {
             process.stderr.write(`estimate: ${algo.id} ${shape.a}x${shape.b}x${shape.c} on ${preset} (simulating)\n`);
-            const sim = await simulateMatmul(algo, shape, preset);
+            const sim = await simulateMatmul(algo, shape, preset, perf);
             for (const w of workers) {
               const record: EstimateRecord = {
                 ...base(t),
@@ -209,7 +219,7 @@ export function registerEstimate(program: Command): void {
         process.stderr.write(
           `estimate: ${r.name} on ${preset}: simulating ${opts.steps} steps of ${r.spec.batch} rows, one validation and one test block\n`,
         );
-        const profile = await profileTraining(r.spec, preset, softmax, opts.steps);
+        const profile = await profileTraining(r.spec, preset, softmax, perf.relin, opts.steps);
         const l = profile.layout;
         for (const w of workers) {
           const p = predictTraining(profile, r.spec, medians(t), w);

@@ -6,10 +6,10 @@
  * that fails while running is recorded as failed and the exit status is 1 at the end.
  */
 import { type Command, Option } from 'commander';
-import { createBackend } from '../../algorithms/ckks/backends';
 import { errorBound, precisionBits } from '../../algorithms/ckks/precision';
 import { resolvePreset } from '../../algorithms/ckks/presets';
-import { type Ckks, diffCounts } from '../../algorithms/ckks/types';
+import { createSession, diffTranscripts, type Session } from '../../algorithms/ckks/session';
+import { diffCounts, diffLevelCounts, type Params } from '../../algorithms/ckks/types';
 import { InputError } from '../../algorithms/errors';
 import type { MatmulAlgorithm, MatmulPlan, MatmulShape, Matrix } from '../../algorithms/interface';
 import { randomMatrix } from '../../algorithms/matmul/plain';
@@ -17,17 +17,25 @@ import { MATMUL_ALGORITHMS, matmulAlgorithm } from '../../algorithms/matmul/regi
 import { nextPow2 } from '../../algorithms/matrix/plan';
 import { uniformRng } from '../../algorithms/random';
 import { newRunId, runMeta } from '../metadata';
-import { type CommonOptions, parseChoice, parseInteger, parseList, withCommonOptions } from '../options';
+import {
+  type CommonOptions,
+  type Performance,
+  type PerformanceOptions,
+  parseChoice,
+  parseInteger,
+  parseList,
+  parsePerformance,
+  withCommonOptions,
+  withPerformanceOptions,
+} from '../options';
 import { RecordSink } from '../output';
 import { table6Counts, table7Counts, TABLE7 } from '../paper';
 import type { MatmulRecord, TimeStats } from '../records';
 import { timeSync } from '../timing';
 import { median } from 'simple-statistics';
-import { countByLevel } from '../cost/level-counting';
-import { addLevelCounts } from '../cost/model';
-import { cpuNowMs, levelCountsOf, parsePredictMode, type Predictor, predictionFields, predictorFor } from '../cost/predict';
+import { cpuNowMs, parsePredictMode, type Predictor, predictionFields, predictorFor } from '../cost/predict';
 
-interface MatmulOptions extends CommonOptions {
+interface MatmulOptions extends CommonOptions, PerformanceOptions {
   algo: string;
   shape: string;
   backend: string;
@@ -58,8 +66,7 @@ export function parseShape(text: string): MatmulShape {
 /** Registers `matmul`. */
 export function registerMatmul(program: Command): void {
   withCommonOptions(
-    program
-      .command('matmul')
+    withPerformanceOptions(program.command('matmul'))
       .description('run matmul algorithms on random inputs: op counts (vs Table 7), time, error against float64')
       .addOption(
         new Option('--algo <ids>', `comma list of: ${MATMUL_ALGORITHMS.map((a) => a.id).join(', ')}`).default(
@@ -85,6 +92,7 @@ export function registerMatmul(program: Command): void {
   ).action(async (opts: MatmulOptions) => {
     // Everything the user typed is checked before a backend exists.
     const backendId = parseChoice('--backend', opts.backend, ['sim', 'seal'] as const);
+    const perf = parsePerformance(opts);
     const preset = resolvePreset(opts.preset ?? (backendId === 'sim' ? 'fgb' : 'n14'));
     if (!preset.backends.includes(backendId)) {
       throw new InputError(`preset ${preset.name} cannot run on backend ${backendId} (it runs on: ${preset.backends.join(', ')})`);
@@ -102,14 +110,15 @@ export function registerMatmul(program: Command): void {
     const cells = shapes.flatMap((shape) => algos.map((algo) => ({ algo, shape, plan: algo.plan(shape, predicted) })));
 
     const predictor = await predictorFor(backendId, preset.name, predictMode, (line) => process.stderr.write(`matmul: ${line}\n`));
-    const created = await createBackend(backendId, preset, {
+    const be = await createSession(backendId, preset, {
       seed: opts.seed,
       realOnly: !!opts.realOnly,
+      relin: perf.relin,
       // at N = 32768 all power-of-two keys take ~6 GB: only the steps the algorithms declare
       ...(preset.ringDegree >= 32768 ? { rotationKeys: 'declared' as const } : {}),
+      // one key generation for every cell (SEAL makes the whole Galois key set per call)
+      rotationSteps: cells.flatMap((c) => c.algo.rotationSteps(c.plan)),
     });
-    // Predictions need counts by level: the wrapper reads the backend's counters around each call.
-    const be = predictor ? countByLevel(created).be : created;
     const repeat = opts.repeat ?? (backendId === 'sim' ? 0 : 1);
     const run = newRunId();
     const sink = new RecordSink({
@@ -142,13 +151,14 @@ export function registerMatmul(program: Command): void {
         backend: backendId,
         preset: preset.name,
         realOnly: !!opts.realOnly,
+        perf,
         run,
         seed: opts.seed,
         ...(predictor ? { predictor } : {}),
       }));
       failed = runCells(be, bases, repeat, (r) => sink.push(r));
     } finally {
-      created.dispose();
+      be.dispose();
     }
     sink.finish();
     if (failed > 0) {
@@ -165,6 +175,8 @@ export interface CellBase {
   backend: string;
   preset: string;
   realOnly: boolean;
+  /** input levels and relinearization policy */
+  perf: Performance;
   run: string;
   seed: number;
   /** prices the call's counts by level (seal records carry predictedMs and overhead) */
@@ -175,12 +187,12 @@ export interface CellBase {
  * Runs cells in order, emitting one record each; a cell that throws gets a failed record and
  * the rest still run. Returns the number of failed cells.
  */
-export function runCells(be: Ckks, cells: readonly CellBase[], repeat: number, emit: (r: MatmulRecord) => void): number {
+export function runCells(be: Session, cells: readonly CellBase[], repeat: number, emit: (r: MatmulRecord) => void): number {
   // One key generation for every cell (SEAL regenerates the whole Galois key set per call).
   const steps: number[] = [];
   for (const c of cells) {
     try {
-      steps.push(...c.algo.rotationSteps(c.algo.plan(c.shape, be)));
+      steps.push(...c.algo.rotationSteps(c.algo.plan(c.shape, be.ev)));
     } catch {
       // its own cell reports the error
     }
@@ -192,10 +204,10 @@ export function runCells(be: Ckks, cells: readonly CellBase[], repeat: number, e
     process.stderr.write(`matmul: ${label} on ${c.backend}/${c.preset}\n`);
     let record: MatmulRecord;
     try {
-      record = measureCell(be, c.algo, c.algo.plan(c.shape, be), repeat, c);
+      record = measureCell(be, c.algo, withInputLevels(c.algo, c.algo.plan(c.shape, be.ev), c.perf), repeat, c);
     } catch (err) {
       failed += 1;
-      record = failedRecord(be, c, err);
+      record = failedRecord(be.ev, c, err);
       process.stderr.write(`matmul: ${label} failed: ${record.message}\n`);
     }
     emit(record);
@@ -205,11 +217,19 @@ export function runCells(be: Ckks, cells: readonly CellBase[], repeat: number, e
 
 /** A stable key of a cell's parameters. */
 function cellKey(c: CellBase): string {
-  return `matmul|${c.backend}|${c.preset}|${c.algo.id}|${c.shape.a}x${c.shape.b}x${c.shape.c}${c.realOnly ? '|real-only' : ''}`;
+  const perf = `${c.perf.inputLevel === 'top' ? '|input-level=top' : ''}${c.perf.relin === 'eager' ? '|relin=eager' : ''}`;
+  return `matmul|${c.backend}|${c.preset}|${c.algo.id}|${c.shape.a}x${c.shape.b}x${c.shape.c}${c.realOnly ? '|real-only' : ''}${perf}`;
+}
+
+/** The plan with its inputs' levels: the least the algorithm accepts ('auto'), or the top. */
+export function withInputLevels(algo: MatmulAlgorithm, plan: MatmulPlan, perf: Performance): MatmulPlan {
+  if (perf.inputLevel === 'top') return plan;
+  const depth = algo.depth(plan);
+  return { ...plan, inputLevels: algo.minInputLevels?.(plan) ?? { a: depth, b: depth } };
 }
 
 /** Prepares, runs once counted and checked (the warm-up), then times `repeat` more calls. */
-export function measureCell(be: Ckks, algo: MatmulAlgorithm, plan: MatmulPlan, repeat: number, c: CellBase): MatmulRecord {
+export function measureCell(session: Session, algo: MatmulAlgorithm, plan: MatmulPlan, repeat: number, c: CellBase): MatmulRecord {
   const { a, b, c: classes } = plan.shape;
   const rng = uniformRng(c.seed);
   const [A, B]: [Matrix, Matrix] =
@@ -217,23 +237,24 @@ export function measureCell(be: Ckks, algo: MatmulAlgorithm, plan: MatmulPlan, r
       ? [randomMatrix(rng, a, b), randomMatrix(rng, classes, b)]
       : [randomMatrix(rng, a, classes), randomMatrix(rng, a, b)];
   const expected = algo.reference(A, B);
+  const be = session.ev;
+  const transcript0 = session.transcript.summary();
   return be.scope(() => {
     let t0 = performance.now();
-    const inputs = algo.prepare(be, plan, A, B);
+    const inputs = algo.prepare(session.client, plan, A, B);
     const encryptMs = performance.now() - t0;
-    const levels = levelCountsOf(be);
     const checked = be.scope(() => {
       const before = be.counts();
-      const levelsBefore = levels?.();
+      const levelsBefore = be.levelCounts();
       const cpu0 = cpuNowMs();
       t0 = performance.now();
       const out = algo.run(be, plan, inputs);
       const firstMs = performance.now() - t0;
       const firstCpuMs = cpuNowMs() - cpu0;
       const ops = diffCounts(be.counts(), before);
-      const levelCounts = levels && levelsBefore ? addLevelCounts(levels(), levelsBefore, -1) : undefined;
+      const levelCounts = diffLevelCounts(be.levelCounts(), levelsBefore);
       t0 = performance.now();
-      const got = algo.decode(be, plan, out);
+      const got = algo.decode(session.client, plan, out);
       return { ops, levelCounts, got, firstMs, firstCpuMs, decryptMs: performance.now() - t0 };
     });
     // CPU time per call, as wall time: the median of the measured calls (tinybench makes one more)
@@ -282,10 +303,15 @@ export function measureCell(be: Ckks, algo: MatmulAlgorithm, plan: MatmulPlan, r
       phases: { encryptMs, decryptMs: checked.decryptMs },
       error: { maxAbs, meanAbs: sum / expected.data.length, bits: precisionBits(maxAbs) },
       complexPacking: plan.complexPacking,
+      inputLevel: c.perf.inputLevel,
+      inputLevels: plan.inputLevels ?? { a: be.maxLevel, b: be.maxLevel },
+      relin: c.perf.relin,
       ...(paper ? { paper } : {}),
       ...(table6 ? { table6 } : {}),
       deviations: deviations(algo, plan),
-      ...(c.predictor && checked.levelCounts ? predictionFields(c.predictor, checked.levelCounts, timeMs.median, cpuMs) : {}),
+      // inputs up, the product back: the protocol of one checked call
+      transcript: diffTranscripts(session.transcript.summary(), transcript0),
+      ...(c.predictor ? predictionFields(c.predictor, checked.levelCounts, timeMs.median, cpuMs) : {}),
     };
     // Far outside CKKS precision (a generous bound: every level and rotation of the longest path,
     // on results as large as a or b) is a wrong result, not an imprecise one.
@@ -322,7 +348,7 @@ function deviations(algo: MatmulAlgorithm, plan: MatmulPlan): string[] {
 }
 
 /** The record of a cell that threw while running. */
-export function failedRecord(be: Ckks, c: CellBase, err: unknown): MatmulRecord {
+export function failedRecord(be: Params, c: CellBase, err: unknown): MatmulRecord {
   let plan: MatmulPlan | null = null;
   try {
     plan = c.algo.plan(c.shape, be);

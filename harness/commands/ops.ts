@@ -4,12 +4,12 @@
  * roughly its op counts times these latencies.
  */
 import { type Command, Option } from 'commander';
-import { createBackend } from '../../algorithms/ckks/backends';
 import { resolvePreset } from '../../algorithms/ckks/presets';
+import { createSession } from '../../algorithms/ckks/session';
+import { measureOps, saveTable, tableFromRecords } from '../cost/latency';
 import { newRunId, runMeta } from '../metadata';
 import { type CommonOptions, parseChoice, parseInteger, withCommonOptions } from '../options';
 import { RecordSink } from '../output';
-import { measureOps, saveTable, tableFromRecords } from '../cost/latency';
 import type { OpsRecord } from '../records';
 
 interface OpsOptions extends CommonOptions {
@@ -33,10 +33,11 @@ export function registerOps(program: Command): void {
     parseChoice('--backend', opts.backend, ['sim', 'seal'] as const);
     const preset = resolvePreset(opts.preset);
     // At N = 32768 all power-of-two keys take about 6 GB: only the steps measured.
-    const be = await createBackend(opts.backend, preset, {
+    const session = await createSession(opts.backend, preset, {
       seed: opts.seed,
       ...(preset.ringDegree >= 32768 ? { rotationKeys: 'declared' as const } : {}),
     });
+    const be = session.ev;
     const run = newRunId();
     const sink = new RecordSink({
       json: opts.json,
@@ -45,7 +46,7 @@ export function registerOps(program: Command): void {
     });
     const records: OpsRecord[] = [];
     try {
-      measureOps(be, { iterations: opts.iterations, seed: opts.seed }, (op, level, timeMs, cpuMs) => {
+      measureOps(session, { iterations: opts.iterations, seed: opts.seed }, (op, level, timeMs, cpuMs) => {
         const record: OpsRecord = {
           kind: 'ops',
           state: 'completed',
@@ -64,11 +65,11 @@ export function registerOps(program: Command): void {
         sink.push(record);
       });
     } finally {
-      be.dispose();
+      session.dispose();
     }
     sink.finish();
     // The same medians serve the cost model (estimate, predictedMs) until re-measured.
-    const file = saveTable(tableFromRecords(opts.backend, be.preset.name, opts.iterations, records));
+    const file = saveTable(tableFromRecords(opts.backend, preset.name, opts.iterations, records));
     process.stderr.write(`ops: latency table cached in ${file}\n`);
   });
 }

@@ -9,21 +9,12 @@
  * agreement between the two (what CKKS adds). One record per algorithm, class count and range.
  */
 import { type Command, Option } from 'commander';
-import { createBackend } from '../../algorithms/ckks/backends';
-import { median } from 'simple-statistics';
-import { countByLevel } from '../cost/level-counting';
-import { addLevelCounts, type LevelCounts, scaleLevelCounts } from '../cost/model';
-import {
-  cpuNowMs,
-  levelCountsOf,
-  parsePredictMode,
-  type PredictMode,
-  type Predictor,
-  predictionFields,
-  predictorFor,
-} from '../cost/predict';
+import { createSession, diffTranscripts, type Session } from '../../algorithms/ckks/session';
 import { resolvePreset, type Preset } from '../../algorithms/ckks/presets';
-import { diffCounts, type Ckks, type OpCounts, zeroCounts } from '../../algorithms/ckks/types';
+import { diffCounts, diffLevelCounts, type OpCounts, zeroCounts } from '../../algorithms/ckks/types';
+import { median } from 'simple-statistics';
+import { addLevelCounts, type LevelCounts, scaleLevelCounts, withClientOps } from '../cost/model';
+import { cpuNowMs, parsePredictMode, type PredictMode, type Predictor, predictionFields, predictorFor } from '../cost/predict';
 import { InputError } from '../../algorithms/errors';
 import type { SoftmaxLayout } from '../../algorithms/interface';
 import { uniformRng } from '../../algorithms/random';
@@ -263,27 +254,31 @@ async function runEncrypted(run: SoftmaxRun, id: string, sink: RecordSink): Prom
   const preset = run.preset!;
   // Only the declared steps get keys (seal: one key-switching key each, 19 MB at n14), so
   // every logical rotation is one key switch, on both backends alike.
+  const layouts = run.classes.map((c): SoftmaxLayout => {
+    const cPad = padClasses(c);
+    const s1 = run.s1 ?? cPad;
+    return { s0: preset.slots / s1, s1, classes: c, cPad };
+  });
   const predictor = await predictorFor(run.backend, preset.name, run.predict ?? 'cached', (line) =>
     process.stderr.write(`softmax: ${line}\n`),
   );
-  const created = await createBackend(run.backend, preset, { seed: run.seed, noise: true, rotationKeys: 'declared' });
-  // Predictions need counts by level: the wrapper reads the backend's counters around each call.
-  const be = predictor ? countByLevel(created).be : created;
+  const session = await createSession(run.backend, preset, {
+    seed: run.seed,
+    noise: true,
+    rotationKeys: 'declared',
+    rotationSteps: layouts.flatMap((layout) => run.algorithms.flatMap((a) => a.rotationSteps(layout))),
+  });
   try {
-    for (const c of run.classes) {
-      const cPad = padClasses(c);
-      const s1 = run.s1 ?? cPad;
-      const layout: SoftmaxLayout = { s0: be.slots / s1, s1, classes: c, cPad };
-      be.ensureRotationKeys(run.algorithms.flatMap((a) => a.rotationSteps(layout)));
-      for (const range of run.ranges) runEncryptedCell(be, run, layout, range, id, sink, predictor);
+    for (const layout of layouts) {
+      for (const range of run.ranges) runEncryptedCell(session, run, layout, range, id, sink, predictor);
     }
   } finally {
-    created.dispose();
+    session.dispose();
   }
 }
 
 function runEncryptedCell(
-  be: Ckks,
+  session: Session,
   run: SoftmaxRun,
   layout: SoftmaxLayout,
   range: number,
@@ -291,7 +286,7 @@ function runEncryptedCell(
   sink: RecordSink,
   predictor?: Predictor,
 ): void {
-  const levels = levelCountsOf(be);
+  const be = session.ev;
   const { s0, s1, classes: c, cPad } = layout;
   const subRanges = cumulativeRanges(range);
   const samples = run.samples ?? Math.ceil(s0 / subRanges.length);
@@ -313,23 +308,28 @@ function runEncryptedCell(
     const cpuTimes: number[] = [];
     let ops: OpCounts = zeroCounts();
     let levelCounts: LevelCounts = {};
+    const transcript0 = session.transcript.summary();
     for (let b = 0; b < blocks; b++) {
       const first = b * s0;
       const n = Math.min(s0, rows - first);
       process.stderr.write(`softmax ${run.backend} ${be.preset.name}: ${alg.id}, classes ${c}, range ${range}, block ${b + 1}/${blocks}\n`);
       const out = be.scope(() => {
-        const ct = be.encrypt(packBlock(z, first, n, layout, be.slots));
+        const ct = session.client.encrypt(packBlock(z, first, n, layout, be.slots));
         const before = be.counts();
-        const levelsBefore = levels?.();
+        const levelsBefore = be.levelCounts();
         const cpu0 = cpuNowMs();
         const t0 = performance.now();
-        const res = alg.encrypted(be, ct, layout);
+        const res = alg.encrypted(be, session.rf, ct, layout);
         times.push(performance.now() - t0);
         cpuTimes.push(cpuNowMs() - cpu0);
-        if (levels && levelsBefore) levelCounts = addLevelCounts(levelCounts, addLevelCounts(levels(), levelsBefore, -1));
         const d = diffCounts(be.counts(), before);
+        // the refreshes inside are the client's, counted without a level
+        levelCounts = addLevelCounts(
+          levelCounts,
+          withClientOps(diffLevelCounts(be.levelCounts(), levelsBefore), { refresh: d.refresh }, be.maxLevel),
+        );
         ops = addCounts(ops, d);
-        return be.decrypt(res);
+        return session.client.decrypt(res);
       });
       // every period of a row must hold the row's probabilities; padded classes ~0
       const got = new Float64Array(n * c);
@@ -361,9 +361,8 @@ function runEncryptedCell(
       ops: perBlock,
       refreshes: perBlock.refresh,
       timeMs,
-      ...(predictor && levels
-        ? predictionFields(predictor, scaleLevelCounts(levelCounts, 1 / blocks), timeMs.median, median(cpuTimes))
-        : {}),
+      ...(predictor ? predictionFields(predictor, scaleLevelCounts(levelCounts, 1 / blocks), timeMs.median, median(cpuTimes)) : {}),
+      transcript: diffTranscripts(session.transcript.summary(), transcript0),
       deviations: [
         `refresh: client-aided re-encryption stands in for bootstrapping (${perBlock.refresh} per block, ${(perBlock.refreshBytes / 2 ** 20).toFixed(1)} MiB moved, ${perBlock.refreshMs.toFixed(0)} ms of the block time)`,
       ],

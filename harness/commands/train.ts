@@ -4,14 +4,13 @@
  */
 import { type Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { createBackend } from '../../algorithms/ckks/backends';
+import { createSession, type TranscriptSummary } from '../../algorithms/ckks/session';
 import { InputError } from '../../algorithms/errors';
 import { getSoftmax } from '../../algorithms/softmax/registry';
 import { trainEncrypted, type EncryptedOutcome, type TrainingPhase } from '../../algorithms/training/encrypted';
-import type { Ckks } from '../../algorithms/ckks/types';
-import { countByLevel } from '../cost/level-counting';
-import { addLevelCounts, type LevelCounts } from '../cost/model';
-import { cpuNowMs, levelCountsOf, parsePredictMode, type Predictor, predictionFields, predictorFor } from '../cost/predict';
+import { diffCounts, diffLevelCounts, type Evaluator, type OpCounts } from '../../algorithms/ckks/types';
+import { addLevelCounts, type LevelCounts, withClientOps } from '../cost/model';
+import { cpuNowMs, parsePredictMode, type Predictor, predictionFields, predictorFor } from '../cost/predict';
 import { resolveHyper } from '../../algorithms/training/hyper';
 import { accuracy, exactSoftmax, perClassReport } from '../../algorithms/training/metrics';
 import { predict, trainPlain } from '../../algorithms/training/plain';
@@ -151,18 +150,20 @@ export function registerTrain(program: Command): void {
       };
     } else {
       const predictor = await predictorFor(backend, opts.preset, predictMode, (line) => process.stderr.write(`train: ${line}\n`));
-      const created = await createBackend(backend, opts.preset, { seed: opts.seed });
-      // Predictions need counts by level: the wrapper reads the backend's counters around each call.
-      const be = predictor ? countByLevel(created).be : created;
+      const session = await createSession(backend, opts.preset, { seed: opts.seed });
+      const be = session.ev;
       const probe = predictor ? new PhaseProbe(be) : undefined;
       let enc: EncryptedOutcome;
+      let transcript: TranscriptSummary;
       try {
-        enc = trainEncrypted(be, data, hyper, softmax, {
+        enc = trainEncrypted(session, data, hyper, softmax, {
           onEpoch: (epoch, loss) => process.stderr.write(`train: epoch ${epoch}: validation loss ${loss.toFixed(4)}\n`),
           ...(probe ? { onPhase: probe.observe } : {}),
         });
+        // keys, data, refreshes, validation, inference and the final model: the whole protocol
+        transcript = session.transcript.summary();
       } finally {
-        created.dispose();
+        session.dispose();
       }
       record = {
         ...base,
@@ -178,6 +179,7 @@ export function registerTrain(program: Command): void {
         bytesMoved: enc.ops.refreshBytes,
         perClass: perClassReport(enc.testPredictions, data.test.y, data.classes),
         block: enc.block,
+        transcript,
         meta: runMeta(run, opts.seed),
         ...(predictor && probe ? trainingPrediction(predictor, probe, enc) : {}),
       } as TrainRecord;
@@ -219,20 +221,19 @@ async function loadWithProgress(opts: TrainOptions): Promise<Dataset> {
 class PhaseProbe {
   readonly counts = new Map<TrainingPhase, LevelCounts>();
   readonly cpuMs = new Map<TrainingPhase, number>();
-  private readonly open = new Map<TrainingPhase, { counts: LevelCounts; cpu: number }>();
-  private readonly levels: () => LevelCounts;
+  private readonly open = new Map<TrainingPhase, { counts: LevelCounts; flat: OpCounts; cpu: number }>();
 
-  constructor(be: Ckks) {
-    this.levels = levelCountsOf(be)!;
-  }
+  constructor(private readonly ev: Evaluator) {}
 
   readonly observe = (phase: TrainingPhase, edge: 'start' | 'end'): void => {
     if (edge === 'start') {
-      this.open.set(phase, { counts: this.levels(), cpu: cpuNowMs() });
+      this.open.set(phase, { counts: this.ev.levelCounts(), flat: this.ev.counts(), cpu: cpuNowMs() });
       return;
     }
     const o = this.open.get(phase)!;
-    this.counts.set(phase, addLevelCounts(this.counts.get(phase) ?? {}, addLevelCounts(this.levels(), o.counts, -1)));
+    const flat = diffCounts(this.ev.counts(), o.flat);
+    const part = withClientOps(diffLevelCounts(this.ev.levelCounts(), o.counts), flat, this.ev.maxLevel);
+    this.counts.set(phase, addLevelCounts(this.counts.get(phase) ?? {}, part));
     this.cpuMs.set(phase, (this.cpuMs.get(phase) ?? 0) + cpuNowMs() - o.cpu);
   };
 }

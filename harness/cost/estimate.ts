@@ -16,16 +16,18 @@
  * ciphertexts of the update, the blocks of a validation or inference pass. Refreshes, encryption
  * and decryption are the key owner's and stay serial.
  */
-import { createBackend } from '../../algorithms/ckks/backends';
 import { resolvePreset, type Preset } from '../../algorithms/ckks/presets';
+import { createSession, type Session } from '../../algorithms/ckks/session';
+import { diffLevelCounts, type RelinPolicy } from '../../algorithms/ckks/types';
 import type { MatmulAlgorithm, MatmulShape } from '../../algorithms/interface';
 import { randomMatrix } from '../../algorithms/matmul/plain';
 import { uniformRng } from '../../algorithms/random';
 import type { SoftmaxAlgorithm } from '../../algorithms/interface';
 import { type TrainingPhase, trainEncrypted, trainingLayout, type TrainingLayout } from '../../algorithms/training/encrypted';
 import type { LabelledData, TrainingData } from '../../algorithms/training/types';
-import { countByLevel } from './level-counting';
-import { type LatencyMedians, type LevelCounts, type LevelOp, addLevelCounts, predictMs, scaleLevelCounts } from './model';
+import { withInputLevels } from '../commands/matmul';
+import type { Performance } from '../options';
+import { type LatencyMedians, type LevelCounts, type LevelOp, addLevelCounts, predictMs, scaleLevelCounts, withClientOps } from './model';
 
 /** Speed-up of 2 workers over 1 per worker (platform measurement 1.74-1.85x on 2). */
 export const PARALLEL_EFFICIENCY = 0.9;
@@ -46,9 +48,14 @@ export function predictParallel(counts: LevelCounts, medians: LatencyMedians, wo
   return serial + (p.ms - serial) / speedup(workers, units);
 }
 
-/** The simulator backend a prediction for `preset` counts on (keys as the seal runs make them). */
-async function simulator(preset: Preset) {
-  return createBackend('sim', preset, { seed: 1, ...(preset.ringDegree >= 32768 ? { rotationKeys: 'declared' as const } : {}) });
+/** The simulator session a prediction for `preset` counts on (keys as the seal runs make them). */
+async function simulator(preset: Preset, relin: RelinPolicy, rotationSteps: number[] = []): Promise<Session> {
+  return createSession('sim', preset, {
+    seed: 1,
+    relin,
+    rotationSteps,
+    ...(preset.ringDegree >= 32768 ? { rotationKeys: 'declared' as const } : {}),
+  });
 }
 
 /** One matmul call counted by level on the simulator, with its independent products. */
@@ -56,27 +63,28 @@ export async function simulateMatmul(
   algo: MatmulAlgorithm,
   shape: MatmulShape,
   presetName: string,
+  perf: Performance,
 ): Promise<{ counts: LevelCounts; units: number; s0: number; s1: number }> {
   const preset = resolvePreset(presetName);
-  const raw = await simulator(preset);
+  const params = { slots: preset.slots, maxLevel: preset.levels, supportsComplex: true };
+  const plan = withInputLevels(algo, algo.plan(shape, params), perf);
+  const session = await simulator(preset, perf.relin, algo.rotationSteps(plan));
   try {
-    const { be, levelCounts } = countByLevel(raw);
-    const plan = algo.plan(shape, be);
-    be.ensureRotationKeys(algo.rotationSteps(plan));
+    const be = session.ev;
     const rng = uniformRng(1);
     const { a, b, c } = plan.shape;
     const [A, B] =
       algo.family === 'abt' ? [randomMatrix(rng, a, b), randomMatrix(rng, c, b)] : [randomMatrix(rng, a, c), randomMatrix(rng, a, b)];
     const counts = be.scope(() => {
-      const inputs = algo.prepare(be, plan, A, B);
-      const before = levelCounts();
+      const inputs = algo.prepare(session.client, plan, A, B);
+      const before = be.levelCounts();
       algo.run(be, plan, inputs);
-      return addLevelCounts(levelCounts(), before, -1);
+      return diffLevelCounts(be.levelCounts(), before);
     });
     const units = Math.ceil(a / plan.s0) * Math.ceil(b / plan.s1) * (plan.complexPacking ? plan.cPad / 2 : plan.cPad);
     return { counts, units, s0: plan.s0, s1: plan.s1 };
   } finally {
-    raw.dispose();
+    session.dispose();
   }
 }
 
@@ -119,12 +127,15 @@ export async function profileTraining(
   spec: TrainingSpec,
   presetName: string,
   softmax: SoftmaxAlgorithm,
+  relin: RelinPolicy,
   steps = 3,
 ): Promise<TrainingProfile> {
   const preset = resolvePreset(presetName);
-  const raw = await simulator(preset);
+  const session = await simulator(preset, relin);
   try {
-    const { be, levelCounts } = countByLevel(raw);
+    const be = session.ev;
+    // counts by level, with the client's operations (refreshes, encryptions, decryptions) added
+    const levelCounts = () => withClientOps(be.levelCounts(), be.counts(), be.maxLevel);
     const layout = trainingLayout(be, spec.classes, spec.d, spec.batch);
     const rng = uniformRng(7);
     const data: TrainingData = {
@@ -136,7 +147,7 @@ export async function profileTraining(
     const hyper = { lr: spec.lr, batch: spec.batch, epochs: 1, optimizer: 'nesterov' as const, earlyStopping: false, patience: 3, seed: 1 };
     const sums = new Map<TrainingPhase, LevelCounts>();
     const open = new Map<TrainingPhase, LevelCounts>();
-    trainEncrypted(be, data, hyper, softmax, {
+    trainEncrypted(session, data, hyper, softmax, {
       onPhase: (phase, edge) => {
         if (edge === 'start') open.set(phase, levelCounts());
         else sums.set(phase, addLevelCounts(sums.get(phase) ?? {}, addLevelCounts(levelCounts(), open.get(phase)!, -1)));
@@ -155,7 +166,7 @@ export async function profileTraining(
       testBlock: sums.get('inference') ?? {},
     };
   } finally {
-    raw.dispose();
+    session.dispose();
   }
 }
 

@@ -8,11 +8,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createBackend } from '../../algorithms/ckks/backends';
 import { resolvePreset } from '../../algorithms/ckks/presets';
 import { sealVersion } from '../../algorithms/ckks/seal';
 import { InputError } from '../../algorithms/errors';
-import type { Ckks, Ct } from '../../algorithms/ckks/types';
+import { createSession, type Session } from '../../algorithms/ckks/session';
+import type { Ct } from '../../algorithms/ckks/types';
 import { uniformArray, uniformRng } from '../../algorithms/random';
 import type { OpsRecord, TimeStats } from '../records';
 import { timeSync } from '../timing';
@@ -20,19 +20,19 @@ import { median } from 'simple-statistics';
 import type { LatencyMedians, MeasuredOp } from './model';
 
 /** The measured operations: name and the call on a ciphertext at the level under test. */
-const OPS: readonly { op: string; needsLevel: boolean; run: (be: Ckks, x: Ct, y: Ct, v: Float64Array, level: number) => unknown }[] = [
-  { op: 'encode', needsLevel: false, run: (be, _x, _y, v, level) => be.free(be.encode(v, level)) },
-  { op: 'encrypt', needsLevel: false, run: (be, _x, _y, v, level) => be.free(be.encrypt(v, level)) },
-  { op: 'decrypt', needsLevel: false, run: (be, x) => be.decrypt(x) },
-  { op: 'add', needsLevel: false, run: (be, x, y) => be.free(be.add(x, y)) },
-  { op: 'cmult', needsLevel: true, run: (be, x, _y, v) => be.free(be.mulPlain(x, v)) },
-  { op: 'mult', needsLevel: true, run: (be, x, y) => be.free(be.mul(x, y)) },
-  { op: 'rescale', needsLevel: true, run: (be, x) => be.free(be.rescaleForTiming(x)) },
-  { op: 'rot', needsLevel: false, run: (be, x) => be.free(be.rotate(x, 1)) },
-  { op: 'rot7', needsLevel: false, run: (be, x) => be.free(be.rotate(x, 7)) },
-  { op: 'conjugate', needsLevel: false, run: (be, x) => be.free(be.conjugate(x)) },
-  { op: 'muli', needsLevel: false, run: (be, x) => be.free(be.mulI(x)) },
-  { op: 'refresh', needsLevel: false, run: (be, x) => be.free(be.refresh(x)) },
+const OPS: readonly { op: string; needsLevel: boolean; run: (s: Session, x: Ct, y: Ct, v: Float64Array, level: number) => unknown }[] = [
+  { op: 'encode', needsLevel: false, run: (s, _x, _y, v, level) => s.ev.free(s.ev.encode(v, level)) },
+  { op: 'encrypt', needsLevel: false, run: (s, _x, _y, v, level) => s.ev.free(s.client.encrypt(v, level)) },
+  { op: 'decrypt', needsLevel: false, run: (s, x) => s.client.decrypt(x) },
+  { op: 'add', needsLevel: false, run: (s, x, y) => s.ev.free(s.ev.add(x, y)) },
+  { op: 'cmult', needsLevel: true, run: (s, x, _y, v) => s.ev.free(s.ev.mulPlain(x, v)) },
+  { op: 'mult', needsLevel: true, run: (s, x, y) => s.ev.free(s.ev.mul(x, y)) },
+  { op: 'rescale', needsLevel: true, run: (s, x) => s.ev.free(s.ev.rescaleForTiming(x)) },
+  { op: 'rot', needsLevel: false, run: (s, x) => s.ev.free(s.ev.rotate(x, 1)) },
+  { op: 'rot7', needsLevel: false, run: (s, x) => s.ev.free(s.ev.rotate(x, 7)) },
+  { op: 'conjugate', needsLevel: false, run: (s, x) => s.ev.free(s.ev.conjugate(x)) },
+  { op: 'muli', needsLevel: false, run: (s, x) => s.ev.free(s.ev.mulI(x)) },
+  { op: 'refresh', needsLevel: false, run: (s, x) => s.ev.free(s.rf.refresh(x)) },
 ];
 
 /**
@@ -42,20 +42,21 @@ const OPS: readonly { op: string; needsLevel: boolean; run: (be: Ckks, x: Ct, y:
  * a level are skipped at level 0.
  */
 export function measureOps(
-  be: Ckks,
+  session: Session,
   opts: { iterations: number; seed: number; log?: (line: string) => void },
   emit: (op: string, level: number, timeMs: TimeStats, cpuMs: number) => void,
 ): void {
+  const be = session.ev;
   const rng = uniformRng(opts.seed);
   const v = uniformArray(rng, be.slots, -1, 1);
   const w = uniformArray(rng, be.slots, -1, 1);
   // rot7 is two key switches (8 and -1) without a key of its own, as with the power-of-two keys
-  be.ensureRotationKeys([1, 8, -1]);
+  session.ensureRotationKeys([1, 8, -1]);
   for (let level = be.maxLevel; level >= 0; level--) {
     (opts.log ?? ((line) => process.stderr.write(line + '\n')))(`ops: level ${level}`);
     be.scope(() => {
-      const x = be.encrypt(v, level),
-        y = be.encrypt(w, level);
+      const x = session.client.encrypt(v, level),
+        y = session.client.encrypt(w, level);
       for (const { op, needsLevel, run: call } of OPS) {
         if (needsLevel && level === 0) continue;
         const cpu: number[] = [];
@@ -63,7 +64,7 @@ export function measureOps(
           op,
           () => {
             const c0 = process.cpuUsage();
-            call(be, x, y, v, level);
+            call(session, x, y, v, level);
             const c = process.cpuUsage(c0);
             cpu.push((c.user + c.system) / 1000);
           },
@@ -201,7 +202,7 @@ export async function latencyTable(backend: string, preset: string, opts: Latenc
     `latency table: measuring ${backend}/${p.name} on this machine (cached in ${path.dirname(tablePath(backend, p.name, undefined, opts.dir))})`,
   );
   // At N = 32768 all power-of-two keys take about 6 GB: only the steps the measurement uses.
-  const be = await createBackend(backend, p, {
+  const session = await createSession(backend, p, {
     seed: opts.seed ?? 1,
     ...(p.ringDegree >= 32768 ? { rotationKeys: 'declared' as const } : {}),
   });
@@ -209,12 +210,12 @@ export async function latencyTable(backend: string, preset: string, opts: Latenc
   const medians: LatencyMedians = {},
     cpuMedians: LatencyMedians = {};
   try {
-    measureOps(be, { iterations, seed: opts.seed ?? 1, log }, (op, level, t, cpuMs) => {
+    measureOps(session, { iterations, seed: opts.seed ?? 1, log }, (op, level, t, cpuMs) => {
       put(medians, op, level, t.median);
       put(cpuMedians, op, level, cpuMs);
     });
   } finally {
-    be.dispose();
+    session.dispose();
   }
   const table: LatencyTable = {
     machine: machineId(),

@@ -29,9 +29,39 @@ export const LEVEL_OPS = [
   'decrypt',
   'refresh',
 ] as const;
+
+/** Flat counters of the client's operations (the counting layer's OpCounts fields). */
+export interface ClientCounts {
+  encrypt?: number;
+  decrypt?: number;
+  refresh?: number;
+}
+
+/**
+ * Level counts with the client's operations added, which the counters keep without a level:
+ * encryptions at the top level, decryptions and refreshes at level 0 (a refresh happens when
+ * levels run out; it decrypts at the ciphertext's level and encrypts at the top).
+ */
+export function withClientOps(counts: LevelCounts, client: ClientCounts, maxLevel: number): LevelCounts {
+  const out: LevelCounts = { ...counts };
+  const put = (op: 'encrypt' | 'decrypt' | 'refresh', level: number, n: number | undefined) => {
+    if (!n) return;
+    const row = Array.from({ length: Math.max(level + 1, out[op]?.length ?? 0) }, (_, l) => out[op]?.[l] ?? 0);
+    row[level]! += n;
+    out[op] = row;
+  };
+  put('encrypt', maxLevel, client.encrypt);
+  put('decrypt', 0, client.decrypt);
+  put('refresh', 0, client.refresh);
+  return out;
+}
 export type LevelOp = (typeof LEVEL_OPS)[number];
 
-/** Counts by level: op -> count at each level (index = level of the operation's input). */
+/**
+ * Counts by level: op -> count at each level (index = level of the operation's input). The
+ * counting layer's LevelCounts (algorithms/ckks/types.ts) plus the client's operations, which
+ * the cost model prices too (encrypt, decrypt, refresh).
+ */
 export type LevelCounts = Partial<Record<LevelOp, number[]>>;
 
 /** The operations the `ops` command measures (harness/commands/ops.ts). */
@@ -76,9 +106,14 @@ export function recipes(opts: { encodesCounted: boolean; relinCounted: boolean }
         ],
     relin: [['rot', 1]],
     rescale: [['rescale', 1]],
-    // `rot` rotates by 1, a step with its own key: exactly one key switch.
+    // `rot` rotates by 1, a step with its own key: exactly one key switch. The counting layer's
+    // keyswitch counts every key switch, conjugations included; a conjugation pays only what it
+    // costs beyond a rotation's key switch.
     keyswitch: [['rot', 1]],
-    conj: [['conjugate', 1]],
+    conj: [
+      ['conjugate', 1],
+      ['rot', -1],
+    ],
     muli: [['muli', 1]],
     levelMatch: [
       ['cmult', 1],

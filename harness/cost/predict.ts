@@ -4,16 +4,9 @@
  * overheads measured / predicted, of wall time (which also counts other jobs sharing the cores)
  * and of CPU time (the model's own error).
  */
-import type { Ckks } from '../../algorithms/ckks/types';
 import { InputError } from '../../algorithms/errors';
 import { type LatencyTable, latencyTable, loadTable } from './latency';
 import { type LevelCounts, predictMs } from './model';
-
-/** The level counts of a backend that counts by level (the counting layer), if it does. */
-export function levelCountsOf(be: Ckks): (() => LevelCounts) | undefined {
-  const f = (be as unknown as { levelCounts?: unknown }).levelCounts;
-  return typeof f === 'function' ? () => (f as () => LevelCounts).call(be) : undefined;
-}
 
 /** CPU time of this process so far (user + system), ms. */
 export function cpuNowMs(): number {

@@ -1,12 +1,17 @@
 /**
  * Comparing two result sets cell by cell (e.g. before and after a change, or two machines):
  * the ratio B/A of each common cell's main figure, flagged when it moved beyond a threshold.
+ * Where both sides ran a cell with several seeds (sweeps with `seeds`), the seeds of a cell are
+ * compared together: the ratio of means with a 95% bootstrap interval (stats.ts, as the report's
+ * Ablation section), flagged only when it is beyond the threshold and outside the noise.
  */
 import type { ResultRecord } from '../records';
 import { ChartRenderer } from './charts';
 import type { ChartSpec } from './charts';
 import { type CellValue, badge, escapeHtml, formatNumber, page, para, table } from './html';
 import { num } from './select';
+import { seedOf, seedlessKey } from './ablation';
+import { bootstrapEffect, formatInterval } from './stats';
 
 /** The figures compared per kind: the main one of each experiment. */
 export const MAIN_FIGURES: Readonly<Record<string, readonly { metric: string; get: (r: ResultRecord) => number | undefined }[]>> = {
@@ -32,6 +37,8 @@ export interface ComparisonRow {
   changed: boolean;
   /** why there is no ratio, when there is none */
   note?: string;
+  /** several seeds on both sides: a and b are means over seeds, ratio their ratio, [lo, hi] its 95% bootstrap interval */
+  seeds?: { a: number; b: number; lo: number | null; hi: number | null; verdict: string };
 }
 
 /** The comparison of two record sets. */
@@ -49,9 +56,19 @@ export function compareRecords(a: readonly ResultRecord[], b: readonly ResultRec
   const ma = byCell(a),
     mb = byCell(b);
   const rows: ComparisonRow[] = [];
+  // cells run with several seeds on both sides are compared as one group per seedless key
+  const grouped = new Set<string>();
+  const ga = bySeedless(ma.values()),
+    gb = bySeedless(mb.values());
+  for (const [key, ra] of ga) {
+    const rb = gb.get(key);
+    if (!rb || ra.length < 2 || rb.length < 2) continue;
+    for (const r of [...ra, ...rb]) grouped.add(r.cell);
+    rows.push(...seededRows(key, ra, rb, threshold));
+  }
   for (const [cell, ra] of ma) {
     const rb = mb.get(cell);
-    if (!rb) continue;
+    if (!rb || grouped.has(cell)) continue;
     for (const { metric, get } of MAIN_FIGURES[ra.kind] ?? []) {
       const done = ra.state === 'completed' && rb.state === 'completed';
       const va = ra.state === 'completed' ? (get(ra) ?? null) : null;
@@ -76,6 +93,55 @@ export function compareRecords(a: readonly ResultRecord[], b: readonly ResultRec
     }
   }
   return { threshold, rows, onlyA: [...ma.keys()].filter((c) => !mb.has(c)), onlyB: [...mb.keys()].filter((c) => !ma.has(c)) };
+}
+
+/** Records by their cell key without the seed, in first-appearance order. */
+function bySeedless(records: Iterable<ResultRecord>): Map<string, ResultRecord[]> {
+  const out = new Map<string, ResultRecord[]>();
+  for (const r of records) {
+    const k = seedlessKey(r);
+    if (k === null) continue;
+    const list = out.get(k);
+    if (list) list.push(r);
+    else out.set(k, [r]);
+  }
+  return out;
+}
+
+/** The rows of a cell run with several seeds on both sides: ratio of means with its bootstrap interval. */
+function seededRows(key: string, ra: ResultRecord[], rb: ResultRecord[], threshold: number): ComparisonRow[] {
+  const kind = ra[0]!.kind;
+  const rows: ComparisonRow[] = [];
+  for (const { metric, get } of MAIN_FIGURES[kind] ?? []) {
+    const values = (rs: ResultRecord[]) =>
+      rs.flatMap((r) => {
+        const v = r.state === 'completed' ? get(r) : undefined;
+        return v === undefined ? [] : [{ seed: seedOf(r, (r as { params?: Record<string, string | number | boolean> }).params), value: v }];
+      });
+    const va = values(ra),
+      vb = values(rb);
+    const incomplete = [...ra, ...rb].filter((r) => r.state !== 'completed').length;
+    if (va.length === 0 || vb.length === 0) {
+      rows.push({ cell: key, kind, metric, a: null, b: null, ratio: null, changed: false, note: 'figure missing on a side' });
+      continue;
+    }
+    const e = bootstrapEffect('ratio', va, vb);
+    const beyond = Number.isFinite(e.estimate) && Math.abs(e.estimate - 1) > threshold;
+    rows.push({
+      cell: key,
+      kind,
+      metric,
+      a: e.baseMean,
+      b: e.armMean,
+      ratio: e.estimate,
+      changed: e.verdict === 'changed' && beyond,
+      note:
+        `mean of ${va.length} / ${vb.length} seeds${e.paired ? ' (paired)' : ''}, 95% CI ${formatInterval(e) || 'none'}: ${e.verdict}` +
+        (incomplete ? `; ${incomplete} seed(s) did not complete` : ''),
+      seeds: { a: va.length, b: vb.length, lo: e.lo, hi: e.hi, verdict: e.verdict },
+    });
+  }
+  return rows;
 }
 
 /** A one-line summary of a comparison. */
@@ -106,13 +172,20 @@ export async function buildComparisonReport(c: Comparison, names: { a: string; b
       parts.push(await charts.figure(ratioSpec(finite, c.threshold), `B / A of ${m} per cell (log scale; the band is the threshold).`));
     parts.push(
       table(
-        ['cell', 'A', 'B', 'B / A', 'verdict'],
+        ['cell', 'A', 'B', 'B / A', '95% CI (seeds)', 'verdict'],
         rows.map((r): CellValue[] => [
           r.cell,
           r.a,
           r.b,
           r.ratio === null ? (r.note ?? '') : r.ratio,
-          r.changed ? badge('changed', 'bad') : r.ratio === null ? badge('not compared', 'neutral') : badge('within threshold', 'good'),
+          r.seeds ? `${formatInterval({ kind: 'ratio', lo: r.seeds.lo, hi: r.seeds.hi })} (${r.seeds.a} / ${r.seeds.b})` : '',
+          r.changed
+            ? badge('changed', 'bad')
+            : r.ratio === null
+              ? badge('not compared', 'neutral')
+              : r.seeds && r.seeds.verdict === 'within noise'
+                ? badge('within noise', 'good')
+                : badge('within threshold', 'good'),
         ]),
       ),
     );

@@ -11,8 +11,9 @@ import type { ResultRecord } from '../records';
 /** The outcome states of the record contract (harness/records.ts). */
 const STATES = ['completed', 'failed', 'skipped'];
 
-/** The results files named by `inputs`: a file as is, a directory's results.jsonl, or else
- * the results.jsonl of each of its subdirectories (results/ holding one folder per run). */
+/** The results files named by `inputs`: a file as is, a directory's results.jsonl (or its
+ * shards' files, for a submitted run), or else those of each of its subdirectories (results/
+ * holding one folder per run). */
 export function resolveResultFiles(inputs: string[]): string[] {
   if (inputs.length === 0) throw new InputError('no results given (name results.jsonl files or directories holding one)');
   const files: string[] = [];
@@ -27,21 +28,42 @@ export function resolveResultFiles(inputs: string[]): string[] {
       files.push(input);
       continue;
     }
-    const direct = path.join(input, 'results.jsonl');
-    if (fs.existsSync(direct)) {
-      files.push(direct);
+    const direct = runFiles(input);
+    if (direct.length > 0) {
+      files.push(...direct);
       continue;
     }
     const nested = fs
       .readdirSync(input, { withFileTypes: true })
       .filter((d) => d.isDirectory())
-      .map((d) => path.join(input, d.name, 'results.jsonl'))
-      .filter((f) => fs.existsSync(f))
-      .sort();
+      .map((d) => d.name)
+      .sort()
+      .flatMap((name) => runFiles(path.join(input, name)));
     if (nested.length === 0) throw new InputError(`${input}: holds no results.jsonl (nor do its subdirectories)`);
     files.push(...nested);
   }
   return files;
+}
+
+/**
+ * The results files of one run folder: its results.jsonl, or for a run of `hetal-bench submit` the
+ * results.jsonl of each array task (shards/<I>/), read directly so that a report shows what the
+ * tasks have recorded so far even before `hetal-bench merge`; merging below keeps one record per cell.
+ */
+function runFiles(dir: string): string[] {
+  const shards = path.join(dir, 'shards');
+  if (fs.existsSync(shards) && fs.statSync(shards).isDirectory()) {
+    const files = fs
+      .readdirSync(shards, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort((a, b) => Number(a) - Number(b) || a.localeCompare(b)) // task order: 2 before 10
+      .map((name) => path.join(shards, name, 'results.jsonl'))
+      .filter((f) => fs.existsSync(f));
+    if (files.length > 0) return files;
+  }
+  const direct = path.join(dir, 'results.jsonl');
+  return fs.existsSync(direct) ? [direct] : [];
 }
 
 /**

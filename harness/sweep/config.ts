@@ -5,13 +5,14 @@
  */
 import * as fs from 'node:fs';
 import { InputError } from '../../algorithms/errors';
+import { ABLATION_FIELDS, type AblationFields, expandSeeds, withAblation } from './ablation';
 
 export type Kind = 'matmul' | 'softmax' | 'train';
 type Value = string | number | boolean;
 
 /** The parameters each kind accepts: the flags of its command, single-valued per cell. */
 export const PARAMETERS: Readonly<Record<Kind, readonly string[]>> = {
-  matmul: ['algo', 'shape', 'backend', 'preset', 'repeat', 'seed', 'predict'],
+  matmul: ['algo', 'shape', 'backend', 'preset', 'repeat', 'real-only', 'seed', 'predict'],
   softmax: ['algo', 'classes', 'range', 'samples', 'backend', 'preset', 'seed', 'predict'],
   train: [
     'dataset',
@@ -31,8 +32,8 @@ export const PARAMETERS: Readonly<Record<Kind, readonly string[]>> = {
   ],
 };
 
-/** One experiment of a config: a kind, a grid (lists of values) and fixed values. */
-export interface ExperimentConfig {
+/** One experiment of a config: a kind, a grid (lists of values) and fixed values (and an ablation: ablation.ts). */
+export interface ExperimentConfig extends AblationFields {
   kind: Kind;
   /** Parameter -> values; the cells are the cartesian product, in key order then value order. */
   grid: Record<string, Value[]>;
@@ -53,6 +54,8 @@ export interface Cell {
   params: Record<string, Value>;
   /** stable identity of the cell (resume, shards, compare) */
   key: string;
+  /** the experiment's ablation, tagged on the cell's record for the report */
+  ablation?: AblationFields['ablation'];
 }
 
 /** Reads and validates a config file; errors name the file and the field. */
@@ -79,9 +82,13 @@ export function validateConfig(raw: unknown, file: string): SweepConfig {
   const list = top.experiments !== undefined ? top.experiments : [top];
   if (!Array.isArray(list) || list.length === 0) throw new InputError(`${file}: "experiments" must be a non-empty list`);
   for (const k of Object.keys(top)) {
-    if (!['name', 'description', 'experiments', 'kind', 'grid', 'fixed'].includes(k)) throw new InputError(`${file}: unknown field "${k}"`);
+    if (!['name', 'description', 'experiments', 'kind', 'grid', 'fixed', ...ABLATION_FIELDS].includes(k))
+      throw new InputError(`${file}: unknown field "${k}"`);
   }
-  const experiments = list.map((e, i) => validateExperiment(e, `${file}: experiments[${i}]`));
+  const experiments = list.map((e, i) => {
+    const v = validateExperiment(e, `${file}: experiments[${i}]`);
+    return withAblation(v, e as Record<string, unknown>, top, `${file}: experiments[${i}]`, PARAMETERS[v.kind]);
+  });
   const name = typeof top.name === 'string' ? top.name : 'sweep';
   return { name, description: typeof top.description === 'string' ? top.description : undefined, experiments };
 }
@@ -90,7 +97,8 @@ function validateExperiment(raw: unknown, where: string): ExperimentConfig {
   if (!isObject(raw)) throw new InputError(`${where}: must be an object with "kind" and "grid"`);
   const e = raw as Record<string, unknown>;
   for (const k of Object.keys(e))
-    if (!['kind', 'grid', 'fixed', 'name', 'description'].includes(k)) throw new InputError(`${where}: unknown field "${k}"`);
+    if (!['kind', 'grid', 'fixed', 'name', 'description', ...ABLATION_FIELDS].includes(k))
+      throw new InputError(`${where}: unknown field "${k}"`);
   const kind = e.kind;
   if (kind !== 'matmul' && kind !== 'softmax' && kind !== 'train') {
     throw new InputError(`${where}.kind: unknown experiment kind ${JSON.stringify(kind)} (matmul, softmax, train)`);
@@ -144,10 +152,11 @@ export function expandCells(config: SweepConfig): Cell[] {
       for (const c of combos) for (const v of e.grid[k]!) next.push({ ...c, [k]: v });
       combos.splice(0, combos.length, ...next);
     }
-    for (const c of combos) {
-      const params = { ...e.fixed, ...c };
-      cells.push({ kind: e.kind, params, key: cellKey(e.kind, params) });
-    }
+    for (const params of expandSeeds(
+      combos.map((c) => ({ ...e.fixed, ...c })),
+      e,
+    ))
+      cells.push({ kind: e.kind, params, key: cellKey(e.kind, params), ...(e.ablation ? { ablation: e.ablation } : {}) });
   }
   const seen = new Set<string>();
   return cells.filter((c) => (seen.has(c.key) ? false : (seen.add(c.key), true)));

@@ -78,7 +78,14 @@ export async function runCells(
       if (outcome.interrupted) break; // the killed cell is not recorded: it runs again on --resume
       const records = result.records.length > 0 ? result.records : [failedRecord(cell, result.message, opts.run)];
       for (const r of records) {
-        const tagged = { ...r, cell: cell.key, sweepRun: opts.run };
+        // params and the ablation let reports group records by what varied (harness/report/sections/ablation.ts)
+        const tagged = {
+          ...r,
+          cell: cell.key,
+          sweepRun: opts.run,
+          params: cell.params,
+          ...(cell.ablation ? { ablation: cell.ablation } : {}),
+        };
         store.append(tagged);
         opts.echo?.(tagged);
         if ((r as { state?: string }).state !== 'completed') outcome.failed += 1;

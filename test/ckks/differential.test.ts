@@ -7,11 +7,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LevelExhaustedError } from '../../algorithms/ckks/base';
 import { errorBound } from '../../algorithms/ckks/precision';
-import type { Ckks, Ct } from '../../algorithms/ckks/types';
+import type { Session } from '../../algorithms/ckks/session';
+import type { Ct, OpCounts } from '../../algorithms/ckks/types';
 import { uniformArray, uniformRng } from '../../algorithms/random';
-import { maxAbsDiff, sharedBackend } from '../helpers/backends';
+import { maxAbsDiff, sharedSession } from '../helpers/backends';
 
-type Step = (be: Ckks, pool: Ct[]) => Ct;
+type Step = (s: Session, pool: Ct[]) => Ct;
 
 /** A random program over a pool of ciphertexts; each step uses only operands that have levels. */
 function program(seed: number, length: number, slots: number): { inputs: Float64Array[]; steps: Step[] } {
@@ -29,7 +30,8 @@ function program(seed: number, length: number, slots: number): { inputs: Float64
     const c = Math.round((rng() * 2 - 1) * 100) / 100;
     const mask = uniformArray(rng, slots, 0, 1);
     const choice = Math.floor(r * 9);
-    steps.push((be, pool) => {
+    steps.push((s, pool) => {
+      const be = s.ev;
       const a = pick(pool, choice >= 3 && choice <= 5);
       const b = pick(pool, choice >= 3 && choice <= 5);
       switch (choice) {
@@ -50,30 +52,31 @@ function program(seed: number, length: number, slots: number): { inputs: Float64
         case 7:
           return be.conjugate(be.add(a, be.mulI(b)));
         default:
-          return be.refresh(a);
+          return s.rf.refresh(a);
       }
     });
   }
   return { inputs, steps };
 }
 
-function run(be: Ckks, seed: number): { values: Float64Array[]; counts: ReturnType<Ckks['counts']> } {
-  be.ensureRotationKeys([1, 3, -5, 100, -1]);
+function run(s: Session, seed: number): { values: Float64Array[]; counts: OpCounts } {
+  const be = s.ev;
+  s.ensureRotationKeys([1, 3, -5, 100, -1]);
   const { inputs, steps } = program(seed, 24, be.slots);
   const before = be.counts();
   return be.scope(() => {
-    const pool = inputs.map((v) => be.encrypt(v));
+    const pool = inputs.map((v) => s.client.encrypt(v));
     for (const step of steps) {
-      const out = step(be, pool);
+      const out = step(s, pool);
       pool.push(out);
       // keep the pool's magnitudes near 1 so errors are comparable with the bound
-      if (maxAbs(be.decrypt(out)) > 4) pool.pop();
+      if (maxAbs(s.client.decrypt(out)) > 4) pool.pop();
     }
     const after = be.counts();
     const counts = { ...after };
     for (const k of Object.keys(counts) as (keyof typeof counts)[]) counts[k] = after[k] - before[k];
     counts.refreshMs = 0; // wall time, not a count
-    return { values: pool.map((c) => be.decrypt(c)), counts };
+    return { values: pool.map((c) => s.client.decrypt(c)), counts };
   });
 }
 
@@ -84,15 +87,15 @@ function maxAbs(v: Float64Array): number {
 }
 
 test('seal and sim agree on values and counters for random programs', async () => {
-  const seal = await sharedBackend('seal', 'n13');
-  const sim = await sharedBackend('sim', 'n13');
+  const seal = await sharedSession('seal', 'n13');
+  const sim = await sharedSession('sim', 'n13');
   for (const seed of [11, 12]) {
     const a = run(seal, seed);
     const b = run(sim, seed);
     // decrypt counts differ only by the magnitude checks, which both do identically
     assert.equal(a.counts, b.counts, `counters differ for seed ${seed}`);
     assert.is(a.values.length, b.values.length);
-    const bound = errorBound(seal.preset, 24 * 2, 4);
+    const bound = errorBound(seal.ev.preset, 24 * 2, 4);
     for (let i = 0; i < a.values.length; i++) {
       const d = maxAbsDiff(a.values[i]!, b.values[i]!);
       assert.ok(d < bound, `seed ${seed}, ciphertext ${i}: |seal - sim| = ${d} exceeds ${bound}`);
@@ -102,9 +105,10 @@ test('seal and sim agree on values and counters for random programs', async () =
 
 test('running out of levels fails the same way on both backends', async () => {
   for (const id of ['seal', 'sim'] as const) {
-    const be = await sharedBackend(id, 'n13');
+    const s = await sharedSession(id, 'n13');
+    const be = s.ev;
     be.scope(() => {
-      let x = be.encrypt([0.5, 0.25]);
+      let x = s.client.encrypt([0.5, 0.25]);
       for (let l = be.maxLevel; l > 0; l--) x = be.mul(x, x);
       assert.is(x.level, 0);
       assert.throws(
@@ -115,23 +119,24 @@ test('running out of levels fails the same way on both backends', async () => {
         () => be.mulConst(x, 2),
         (e: unknown) => e instanceof LevelExhaustedError,
       );
-      const fresh = be.refresh(x);
+      const fresh = s.rf.refresh(x);
       assert.is(fresh.level, be.maxLevel);
-      assert.ok(Math.abs(be.decrypt(fresh)[0]! - 0.5 ** 4) < 1e-6, `${id}: refresh keeps the value`);
+      assert.ok(Math.abs(s.client.decrypt(fresh)[0]! - 0.5 ** 4) < 1e-6, `${id}: refresh keeps the value`);
     });
   }
 });
 
 test('rotation key switches follow SEAL: a declared step costs 1, others their NAF length', async () => {
   for (const id of ['seal', 'sim'] as const) {
-    const be = await sharedBackend(id, 'n13');
-    be.ensureRotationKeys([7]);
+    const s = await sharedSession(id, 'n13');
+    const be = s.ev;
+    s.ensureRotationKeys([7]);
     assert.is(be.rotationCost(7), 1, `${id} step 7 declared`);
     assert.is(be.rotationCost(1000), 3, `${id} step 1000 = 1024 - 16 - 8`);
     assert.is(be.rotationCost(0), 0);
     assert.is(be.rotationCost(be.slots), 0);
     const before = be.counts();
-    be.scope(() => be.rotate(be.encrypt([1]), 1000));
+    be.scope(() => be.rotate(s.client.encrypt([1]), 1000));
     const after = be.counts();
     assert.is(after.rot - before.rot, 1);
     assert.is(after.keyswitch - before.keyswitch, 3);

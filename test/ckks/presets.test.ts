@@ -1,7 +1,7 @@
 /** Presets: named ones, custom ones, and refusals with a reason. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createBackend } from '../../algorithms/ckks/backends';
+import { createSession } from '../../algorithms/ckks/session';
 import { listPresets, resolvePreset } from '../../algorithms/ckks/presets';
 import { InputError } from '../../algorithms/errors';
 
@@ -30,28 +30,29 @@ test('malformed and unknown presets name the input', () => {
 test('a custom secure preset runs on seal; fgb is refused by seal', async () => {
   const p = resolvePreset('custom:N=8192:chain=50-30-30-50:scale=30');
   assert.is(p.levels, 2);
-  const be = await createBackend('seal', p);
+  const s = await createSession('seal', p);
+  const be = s.ev;
   be.scope(() => {
-    const d = be.decrypt(be.mul(be.encrypt([0.5]), be.encrypt([0.5])));
+    const d = s.client.decrypt(be.mul(s.client.encrypt([0.5]), s.client.encrypt([0.5])));
     assert.ok(Math.abs(d[0]! - 0.25) < 1e-3);
   });
-  be.dispose();
-  await createBackend('seal', 'fgb').then(
+  s.dispose();
+  await createSession('seal', 'fgb').then(
     () => assert.unreachable('fgb on seal'),
     (e: Error) => {
       assert.instance(e, InputError);
       assert.match(e.message, /cannot run on backend seal/);
     },
   );
-  await createBackend('gpu', 'n13').then(
+  await createSession('gpu', 'n13').then(
     () => assert.unreachable(),
     (e: Error) => assert.match(e.message, /unknown CKKS backend 'gpu'/),
   );
 });
 
 test('a vector longer than the slots is refused with its length', async () => {
-  const be = await createBackend('sim', 'n13');
-  assert.throws(() => be.encrypt(new Float64Array(4097)), /length 4097 does not fit in 4096 slots/);
+  const s = await createSession('sim', 'n13');
+  assert.throws(() => s.client.encrypt(new Float64Array(4097)), /length 4097 does not fit in 4096 slots/);
 });
 
 test.run();

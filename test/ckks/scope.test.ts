@@ -1,13 +1,14 @@
 /** Deterministic freeing: scopes free what they made except what they return. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { sharedBackend } from '../helpers/backends';
+import { sharedSession } from '../helpers/backends';
 
 test('1000 operations inside a scope leave no live SEAL object behind', async () => {
-  const be = await sharedBackend('seal', 'n13');
+  const s = await sharedSession('seal', 'n13');
+  const be = s.ev;
   const live = be.liveObjects();
   be.scope(() => {
-    let x = be.encrypt([0.5, -0.5]);
+    let x = s.client.encrypt([0.5, -0.5]);
     const mask = be.encode([1, 0]);
     for (let i = 0; i < 1000; i++) {
       switch (i % 5) {
@@ -19,7 +20,7 @@ test('1000 operations inside a scope leave no live SEAL object behind', async ()
           break;
         case 2:
           x = be.mulConst(be.mulPlain(x, mask), 0.5);
-          x = be.refresh(x);
+          x = s.rf.refresh(x);
           break;
         case 3:
           x = be.sub(x, be.conjugate(x));
@@ -34,29 +35,31 @@ test('1000 operations inside a scope leave no live SEAL object behind', async ()
 
 test('a scope keeps what it returns (arrays and objects) and moves it outward', async () => {
   for (const id of ['seal', 'sim'] as const) {
-    const be = await sharedBackend(id, 'n13');
+    const s = await sharedSession(id, 'n13');
+    const be = s.ev;
     const live = be.liveObjects();
     const kept = be.scope(() => {
-      const a = be.encrypt([1]);
+      const a = s.client.encrypt([1]);
       const b = be.add(a, a);
       be.add(b, b);
       return { list: [b], n: 3 };
     });
     assert.is(be.liveObjects(), live + 1);
-    assert.ok(Math.abs(be.decrypt(kept.list[0]!)[0]! - 2) < 1e-6);
+    assert.ok(Math.abs(s.client.decrypt(kept.list[0]!)[0]! - 2) < 1e-6);
     be.free(kept.list[0]!);
     assert.is(be.liveObjects(), live);
-    assert.throws(() => be.decrypt(kept.list[0]!), /freed/);
+    assert.throws(() => s.client.decrypt(kept.list[0]!), /freed/);
   }
 });
 
 test('a throwing scope frees everything it made', async () => {
-  const be = await sharedBackend('seal', 'n13');
+  const s = await sharedSession('seal', 'n13');
+  const be = s.ev;
   const live = be.liveObjects();
   assert.throws(
     () =>
       be.scope(() => {
-        be.encrypt([1]);
+        s.client.encrypt([1]);
         throw new Error('boom');
       }),
     /boom/,
@@ -66,12 +69,13 @@ test('a throwing scope frees everything it made', async () => {
 
 test('serialized ciphertexts load back with their level (worker-thread transport)', async () => {
   for (const id of ['seal', 'sim'] as const) {
-    const be = await sharedBackend(id, 'n13');
+    const s = await sharedSession(id, 'n13');
+    const be = s.ev;
     be.scope(() => {
-      const x = be.mulConst(be.encrypt([0.25, 0.5]), 2);
+      const x = be.mulConst(s.client.encrypt([0.25, 0.5]), 2);
       const y = be.deserialize(be.serialize(x));
       assert.is(y.level, x.level);
-      const d = be.decrypt(y);
+      const d = s.client.decrypt(y);
       assert.ok(Math.abs(d[1]! - 1) < 1e-6, `${id}: ${d[1]}`);
     });
   }

@@ -1,17 +1,17 @@
 /**
  * The cost model on synthetic latency tables and counts (no timing): recipes price each counted
- * op without paying a bundled part twice, missing levels are interpolated, and the wrapper that
- * counts by level on the simulator attributes each op to its input's level.
+ * op without paying a bundled part twice, missing levels are interpolated, workers divide only
+ * the parallel part, and a cached latency table is reused only on its machine while fresh.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createBackend } from '../../algorithms/ckks/backends';
-import { countByLevel } from '../../harness/cost/level-counting';
+import { matmulAlgorithm } from '../../algorithms/matmul/registry';
+import { predictParallel, simulateMatmul, speedup } from '../../harness/cost/estimate';
 import { type LatencyTable, loadTable, machineId, saveTable } from '../../harness/cost/latency';
-import { type LatencyMedians, addLevelCounts, latencyAt, predictMs, scaleLevelCounts } from '../../harness/cost/model';
+import { type LatencyMedians, addLevelCounts, latencyAt, predictMs, scaleLevelCounts, withClientOps } from '../../harness/cost/model';
 
 // A table with round numbers: at level l, every op costs its base times (l + 1).
 const base = { add: 0.1, cmult: 10, mult: 50, rescale: 4, rot: 30, conjugate: 35, muli: 1, encode: 3, refresh: 20, decrypt: 8, encrypt: 9 };
@@ -37,8 +37,9 @@ test('a cmult pays its encode only when encodes are not counted apart', () => {
 });
 
 test('key switches are priced as one-step rotations; relinearizations apart take theirs out of the product', () => {
+  // the counting layer's keyswitch includes the conjugation: 3 key switches, one a conjugation
   const p = predictMs({ keyswitch: [0, 0, 3], conj: [0, 0, 1] }, medians);
-  assert.ok(Math.abs(p.ms - (3 * 90 + 105)) < 1e-9);
+  assert.ok(Math.abs(p.ms - (3 * 90 + (105 - 90))) < 1e-9);
   const lazy = predictMs({ mult: [0, 0, 1], relin: [0, 0, 1] }, medians);
   assert.ok(Math.abs(lazy.ms - (150 - 12 - 90 + 90)) < 1e-9);
 });
@@ -70,33 +71,30 @@ test('level counts add, subtract and scale level by level', () => {
   assert.equal(scaleLevelCounts(b, 3), { mult: [0, 3, 12] });
 });
 
-test('sim: counts land at the level of the input, flat counts are preserved', async () => {
-  const raw = await createBackend('sim', 'n13');
-  const { be, levelCounts } = countByLevel(raw);
-  const before = raw.counts();
-  be.scope(() => {
-    const x = be.encrypt([1, 2, 3]);
-    const y = be.encrypt([1, 1, 1], 1);
-    const m = be.mul(x, x); // level 2 -> 1
-    be.add(m, y); // both at 1
-    be.rotate(m, 3); // two key switches (NAF 4 - 1) at level 1
-    const mask = be.encode([1, 0, 1]);
-    be.mulPlain(m, mask); // lazy encode at level 1
-    be.mulPlain(m, mask); // cached
-    be.add(x, y); // a level match from 2 to 1
-  });
-  const c = levelCounts();
-  const after = raw.counts();
-  assert.equal(c.mult, [0, 0, 1]);
-  assert.equal(c.rescale, [0, 2, 1]);
-  assert.equal(c.keyswitch, [0, 2]);
-  assert.equal(c.cmult, [0, 2]);
-  assert.equal(c.encode, [0, 1, 1]);
-  assert.equal(c.encrypt, [0, 1, 1]);
-  assert.equal(c.levelMatch, [0, 1]);
-  assert.is(c.add![1], 2);
-  assert.is(after.mult - before.mult, 1);
-  raw.dispose();
+test('client operations join the level counts: encryptions at the top, decryptions and refreshes at level 0', () => {
+  const c = withClientOps({ mult: [0, 1] }, { encrypt: 2, decrypt: 1, refresh: 3 }, 7);
+  assert.equal(c.encrypt, [0, 0, 0, 0, 0, 0, 0, 2]);
+  assert.equal(c.decrypt, [1]);
+  assert.equal(c.refresh, [3]);
+  assert.equal(c.mult, [0, 1]);
+});
+
+test('workers: the parallel part shrinks by min(workers, units) x 0.9, the key owner stays serial', () => {
+  assert.is(speedup(1, 100), 1);
+  assert.is(speedup(2, 100), 1.8);
+  assert.is(speedup(16, 2), 1.8);
+  assert.is(speedup(16, 1), 1);
+  const counts = { keyswitch: [0, 2], refresh: [1] };
+  // level 1: 2 x 60 ms of key switches, 20 ms of refresh
+  assert.ok(Math.abs(predictParallel(counts, medians, 2, 10) - (20 + 120 / 1.8)) < 1e-9);
+});
+
+test('sim: a matmul counted by level prices every op it ran', async () => {
+  const sim = await simulateMatmul(matmulAlgorithm('diag-abt'), { a: 64, b: 64, c: 4 }, 'n14', { inputLevel: 'top', relin: 'eager' });
+  assert.ok((sim.counts.keyswitch?.[7] ?? 0) > 0, 'rotations at the top level');
+  const p = predictMs(sim.counts, medians);
+  assert.equal(p.unpriced, []);
+  assert.ok(p.ms > 0);
 });
 
 test('latency cache: a fresh table of this machine is reused; stale or foreign ones are not', () => {

@@ -1,18 +1,17 @@
-/** Shared test fixtures: backends made once per test file and reused (SEAL contexts are slow). */
-import { createBackend } from '../../algorithms/ckks/backends';
-import type { BackendOptions, Ckks } from '../../algorithms/ckks/types';
+/** Shared test fixtures: sessions made once per test file and reused (SEAL contexts and keys are slow). */
+import { createSession, type Session, type SessionOptions } from '../../algorithms/ckks/session';
 
-const cache = new Map<string, Promise<Ckks>>();
+const cache = new Map<string, Promise<Session>>();
 
-/** A backend for (id, preset, options), created once per process. Do not dispose it. */
-export function sharedBackend(id: 'seal' | 'sim', preset: string, options: BackendOptions = {}): Promise<Ckks> {
+/** A session (key owner, evaluator, refresher) for (id, preset, options), created once per process. Do not dispose it. */
+export function sharedSession(id: 'seal' | 'sim', preset: string, options: SessionOptions = {}): Promise<Session> {
   const key = `${id}|${preset}|${JSON.stringify(options)}`;
-  let be = cache.get(key);
-  if (!be) {
-    be = createBackend(id, preset, options);
-    cache.set(key, be);
+  let s = cache.get(key);
+  if (!s) {
+    s = createSession(id, preset, options);
+    cache.set(key, s);
   }
-  return be;
+  return s;
 }
 
 /** Largest absolute difference over the first `n` entries. */

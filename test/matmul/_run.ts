@@ -1,5 +1,6 @@
 /** Runs one matmul algorithm once on seeded inputs: its counts, its result and the reference. */
-import type { Ckks, OpCounts } from '../../algorithms/ckks/types';
+import type { Session } from '../../algorithms/ckks/session';
+import type { OpCounts } from '../../algorithms/ckks/types';
 import { diffCounts } from '../../algorithms/ckks/types';
 import type { MatmulAlgorithm, MatmulPlan, MatmulShape, Matrix } from '../../algorithms/interface';
 import { randomMatrix } from '../../algorithms/matmul/plain';
@@ -25,17 +26,18 @@ export function operands(algo: MatmulAlgorithm, shape: MatmulShape, seed = 7): [
 }
 
 /** Plans, declares keys, encrypts, runs once (counted), decodes and compares. */
-export function runOnce(be: Ckks, algo: MatmulAlgorithm, shape: MatmulShape): OneRun {
+export function runOnce(s: Session, algo: MatmulAlgorithm, shape: MatmulShape): OneRun {
+  const be = s.ev;
   const plan = algo.plan(shape, be);
-  be.ensureRotationKeys(algo.rotationSteps(plan));
+  s.ensureRotationKeys(algo.rotationSteps(plan));
   const [A, B] = operands(algo, shape);
   const live = be.liveObjects();
   const r = be.scope(() => {
-    const inputs = algo.prepare(be, plan, A, B);
+    const inputs = algo.prepare(s.client, plan, A, B);
     const before = be.counts();
     const out = algo.run(be, plan, inputs);
     const ops = diffCounts(be.counts(), before);
-    return { ops, got: algo.decode(be, plan, out) };
+    return { ops, got: algo.decode(s.client, plan, out) };
   });
   const want = algo.reference(A, B);
   let maxAbs = 0;

@@ -9,7 +9,7 @@ import { matmulAlgorithm } from '../../algorithms/matmul/registry';
 import { main } from '../../harness/cli';
 import { runCells } from '../../harness/commands/matmul';
 import type { MatmulRecord } from '../../harness/records';
-import { sharedBackend } from '../helpers/backends';
+import { sharedSession } from '../helpers/backends';
 import { cli, jsonLines } from '../helpers/cli';
 
 test('records: counts, block, depth, times (tinybench), errors, Table 7 where it has the cell', () => {
@@ -99,7 +99,8 @@ test('bad input: one line naming it, non-zero, before anything runs', async () =
 });
 
 test('a cell that fails while running is recorded as failed and the others still run', async () => {
-  const be = await sharedBackend('sim', 'n14');
+  const s = await sharedSession('sim', 'n14');
+  const be = s.ev;
   const diag = matmulAlgorithm('diag-abt');
   const broken: MatmulAlgorithm = {
     ...diag,
@@ -109,11 +110,18 @@ test('a cell that fails while running is recorded as failed and the others still
     },
   };
   const records: MatmulRecord[] = [];
-  const base = { backend: 'sim', preset: 'n14', realOnly: false, run: 'test', seed: 1 };
+  const base = {
+    backend: 'sim',
+    preset: 'n14',
+    realOnly: false,
+    perf: { inputLevel: 'auto', relin: 'lazy' } as const,
+    run: 'test',
+    seed: 1,
+  };
   const ew = process.stderr.write;
   process.stderr.write = (() => true) as typeof process.stderr.write; // progress lines
   const failed = runCells(
-    be,
+    s,
     [
       { ...base, algo: broken, shape: { a: 16, b: 16, c: 4 } },
       { ...base, algo: diag, shape: { a: 16, b: 16, c: 4 } },

@@ -12,7 +12,7 @@ import * as assert from 'uvu/assert';
 import { errorBound } from '../../algorithms/ckks/precision';
 import { MATMUL_ALGORITHMS } from '../../algorithms/matmul/registry';
 import { TABLE7 } from '../../harness/paper';
-import { sharedBackend } from '../helpers/backends';
+import { sharedSession } from '../helpers/backends';
 import { errorOps, magnitude } from './_expected';
 import { runOnce } from './_run';
 
@@ -20,11 +20,11 @@ const FULL = process.env.MATMUL_FULL === '1';
 
 for (const { shape } of TABLE7) {
   test(`fgb ${shape.a}x${shape.b}x${shape.c}: every algorithm equals float64`, async () => {
-    const be = await sharedBackend('sim', 'fgb');
+    const s = await sharedSession('sim', 'fgb');
     for (const algo of MATMUL_ALGORITHMS) {
       const slow = (algo.id.startsWith('jin-') && shape.a > 128) || ((algo.id === 'colmajor' || algo.id === 'rowmajor') && shape.a >= 1024);
       if (slow && !FULL) continue;
-      const r = runOnce(be, algo, shape);
+      const r = runOnce(s, algo, shape);
       assert.equal([r.got.rows, r.got.cols], [r.want.rows, r.want.cols]);
       // no noise: float64 rounding of sums of up to 2^15 terms
       assert.ok(r.maxAbs < 1e-9, `${algo.id}: error ${r.maxAbs}`);
@@ -34,13 +34,14 @@ for (const { shape } of TABLE7) {
 }
 
 test('fgb with SEAL-sized noise: within the CKKS bound of each path', async () => {
-  const be = await sharedBackend('sim', 'fgb', { noise: true, seed: 3 });
+  const s = await sharedSession('sim', 'fgb', { noise: true, seed: 3 });
+  const be = s.ev;
   for (const shape of FULL ? TABLE7.map((r) => r.shape) : [TABLE7[0]!.shape]) {
     for (const algo of MATMUL_ALGORITHMS) {
       // Jin et al. with noise on every slot of every rotation is slow to simulate (seal.test.ts runs
       // them for real); MATMUL_FULL runs them on the first shape (Jin Aᵀ·B there: ~20 s)
       if (algo.id.startsWith('jin-') && (!FULL || shape.a > 128)) continue;
-      const r = runOnce(be, algo, shape);
+      const r = runOnce(s, algo, shape);
       const bound = errorBound(be.preset, errorOps(algo.id, r.plan), magnitude(algo.id, shape));
       assert.ok(
         r.maxAbs < bound,

@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { MatmulShape } from '../../algorithms/interface';
 import { MATMUL_ALGORITHMS } from '../../algorithms/matmul/registry';
-import { sharedBackend } from '../helpers/backends';
+import { sharedSession } from '../helpers/backends';
 import { expectedCounts, table6PlusDocumented } from './_expected';
 import { runOnce } from './_run';
 
@@ -38,13 +38,13 @@ const CASES: { preset: string; shapes: MatmulShape[] }[] = [
 
 for (const { preset, shapes } of CASES) {
   test(`${preset}: counts follow the formulas, results equal float64`, async () => {
-    const be = await sharedBackend('sim', preset, { rotationKeys: 'declared' });
+    const s = await sharedSession('sim', preset, { rotationKeys: 'declared' });
     for (const shape of shapes) {
       for (const algo of MATMUL_ALGORITHMS) {
         // Jin Aᵀ·B is b·c·log2(slots) rotations of full vectors: its formula is checked on the small shapes
         if (algo.id === 'jin-atb' && shape.b * shape.c > 1000) continue;
         const where = `${algo.id} ${JSON.stringify(shape)} on ${preset}`;
-        const r = runOnce(be, algo, shape);
+        const r = runOnce(s, algo, shape);
         const counts = { cmult: r.ops.cmult, mult: r.ops.mult, rot: r.ops.rot };
         assert.equal({ ...counts, conj: r.ops.conj }, expectedCounts(algo.id, r.plan), where);
         assert.equal(counts, table6PlusDocumented(algo.id, r.plan), `${where}: Table 6 plus the documented difference`);
@@ -56,11 +56,11 @@ for (const { preset, shapes } of CASES) {
 }
 
 test('c not a power of two: the diagonal algorithms pad it, the plan says so', async () => {
-  const be = await sharedBackend('sim', 'n14');
+  const s = await sharedSession('sim', 'n14');
   for (const c of [3, 5, 10]) {
     for (const id of ['diag-abt', 'diag-atb']) {
       const algo = MATMUL_ALGORITHMS.find((a) => a.id === id)!;
-      const r = runOnce(be, algo, { a: 64, b: 40, c });
+      const r = runOnce(s, algo, { a: 64, b: 40, c });
       assert.is(r.plan.cPad, c <= 4 ? 4 : c <= 8 ? 8 : 16);
       assert.equal([r.got.rows, r.got.cols], [r.want.rows, r.want.cols]);
       assert.ok(r.maxAbs < 1e-9, `${id} c=${c}: ${r.maxAbs}`);

@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Ckks } from '../../algorithms/ckks/types';
+import type { Session } from '../../algorithms/ckks/session';
 import { diffCounts } from '../../algorithms/ckks/types';
 import { InputError } from '../../algorithms/errors';
 import type { Matrix } from '../../algorithms/interface';
@@ -17,7 +17,7 @@ import { decryptMatrix, encryptMatrix, layoutSpec, packMatrix, unpackMatrix } fr
 import { blockPlan } from '../../algorithms/matrix/plan';
 import { levelOf } from '../../algorithms/matrix/types';
 import { uniformRng } from '../../algorithms/random';
-import { maxAbsDiff, sharedBackend } from '../helpers/backends';
+import { maxAbsDiff, sharedSession } from '../helpers/backends';
 import { expectedCounts } from './_expected';
 import { runOnce } from './_run';
 
@@ -44,10 +44,11 @@ test('packing round trips in every layout, zero-padded', () => {
 });
 
 /** Z = X·Wᵀ and G = Aᵀ·X through the exported functions, as the trainer calls them. */
-async function chain(be: Ckks, a: number, b: number, c: number) {
+async function chain(s: Session, a: number, b: number, c: number) {
+  const be = s.ev;
   const plan = blockPlan({ a, b, c }, be, be.supportsComplex);
   const { s0, s1, cPad } = plan;
-  be.ensureRotationKeys([...diagAbtSteps(s1, cPad, be.supportsComplex), ...diagAtbSteps(s0, s1, cPad, be.supportsComplex)]);
+  s.ensureRotationKeys([...diagAbtSteps(s1, cPad, be.supportsComplex), ...diagAtbSteps(s0, s1, cPad, be.supportsComplex)]);
   const X = randomMatrix(rng, a, b),
     W = randomMatrix(rng, c, b),
     E = randomMatrix(rng, a, c);
@@ -55,17 +56,18 @@ async function chain(be: Ckks, a: number, b: number, c: number) {
 }
 
 test('DiagABT writes the softmax layout; DiagATB reads it and writes the weights layout', async () => {
-  const be = await sharedBackend('sim', 'n14');
-  const { X, W, E, s0, s1, cPad } = await chain(be, 48, 70, 3);
+  const s = await sharedSession('sim', 'n14');
+  const be = s.ev;
+  const { X, W, E, s0, s1, cPad } = await chain(s, 48, 70, 3);
   be.scope(() => {
-    const x = encryptMatrix(be, X, layoutSpec('blocks', 48, 70, s0, s1));
-    const w = encryptMatrix(be, W, layoutSpec('rows-repeated', 3, 70, s0, s1, cPad));
+    const x = encryptMatrix(s.client, X, layoutSpec('blocks', 48, 70, s0, s1));
+    const w = encryptMatrix(s.client, W, layoutSpec('rows-repeated', 3, 70, s0, s1, cPad));
     const z = diagAbt(be, x, w);
     assert.is(z.layout, 'cols-repeated');
     assert.is(levelOf(z), be.maxLevel - DIAG_ABT_DEPTH);
     const zWant = plainAbt(X, W);
     // every slot: row r holds class j mod cPad in column j (padded classes and rows 0)
-    const slots = be.decrypt(z.cts[0]![0]!);
+    const slots = s.client.decrypt(z.cts[0]![0]!);
     for (let r = 0; r < s0; r++) {
       for (let j = 0; j < s1; j++) {
         const cls = j % cPad;
@@ -74,13 +76,13 @@ test('DiagABT writes the softmax layout; DiagATB reads it and writes the weights
       }
     }
     // DiagATB on an operand in that layout (as P - Y would arrive)
-    const e = encryptMatrix(be, E, layoutSpec('cols-repeated', 48, 3, s0, s1, cPad));
+    const e = encryptMatrix(s.client, E, layoutSpec('cols-repeated', 48, 3, s0, s1, cPad));
     const g = diagAtb(be, e, x);
     assert.is(g.layout, 'rows-repeated');
     assert.is(levelOf(g), diagAtbOutputLevel(be.maxLevel, be.maxLevel, 'standard', true));
     const gWant = plainAtb(E, X);
     for (const [bj, ct] of g.cts[0]!.entries()) {
-      const v = be.decrypt(ct);
+      const v = s.client.decrypt(ct);
       for (let r = 0; r < s0; r++) {
         for (let j = 0; j < s1; j++) {
           const col = bj * s1 + j,
@@ -94,50 +96,52 @@ test('DiagABT writes the softmax layout; DiagATB reads it and writes the weights
     const w2 = { ...w, cts: [w.cts[0]!.map((ct, j) => be.sub(ct, g.cts[0]![j]!))] };
     const z2 = diagAbt(be, x, w2);
     const W2: Matrix = { rows: 3, cols: 70, data: W.data.map((v, i) => v - gWant.data[i]!) };
-    assert.ok(maxAbsDiff(decryptMatrix(be, z2).data, plainAbt(X, W2).data) < 1e-9);
+    assert.ok(maxAbsDiff(decryptMatrix(s.client, z2).data, plainAbt(X, W2).data) < 1e-9);
   });
 });
 
 test('DiagATB picks PRotUp when A has fewer levels than X: one level of A saved, Table 6 counts', async () => {
-  const be = await sharedBackend('sim', 'n14');
-  const { X, E, s0, s1, cPad } = await chain(be, 64, 300, 8);
+  const s = await sharedSession('sim', 'n14');
+  const be = s.ev;
+  const { X, E, s0, s1, cPad } = await chain(s, 64, 300, 8);
   be.scope(() => {
     const top = be.maxLevel;
-    const x = encryptMatrix(be, X, layoutSpec('blocks', 64, 300, s0, s1));
-    const e = encryptMatrix(be, E, layoutSpec('cols-repeated', 64, 8, s0, s1, cPad), 3);
+    const x = encryptMatrix(s.client, X, layoutSpec('blocks', 64, 300, s0, s1));
+    const e = encryptMatrix(s.client, E, layoutSpec('cols-repeated', 64, 8, s0, s1, cPad), 3);
     assert.is(diagAtbOutputLevel(3, top, 'standard', true), -1, 'the standard form would need 4 levels of A');
     const before = be.counts();
     const g = diagAtb(be, e, x);
     const ops = diffCounts(be.counts(), before);
     assert.is(levelOf(g), 0);
-    assert.ok(maxAbsDiff(decryptMatrix(be, g).data, plainAtb(E, X).data) < 1e-9);
+    assert.ok(maxAbsDiff(decryptMatrix(s.client, g).data, plainAtb(E, X).data) < 1e-9);
     const plan = { ...blockPlan({ a: 64, b: 300, c: 8 }, be, true) };
     assert.equal({ cmult: ops.cmult, mult: ops.mult, rot: ops.rot, conj: ops.conj }, expectedCounts('diag-atb', plan, 'prot-up'));
     // asked for explicitly at equal levels, it gives the same product
-    const g2 = diagAtb(be, encryptMatrix(be, E, layoutSpec('cols-repeated', 64, 8, s0, s1, cPad)), x, { variant: 'prot-up' });
+    const g2 = diagAtb(be, encryptMatrix(s.client, E, layoutSpec('cols-repeated', 64, 8, s0, s1, cPad)), x, { variant: 'prot-up' });
     assert.is(levelOf(g2), top - 3);
-    assert.ok(maxAbsDiff(decryptMatrix(be, g2).data, plainAtb(E, X).data) < 1e-9);
+    assert.ok(maxAbsDiff(decryptMatrix(s.client, g2).data, plainAtb(E, X).data) < 1e-9);
   });
 });
 
 test('too few levels: a clear error before any work', async () => {
-  const be = await sharedBackend('sim', 'n14');
-  const { X, W, s0, s1, cPad } = await chain(be, 16, 16, 4);
+  const s = await sharedSession('sim', 'n14');
+  const be = s.ev;
+  const { X, W, s0, s1, cPad } = await chain(s, 16, 16, 4);
   be.scope(() => {
-    const x = encryptMatrix(be, X, layoutSpec('blocks', 16, 16, s0, s1), 2);
-    const w = encryptMatrix(be, W, layoutSpec('rows-repeated', 4, 16, s0, s1, cPad));
+    const x = encryptMatrix(s.client, X, layoutSpec('blocks', 16, 16, s0, s1), 2);
+    const w = encryptMatrix(s.client, W, layoutSpec('rows-repeated', 4, 16, s0, s1, cPad));
     assert.throws(() => diagAbt(be, x, w), /needs inputs at level >= 3, got 2/);
   });
 });
 
 test('without complex slots: one diagonal per product, the higher counts documented', async () => {
-  const be = await sharedBackend('sim', 'n14', { realOnly: true, rotationKeys: 'declared' });
+  const s = await sharedSession('sim', 'n14', { realOnly: true, rotationKeys: 'declared' });
   for (const shape of [
     { a: 128, b: 128, c: 4 },
     { a: 2048, b: 300, c: 10 },
   ]) {
     for (const id of ['diag-abt', 'diag-atb']) {
-      const r = runOnce(be, matmulAlgorithm(id), shape);
+      const r = runOnce(s, matmulAlgorithm(id), shape);
       assert.not.ok(r.plan.complexPacking);
       assert.equal(
         { cmult: r.ops.cmult, mult: r.ops.mult, rot: r.ops.rot, conj: r.ops.conj },
@@ -148,7 +152,7 @@ test('without complex slots: one diagonal per product, the higher counts documen
     }
   }
   // Table 7's (128, 128, 4): DiagABT 8 / 4 / 67 and DiagATB 7 / 4 / 34 instead of 4 / 2 / 34 and 4 / 2 / 18
-  const fgb = await sharedBackend('sim', 'fgb', { realOnly: true });
+  const fgb = await sharedSession('sim', 'fgb', { realOnly: true });
   const abt = runOnce(fgb, matmulAlgorithm('diag-abt'), { a: 128, b: 128, c: 4 }).ops;
   const atb = runOnce(fgb, matmulAlgorithm('diag-atb'), { a: 128, b: 128, c: 4 }).ops;
   assert.equal([abt.cmult, abt.mult, abt.rot], [8, 4, 67]);
@@ -156,14 +160,15 @@ test('without complex slots: one diagonal per product, the higher counts documen
 });
 
 test('bad shapes are refused with messages naming them', async () => {
-  const be = await sharedBackend('sim', 'n13');
-  const fgb = await sharedBackend('sim', 'fgb');
+  const s = await sharedSession('sim', 'n13');
+  const be = s.ev;
+  const fgb = await sharedSession('sim', 'fgb');
   const cases: [() => unknown, RegExp][] = [
-    [() => matmulAlgorithm('diag-abt').plan({ a: 0, b: 4, c: 4 }, fgb), /shape \(0, 4, 4\): a = 0 is not a positive integer/],
-    [() => matmulAlgorithm('colmajor').plan({ a: 4, b: 4, c: -1 }, fgb), /c = -1/],
-    [() => matmulAlgorithm('diag-atb').plan({ a: 4, b: 4.5, c: 4 }, fgb), /b = 4.5/],
-    [() => matmulAlgorithm('diag-abt').plan({ a: 16, b: 16, c: 200 }, fgb), /c = 200 \(padded to 256\) is too large for 32768 slots/],
-    [() => matmulAlgorithm('jin-atb').plan({ a: 40000, b: 4, c: 4 }, fgb), /a = 40000 rows do not fit/],
+    [() => matmulAlgorithm('diag-abt').plan({ a: 0, b: 4, c: 4 }, fgb.ev), /shape \(0, 4, 4\): a = 0 is not a positive integer/],
+    [() => matmulAlgorithm('colmajor').plan({ a: 4, b: 4, c: -1 }, fgb.ev), /c = -1/],
+    [() => matmulAlgorithm('diag-atb').plan({ a: 4, b: 4.5, c: 4 }, fgb.ev), /b = 4.5/],
+    [() => matmulAlgorithm('diag-abt').plan({ a: 16, b: 16, c: 200 }, fgb.ev), /c = 200 \(padded to 256\) is too large for 32768 slots/],
+    [() => matmulAlgorithm('jin-atb').plan({ a: 40000, b: 4, c: 4 }, fgb.ev), /a = 40000 rows do not fit/],
     [() => matmulAlgorithm('diag-abt').plan({ a: 16, b: 16, c: 4 }, be), /needs 3 levels, the preset has 2/],
     [() => matmulAlgorithm('nope'), /unknown matmul algorithm 'nope' \(known: jin-abt, colmajor/],
   ];

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { errorBound } from '../../algorithms/ckks/precision';
 import type { MatmulShape } from '../../algorithms/interface';
 import { matmulAlgorithm } from '../../algorithms/matmul/registry';
-import { sharedBackend } from '../helpers/backends';
+import { sharedSession } from '../helpers/backends';
 import { errorOps, expectedCounts, magnitude } from './_expected';
 import { runOnce } from './_run';
 
@@ -23,9 +23,10 @@ const CELLS: { preset: string; ids: string[]; shape: MatmulShape }[] = [
 for (const { preset, ids, shape } of CELLS) {
   test(`seal ${preset} ${shape.a}x${shape.b}x${shape.c}: ${ids.join(', ')} equal float64 within the CKKS bound`, async () => {
     // only the declared steps get keys: also proves each algorithm declares every step it uses
-    const be = await sharedBackend('seal', preset, { rotationKeys: 'declared' });
+    const s = await sharedSession('seal', preset, { rotationKeys: 'declared' });
+    const be = s.ev;
     assert.ok(be.supportsComplex);
-    be.ensureRotationKeys(
+    s.ensureRotationKeys(
       CELLS.filter((c) => c.preset === preset).flatMap((c) =>
         c.ids.flatMap((id) => {
           const algo = matmulAlgorithm(id);
@@ -34,7 +35,7 @@ for (const { preset, ids, shape } of CELLS) {
       ),
     );
     for (const id of ids) {
-      const r = runOnce(be, matmulAlgorithm(id), shape);
+      const r = runOnce(s, matmulAlgorithm(id), shape);
       const bound = errorBound(be.preset, errorOps(id, r.plan), magnitude(id, shape));
       assert.ok(r.maxAbs < bound, `${id}: error ${r.maxAbs.toExponential(2)} >= bound ${bound.toExponential(2)}`);
       assert.equal({ cmult: r.ops.cmult, mult: r.ops.mult, rot: r.ops.rot, conj: r.ops.conj }, expectedCounts(id, r.plan), id);

@@ -6,28 +6,29 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Ckks } from '../../algorithms/ckks/types';
+import type { Session } from '../../algorithms/ckks/session';
 import { diffCounts } from '../../algorithms/ckks/types';
 import type { MatmulAlgorithm, MatmulShape } from '../../algorithms/interface';
 import { randomMatrix } from '../../algorithms/matmul/plain';
 import { MATMUL_ALGORITHMS } from '../../algorithms/matmul/registry';
 import { uniformRng } from '../../algorithms/random';
 import { TABLE7, TABLE7_ALGORITHMS, table6Counts, table7Counts } from '../../harness/paper';
-import { sharedBackend } from '../helpers/backends';
-import { CountingBackend } from './_counting';
+import { sharedSession } from '../helpers/backends';
+import { countingSession } from './_counting';
 import { expectedCounts, table6PlusDocumented } from './_expected';
 
 /** The counters of one run call on fresh inputs. */
-function countOnce(be: Ckks, algo: MatmulAlgorithm, shape: MatmulShape) {
+function countOnce(s: Session, algo: MatmulAlgorithm, shape: MatmulShape) {
+  const be = s.ev;
   const plan = algo.plan(shape, be);
-  be.ensureRotationKeys(algo.rotationSteps(plan));
+  s.ensureRotationKeys(algo.rotationSteps(plan));
   return be.scope(() => {
     const rng = uniformRng(7);
     const [A, B] =
       algo.family === 'abt'
         ? [randomMatrix(rng, shape.a, shape.b), randomMatrix(rng, shape.c, shape.b)]
         : [randomMatrix(rng, shape.a, shape.c), randomMatrix(rng, shape.a, shape.b)];
-    const inputs = algo.prepare(be, plan, A, B);
+    const inputs = algo.prepare(s.client, plan, A, B);
     const before = be.counts();
     algo.run(be, plan, inputs);
     return { plan, ops: diffCounts(be.counts(), before) };
@@ -43,7 +44,7 @@ test('Table 6 (corrected) as transcribed reproduces every Table 7 cell', () => {
 });
 
 test('all 30 cells: counts equal Table 7 except DiagABT CMult (x3/2) and DiagATB Rot (+ceil(b/s1))', () => {
-  const be = new CountingBackend('fgb', { rotationKeys: 'declared' });
+  const be = countingSession('fgb', { rotationKeys: 'declared' });
   let equal = 0;
   for (const row of TABLE7) {
     for (const algo of MATMUL_ALGORITHMS) {
@@ -65,8 +66,8 @@ test('all 30 cells: counts equal Table 7 except DiagABT CMult (x3/2) and DiagATB
 });
 
 test('the counting backend counts exactly as the simulator', async () => {
-  const sim = await sharedBackend('sim', 'fgb', { rotationKeys: 'declared' });
-  const counter = new CountingBackend('fgb', { rotationKeys: 'declared' });
+  const sim = await sharedSession('sim', 'fgb', { rotationKeys: 'declared' });
+  const counter = countingSession('fgb', { rotationKeys: 'declared' });
   const cells: [string, MatmulShape][] = [
     // Jin Aᵀ·B at (128, 128, 4) is 7680 simulated rotations: a smaller shape exercises the same code
     ...MATMUL_ALGORITHMS.map((a) => [a.id, a.id === 'jin-atb' ? { a: 16, b: 8, c: 2 } : { a: 128, b: 128, c: 4 }] as [string, MatmulShape]),

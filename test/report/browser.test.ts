@@ -1,7 +1,8 @@
 /**
  * The report in a real browser: headless Debian Chromium driven by playwright-core opens the
  * fixture's report from disk (offline), with no console errors, every chart drawn with a
- * size, and a screenshot saved to reports/test-screenshot.png for a person to look at.
+ * size, and a screenshot saved to reports/test-screenshot.png for a person to look at; and the
+ * shipped ablation examples (reports/examples/) with every ablation chart drawn.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -9,8 +10,9 @@ import * as path from 'node:path';
 import { chromium } from 'playwright-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { writeReport } from '../../harness/report';
-import { FIXTURE, tempDir } from './_fixture';
+import { renderReport, writeReport } from '../../harness/report';
+import { loadResults } from '../../harness/report/load';
+import { FIXTURE, sectionOf, tempDir } from './_fixture';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = path.join(__dirname, '..', '..', 'reports', 'test-screenshot.png');
@@ -67,6 +69,59 @@ test('the report renders offline in Chromium: no console errors, every chart vis
     fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     assert.equal(problems, []);
+  } finally {
+    await context.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+});
+
+/** The shipped ablation examples (reports/examples/, built from the results beside them). */
+const EXAMPLES = path.join(__dirname, '..', '..', 'reports', 'examples');
+
+test('the shipped ablation reports open offline with every ablation chart drawn', async () => {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'hetal-report-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1280, height: 900 },
+    offline: true,
+  });
+  try {
+    for (const name of ['ablation-training', 'ablation-matmul']) {
+      const file = path.join(EXAMPLES, `${name}.html`);
+      assert.ok(fs.existsSync(file), `${file} is missing`);
+      // the current code draws as many ablation charts from the shipped results as the shipped page has
+      const built = await renderReport(loadResults([path.join(EXAMPLES, name)]).records);
+      const expected = (sectionOf(built.html, 'ablation').match(/<figure class="chart">/g) ?? []).length;
+      assert.ok(expected >= 2, `${name}: ${expected} ablation charts`);
+      const page = await context.newPage();
+      const problems: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+      });
+      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+      page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+      await page.goto(`file://${file}`, { waitUntil: 'load' });
+      const sizes = await page.$$eval('#ablation figure.chart svg', (svgs) =>
+        svgs.map((s) => {
+          const box = s.getBoundingClientRect();
+          return {
+            w: box.width,
+            h: box.height,
+            marks: s.querySelectorAll('path, rect, line, circle, text').length,
+            label: s.getAttribute('aria-label') ?? '',
+          };
+        }),
+      );
+      assert.is(sizes.length, expected, `${name}: ablation charts on the page`);
+      for (const s of sizes)
+        assert.ok(s.w > 50 && s.h > 50 && s.marks > 10, `${name}: chart "${s.label}" is ${s.w} x ${s.h} with ${s.marks} marks`);
+      const tables = await page.$$eval('#ablation table.ablation tbody tr', (rows) => rows.length);
+      assert.ok(tables > 0, `${name}: no ablation table rows`);
+      assert.equal(problems, [], name);
+      await page.close();
+    }
   } finally {
     await context.close();
     fs.rmSync(profile, { recursive: true, force: true });

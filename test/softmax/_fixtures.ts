@@ -1,5 +1,6 @@
 /** Shared by the softmax tests: one block of logits in the SoftmaxLayout, run encrypted, compared with plain. */
-import type { Ckks, OpCounts } from '../../algorithms/ckks/types';
+import type { Session } from '../../algorithms/ckks/session';
+import type { OpCounts } from '../../algorithms/ckks/types';
 import { diffCounts } from '../../algorithms/ckks/types';
 import type { SoftmaxLayout } from '../../algorithms/interface';
 import { uniformRng } from '../../algorithms/random';
@@ -18,7 +19,7 @@ export interface BlockOutcome {
 }
 
 /** The layout of `classes` with s1 = cPad * periods on this backend. */
-export function layoutFor(be: Pick<Ckks, 'slots'>, classes: number, periods = 1): SoftmaxLayout {
+export function layoutFor(be: { slots: number }, classes: number, periods = 1): SoftmaxLayout {
   const cPad = padClasses(classes);
   return { s0: be.slots / (cPad * periods), s1: cPad * periods, classes, cPad };
 }
@@ -35,17 +36,18 @@ export function blockLogits(layout: SoftmaxLayout, ranges: readonly number[], se
 }
 
 /** Encrypts z in the layout, runs `alg.encrypted`, compares every period with `alg.plain`. */
-export function runBlock(be: Ckks, alg: SoftmaxApprox, layout: SoftmaxLayout, z: Float64Array): BlockOutcome {
+export function runBlock(s: Session, alg: SoftmaxApprox, layout: SoftmaxLayout, z: Float64Array): BlockOutcome {
+  const be = s.ev;
   const { s0, s1, classes: c, cPad } = layout;
   const slots = new Float64Array(be.slots);
   for (let r = 0; r < s0; r++) for (let j = 0; j < s1; j++) if (j % cPad < c) slots[r * s1 + j] = z[r * c + (j % cPad)]!;
   const plain = alg.plain(z, s0, c);
   return be.scope(() => {
-    const ct = be.encrypt(slots);
+    const ct = s.client.encrypt(slots);
     const before = be.counts();
-    const out = alg.encrypted(be, ct, layout);
+    const out = alg.encrypted(be, s.rf, ct, layout);
     const ops = diffCounts(be.counts(), before);
-    const v = be.decrypt(out);
+    const v = s.client.decrypt(out);
     let agreement = 0;
     let padded = 0;
     for (let r = 0; r < s0; r++) {

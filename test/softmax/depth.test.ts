@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { validatePreset } from '../../algorithms/ckks/presets';
-import { SimBackend } from '../../algorithms/ckks/sim';
+import { createSession } from '../../algorithms/ckks/session';
 import { SOFTMAX_ALGORITHMS } from '../../algorithms/softmax/registry';
 import { blockLogits, layoutFor, runBlock } from './_fixtures';
 
@@ -16,8 +16,9 @@ const deep = validatePreset({
   backends: ['sim'],
 });
 
-test('levels consumed equal depth(layout), with no refresh, for every encrypted algorithm and c = 2, 3, 10, 16', () => {
-  const be = new SimBackend(deep, { rotationKeys: 'declared' });
+test('levels consumed equal depth(layout), with no refresh, for every encrypted algorithm and c = 2, 3, 10, 16', async () => {
+  const s = await createSession('sim', deep, { rotationKeys: 'declared' });
+  const be = s.ev;
   const want: Record<string, number[]> = {
     hetal: [48, 58, 78, 78],
     'hetal-precise': [51, 61, 81, 81],
@@ -28,26 +29,24 @@ test('levels consumed equal depth(layout), with no refresh, for every encrypted 
   for (const alg of SOFTMAX_ALGORITHMS.filter((a) => a.encryptable)) {
     [2, 3, 10, 16].forEach((c, i) => {
       const layout = layoutFor(be, c);
-      be.ensureRotationKeys(alg.rotationSteps(layout));
-      const r = runBlock(be, alg, layout, blockLogits(layout, [4]));
+      s.ensureRotationKeys(alg.rotationSteps(layout));
+      const r = runBlock(s, alg, layout, blockLogits(layout, [4]));
       assert.is(r.ops.refresh, 0, alg.id);
       assert.is(r.consumed, alg.depth(layout), `${alg.id} c=${c}`);
       assert.is(alg.depth(layout), want[alg.id]![i], `${alg.id} c=${c} depth`);
     });
   }
-  be.dispose();
+  s.dispose();
 });
 
-test('a preset with fewer levels than a stage needs is refused with a message naming it', () => {
-  const tiny = new SimBackend(
+test('a preset with fewer levels than a stage needs is refused with a message naming it', async () => {
+  const tiny = await createSession(
+    'sim',
     validatePreset({ name: 'n13', description: '', ringDegree: 8192, chainBits: [60, 40, 40, 60], scaleBits: 40, backends: ['sim'] }),
   );
   const alg = SOFTMAX_ALGORITHMS.find((a) => a.id === 'hetal')!;
-  const layout = layoutFor(tiny, 3);
-  assert.throws(
-    () => runBlock(tiny, alg, layout, blockLogits(layout, [4])),
-    /preset n13 has 2 levels between refreshes; this stage needs 3/,
-  );
+  const layout = layoutFor(tiny.ev, 3);
+  assert.throws(() => runBlock(tiny, alg, layout, blockLogits(layout, [4])), /preset n13 has 2 levels after a refresh; this stage needs 3/);
   tiny.dispose();
 });
 

@@ -15,7 +15,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { errorBound } from '../../algorithms/ckks/precision';
 import { getSoftmax } from '../../algorithms/softmax/registry';
-import { sharedBackend } from '../helpers/backends';
+import { sharedSession } from '../helpers/backends';
 import { blockLogits, countedOps, layoutFor, runBlock } from './_fixtures';
 
 const NOISY = ['hetal', 'hetal-precise', 'lee', 'jin'] as const;
@@ -25,14 +25,15 @@ const RANGES: Record<string, number[]> = { hetal: [4, 8, 32, 128], 'hetal-precis
 
 for (const preset of ['fgb', 'n14']) {
   test(`${preset}, noise off: every algorithm equals its float64 form (c = 3, 10; s1 = cPad and 4 cPad)`, async () => {
-    const be = await sharedBackend('sim', preset, { rotationKeys: 'declared' });
+    const s = await sharedSession('sim', preset, { rotationKeys: 'declared' });
+    const be = s.ev;
     for (const id of ALL) {
       const alg = getSoftmax(id);
       for (const c of [3, 10]) {
         for (const periods of preset === 'fgb' ? [1, 4] : [1]) {
           const layout = layoutFor(be, c, periods);
-          be.ensureRotationKeys(alg.rotationSteps(layout));
-          const r = runBlock(be, alg, layout, blockLogits(layout, RANGES[id]!));
+          s.ensureRotationKeys(alg.rotationSteps(layout));
+          const r = runBlock(s, alg, layout, blockLogits(layout, RANGES[id]!));
           assert.ok(r.agreement < 1e-9, `${id} c=${c} s1=${layout.s1}: ${r.agreement}`);
           assert.is(r.padded, 0, `${id} padded`);
           assert.is(r.ops.keyswitch, r.ops.rot, 'every rotation has its declared key');
@@ -42,12 +43,13 @@ for (const preset of ['fgb', 'n14']) {
   });
 
   test(`${preset}, SEAL-sized noise: agreement within errorBound(preset, Mult + CMult + Rot + Refresh)`, async () => {
-    const be = await sharedBackend('sim', preset, { noise: true, seed: 11 });
+    const s = await sharedSession('sim', preset, { noise: true, seed: 11 });
+    const be = s.ev;
     for (const id of NOISY) {
       const alg = getSoftmax(id);
       for (const c of [3, 10]) {
         const layout = layoutFor(be, c);
-        const r = runBlock(be, alg, layout, blockLogits(layout, RANGES[id]!, 2));
+        const r = runBlock(s, alg, layout, blockLogits(layout, RANGES[id]!, 2));
         const bound = errorBound(be.preset, countedOps(r.ops));
         assert.ok(r.agreement <= bound, `${id} c=${c}: ${r.agreement} > ${bound}`);
         assert.ok(r.padded <= bound, `${id} padded ${r.padded}`);
@@ -61,12 +63,13 @@ test('refreshes: HETAL c = 10 needs 78 levels; fgb (12) refreshes 9 times, n14 (
     ['fgb', 9],
     ['n14', 14],
   ] as const) {
-    const be = await sharedBackend('sim', preset);
+    const s = await sharedSession('sim', preset);
+    const be = s.ev;
     const layout = layoutFor(be, 10);
-    const r = runBlock(be, getSoftmax('hetal'), layout, blockLogits(layout, [4, 128]));
+    const r = runBlock(s, getSoftmax('hetal'), layout, blockLogits(layout, [4, 128]));
     assert.is(getSoftmax('hetal').depth(layout), 78);
     assert.is(r.ops.refresh, want, preset);
-    assert.is(runBlock(be, getSoftmax('jin'), layout, blockLogits(layout, [4])).ops.refresh, 0);
+    assert.is(runBlock(s, getSoftmax('jin'), layout, blockLogits(layout, [4])).ops.refresh, 0);
   }
 });
 

@@ -6,7 +6,7 @@ import { uniformRng } from '../../algorithms/random';
 import { F_COEFFS, G_COEFFS } from '../../algorithms/softmax/compare';
 import { EXP12, EXP8 } from '../../algorithms/softmax/exp';
 import { evalPolyCt, evalPolyPlain, evalPolyScalar, polyDepth, splitPower } from '../../algorithms/softmax/poly';
-import { maxAbsDiff, sharedBackend } from '../helpers/backends';
+import { maxAbsDiff, sharedSession } from '../helpers/backends';
 
 const grid = Float64Array.from({ length: 2001 }, (_, i) => -1 + i / 1000);
 
@@ -43,7 +43,8 @@ test('split points keep the optimal depth ceil(log2(d+1))', () => {
 });
 
 test('encrypted evaluation (sim, no noise) equals float64, consumes exactly polyDepth levels, with the stated products', async () => {
-  const be = await sharedBackend('sim', 'fgb');
+  const s = await sharedSession('sim', 'fgb');
+  const be = s.ev;
   const cases = [
     { c: G_COEFFS, mult: 5, cmult: 4 },
     { c: EXP8, mult: 5, cmult: 5 },
@@ -51,23 +52,24 @@ test('encrypted evaluation (sim, no noise) equals float64, consumes exactly poly
   ];
   for (const { c, mult, cmult } of cases) {
     be.scope(() => {
-      const x = be.encrypt(grid);
+      const x = s.client.encrypt(grid);
       const before = be.counts();
       const y = evalPolyCt(be, x, c);
       const d = diffCounts(be.counts(), before);
       assert.is(be.maxLevel - y.level, polyDepth(c), 'levels');
       assert.is(d.mult, mult, 'Mult');
       assert.is(d.cmult, cmult, 'CMult');
-      assert.ok(maxAbsDiff(be.decrypt(y), evalPolyPlain([...c], grid, new Float64Array(grid.length)), grid.length) < 1e-12);
+      assert.ok(maxAbsDiff(s.client.decrypt(y), evalPolyPlain([...c], grid, new Float64Array(grid.length)), grid.length) < 1e-12);
     });
   }
 });
 
 test('per-slot coefficients: a mask folded into the coefficients gives mask * p(x) at no extra level', async () => {
-  const be = await sharedBackend('sim', 'fgb');
+  const s = await sharedSession('sim', 'fgb');
+  const be = s.ev;
   be.scope(() => {
     const mask = Float64Array.from({ length: be.slots }, (_, i) => (i % 4 === 3 ? 0 : 1));
-    const x = be.encrypt(grid);
+    const x = s.client.encrypt(grid);
     const y = evalPolyCt(
       be,
       x,
@@ -75,7 +77,7 @@ test('per-slot coefficients: a mask folded into the coefficients gives mask * p(
     );
     assert.is(be.maxLevel - y.level, 4);
     const want = evalPolyPlain([...EXP8], grid, new Float64Array(grid.length)).map((v, i) => v * mask[i]!);
-    assert.ok(maxAbsDiff(be.decrypt(y), want, grid.length) < 1e-12);
+    assert.ok(maxAbsDiff(s.client.decrypt(y), want, grid.length) < 1e-12);
   });
 });
 

@@ -8,16 +8,17 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { errorBound } from '../../algorithms/ckks/precision';
 import { getSoftmax } from '../../algorithms/softmax/registry';
-import { sharedBackend } from '../helpers/backends';
+import { sharedSession } from '../helpers/backends';
 import { blockLogits, countedOps, layoutFor, runBlock } from './_fixtures';
 
 test('hetal on seal n14, one block: agrees with plain within errorBound, 58 levels through 11 refreshes', async () => {
-  const be = await sharedBackend('seal', 'n14', { rotationKeys: 'declared' });
+  const s = await sharedSession('seal', 'n14', { rotationKeys: 'declared' });
+  const be = s.ev;
   const alg = getSoftmax('hetal');
   const layout = layoutFor(be, 3);
-  be.ensureRotationKeys(alg.rotationSteps(layout));
+  s.ensureRotationKeys(alg.rotationSteps(layout));
   const live = be.liveObjects();
-  const r = runBlock(be, alg, layout, blockLogits(layout, [4, 8, 32, 128], 3));
+  const r = runBlock(s, alg, layout, blockLogits(layout, [4, 8, 32, 128], 3));
   const bound = errorBound(be.preset, countedOps(r.ops));
   assert.ok(r.agreement <= bound, `agreement ${r.agreement} > ${bound}`);
   assert.ok(r.agreement < 1e-4, `agreement ${r.agreement}`);

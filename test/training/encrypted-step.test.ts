@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createBackend } from '../../algorithms/ckks/backends';
+import { createSession } from '../../algorithms/ckks/session';
 import { getSoftmax } from '../../algorithms/softmax/registry';
 import { trainEncrypted, trainingLayout } from '../../algorithms/training/encrypted';
 import { trainPlain } from '../../algorithms/training/plain';
@@ -31,7 +31,7 @@ const hyper = (batch: number, epochs: number): Hyper => ({
 test('sim: one step equals the float64 step with the approximate softmax', async () => {
   const data = await oneBatchData(3);
   const softmax = getSoftmax('hetal');
-  const be = await createBackend('sim', 'n14');
+  const be = await createSession('sim', 'n14');
   const h = hyper(32, 1);
   const enc = trainEncrypted(be, data, h, softmax);
   const plain = trainPlain(data, h, (z, rows, c) => softmax.plain(z, rows, c));
@@ -46,7 +46,7 @@ test('sim: one step equals the float64 step with the approximate softmax', async
 test('sim with SEAL-sized noise and three steps stays within the CKKS bound', async () => {
   const data = await oneBatchData(4);
   const softmax = getSoftmax('hetal');
-  const be = await createBackend('sim', 'n14', { noise: true, seed: 5 });
+  const be = await createSession('sim', 'n14', { noise: true, seed: 5 });
   const h = hyper(16, 1); // 28 train rows -> 2 batches; one epoch = 2 steps with momentum
   const enc = trainEncrypted(be, data, h, softmax);
   const plain = trainPlain(data, h, (z, rows, c) => softmax.plain(z, rows, c));
@@ -62,7 +62,7 @@ test('sim with SEAL-sized noise and three steps stays within the CKKS bound', as
 test('seal (n14): one step agrees with the float64 step within the CKKS bound', async () => {
   const data = await oneBatchData(3);
   const softmax = getSoftmax('hetal');
-  const be = await createBackend('seal', 'n14');
+  const be = await createSession('seal', 'n14');
   const h = hyper(32, 1);
   const enc = trainEncrypted(be, data, h, softmax);
   const plain = trainPlain(data, h, (z, rows, c) => softmax.plain(z, rows, c));
@@ -78,9 +78,9 @@ test('sim: batches of several block rows (and a partial last one) equal the floa
   // two block rows; 280 training rows make one epoch of a full batch and a 24-row batch.
   const data = await loadDataset('synthetic:n=400,d=6,c=40,sep=3', { seed: 3 });
   const softmax = getSoftmax('hetal');
-  const be = await createBackend('sim', 'n14');
+  const be = await createSession('sim', 'n14');
   const h = hyper(256, 1);
-  const layout = trainingLayout(be, data.classes, data.train.d, h.batch);
+  const layout = trainingLayout(be.ev, data.classes, data.train.d, h.batch);
   assert.equal([layout.s0, layout.rowBlocks], [128, 2]);
   const enc = trainEncrypted(be, data, h, softmax);
   const plain = trainPlain(data, h, (z, rows, c) => softmax.plain(z, rows, c));
@@ -91,9 +91,9 @@ test('sim: batches of several block rows (and a partial last one) equal the floa
 });
 
 test('bad layouts are refused with the reason; a batch larger than a block row spans several', async () => {
-  const be = await createBackend('sim', 'n13');
-  assert.throws(() => trainingLayout(be, 1, 10, 16), /at least 2/);
-  assert.is(trainingLayout(be, 10, 10, 1024).rowBlocks, 4);
+  const be = await createSession('sim', 'n13');
+  assert.throws(() => trainingLayout(be.ev, 1, 10, 16), /at least 2/);
+  assert.is(trainingLayout(be.ev, 10, 10, 1024).rowBlocks, 4);
   assert.throws(() => trainingLayout({ slots: 64, maxLevel: 2, supportsComplex: true }, 16, 10, 4), /do not fit a block row/);
 });
 

@@ -1,9 +1,11 @@
 /** The report's sections, in page order. A new section is one file plus one line here. */
 import type { ReportSection } from '../section';
+import { ablationSection } from './ablation';
 import { deviationsSection } from './deviations';
 import { matmulSpeedSection } from './matmul-speed';
 import { opCountsSection } from './op-counts';
 import { opLatencySection } from './op-latency';
+import { protocolSection } from './protocol';
 import { failuresSection, recordsSection } from './records';
 import { runMetadataSection } from './run-metadata';
 import { softmaxSection } from './softmax';
@@ -15,6 +17,8 @@ export const SECTIONS: readonly ReportSection[] = [
   matmulSpeedSection,
   softmaxSection,
   trainingSection,
+  ablationSection,
+  protocolSection,
   opLatencySection,
   deviationsSection,
   failuresSection,
