@@ -76,8 +76,8 @@ export function measureOps(
   }
 }
 
-/** Default cache folder: `.cache/latency` at the repository root (git-ignored). */
-export const DEFAULT_LATENCY_DIR = path.resolve(__dirname, '..', '..', '.cache', 'latency');
+/** Default cache folder: `.cache/latency` at the repository root (git-ignored), or $HETAL_BENCH_LATENCY_DIR. */
+export const DEFAULT_LATENCY_DIR = process.env.HETAL_BENCH_LATENCY_DIR ?? path.resolve(__dirname, '..', '..', '.cache', 'latency');
 
 /** What a table's latencies depend on besides the preset. */
 export interface MachineId {

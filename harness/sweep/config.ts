@@ -12,7 +12,7 @@ type Value = string | number | boolean;
 
 /** The parameters each kind accepts: the flags of its command, single-valued per cell. */
 export const PARAMETERS: Readonly<Record<Kind, readonly string[]>> = {
-  matmul: ['algo', 'shape', 'backend', 'preset', 'repeat', 'real-only', 'seed', 'predict'],
+  matmul: ['algo', 'shape', 'backend', 'preset', 'repeat', 'real-only', 'input-level', 'relin', 'seed', 'predict'],
   softmax: ['algo', 'classes', 'range', 'samples', 'backend', 'preset', 'seed', 'predict'],
   train: [
     'dataset',
