@@ -44,7 +44,7 @@ interface EstimateOptions extends CommonOptions, PerformanceOptions {
   lr?: number;
   softmax: string;
   preset?: string;
-  workers: string;
+  workers?: string;
   steps: number;
   remeasure?: boolean;
   maxAgeDays: number;
@@ -75,7 +75,7 @@ export function registerEstimate(program: Command): void {
       .addOption(new Option('--lr <x>', 'learning rate (no effect on the time)').argParser((v) => parsePositive('--lr', v)))
       .addOption(new Option('--softmax <id>', 'softmax approximation').default('hetal'))
       .option('--preset <ids>', 'seal presets, comma list (default: n14; --paper: n14,n15)')
-      .addOption(new Option('--workers <n,...>', 'worker threads to predict for, comma list (default: 1; --paper: 1,2,16)').default(''))
+      .option('--workers <n,...>', 'worker threads to predict for, comma list (default: 1; --paper: 1,2,16)')
       .addOption(
         new Option('--steps <n>', 'training steps simulated (their mean prices every step)')
           .default(3)
@@ -102,7 +102,7 @@ export function registerEstimate(program: Command): void {
     const modes = [opts.paper, opts.shape !== undefined, opts.dataset !== undefined].filter(Boolean).length;
     if (modes !== 1) throw new InputError('estimate: give exactly one of --paper, --shape (matmul) or --dataset (training)');
     const presets = parseList('--preset', opts.preset ?? (opts.paper ? 'n14,n15' : 'n14'), (p) => resolvePreset(p).name);
-    const workers = parseList('--workers', opts.workers || (opts.paper ? '1,2,16' : '1'), (w) => parseInteger('--workers', w));
+    const workers = parseList('--workers', opts.workers ?? (opts.paper ? '1,2,16' : '1'), (w) => parseInteger('--workers', w));
     const softmax = getSoftmax(opts.softmax);
     const perf = parsePerformance(opts);
     const clock = parseChoice('--clock', opts.clock, ['cpu', 'wall'] as const);

@@ -1,7 +1,8 @@
 /**
  * `hetal-bench ops`: per-operation latency at each level of a preset, measured with tinybench.
  * This table is the floor later algorithm timings are compared with: an algorithm's time is
- * roughly its op counts times these latencies.
+ * roughly its op counts times these latencies. The medians (wall and CPU time) are also cached
+ * per machine for the cost model (harness/cost/latency.ts): estimates and predictedMs use them.
  */
 import { type Command, Option } from 'commander';
 import { resolvePreset } from '../../algorithms/ckks/presets';
