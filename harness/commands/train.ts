@@ -35,6 +35,7 @@ interface TrainOptions extends CommonOptions {
   softmax: string;
   labelColumn?: string;
   predict?: string;
+  relin: string;
 }
 
 /** Registers `train`. */
@@ -60,6 +61,7 @@ export function registerTrain(program: Command): void {
       .addOption(new Option('--limit <n>', 'use at most N samples (seeded, before splitting)').argParser((v) => parseInteger('--limit', v)))
       .addOption(new Option('--softmax <id>', 'softmax approximation of the encrypted run and the approximate twin').default('hetal'))
       .option('--label-column <name>', 'csv: label column by header name or 0-based index (default: last)')
+      .addOption(new Option('--relin <policy>', 'eager: relinearize each product; lazy: once per accumulated sum').default('lazy'))
       .option(
         '--predict <mode>',
         "seal: predictedMs from this machine's latency table: cached (if one is), measure (if none is cached), off",
@@ -68,6 +70,7 @@ export function registerTrain(program: Command): void {
   ).action(async (opts: TrainOptions) => {
     const backend = parseChoice('--backend', opts.backend, ['plain', 'sim', 'seal'] as const);
     const predictMode = parsePredictMode(opts.predict);
+    const relin = parseChoice('--relin', opts.relin, ['eager', 'lazy'] as const);
     const optimizer = parseChoice('--optimizer', opts.optimizer, ['nesterov', 'sgd'] as const);
     const softmax = getSoftmax(opts.softmax);
     const hyper = resolveHyper(opts.dataset, {
@@ -116,7 +119,7 @@ export function registerTrain(program: Command): void {
     const base = {
       kind: 'train' as const,
       state: 'completed' as const,
-      cell: `train|${opts.dataset}|${data.features}|${backend}|${backend === 'plain' ? '-' : opts.preset}|${opts.softmax}|${JSON.stringify(hyper)}`,
+      cell: `train|${opts.dataset}|${data.features}|${backend}|${backend === 'plain' ? '-' : opts.preset}|${opts.softmax}|${JSON.stringify(hyper)}${relin === 'eager' && backend !== 'plain' ? '|relin=eager' : ''}`,
       algorithm: opts.softmax,
       backend,
       dataset: opts.dataset,
@@ -130,6 +133,7 @@ export function registerTrain(program: Command): void {
       scaling: data.scaling,
       split: { train: data.train.n, val: data.val.n, test: data.test.n },
       classes: data.classes,
+      ...(backend !== 'plain' ? { relin } : {}),
     };
     if (backend === 'plain') {
       const pred = predict(exact.weights, data.test);
@@ -150,7 +154,7 @@ export function registerTrain(program: Command): void {
       };
     } else {
       const predictor = await predictorFor(backend, opts.preset, predictMode, (line) => process.stderr.write(`train: ${line}\n`));
-      const session = await createSession(backend, opts.preset, { seed: opts.seed });
+      const session = await createSession(backend, opts.preset, { seed: opts.seed, relin });
       const be = session.ev;
       const probe = predictor ? new PhaseProbe(be) : undefined;
       let enc: EncryptedOutcome;

@@ -28,6 +28,7 @@ export const PARAMETERS: Readonly<Record<Kind, readonly string[]>> = {
     'limit',
     'softmax',
     'seed',
+    'relin',
     'predict',
   ],
 };
