@@ -1,8 +1,13 @@
 /**
  * The one interface: every matmul algorithm and every softmax approximation is one file
- * exporting one object of these types, listed in its family's registry. The harness times
- * `prepare` (encode + encrypt), `run` (the encrypted computation) and `decode` separately and
- * checks the result against `reference`.
+ * exporting one object of these types, listed by one line in its family's registry
+ * (algorithms/matmul/registry.ts, algorithms/softmax/registry.ts). The object is the only place
+ * that describes the algorithm: besides the computation it carries its display name, citation,
+ * depth, rotation steps, op-count formulas, the paper's figures where the paper has them, the
+ * baselines it is compared with and its stated deviations; the commands, the report and the
+ * tests read these fields and keep no list of ids. The harness times `prepare` (encode +
+ * encrypt), `run` (the encrypted computation) and `decode` separately and checks the result
+ * against `reference`.
  */
 import type { Client, Ct, Evaluator, Params, Refresher } from './ckks/types';
 
@@ -14,11 +19,13 @@ export interface Matrix {
   readonly data: Float64Array;
 }
 
-/** What every algorithm says about itself. */
-export interface AlgorithmInfo {
-  /** CLI id, e.g. `diag-abt`, `hetal`. */
-  readonly id: string;
+/** What every algorithm says about itself. `Id` is its literal id, so registries can check it. */
+export interface AlgorithmInfo<Id extends string = string> {
+  /** CLI id, e.g. `diag-abt`, `hetal`: also its key in the family's registry. */
+  readonly id: Id;
   readonly family: 'abt' | 'atb' | 'softmax';
+  /** Short display name for table headers and chart legends, e.g. `DiagABT`. */
+  readonly name: string;
   /** One line for tables and reports. */
   readonly title: string;
   /** Where it comes from (paper, section). */
@@ -48,9 +55,61 @@ export interface MatmulPlan {
   readonly inputLevels?: { readonly a: number; readonly b: number };
 }
 
+/** CMult / Mult / Rot of one call, as the paper counts them (Tables 6 and 7). */
+export interface PaperCounts {
+  readonly cmult: number;
+  readonly mult: number;
+  readonly rot: number;
+}
+
+/** This project's counts of one call: the paper's three plus conjugations, which its Rot excludes. */
+export interface MatmulCounts extends PaperCounts {
+  readonly conj: number;
+}
+
+/** One cell of the paper's Table 7: counts measured on HEaaN at 2^15 slots with s0 = a. */
+export interface Table7Cell {
+  readonly shape: MatmulShape;
+  readonly counts: PaperCounts;
+}
+
+/** What the paper publishes about a matmul algorithm (absent for an algorithm it does not cover). */
+export interface MatmulPaperFigures {
+  /**
+   * Table 6 (corrected) as printed, on the plan's s0 x s1 blocks: the formula reads c or cPad as
+   * the paper's does for this algorithm. Not this project's implementation: see `opCounts`.
+   */
+  table6(plan: Pick<MatmulPlan, 'shape' | 's0' | 's1' | 'cPad'>): PaperCounts;
+  /**
+   * What this implementation adds to Table 6 (negative: saves), the file's documented difference
+   * as numbers: `table6(plan) + table6Difference(plan)` equals `opCounts(plan)` without conj.
+   */
+  table6Difference(plan: MatmulPlan): PaperCounts;
+  /** Table 7's cells for this algorithm (2^15 slots, s0 = a), or none. */
+  readonly table7: readonly Table7Cell[];
+}
+
 /** An encrypted matrix multiplication. `Inputs` and `Output` are the algorithm's own layouts. */
-export interface MatmulAlgorithm<Inputs = unknown, Output = unknown> extends AlgorithmInfo {
+export interface MatmulAlgorithm<Inputs = unknown, Output = unknown, Id extends string = string> extends AlgorithmInfo<Id> {
   readonly family: 'abt' | 'atb';
+  /**
+   * Whether it lays matrices out in s0 x s1 blocks (its counts depend on the block shape, so
+   * Table 7's cells hold only at s0 = a); false for a layout without blocks (Jin et al.'s columns).
+   */
+  readonly blocked: boolean;
+  /** Ids (same family) of the prior algorithms its speed-up is reported against; [] for a baseline. */
+  readonly baselines: readonly string[];
+  /** The paper's Table 6 formula and Table 7 cells, where the paper has them. */
+  readonly paper?: MatmulPaperFigures;
+  /** This implementation's op counts of one `run` on fresh inputs (the formulas in its file header). */
+  opCounts(plan: MatmulPlan): MatmulCounts;
+  /**
+   * Operations on the longest path from an input slot to an output slot (encryption, rescales,
+   * key switches, products): `errorBound(preset, errorOps(plan), magnitude)` bounds its CKKS error.
+   */
+  errorOps(plan: MatmulPlan): number;
+  /** Where a run with this plan departs from the paper's protocol or counts, one sentence each. */
+  deviations(plan: MatmulPlan): string[];
   /** Lays out a shape on a backend, or throws an InputError saying why it does not fit. */
   plan(shape: MatmulShape, params: Pick<Params, 'slots' | 'maxLevel' | 'supportsComplex'>): MatmulPlan;
   /** Levels `run` consumes. */
@@ -84,10 +143,12 @@ export interface SoftmaxLayout {
 }
 
 /** A softmax approximation, runnable in float64 and on ciphertexts. */
-export interface SoftmaxAlgorithm extends AlgorithmInfo {
+export interface SoftmaxAlgorithm<Id extends string = string> extends AlgorithmInfo<Id> {
   readonly family: 'softmax';
   /** Input range [-R, R] it is designed for (documentation; not enforced). */
   readonly designRange: number;
+  /** Most levels one stage needs between refreshes (a preset with fewer levels cannot run it). */
+  readonly minLevels: number;
   /** float64, vectorized over rows: `z` is rows x classes (row-major); returns rows x classes. */
   plain(z: Float64Array, rows: number, classes: number): Float64Array;
   /** Levels one encrypted evaluation consumes (before refreshes). */

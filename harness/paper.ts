@@ -1,134 +1,31 @@
 /**
- * The paper's published figures for matrix multiplication (Lee et al., HETAL, ICML 2023):
- * Table 7 (measured CMult / Mult / Rot per call on HEaaN, 2^15 slots, s0 = a, s1 = 2^15 / a) and
- * the Table 6 formulas in their corrected form (the reference repository's
- * hetal_matmul_table_fixed.pdf, restated in ../shared/spec/hetal.md section 4).
+ * The paper's published figures for matrix multiplication (Lee et al., HETAL, ICML 2023), read
+ * from the algorithms themselves: each algorithm file states its Table 6 formula (corrected as in
+ * the reference repository's hetal_matmul_table_fixed.pdf, the paper's published errata) and its
+ * Table 7 cells (MatmulAlgorithm.paper); this module only looks them up for a run.
  */
+import type { MatmulAlgorithm, MatmulPlan, MatmulShape, PaperCounts } from '../algorithms/interface';
+import { TABLE7_SHAPES, TABLE7_SLOTS } from '../algorithms/matmul/paper';
 
-/** CMult / Mult / Rot of one call. */
-export interface PaperCounts {
-  readonly cmult: number;
-  readonly mult: number;
-  readonly rot: number;
-}
+export type { PaperCounts } from '../algorithms/interface';
+export { TABLE7_SHAPES, TABLE7_SLOTS } from '../algorithms/matmul/paper';
 
-/** The matmul algorithm ids Table 7 has columns for, in its order. */
-export const TABLE7_ALGORITHMS = ['jin-abt', 'colmajor', 'diag-abt', 'jin-atb', 'rowmajor', 'diag-atb'] as const;
-export type Table7Algorithm = (typeof TABLE7_ALGORITHMS)[number];
-
-/** The slots of Table 7 (HEaaN FGb parameters). */
-export const TABLE7_SLOTS = 32768;
-
-/** One row of Table 7: a shape (a, b, c) and the counts of each algorithm (DiagATB: the level(A) >= level(B) form). */
-export interface Table7Row {
-  readonly shape: { readonly a: number; readonly b: number; readonly c: number };
-  readonly counts: Readonly<Record<Table7Algorithm, PaperCounts>>;
-}
-
-const row = (a: number, b: number, c: number, cells: [number, number, number][]): Table7Row => ({
-  shape: { a, b, c },
-  counts: Object.fromEntries(
-    TABLE7_ALGORITHMS.map((id, i) => {
-      const [cmult, mult, rot] = cells[i]!;
-      return [id, { cmult, mult, rot }];
-    }),
-  ) as Record<Table7Algorithm, PaperCounts>,
-});
-
-/** Table 7 of the paper: CMult / Mult / Rot, measured, 2^15 slots, s0 = a. */
-export const TABLE7: readonly Table7Row[] = [
-  row(128, 128, 4, [
-    [0, 512, 0],
-    [8, 4, 63],
-    [4, 2, 34],
-    [0, 512, 7680],
-    [8, 4, 63],
-    [4, 2, 18],
-  ]),
-  row(256, 256, 8, [
-    [0, 2048, 0],
-    [24, 16, 191],
-    [8, 8, 64],
-    [0, 2048, 30720],
-    [24, 16, 191],
-    [12, 8, 72],
-  ]),
-  row(512, 769, 4, [
-    [0, 3076, 0],
-    [56, 52, 495],
-    [4, 26, 50],
-    [0, 3076, 46140],
-    [56, 52, 495],
-    [28, 26, 238],
-  ]),
-  row(1024, 769, 8, [
-    [0, 6152, 0],
-    [208, 200, 2047],
-    [8, 100, 140],
-    [0, 6152, 92280],
-    [208, 200, 2047],
-    [104, 100, 1008],
-  ]),
-  row(2048, 769, 16, [
-    [0, 12304, 0],
-    [800, 784, 8703],
-    [16, 392, 456],
-    [0, 12304, 184560],
-    [800, 784, 8703],
-    [400, 392, 4328],
-  ]),
-];
-
-/** Table 7's counts for an algorithm and shape, when the paper has them (only at 2^15 slots with s0 = a). */
-export function table7Counts(
-  algorithm: string,
-  shape: { a: number; b: number; c: number },
-  slots: number,
-  s0?: number,
-): PaperCounts | undefined {
-  if (slots !== TABLE7_SLOTS) return undefined;
-  if (s0 !== undefined && s0 !== shape.a && !algorithm.startsWith('jin-')) return undefined;
-  const r = TABLE7.find((x) => x.shape.a === shape.a && x.shape.b === shape.b && x.shape.c === shape.c);
-  return r && (TABLE7_ALGORITHMS as readonly string[]).includes(algorithm) ? r.counts[algorithm as Table7Algorithm] : undefined;
-}
+/** The paper's five shapes as `AxBxC` (the default of `matmul --shape`). */
+export const PAPER_SHAPES: readonly string[] = TABLE7_SHAPES.map((s) => `${s.a}x${s.b}x${s.c}`);
 
 /**
- * Table 6 (corrected), for (a, b, c) on s0 x s1 blocks with s = s0·s1 slots. A = ceil(a/s0),
- * B = ceil(b/s1); c is the (padded) class count; DiagATB in the level(A) >= level(B) form
- * ('prot-up' for the other). These are the paper's formulas as printed, not this project's
- * implementation (see each algorithm file for where and why they differ).
+ * Table 7's counts for an algorithm and shape, when the paper has them: only at 2^15 slots and,
+ * for an algorithm on blocks (whose counts depend on the block shape), only with s0 = a.
  */
-export function table6Counts(
-  algorithm: string,
-  shape: { a: number; b: number; c: number },
-  s0: number,
-  s1: number,
-  form: 'standard' | 'prot-up' = 'standard',
-): PaperCounts | undefined {
-  const { a, b, c } = shape;
-  const A = Math.ceil(a / s0),
-    B = Math.ceil(b / s1);
-  const l0 = Math.log2(s0),
-    l1 = Math.log2(s1),
-    ls = Math.log2(s0 * s1);
-  switch (algorithm) {
-    case 'jin-abt':
-      return { cmult: 0, mult: b * c, rot: 0 };
-    case 'jin-atb':
-      return { cmult: 0, mult: b * c, rot: b * c * ls };
-    case 'colmajor':
-      return { cmult: c * (A * B + A), mult: c * A * B, rot: c * (B * l0 + A * (l1 + 1)) - A };
-    case 'rowmajor':
-      return { cmult: c * A * B + c, mult: c * A * B, rot: c * (B * l0 + A * (l1 + 1)) - A };
-    case 'diag-abt':
-      return { cmult: c, mult: (c / 2) * A * B, rot: (c / 2) * (B + 2 * A * l1) };
-    case 'diag-atb':
-      return form === 'standard'
-        ? { cmult: 1 + (c / 2) * (A + B) - A, mult: (c / 2) * A * B, rot: 2 + (c / 2) * (2 * A + l0 * B) - 2 * A }
-        : { cmult: 1 + (c / 2) * (A * B + B) - A * B, mult: (c / 2) * A * B, rot: 2 + (c / 2) * (A + A * B + l0 * B) - A - A * B };
-    default:
-      return undefined;
-  }
+export function table7Counts(algo: MatmulAlgorithm, shape: MatmulShape, slots: number, s0?: number): PaperCounts | undefined {
+  if (slots !== TABLE7_SLOTS) return undefined;
+  if (algo.blocked && s0 !== undefined && s0 !== shape.a) return undefined;
+  return algo.paper?.table7.find((x) => x.shape.a === shape.a && x.shape.b === shape.b && x.shape.c === shape.c)?.counts;
+}
+
+/** Table 6 (corrected) for a plan, when the paper gives the algorithm a formula. */
+export function table6Counts(algo: MatmulAlgorithm, plan: Pick<MatmulPlan, 'shape' | 's0' | 's1' | 'cPad'>): PaperCounts | undefined {
+  return algo.paper?.table6(plan);
 }
 
 /** One of the paper's five training runs (hetal.md section 6): split sizes, classes, hyperparameters. */

@@ -1,6 +1,6 @@
 /**
  * Result records: one per measured cell, one JSON object per line (results.jsonl), mirrored to
- * CSV. The fields below are the contract of ../shared/spec/cli.md; experiments may add more.
+ * CSV. The fields below are the contract the README's command-line section states; experiments may add more.
  * A record is a discriminated union on `state` (tinybench's shape): a failed or skipped cell
  * still says what ran and why it did not finish.
  */

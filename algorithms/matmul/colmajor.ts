@@ -18,6 +18,7 @@ import { blockPlan, checkDepth } from '../matrix/plan';
 import { accumulate, columnSums, dotProducts, powerSteps, rowSumsToFirstColumn } from '../matrix/sums';
 import { type BlockMatrix, levelOf } from '../matrix/types';
 import type { Ct } from '../ckks/types';
+import { blockCounts, blockDeviations, table7Column } from './paper';
 import { plainAbt } from './plain';
 
 /** The operands: A (a x b) and B (c x b), both in blocks. */
@@ -27,11 +28,41 @@ export interface ColMajorOperands {
 }
 
 /** ColMajor as a benchmarkable algorithm. */
-export const colMajorAlgorithm: MatmulAlgorithm<ColMajorOperands, BlockMatrix> = {
+export const colMajorAlgorithm: MatmulAlgorithm<ColMajorOperands, BlockMatrix, 'colmajor'> = {
   id: 'colmajor',
   family: 'abt',
+  name: 'ColMajor',
   title: 'ColMajor: broadcast one row of B per output column (baseline)',
   citation: 'Crockett 2020, as benchmarked in Lee et al., HETAL, ICML 2023, Table 6-7',
+  blocked: true,
+  baselines: [],
+  paper: {
+    table6(plan) {
+      const { A, B, l0, l1 } = blockCounts(plan);
+      const c = plan.shape.c;
+      return { cmult: c * (A * B + A), mult: c * A * B, rot: c * (B * l0 + A * (l1 + 1)) - A };
+    },
+    // B is masked once, not once per tiled copy (the header): only matters for A > 1
+    table6Difference(plan) {
+      const { A, B } = blockCounts(plan);
+      return { cmult: -plan.shape.c * B * (A - 1), mult: 0, rot: 0 };
+    },
+    table7: table7Column([
+      [8, 4, 63],
+      [24, 16, 191],
+      [56, 52, 495],
+      [208, 200, 2047],
+      [800, 784, 8703],
+    ]),
+  },
+  opCounts(plan) {
+    const { A, B, l0, l1 } = blockCounts(plan);
+    const c = plan.shape.c;
+    return { cmult: c * (B + A), mult: c * A * B, rot: c * (B * l0 + A * (l1 + 1)) - A, conj: 0 };
+  },
+  // encrypt, 3 levels, broadcast, row sum, shift
+  errorOps: (plan) => 1 + 3 + blockCounts(plan).l0 + blockCounts(plan).l1 + 1,
+  deviations: blockDeviations,
   plan(shape, be) {
     const plan = blockPlan(shape, be, false);
     checkDepth('colmajor', plan, 3, be);

@@ -45,6 +45,7 @@ import { decryptMatrix, encryptMatrix, layoutSpec } from '../matrix/pack';
 import { blockPlan, checkDepth } from '../matrix/plan';
 import { accumulate, dotProducts, powerSteps, rowSumsToFirstColumn, spreadFirstColumn } from '../matrix/sums';
 import { type BlockMatrix, levelOf } from '../matrix/types';
+import { blockCounts, blockDeviations, diagonalDeviations, table7Column } from './paper';
 import { plainAbt } from './plain';
 
 /** Levels diagAbt consumes. */
@@ -139,11 +140,55 @@ export interface AbtOperands {
 }
 
 /** DiagABT as a benchmarkable algorithm. */
-export const diagAbtAlgorithm: MatmulAlgorithm<AbtOperands, BlockMatrix> = {
+export const diagAbtAlgorithm: MatmulAlgorithm<AbtOperands, BlockMatrix, 'diag-abt'> = {
   id: 'diag-abt',
   family: 'abt',
+  name: 'DiagABT',
   title: 'DiagABT: generalized diagonals of the class dimension (two per product with complex slots)',
   citation: 'Lee et al., HETAL, ICML 2023, Sec. 4.1; counts Table 6-7',
+  blocked: true,
+  baselines: ['colmajor', 'jin-abt'],
+  paper: {
+    // on the padded class count
+    table6(plan) {
+      const { A, B, l1 } = blockCounts(plan);
+      const p = plan.cPad;
+      return { cmult: p, mult: (p / 2) * A * B, rot: (p / 2) * (B + 2 * A * l1) };
+    },
+    table6Difference(plan) {
+      const { A, B, l1 } = blockCounts(plan);
+      const p = plan.cPad;
+      // a complex mask is two real CMults; Table 6's CMult = c ignores the block rows (the header)
+      if (plan.complexPacking) return { cmult: (p * (3 * A - 2)) / 2, mult: 0, rot: 0 };
+      // one diagonal per product: twice the products, a mask per diagonal, no pairing of shifts
+      return { cmult: p * (2 * A - 1), mult: (p / 2) * A * B, rot: (p / 2 - 1) * B + p * A * l1 };
+    },
+    table7: table7Column([
+      [4, 2, 34],
+      [8, 8, 64],
+      [4, 26, 50],
+      [8, 100, 140],
+      [16, 392, 456],
+    ]),
+  },
+  opCounts(plan) {
+    const { A, B, l1 } = blockCounts(plan);
+    const p = plan.cPad;
+    return plan.complexPacking
+      ? { cmult: ((3 * p) / 2) * A, mult: (p / 2) * A * B, rot: (p / 2) * B + p * A * l1, conj: A + (plan.s1 > 1 ? p * A : 0) }
+      : { cmult: 2 * p * A, mult: p * A * B, rot: (p - 1) * B + 2 * p * A * l1, conj: 0 };
+  },
+  // encrypt, 3 levels, B shift, sum and copy, fix-ups, conjugation
+  errorOps: (plan) => 1 + 3 + 1 + 2 * blockCounts(plan).l1 + 2 + 1,
+  deviations: (plan) => [
+    ...(plan.complexPacking
+      ? [
+          "complex masks: real-only plaintexts (node-seal) make each of the paper's complex masks two real CMults: CMult (3/2)·cPad per block row where Table 7 has cPad",
+        ]
+      : []),
+    ...diagonalDeviations(plan),
+    ...blockDeviations(plan),
+  ],
   plan(shape, be) {
     const plan = blockPlan(shape, be, false);
     const withPacking = { ...plan, complexPacking: pairsDiagonals(be, plan.cPad) };

@@ -41,17 +41,44 @@
 import { LevelExhaustedError } from '../ckks/base';
 import type { Evaluator, Ct } from '../ckks/types';
 import { check } from '../errors';
-import type { MatmulAlgorithm } from '../interface';
+import type { MatmulAlgorithm, MatmulPlan, MatmulCounts, PaperCounts } from '../interface';
 import { MaskSet } from '../matrix/masks';
 import { decryptMatrix, encryptMatrix, layoutSpec } from '../matrix/pack';
 import { blockPlan, checkDepth } from '../matrix/plan';
 import { accumulate, columnSums, dotProducts, powerSteps } from '../matrix/sums';
 import { type BlockMatrix, levelOf } from '../matrix/types';
 import { pairsDiagonals } from './diag-abt';
+import { blockCounts, blockDeviations, diagonalDeviations, table7Column } from './paper';
 import { plainAtb } from './plain';
 
 /** The two forms of Table 6. */
 export type DiagAtbVariant = 'standard' | 'prot-up';
+
+/** This implementation's counts of one call in either form (the header's formulas). */
+export function diagAtbCounts(plan: MatmulPlan, variant: DiagAtbVariant): MatmulCounts {
+  const { A, B, l0 } = blockCounts(plan);
+  const p = plan.cPad;
+  if (plan.complexPacking && variant === 'standard')
+    return { cmult: (p / 2) * (A + B), mult: (p / 2) * A * B, rot: p * A + (p / 2) * B * l0 + B, conj: B + 2 * A * Math.floor(p / 4) };
+  if (plan.complexPacking)
+    return {
+      cmult: A + (p / 2 - 1) * A * B + (p / 2) * B,
+      mult: (p / 2) * A * B,
+      rot: 2 * A + (p / 2 - 1) * (A + A * B) + (p / 2) * B * l0 + B,
+      conj: B + A * Math.floor(p / 4),
+    };
+  if (variant === 'standard') return { cmult: (p - 1) * A + p * B, mult: p * A * B, rot: 2 * (p - 1) * A + p * B * l0, conj: 0 };
+  return { cmult: (p - 1) * A * B + p * B, mult: p * A * B, rot: (p - 1) * (A + A * B) + p * B * l0, conj: 0 };
+}
+
+/** Table 6 (corrected) for DiagATB in either form, on the padded class count. */
+export function diagAtbTable6(plan: Pick<MatmulPlan, 'shape' | 's0' | 's1' | 'cPad'>, variant: DiagAtbVariant): PaperCounts {
+  const { A, B, l0 } = blockCounts(plan);
+  const p = plan.cPad;
+  return variant === 'standard'
+    ? { cmult: 1 + (p / 2) * (A + B) - A, mult: (p / 2) * A * B, rot: 2 + (p / 2) * (2 * A + l0 * B) - 2 * A }
+    : { cmult: 1 + (p / 2) * (A * B + B) - A * B, mult: (p / 2) * A * B, rot: 2 + (p / 2) * (A + A * B + l0 * B) - A - A * B };
+}
 
 /** The paper's choice: 'prot-up' when A has fewer levels left than X. */
 export function diagAtbVariant(levelA: number, levelX: number): DiagAtbVariant {
@@ -195,11 +222,44 @@ export interface AtbOperands {
 }
 
 /** DiagATB as a benchmarkable algorithm (fresh inputs: the standard form). */
-export const diagAtbAlgorithm: MatmulAlgorithm<AtbOperands, BlockMatrix> = {
+export const diagAtbAlgorithm: MatmulAlgorithm<AtbOperands, BlockMatrix, 'diag-atb'> = {
   id: 'diag-atb',
   family: 'atb',
+  name: 'DiagATB',
   title: 'DiagATB: generalized diagonals of the class dimension (two per product with complex slots)',
   citation: 'Lee et al., HETAL, ICML 2023, Sec. 4.1; counts Table 6-7 (level(A) >= level(B) row)',
+  blocked: true,
+  baselines: ['rowmajor', 'jin-atb'],
+  paper: {
+    table6: (plan) => diagAtbTable6(plan, 'standard'),
+    table6Difference(plan) {
+      const { A, B, l0 } = blockCounts(plan);
+      const p = plan.cPad;
+      // one rotation per output ciphertext places the second diagonal; Q is prepared per block row (the header)
+      if (plan.complexPacking) return { cmult: A - 1, mult: 0, rot: B + 2 * (A - 1) };
+      // one diagonal per product: twice the products, masks and shifts
+      return { cmult: (p / 2) * (A + B) - 1, mult: (p / 2) * A * B, rot: p * A + (p / 2) * B * l0 - 2 };
+    },
+    table7: table7Column([
+      [4, 2, 18],
+      [12, 8, 72],
+      [28, 26, 238],
+      [104, 100, 1008],
+      [400, 392, 4328],
+    ]),
+  },
+  opCounts: (plan) => diagAtbCounts(plan, 'standard'),
+  // encrypt, 4 levels, two shifts, fix-ups, column sum, row shift, conjugation
+  errorOps: (plan) => 1 + 4 + 4 + 2 + blockCounts(plan).l0 + 1 + 1,
+  deviations: (plan) => [
+    ...(plan.complexPacking
+      ? [
+          'complex masks: the second diagonal of each pair is placed by one rotation per output ciphertext (Rot + ceil(b/s1)) instead of a complex-valued mask; CMult and Mult as Table 7',
+        ]
+      : []),
+    ...diagonalDeviations(plan),
+    ...blockDeviations(plan),
+  ],
   plan(shape, be) {
     const plan = blockPlan(shape, be, false);
     const withPacking = { ...plan, complexPacking: pairsDiagonals(be, plan.cPad) };

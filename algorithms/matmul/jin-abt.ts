@@ -10,6 +10,7 @@ import { decryptMatrix, encryptMatrix, layoutSpec } from '../matrix/pack';
 import { columnPlan } from '../matrix/plan';
 import { dotProducts } from '../matrix/sums';
 import type { BlockMatrix } from '../matrix/types';
+import { NO_DIFFERENCE, table7Column } from './paper';
 import { plainAbt } from './plain';
 
 /** The operands: A column-packed, B one ciphertext per entry. */
@@ -19,11 +20,29 @@ export interface JinAbtOperands {
 }
 
 /** Jin et al.'s A·Bᵀ as a benchmarkable algorithm. */
-export const jinAbtAlgorithm: MatmulAlgorithm<JinAbtOperands, BlockMatrix> = {
+export const jinAbtAlgorithm: MatmulAlgorithm<JinAbtOperands, BlockMatrix, 'jin-abt'> = {
   id: 'jin-abt',
   family: 'abt',
+  name: 'Jin A·Bᵀ',
   title: 'Jin et al. A·Bᵀ: column-packed A times replicated entries of B (baseline)',
   citation: 'Jin et al. 2020 (PrivGD), as benchmarked in Lee et al., HETAL, ICML 2023, Table 6-7',
+  blocked: false,
+  baselines: [],
+  paper: {
+    table6: ({ shape: { b, c } }) => ({ cmult: 0, mult: b * c, rot: 0 }),
+    table6Difference: () => NO_DIFFERENCE,
+    table7: table7Column([
+      [0, 512, 0],
+      [0, 2048, 0],
+      [0, 3076, 0],
+      [0, 6152, 0],
+      [0, 12304, 0],
+    ]),
+  },
+  opCounts: ({ shape: { b, c } }) => ({ cmult: 0, mult: b * c, rot: 0, conj: 0 }),
+  // encrypt, product
+  errorOps: () => 1 + 1,
+  deviations: () => [],
   plan: (shape, be) => columnPlan('jin-abt', shape, be),
   depth: () => 1,
   rotationSteps: () => [],

@@ -9,6 +9,7 @@ import { decryptMatrix, encryptMatrix, layoutSpec } from '../matrix/pack';
 import { columnPlan } from '../matrix/plan';
 import { powerSteps, slotSum } from '../matrix/sums';
 import type { BlockMatrix } from '../matrix/types';
+import { NO_DIFFERENCE, blockCounts, table7Column } from './paper';
 import { plainAtb } from './plain';
 
 /** The operands: both column-packed. */
@@ -18,11 +19,29 @@ export interface JinAtbOperands {
 }
 
 /** Jin et al.'s Aᵀ·B as a benchmarkable algorithm. */
-export const jinAtbAlgorithm: MatmulAlgorithm<JinAtbOperands, BlockMatrix> = {
+export const jinAtbAlgorithm: MatmulAlgorithm<JinAtbOperands, BlockMatrix, 'jin-atb'> = {
   id: 'jin-atb',
   family: 'atb',
+  name: 'Jin Aᵀ·B',
   title: 'Jin et al. Aᵀ·B: column pairs multiplied and summed over all slots (baseline)',
   citation: 'Jin et al. 2020 (PrivGD), as benchmarked in Lee et al., HETAL, ICML 2023, Table 6-7',
+  blocked: false,
+  baselines: [],
+  paper: {
+    table6: (plan) => ({ cmult: 0, mult: plan.shape.b * plan.shape.c, rot: plan.shape.b * plan.shape.c * blockCounts(plan).ls }),
+    table6Difference: () => NO_DIFFERENCE,
+    table7: table7Column([
+      [0, 512, 7680],
+      [0, 2048, 30720],
+      [0, 3076, 46140],
+      [0, 6152, 92280],
+      [0, 12304, 184560],
+    ]),
+  },
+  opCounts: ({ shape: { b, c }, slots }) => ({ cmult: 0, mult: b * c, rot: b * c * Math.log2(slots), conj: 0 }),
+  // encrypt, product, slot sum
+  errorOps: (plan) => 1 + 1 + Math.log2(plan.slots),
+  deviations: () => [],
   plan: (shape, be) => columnPlan('jin-atb', shape, be),
   depth: () => 1,
   rotationSteps: (plan) => powerSteps(plan.slots),

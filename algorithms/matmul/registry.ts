@@ -1,6 +1,11 @@
-/** The matmul algorithms, in the paper's Table 7 column order, and lookup by CLI id. */
-import { InputError } from '../errors';
+/**
+ * The matmul registry: one line per algorithm, keyed by its id, in the paper's Table 7 column
+ * order (A·Bᵀ first, then Aᵀ·B). A key that differs from its algorithm's id, or a duplicate key,
+ * does not compile (algorithms/registry.ts). Everything else (commands, sweeps, report, tests)
+ * reads the algorithms from here.
+ */
 import type { MatmulAlgorithm } from '../interface';
+import { byId, lookup } from '../registry';
 import { colMajorAlgorithm } from './colmajor';
 import { diagAbtAlgorithm } from './diag-abt';
 import { diagAtbAlgorithm } from './diag-atb';
@@ -8,19 +13,23 @@ import { jinAbtAlgorithm } from './jin-abt';
 import { jinAtbAlgorithm } from './jin-atb';
 import { rowMajorAlgorithm } from './rowmajor';
 
-/** Every matmul algorithm (A·Bᵀ first, then Aᵀ·B, as Table 7). */
-export const MATMUL_ALGORITHMS: readonly MatmulAlgorithm[] = [
-  jinAbtAlgorithm,
-  colMajorAlgorithm,
-  diagAbtAlgorithm,
-  jinAtbAlgorithm,
-  rowMajorAlgorithm,
-  diagAtbAlgorithm,
-] as MatmulAlgorithm[];
+/** Every matmul algorithm by id. */
+export const MATMUL_REGISTRY = byId<MatmulAlgorithm>()({
+  'jin-abt': jinAbtAlgorithm,
+  colmajor: colMajorAlgorithm,
+  'diag-abt': diagAbtAlgorithm,
+  'jin-atb': jinAtbAlgorithm,
+  rowmajor: rowMajorAlgorithm,
+  'diag-atb': diagAtbAlgorithm,
+});
+
+/** A registered matmul algorithm's id. */
+export type MatmulId = keyof typeof MATMUL_REGISTRY;
+
+/** Every matmul algorithm, in registry order. */
+export const MATMUL_ALGORITHMS: readonly MatmulAlgorithm[] = Object.values(MATMUL_REGISTRY);
 
 /** The algorithm with CLI id `id`, or an InputError listing the known ids. */
 export function matmulAlgorithm(id: string): MatmulAlgorithm {
-  const found = MATMUL_ALGORITHMS.find((a) => a.id === id);
-  if (!found) throw new InputError(`unknown matmul algorithm '${id}' (known: ${MATMUL_ALGORITHMS.map((a) => a.id).join(', ')})`);
-  return found;
+  return lookup<MatmulAlgorithm>(MATMUL_REGISTRY, id, 'matmul');
 }

@@ -18,6 +18,7 @@ import { decryptMatrix, encryptMatrix, layoutSpec } from '../matrix/pack';
 import { blockPlan, checkDepth } from '../matrix/plan';
 import { accumulate, columnSums, dotProducts, powerSteps, spreadFirstColumn } from '../matrix/sums';
 import { type BlockMatrix, levelOf } from '../matrix/types';
+import { blockCounts, blockDeviations, table7Column } from './paper';
 import { plainAtb } from './plain';
 
 /** The operands: A (a x c) in 'cols-repeated', X (a x b) in blocks. */
@@ -27,11 +28,41 @@ export interface RowMajorOperands {
 }
 
 /** RowMajor as a benchmarkable algorithm. */
-export const rowMajorAlgorithm: MatmulAlgorithm<RowMajorOperands, BlockMatrix> = {
+export const rowMajorAlgorithm: MatmulAlgorithm<RowMajorOperands, BlockMatrix, 'rowmajor'> = {
   id: 'rowmajor',
   family: 'atb',
+  name: 'RowMajor',
   title: 'RowMajor: broadcast one column of A per output row (baseline)',
   citation: 'Crockett 2020, as benchmarked in Lee et al., HETAL, ICML 2023, Table 6-7',
+  blocked: true,
+  baselines: [],
+  paper: {
+    table6(plan) {
+      const { A, B, l0, l1 } = blockCounts(plan);
+      const c = plan.shape.c;
+      return { cmult: c * A * B + c, mult: c * A * B, rot: c * (B * l0 + A * (l1 + 1)) - A };
+    },
+    // one mask per block row of A and per output block (the header): only matters for A > 1
+    table6Difference(plan) {
+      const { A, B } = blockCounts(plan);
+      return { cmult: -plan.shape.c * (A - 1) * (B - 1), mult: 0, rot: 0 };
+    },
+    table7: table7Column([
+      [8, 4, 63],
+      [24, 16, 191],
+      [56, 52, 495],
+      [208, 200, 2047],
+      [800, 784, 8703],
+    ]),
+  },
+  opCounts(plan) {
+    const { A, B, l0, l1 } = blockCounts(plan);
+    const c = plan.shape.c;
+    return { cmult: c * (A + B), mult: c * A * B, rot: c * (B * l0 + A * (l1 + 1)) - A, conj: 0 };
+  },
+  // encrypt, 3 levels, shift, broadcast, column sum
+  errorOps: (plan) => 1 + 3 + 1 + blockCounts(plan).l1 + blockCounts(plan).l0,
+  deviations: blockDeviations,
   plan(shape, be) {
     const plan = blockPlan(shape, be, false);
     checkDepth('rowmajor', plan, 3, be);

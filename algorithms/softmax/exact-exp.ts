@@ -9,12 +9,13 @@ import { InputError } from '../errors';
 import { CHUNK_ROWS, byColumns } from './columns';
 import { HETAL } from './hetal-pipeline';
 import { normalizeDepth, normalizePlain } from './inverse';
-import type { SoftmaxApprox } from './types';
+import type { SoftmaxAlgorithm } from '../interface';
 
 /** True exp with the approximate inverse; float64 only. */
-export const exactExp: SoftmaxApprox = {
+export const exactExp: SoftmaxAlgorithm<'exact-exp'> = {
   id: 'exact-exp',
   family: 'softmax',
+  name: 'exact exp',
   title: 'true exp with the iterative inverse (R = 100, 16 steps), no normalization; plain only',
   citation: 'HETAL reference softmax.py, approx_softmax_original (hetal.md section 5, "original")',
   designRange: 4,

@@ -1,11 +1,12 @@
 /** HETAL's softmax approximation (paper Algorithm 1; stages in hetal-pipeline.ts). */
-import type { SoftmaxApprox } from './types';
+import type { SoftmaxAlgorithm } from '../interface';
 import { hetalDepth, hetalEncrypted, hetalPlain, hetalSteps } from './hetal-pipeline';
 
 /** HETAL: approximate max, domain extension, degree-8 exp, iterative inverse. */
-export const hetal: SoftmaxApprox = {
+export const hetal: SoftmaxAlgorithm<'hetal'> = {
   id: 'hetal',
   family: 'softmax',
+  name: 'HETAL',
   title: 'HETAL: normalize by approximate max, domain extension, degree-8 exp, iterative inverse',
   citation: 'Lee et al., HETAL, ICML 2023, Algorithm 1 (reference softmax.py "normal")',
   designRange: 128,

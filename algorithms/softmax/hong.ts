@@ -7,7 +7,7 @@ import { checkLayout, ensureLevel, reductionSteps, validVector } from './layout'
 import { CHUNK_ROWS, byColumns } from './columns';
 import { expDepth, expPowCt, expPowPlain } from './exp';
 import { normalizeCt, normalizeDepth, normalizePlain } from './inverse';
-import type { SoftmaxApprox } from './types';
+import type { SoftmaxAlgorithm } from '../interface';
 
 const SQUARINGS = 4;
 /** (x + 2^4) / 32 = 1/2 + x/32: the "polynomial" squared 2^4 times. */
@@ -16,15 +16,17 @@ const INV_R = 80;
 const INV_ITERS = 30;
 
 /** Hong et al.: ((x + 16)/32)^16, inverse R = 80 (30 steps). */
-export const hong: SoftmaxApprox = {
+export const hong: SoftmaxAlgorithm<'hong'> = {
   id: 'hong',
   family: 'softmax',
+  name: 'Hong et al.',
   title: 'Hong et al.: exp(x) ~ ((x + 16)/32)^16, inverse R = 80, 30 steps',
   citation:
     'Hong et al., "Secure tumor classification by shallow neural network using homomorphic encryption", BMC Genomics 2022 (as in HETAL softmax.py "hong")',
   designRange: 8,
   encryptable: true,
-  minLevels: 1,
+  // the iterative inverse squares t and then multiplies it into v between refreshes (inverse.ts)
+  minLevels: 2,
   plain(z, rows, classes) {
     const tmp = new Float64Array(CHUNK_ROWS);
     return byColumns(z, rows, classes, (cols, n) => {

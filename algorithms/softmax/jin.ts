@@ -10,25 +10,26 @@
  * factors are multiplied as a balanced tree. Levels: 1 + 2 + ceil(log2(cPad - 1)).
  */
 import type { Evaluator, Ct, Refresher } from '../ckks/types';
-import type { SoftmaxLayout } from '../interface';
 import { checkLayout, classVector, ensureLevel, rotateWithinPeriod } from './layout';
 import { CHUNK_ROWS, byColumns } from './columns';
 import { evalPolyCt, polyDepth } from './poly';
-import type { SoftmaxApprox } from './types';
+import type { SoftmaxAlgorithm, SoftmaxLayout } from '../interface';
 
 /** sigma(t) ~ 0.5 + 0.15012 t - 0.00156 t^3 (constant first). */
 export const JIN_SIGMOID: readonly number[] = [0.5, 0.15012, 0, -0.00156];
 
 /** Jin et al. (PrivGD): product of approximate sigmoids of pairwise differences. */
-export const jin: SoftmaxApprox = {
+export const jin: SoftmaxAlgorithm<'jin'> = {
   id: 'jin',
   family: 'softmax',
+  name: 'Jin et al.',
   title: 'Jin et al. (PrivGD): product over j != i of sigma(x_i - x_j), cubic sigma',
   citation:
     'Jin et al., "Secure transfer learning for machine fault diagnosis under different operating conditions", ProvSec 2020 (as in HETAL softmax.py "privgd")',
   designRange: 4,
   encryptable: true,
-  minLevels: 2,
+  // the first stage: one level for the rotation within the period, then the cubic sigma
+  minLevels: 1 + polyDepth(JIN_SIGMOID),
   plain(z, rows, classes) {
     const [c0, c1, , c3] = JIN_SIGMOID as [number, number, number, number];
     const acc = new Float64Array(CHUNK_ROWS);

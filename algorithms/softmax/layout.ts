@@ -105,9 +105,10 @@ export function rotateWithinPeriod(be: Evaluator, x: Ct, k: number, layout: Soft
  * chain of stages refreshes only where it must; a stage is never split across a refresh. The
  * refresher decides how (client-aided round trip, or a bootstrap).
  */
-export function ensureLevel(ev: Evaluator, rf: Refresher, x: Ct, need: number): Ct {
+export function ensureLevel(ev: Evaluator, rf: Refresher, x: Ct, need: number, to?: number): Ct {
   if (need > rf.outputLevel) {
     throw new InputError(`preset ${ev.preset.name} has ${rf.outputLevel} levels after a refresh; this stage needs ${need}`);
   }
-  return x.level >= need ? x : rf.refresh(x);
+  // `to`: refresh only to the level the next stage needs (level-aware execution), else the top
+  return x.level >= need ? x : rf.refresh(x, to === undefined ? rf.outputLevel : Math.max(need, Math.min(to, rf.outputLevel)));
 }

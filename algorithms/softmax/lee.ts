@@ -9,7 +9,7 @@ import { checkLayout, ensureLevel, reductionSteps, validVector } from './layout'
 import { CHUNK_ROWS, byColumns } from './columns';
 import { EXP12, expDepth, expPowCt, expPowPlain } from './exp';
 import { normalizeCt, normalizeDepth, normalizePlain } from './inverse';
-import type { SoftmaxApprox } from './types';
+import type { SoftmaxAlgorithm } from '../interface';
 
 const LAMBDA = 4;
 const SQUARINGS = 6;
@@ -19,9 +19,10 @@ const INV_ITERS = 8;
 const U_SCALE = 1 / (LAMBDA * 2 ** SQUARINGS);
 
 /** Lee et al.: degree-12 exp of x/4, inverse R = 10^4 (8 steps). */
-export const lee: SoftmaxApprox = {
+export const lee: SoftmaxAlgorithm<'lee'> = {
   id: 'lee',
   family: 'softmax',
+  name: 'Lee et al.',
   title: 'Lee et al. (Gumbel softmax, lambda = 4): degree-12 exp on x/256 squared 6 times, inverse R = 1e4, 8 steps',
   citation:
     'Lee et al., "Privacy-preserving machine learning with fully homomorphic encryption for deep neural network", IEEE Access 2022 (as in HETAL softmax.py "gumbel")',

@@ -1,19 +1,34 @@
-/** The softmax approximations by CLI id. */
-import { InputError } from '../errors';
+/**
+ * The softmax registry: one line per approximation, keyed by its id, in the paper's table order.
+ * A key that differs from its approximation's id, or a duplicate key, does not compile
+ * (algorithms/registry.ts). Everything else reads the approximations from here.
+ */
+import type { SoftmaxAlgorithm } from '../interface';
+import { byId, lookup } from '../registry';
 import { exactExp } from './exact-exp';
 import { hetal } from './hetal';
 import { hetalPrecise } from './hetal-precise';
 import { hong } from './hong';
 import { jin } from './jin';
 import { lee } from './lee';
-import type { SoftmaxApprox } from './types';
 
-/** Every softmax approximation, in the paper's table order. */
-export const SOFTMAX_ALGORITHMS: readonly SoftmaxApprox[] = [hetal, hetalPrecise, lee, hong, jin, exactExp];
+/** Every softmax approximation by id. */
+export const SOFTMAX_REGISTRY = byId<SoftmaxAlgorithm>()({
+  hetal: hetal,
+  'hetal-precise': hetalPrecise,
+  lee: lee,
+  hong: hong,
+  jin: jin,
+  'exact-exp': exactExp,
+});
 
-/** The algorithm with this id, or an InputError listing the known ids. */
-export function getSoftmax(id: string): SoftmaxApprox {
-  const alg = SOFTMAX_ALGORITHMS.find((a) => a.id === id);
-  if (!alg) throw new InputError(`unknown softmax algorithm '${id}' (known: ${SOFTMAX_ALGORITHMS.map((a) => a.id).join(', ')})`);
-  return alg;
+/** A registered softmax approximation's id. */
+export type SoftmaxId = keyof typeof SOFTMAX_REGISTRY;
+
+/** Every softmax approximation, in registry order. */
+export const SOFTMAX_ALGORITHMS: readonly SoftmaxAlgorithm[] = Object.values(SOFTMAX_REGISTRY);
+
+/** The approximation with this id, or an InputError listing the known ids. */
+export function getSoftmax(id: string): SoftmaxAlgorithm {
+  return lookup<SoftmaxAlgorithm>(SOFTMAX_REGISTRY, id, 'softmax');
 }

@@ -98,6 +98,7 @@ export function trainingLayout(
     colBlocks: Math.ceil(d / s1),
     rowBlocks: Math.ceil(batch / s0),
     maxLevel: be.maxLevel,
+    dataLevel: be.maxLevel,
     complex: be.supportsComplex && cPad >= 2,
   };
 }
@@ -111,17 +112,20 @@ export function trainEncrypted(
   opts: {
     onEpoch?: (epoch: number, loss: number) => void;
     kernels?: MatmulKernels;
+    inputLevel?: 'top' | 'auto';
     /** called at the start and end of each step, validation pass, inference pass and product or softmax */
     onPhase?: (phase: TrainingPhase, edge: 'start' | 'end') => void;
   } = {},
 ): EncryptedOutcome {
   if (!softmax.encryptable) throw new InputError(`--softmax ${softmax.id} runs only in float64 (plain backend)`);
   const be = session.ev;
-  const layout = trainingLayout(be, data.classes, data.train.d, hyper.batch);
   const kernels = opts.kernels ?? hetalKernels;
+  const levelAware = (opts.inputLevel ?? 'auto') === 'auto';
+  const base = trainingLayout(be, data.classes, data.train.d, hyper.batch);
+  // level-aware: the data X at the least level both products accept, not the top
+  const layout: TrainingLayout = levelAware ? { ...base, dataLevel: Math.min(base.maxLevel, kernels.minDataLevel(base)) } : base;
   // Every stage must fit between two refreshes: the products, and the softmax's largest stage.
-  const minLevels = (softmax as { minLevels?: number }).minLevels ?? 0;
-  const need = Math.max(kernels.abtDepth(layout), kernels.atbDepth(layout) + 1, minLevels);
+  const need = Math.max(kernels.abtDepth(layout), kernels.atbDepth(layout) + 1, softmax.minLevels);
   if (be.maxLevel < need) {
     throw new InputError(
       `--preset ${be.preset.name} has ${be.maxLevel} levels; encrypted training with --softmax ${softmax.id} needs at least ${need} between refreshes (try n14, n15 or fgb)`,
@@ -129,7 +133,7 @@ export function trainEncrypted(
   }
   session.ensureRotationKeys([...kernels.rotationSteps(layout), ...softmax.rotationSteps(layout)]);
   const before = be.counts();
-  const engine = new EncryptedEngine(session, data, hyper, softmax, layout, kernels, opts.onPhase);
+  const engine = new EncryptedEngine(session, data, hyper, softmax, layout, kernels, levelAware, opts.onPhase);
   const observe = <T>(phase: TrainingPhase, fn: () => T): T => {
     opts.onPhase?.(phase, 'start');
     const out = fn();
@@ -197,6 +201,8 @@ class EncryptedEngine implements TrainingEngine {
     private readonly softmax: SoftmaxAlgorithm,
     private readonly layout: TrainingLayout,
     private readonly kernels: MatmulKernels,
+    /** level-aware execution: encrypt and refresh to the levels the next stage needs, not the top */
+    private readonly levelAware: boolean,
     private readonly onPhase?: (phase: TrainingPhase, edge: 'start' | 'end') => void,
   ) {
     this.be = session.ev;
@@ -208,12 +214,16 @@ class EncryptedEngine implements TrainingEngine {
     // Client side: encrypt the data once (HETAL sends it to the server before training).
     this.xBatches = this.ranges.map(([s, e]) => this.encryptRows(data.train, s, e, 'data'));
     this.yBatches = this.ranges.map(([s, e]) =>
-      this.rowBlocksOf(s, e).map(([rs, re]) => this.client.encrypt(this.oneHot(data.train.y, rs, re), undefined, 'data')),
+      this.rowBlocksOf(s, e).map(([rs, re]) =>
+        this.client.encrypt(this.oneHot(data.train.y, rs, re), this.levelAware ? 1 + kernels.atbDepth(layout) : undefined, 'data'),
+      ),
     );
     this.xVal = this.blocksOf(data.val).map(([s, e]) => this.encryptRows(data.val, s, e, 'validation'));
     // Weights start at zero, encrypted by the client.
     const zeros = new Float64Array(be.slots);
-    this.w = Array.from({ length: layout.colBlocks }, () => this.client.encrypt(zeros, undefined, 'model'));
+    this.w = Array.from({ length: layout.colBlocks }, () =>
+      this.client.encrypt(zeros, levelAware ? kernels.abtDepth(layout) : undefined, 'model'),
+    );
     this.v = this.w.map((c) => be.copy(c));
     this.best = this.w.map((c) => be.copy(c));
     this.encryptMs = performance.now() - t0;
@@ -238,7 +248,7 @@ class EncryptedEngine implements TrainingEngine {
         for (let r = 0; r < re - rs; r++) {
           for (let j = 0; j < s1 && k * s1 + j < data.d; j++) v[r * s1 + j] = data.X[(rs + r) * data.d + k * s1 + j]!;
         }
-        out.push(this.client.encrypt(v, undefined, purpose));
+        out.push(this.client.encrypt(v, this.layout.dataLevel, purpose));
       }
       return out;
     });
@@ -268,7 +278,7 @@ class EncryptedEngine implements TrainingEngine {
   /** Refreshes `ct` if it has fewer than `need` levels left (the policy of the header). */
   private ensure(ct: Ct, need: number): Ct {
     const before = this.be.counts().refreshMs;
-    const fresh = ensureLevel(this.be, this.rf, ct, need);
+    const fresh = ensureLevel(this.be, this.rf, ct, need, this.levelAware ? need : undefined);
     this.times.refresh += this.be.counts().refreshMs - before;
     return fresh;
   }

@@ -15,8 +15,10 @@ import type { BlockMatrix } from '../matrix/types';
 export interface KernelLayout extends SoftmaxLayout {
   readonly colBlocks: number;
   readonly d: number;
-  /** level of fresh ciphertexts (the data's level) */
+  /** level of fresh ciphertexts */
   readonly maxLevel: number;
+  /** level the client encrypts the data X at: the top, or (level-aware) the least the kernels accept */
+  readonly dataLevel: number;
   /** two diagonals per product (the backend has complex slots) */
   readonly complex: boolean;
 }
@@ -29,8 +31,10 @@ export interface MatmulKernels {
   atb(be: Evaluator, e: Ct[], x: Ct[][], layout: KernelLayout): Ct[];
   /** levels abt consumes (the weights must have at least this many) */
   abtDepth(layout: KernelLayout): number;
-  /** levels atb consumes (E must have at least this many) */
+  /** levels atb consumes (E must have at least this many, next to X at `layout.dataLevel`) */
   atbDepth(layout: KernelLayout): number;
+  /** the least level of X both products accept (level-aware execution encrypts X there) */
+  minDataLevel(layout: KernelLayout): number;
   rotationSteps(layout: KernelLayout): number[];
 }
 
@@ -54,13 +58,15 @@ export const hetalKernels: MatmulKernels = {
   },
   abtDepth: () => DIAG_ABT_DEPTH,
   atbDepth(layout) {
-    // The least level of E that diagAtb accepts next to fresh data (the form it then picks).
+    // The least level of E that diagAtb accepts next to the data (the form it then picks).
     const complex = layout.complex;
     for (let l = 0; l <= layout.maxLevel; l++) {
-      if (diagAtbOutputLevel(l, layout.maxLevel, diagAtbVariant(l, layout.maxLevel), complex) >= 0) return l;
+      if (diagAtbOutputLevel(l, layout.dataLevel, diagAtbVariant(l, layout.dataLevel), complex) >= 0) return l;
     }
     return layout.maxLevel + 1;
   },
+  // DiagABT needs X at 3; DiagATB's standard form then takes E at 4 (3 real-only) and X at 2
+  minDataLevel: () => DIAG_ABT_DEPTH,
   rotationSteps(layout) {
     return [...diagAbtSteps(layout.s1, layout.cPad, layout.complex), ...diagAtbSteps(layout.s0, layout.s1, layout.cPad, layout.complex)];
   },

@@ -219,7 +219,7 @@ export function registerEstimate(program: Command): void {
         process.stderr.write(
           `estimate: ${r.name} on ${preset}: simulating ${opts.steps} steps of ${r.spec.batch} rows, one validation and one test block\n`,
         );
-        const profile = await profileTraining(r.spec, preset, softmax, perf.relin, opts.steps);
+        const profile = await profileTraining(r.spec, preset, softmax, perf, opts.steps);
         const l = profile.layout;
         for (const w of workers) {
           const p = predictTraining(profile, r.spec, medians(t), w);

@@ -1,4 +1,4 @@
-/** `hetal-bench list`: what can be run (backends, presets, and later algorithms and datasets). */
+/** `hetal-bench list`: what can be run (backends, presets, algorithms from their registries, datasets, experiments). */
 import type { Command } from 'commander';
 import { emitTable } from '../output';
 import { listPresets } from '../../algorithms/ckks/presets';
@@ -30,15 +30,26 @@ export function registerList(program: Command): void {
         });
       }
       for (const a of MATMUL_ALGORITHMS) {
-        rows.push({ category: 'matmul', id: a.id, description: a.title, family: a.family, citation: a.citation });
+        rows.push({
+          category: 'matmul',
+          id: a.id,
+          description: a.title,
+          name: a.name,
+          family: a.family,
+          citation: a.citation,
+          baselines: a.baselines.join('|'),
+          table7: (a.paper?.table7.length ?? 0) > 0,
+        });
       }
       for (const a of SOFTMAX_ALGORITHMS) {
         rows.push({
           category: 'softmax',
           id: a.id,
           description: a.title,
+          name: a.name,
           citation: a.citation,
           designRange: a.designRange,
+          minLevels: a.minLevels,
           encryptable: a.encryptable,
         });
       }

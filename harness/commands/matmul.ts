@@ -29,7 +29,7 @@ import {
   withPerformanceOptions,
 } from '../options';
 import { RecordSink } from '../output';
-import { table6Counts, table7Counts, TABLE7 } from '../paper';
+import { PAPER_SHAPES, table6Counts, table7Counts } from '../paper';
 import type { MatmulRecord, TimeStats } from '../records';
 import { timeSync } from '../timing';
 import { median } from 'simple-statistics';
@@ -44,9 +44,6 @@ interface MatmulOptions extends CommonOptions, PerformanceOptions {
   realOnly?: boolean;
   predict?: string;
 }
-
-/** The paper's five shapes (Table 7), the default of --shape. */
-const PAPER_SHAPES = TABLE7.map((r) => `${r.shape.a}x${r.shape.b}x${r.shape.c}`).join(',');
 
 /** Parses `AxBxC` into the paper's (a, b, c), or an InputError naming it. */
 export function parseShape(text: string): MatmulShape {
@@ -73,7 +70,7 @@ export function registerMatmul(program: Command): void {
           MATMUL_ALGORITHMS.map((a) => a.id).join(','),
         ),
       )
-      .addOption(new Option('--shape <AxBxC,...>', "the paper's (a, b, c), comma-separated").default(PAPER_SHAPES))
+      .addOption(new Option('--shape <AxBxC,...>', "the paper's (a, b, c), comma-separated").default(PAPER_SHAPES.join(',')))
       .addOption(new Option('--backend <id>', 'sim or seal').default('sim'))
       .option('--preset <id>', 'parameter preset (default: fgb on sim, n14 on seal)')
       .addOption(
@@ -281,9 +278,8 @@ export function measureCell(session: Session, algo: MatmulAlgorithm, plan: Matmu
       maxAbs = Math.max(maxAbs, e);
       sum += e;
     }
-    const paper = table7Counts(algo.id, plan.shape, plan.slots, plan.s0);
-    // the diagonal algorithms work on cPad classes, the others on c
-    const table6 = table6Counts(algo.id, { a, b, c: algo.id.startsWith('diag-') ? plan.cPad : classes }, plan.s0, plan.s1);
+    const paper = table7Counts(algo, plan.shape, plan.slots, plan.s0);
+    const table6 = table6Counts(algo, plan);
     const record: MatmulRecord = {
       kind: 'matmul',
       state: 'completed',
@@ -308,7 +304,7 @@ export function measureCell(session: Session, algo: MatmulAlgorithm, plan: Matmu
       relin: c.perf.relin,
       ...(paper ? { paper } : {}),
       ...(table6 ? { table6 } : {}),
-      deviations: deviations(algo, plan),
+      deviations: algo.deviations(plan),
       // inputs up, the product back: the protocol of one checked call
       transcript: diffTranscripts(session.transcript.summary(), transcript0),
       ...(c.predictor ? predictionFields(c.predictor, checked.levelCounts, timeMs.median, cpuMs) : {}),
@@ -320,31 +316,6 @@ export function measureCell(session: Session, algo: MatmulAlgorithm, plan: Matmu
       throw new Error(`wrong result: max error ${maxAbs.toExponential(2)} exceeds the CKKS bound ${bound.toExponential(2)}`);
     return record;
   });
-}
-
-/** Where this cell departs from the paper's protocol or counts, in words. */
-function deviations(algo: MatmulAlgorithm, plan: MatmulPlan): string[] {
-  const out: string[] = [];
-  const diag = algo.id.startsWith('diag-');
-  if (diag && plan.complexPacking && algo.id === 'diag-abt') {
-    out.push(
-      "complex masks: real-only plaintexts (node-seal) make each of the paper's complex masks two real CMults: CMult (3/2)·cPad per block row where Table 7 has cPad",
-    );
-  }
-  if (diag && plan.complexPacking && algo.id === 'diag-atb') {
-    out.push(
-      'complex masks: the second diagonal of each pair is placed by one rotation per output ciphertext (Rot + ceil(b/s1)) instead of a complex-valued mask; CMult and Mult as Table 7',
-    );
-  }
-  if (diag && plan.complexPacking) out.push("conjugations (ops.conj) are counted apart from Rot, as the paper's Rot counts exclude them");
-  if (diag && !plan.complexPacking) out.push('one diagonal per product (no complex slots): more Mult, CMult and Rot than Table 6');
-  if (diag && plan.cPad !== plan.shape.c) out.push(`c = ${plan.shape.c} padded to ${plan.cPad} classes`);
-  if (!algo.id.startsWith('jin-') && plan.s0 !== Math.min(Math.max(plan.shape.a, plan.cPad), plan.slots / plan.cPad)) {
-    out.push(`s0 rounded up to a power of two (${plan.s0}); the paper's a are powers of two`);
-  }
-  if (!algo.id.startsWith('jin-') && nextPow2(plan.shape.a) > plan.s0)
-    out.push(`a = ${plan.shape.a} spans ${Math.ceil(plan.shape.a / plan.s0)} block rows (Table 7 has one)`);
-  return out;
 }
 
 /** The record of a cell that threw while running. */

@@ -16,12 +16,11 @@ import { median } from 'simple-statistics';
 import { addLevelCounts, type LevelCounts, scaleLevelCounts, withClientOps } from '../cost/model';
 import { cpuNowMs, parsePredictMode, type PredictMode, type Predictor, predictionFields, predictorFor } from '../cost/predict';
 import { InputError } from '../../algorithms/errors';
-import type { SoftmaxLayout } from '../../algorithms/interface';
+import type { SoftmaxAlgorithm, SoftmaxLayout } from '../../algorithms/interface';
 import { uniformRng } from '../../algorithms/random';
 import { padClasses } from '../../algorithms/softmax/layout';
 import { ErrorStats, exactSoftmax } from '../../algorithms/softmax/reference';
-import { getSoftmax } from '../../algorithms/softmax/registry';
-import type { SoftmaxApprox } from '../../algorithms/softmax/types';
+import { getSoftmax, SOFTMAX_ALGORITHMS } from '../../algorithms/softmax/registry';
 import { newRunId, runMeta } from '../metadata';
 import { type CommonOptions, parseChoice, parseInteger, parseList, parsePositive, withCommonOptions } from '../options';
 import { RecordSink } from '../output';
@@ -50,7 +49,7 @@ interface SoftmaxOptions extends CommonOptions {
 
 /** A validated run: everything checked before anything runs. */
 export interface SoftmaxRun {
-  algorithms: SoftmaxApprox[];
+  algorithms: SoftmaxAlgorithm[];
   classes: number[];
   ranges: number[];
   /** samples per sub-range (undefined: the backend's default) */
@@ -116,7 +115,7 @@ export function registerSoftmax(program: Command): void {
     program
       .command('softmax')
       .description("error and cost of softmax approximations (the paper's protocol; plain = approximation error, sim/seal = under CKKS)")
-      .addOption(new Option('--algo <ids>', 'comma list: hetal, hetal-precise, lee, hong, jin, exact-exp').default('hetal'))
+      .addOption(new Option('--algo <ids>', `comma list of: ${SOFTMAX_ALGORITHMS.map((a) => a.id).join(', ')}`).default('hetal'))
       .addOption(new Option('--classes <list>', 'comma list of class counts (>= 2)').default('10'))
       .addOption(
         new Option(
@@ -187,7 +186,7 @@ function logitStream(seed: number, classes: number, r: number): (rows: number) =
   };
 }
 
-function baseRecord(run: SoftmaxRun, alg: SoftmaxApprox, c: number, range: number, samples: number, id: string) {
+function baseRecord(run: SoftmaxRun, alg: SoftmaxAlgorithm, c: number, range: number, samples: number, id: string) {
   const preset = run.preset?.name ?? 'none';
   return {
     kind: 'softmax' as const,

@@ -16,11 +16,20 @@ import { accuracy, exactSoftmax, perClassReport } from '../../algorithms/trainin
 import { predict, trainPlain } from '../../algorithms/training/plain';
 import { type Dataset, loadDataset } from '../../datasets';
 import { newRunId, runMeta } from '../metadata';
-import { type CommonOptions, parseChoice, parseInteger, parsePositive, withCommonOptions } from '../options';
+import {
+  type CommonOptions,
+  parseChoice,
+  parseInteger,
+  parsePositive,
+  withCommonOptions,
+  type PerformanceOptions,
+  parsePerformance,
+  withPerformanceOptions,
+} from '../options';
 import { RecordSink } from '../output';
 import type { TrainRecord } from '../records';
 
-interface TrainOptions extends CommonOptions {
+interface TrainOptions extends CommonOptions, PerformanceOptions {
   dataset: string;
   features?: string;
   backend: string;
@@ -35,14 +44,12 @@ interface TrainOptions extends CommonOptions {
   softmax: string;
   labelColumn?: string;
   predict?: string;
-  relin: string;
 }
 
 /** Registers `train`. */
 export function registerTrain(program: Command): void {
   withCommonOptions(
-    program
-      .command('train')
+    withPerformanceOptions(program.command('train'))
       .description('train the softmax classifier (encrypted or plain) beside its plaintext twins, and test it')
       .addOption(
         new Option('--dataset <spec>', 'digits, wine, breast-cancer, mnist, csv:PATH, npy:DIR, synthetic:n=..,d=..,c=..,sep=..').default(
@@ -61,7 +68,6 @@ export function registerTrain(program: Command): void {
       .addOption(new Option('--limit <n>', 'use at most N samples (seeded, before splitting)').argParser((v) => parseInteger('--limit', v)))
       .addOption(new Option('--softmax <id>', 'softmax approximation of the encrypted run and the approximate twin').default('hetal'))
       .option('--label-column <name>', 'csv: label column by header name or 0-based index (default: last)')
-      .addOption(new Option('--relin <policy>', 'eager: relinearize each product; lazy: once per accumulated sum').default('lazy'))
       .option(
         '--predict <mode>',
         "seal: predictedMs from this machine's latency table: cached (if one is), measure (if none is cached), off",
@@ -70,7 +76,7 @@ export function registerTrain(program: Command): void {
   ).action(async (opts: TrainOptions) => {
     const backend = parseChoice('--backend', opts.backend, ['plain', 'sim', 'seal'] as const);
     const predictMode = parsePredictMode(opts.predict);
-    const relin = parseChoice('--relin', opts.relin, ['eager', 'lazy'] as const);
+    const perf = parsePerformance(opts);
     const optimizer = parseChoice('--optimizer', opts.optimizer, ['nesterov', 'sgd'] as const);
     const softmax = getSoftmax(opts.softmax);
     const hyper = resolveHyper(opts.dataset, {
@@ -119,7 +125,10 @@ export function registerTrain(program: Command): void {
     const base = {
       kind: 'train' as const,
       state: 'completed' as const,
-      cell: `train|${opts.dataset}|${data.features}|${backend}|${backend === 'plain' ? '-' : opts.preset}|${opts.softmax}|${JSON.stringify(hyper)}${relin === 'eager' && backend !== 'plain' ? '|relin=eager' : ''}`,
+      cell: `train|${opts.dataset}|${data.features}|${backend}|${backend === 'plain' ? '-' : opts.preset}|${opts.softmax}|${JSON.stringify(hyper)}${
+        backend === 'plain' ? '' : `${perf.inputLevel === 'top' ? '|input-level=top' : ''}${perf.relin === 'eager' ? '|relin=eager' : ''}`
+      }`,
+      ...(backend === 'plain' ? {} : { inputLevel: perf.inputLevel, relin: perf.relin }),
       algorithm: opts.softmax,
       backend,
       dataset: opts.dataset,
@@ -133,7 +142,6 @@ export function registerTrain(program: Command): void {
       scaling: data.scaling,
       split: { train: data.train.n, val: data.val.n, test: data.test.n },
       classes: data.classes,
-      ...(backend !== 'plain' ? { relin } : {}),
     };
     if (backend === 'plain') {
       const pred = predict(exact.weights, data.test);
@@ -154,13 +162,14 @@ export function registerTrain(program: Command): void {
       };
     } else {
       const predictor = await predictorFor(backend, opts.preset, predictMode, (line) => process.stderr.write(`train: ${line}\n`));
-      const session = await createSession(backend, opts.preset, { seed: opts.seed, relin });
+      const session = await createSession(backend, opts.preset, { seed: opts.seed, relin: perf.relin });
       const be = session.ev;
       const probe = predictor ? new PhaseProbe(be) : undefined;
       let enc: EncryptedOutcome;
       let transcript: TranscriptSummary;
       try {
         enc = trainEncrypted(session, data, hyper, softmax, {
+          inputLevel: perf.inputLevel,
           onEpoch: (epoch, loss) => process.stderr.write(`train: epoch ${epoch}: validation loss ${loss.toFixed(4)}\n`),
           ...(probe ? { onPhase: probe.observe } : {}),
         });

@@ -127,11 +127,11 @@ export async function profileTraining(
   spec: TrainingSpec,
   presetName: string,
   softmax: SoftmaxAlgorithm,
-  relin: RelinPolicy,
+  perf: Performance,
   steps = 3,
 ): Promise<TrainingProfile> {
   const preset = resolvePreset(presetName);
-  const session = await simulator(preset, relin);
+  const session = await simulator(preset, perf.relin);
   try {
     const be = session.ev;
     // counts by level, with the client's operations (refreshes, encryptions, decryptions) added
@@ -148,6 +148,7 @@ export async function profileTraining(
     const sums = new Map<TrainingPhase, LevelCounts>();
     const open = new Map<TrainingPhase, LevelCounts>();
     trainEncrypted(session, data, hyper, softmax, {
+      inputLevel: perf.inputLevel,
       onPhase: (phase, edge) => {
         if (edge === 'start') open.set(phase, levelCounts());
         else sums.set(phase, addLevelCounts(sums.get(phase) ?? {}, addLevelCounts(levelCounts(), open.get(phase)!, -1)));

@@ -1,7 +1,7 @@
 /**
  * Charts: vega-lite specs compiled and rendered to SVG in Node, so the report needs no browser
  * JavaScript and no network. vega and vega-lite are ESM with a top-level await, so they are
- * loaded with a dynamic import (a static import fails under CommonJS; see spec/platform.md).
+ * loaded with a dynamic import (a static import fails under CommonJS with ERR_REQUIRE_ASYNC_MODULE).
  */
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import { escapeHtml } from './html';

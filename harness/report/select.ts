@@ -1,4 +1,5 @@
 /** Small helpers the sections share: safe field access, grouping and labels. */
+import { MATMUL_ALGORITHMS } from '../../algorithms/matmul/registry';
 import type { MatmulRecord } from '../records';
 
 /** `v` when it is a finite number, else undefined (records from older or failed runs lack fields). */
@@ -34,22 +35,12 @@ export function compareShapes(x: MatmulRecord['shape'], y: MatmulRecord['shape']
   return x.a - y.a || x.b - y.b || x.c - y.c;
 }
 
-/** The matmul algorithms in the paper's Table 7 column order, with display names. */
-export const MATMUL_ALGORITHMS: readonly { id: string; name: string; family: 'abt' | 'atb' }[] = [
-  { id: 'jin-abt', name: 'Jin A·Bᵀ', family: 'abt' },
-  { id: 'colmajor', name: 'ColMajor', family: 'abt' },
-  { id: 'diag-abt', name: 'DiagABT', family: 'abt' },
-  { id: 'jin-atb', name: 'Jin Aᵀ·B', family: 'atb' },
-  { id: 'rowmajor', name: 'RowMajor', family: 'atb' },
-  { id: 'diag-atb', name: 'DiagATB', family: 'atb' },
-];
-
-/** Display name of a matmul algorithm id (the id itself when unknown). */
+/** Display name of a matmul algorithm id (the id itself for one no longer registered). */
 export function algorithmName(id: string): string {
   return MATMUL_ALGORITHMS.find((a) => a.id === id)?.name ?? id;
 }
 
-/** Sort rank of a matmul algorithm id (unknown ids last, by name). */
+/** Sort rank of a matmul algorithm id: registry order (Table 7's columns), unregistered ids last. */
 export function algorithmRank(id: string): number {
   const i = MATMUL_ALGORITHMS.findIndex((a) => a.id === id);
   return i < 0 ? MATMUL_ALGORITHMS.length : i;

@@ -27,8 +27,9 @@ export const PARAMETERS: Readonly<Record<Kind, readonly string[]>> = {
     'patience',
     'limit',
     'softmax',
-    'seed',
+    'input-level',
     'relin',
+    'seed',
     'predict',
   ],
 };

@@ -31,7 +31,9 @@ function rec(cell: string, state = 'completed', timestamp = '2026-01-01T00:00:00
 
 /** A run folder as `submit` leaves it, with `shards` tasks and the given records per task. */
 function runFolder(shards: number, records: Record<string, unknown>[][]): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hetal-merge-'));
+  // a run folder inside a parent of its own (results/ holding runs), never the shared temp folder itself
+  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hetal-merge-')), 'run');
+  fs.mkdirSync(dir);
   fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(CONFIG));
   fs.writeFileSync(path.join(dir, 'submit.json'), JSON.stringify({ name: 'm', shards, cells: KEYS.length, submissions: [] }));
   records.forEach((list, i) => {

@@ -1,121 +1,35 @@
 /**
- * The op counts this project's algorithms should produce (the formulas documented in each
- * algorithm file), and their documented difference from the paper's Table 6. Conjugations
- * include the backends' fix-up after each odd rotation of a ciphertext with imaginary parts
- * (seal's X^(N/2) is -i in odd slots; ckks/seal.ts).
+ * What the matmul tests expect of any algorithm, read from the algorithm itself: its own count
+ * formula (MatmulAlgorithm.opCounts), the paper's Table 6 plus the difference its file documents,
+ * and the size of the values on its path (for the CKKS error bound).
  */
-import type { MatmulPlan } from '../../algorithms/interface';
-import type { DiagAtbVariant } from '../../algorithms/matmul/diag-atb';
-import { table6Counts } from '../../harness/paper';
+import type { OpCounts } from '../../algorithms/ckks/types';
+import type { MatmulAlgorithm, MatmulCounts, MatmulPlan, MatmulShape, PaperCounts } from '../../algorithms/interface';
 
-export interface Counts {
-  cmult: number;
-  mult: number;
-  rot: number;
-  conj: number;
-}
-
-/** Block counts and logs of a plan. */
-function dims(plan: MatmulPlan) {
-  const { a, b } = plan.shape;
-  return {
-    A: Math.ceil(a / plan.s0),
-    B: Math.ceil(b / plan.s1),
-    p: plan.cPad,
-    l0: Math.log2(plan.s0),
-    l1: Math.log2(plan.s1),
-    ls: Math.log2(plan.slots),
-  };
-}
-
-/** This project's counts for one call (fresh inputs; DiagATB in `variant`). */
-export function expectedCounts(id: string, plan: MatmulPlan, variant: DiagAtbVariant = 'standard'): Counts {
-  const { b, c } = plan.shape;
-  const { A, B, p, l0, l1, ls } = dims(plan);
-  const cx = plan.complexPacking;
-  switch (id) {
-    case 'jin-abt':
-      return { cmult: 0, mult: b * c, rot: 0, conj: 0 };
-    case 'jin-atb':
-      return { cmult: 0, mult: b * c, rot: b * c * ls, conj: 0 };
-    case 'colmajor':
-      return { cmult: c * (B + A), mult: c * A * B, rot: c * (B * l0 + A * (l1 + 1)) - A, conj: 0 };
-    case 'rowmajor':
-      return { cmult: c * (A + B), mult: c * A * B, rot: c * (B * l0 + A * (l1 + 1)) - A, conj: 0 };
-    case 'diag-abt':
-      return cx
-        ? { cmult: ((3 * p) / 2) * A, mult: (p / 2) * A * B, rot: (p / 2) * B + p * A * l1, conj: A + (plan.s1 > 1 ? p * A : 0) }
-        : { cmult: 2 * p * A, mult: p * A * B, rot: (p - 1) * B + 2 * p * A * l1, conj: 0 };
-    case 'diag-atb':
-      if (cx && variant === 'standard')
-        return { cmult: (p / 2) * (A + B), mult: (p / 2) * A * B, rot: p * A + (p / 2) * B * l0 + B, conj: B + 2 * A * Math.floor(p / 4) };
-      if (cx)
-        return {
-          cmult: A + (p / 2 - 1) * A * B + (p / 2) * B,
-          mult: (p / 2) * A * B,
-          rot: 2 * A + (p / 2 - 1) * (A + A * B) + (p / 2) * B * l0 + B,
-          conj: B + A * Math.floor(p / 4),
-        };
-      if (variant === 'standard') return { cmult: (p - 1) * A + p * B, mult: p * A * B, rot: 2 * (p - 1) * A + p * B * l0, conj: 0 };
-      return { cmult: (p - 1) * A * B + p * B, mult: p * A * B, rot: (p - 1) * (A + A * B) + p * B * l0, conj: 0 };
-    default:
-      throw new Error(`no formula for ${id}`);
-  }
+/** The four counts a matmul formula states, from a backend's counters. */
+export function counted(ops: OpCounts): MatmulCounts {
+  return { cmult: ops.cmult, mult: ops.mult, rot: ops.rot, conj: ops.conj };
 }
 
 /**
- * The paper's Table 6 for the same cell plus the difference each algorithm file documents
- * (complex packing). Equal to expectedCounts: this states the documented reasons as numbers.
+ * The paper's Table 6 for the same cell plus the difference the algorithm's file documents, or
+ * undefined for an algorithm the paper has no formula for. Equal to its opCounts without conj:
+ * this states the documented reasons as numbers.
  */
-export function table6PlusDocumented(id: string, plan: MatmulPlan, variant: DiagAtbVariant = 'standard'): Omit<Counts, 'conj'> {
-  const { A, B, p } = dims(plan);
-  const c = plan.shape.c;
-  const t6 = table6Counts(id, { ...plan.shape, c: id.startsWith('diag-') ? p : c }, plan.s0, plan.s1, variant)!;
-  switch (id) {
-    // the reference masks every tiled copy of B, which only matters for A > 1
-    case 'colmajor':
-      return { ...t6, cmult: t6.cmult - c * B * (A - 1) };
-    case 'rowmajor':
-      return { ...t6, cmult: t6.cmult - c * (A - 1) * (B - 1) };
-    // a complex mask is two real CMults; Table 6's CMult = c ignores the block rows
-    case 'diag-abt':
-      return { ...t6, cmult: t6.cmult + (p * (3 * A - 2)) / 2 };
-    // one rotation per output ciphertext places the second diagonal; Q is prepared per block row
-    case 'diag-atb':
-      return { ...t6, cmult: t6.cmult + (A - 1), rot: t6.rot + B + 2 * (A - 1) };
-    default:
-      return t6;
-  }
-}
-
-/**
- * Operations on the longest path from an input slot to an output slot: the encryption, every
- * rescale (the depth), every key switch (rotations, conjugations and their fix-ups) and the
- * products. errorBound(preset, errorOps, magnitude) is then a worst-case error: each of them adds
- * at most 2^(22 - scaleBits) times the magnitude of the values (ckks/precision.ts).
- */
-export function errorOps(id: string, plan: MatmulPlan): number {
-  const l0 = Math.log2(plan.s0),
-    l1 = Math.log2(plan.s1);
-  switch (id) {
-    case 'jin-abt':
-      return 1 + 1; // encrypt, product
-    case 'jin-atb':
-      return 1 + 1 + Math.log2(plan.slots); // encrypt, product, slot sum
-    case 'colmajor':
-      return 1 + 3 + l0 + l1 + 1; // encrypt, 3 levels, broadcast, row sum, shift
-    case 'rowmajor':
-      return 1 + 3 + 1 + l1 + l0; // encrypt, 3 levels, shift, broadcast, column sum
-    case 'diag-abt':
-      return 1 + 3 + 1 + 2 * l1 + 2 + 1; // encrypt, 3 levels, B shift, sum and copy, fix-ups, conjugation
-    case 'diag-atb':
-      return 1 + 4 + 4 + 2 + l0 + 1 + 1; // encrypt, 4 levels, two shifts, fix-ups, column sum, row shift, conjugation
-    default:
-      throw new Error(`no path length for ${id}`);
-  }
+export function table6PlusDocumented(algo: MatmulAlgorithm, plan: MatmulPlan): PaperCounts | undefined {
+  if (!algo.paper) return undefined;
+  const t6 = algo.paper.table6(plan);
+  const d = algo.paper.table6Difference(plan);
+  return { cmult: t6.cmult + d.cmult, mult: t6.mult + d.mult, rot: t6.rot + d.rot };
 }
 
 /** The largest value on the path: a result entry sums b (A·Bᵀ) or a (Aᵀ·B) products of [0, 1) numbers. */
-export function magnitude(id: string, shape: { a: number; b: number }): number {
-  return id.endsWith('abt') || id === 'colmajor' ? shape.b : shape.a;
+export function magnitude(algo: MatmulAlgorithm, shape: MatmulShape): number {
+  return algo.family === 'abt' ? shape.b : shape.a;
+}
+
+/** Ciphertext operations one call makes (its formula): what simulating it costs. */
+export function predictedOps(algo: MatmulAlgorithm, plan: MatmulPlan): number {
+  const c = algo.opCounts(plan);
+  return c.cmult + c.mult + c.rot + c.conj;
 }

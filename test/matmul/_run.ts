@@ -1,9 +1,10 @@
 /** Runs one matmul algorithm once on seeded inputs: its counts, its result and the reference. */
 import type { Session } from '../../algorithms/ckks/session';
-import type { OpCounts } from '../../algorithms/ckks/types';
+import type { OpCounts, Params } from '../../algorithms/ckks/types';
 import { diffCounts } from '../../algorithms/ckks/types';
 import type { MatmulAlgorithm, MatmulPlan, MatmulShape, Matrix } from '../../algorithms/interface';
 import { randomMatrix } from '../../algorithms/matmul/plain';
+import { InputError } from '../../algorithms/errors';
 import { uniformRng } from '../../algorithms/random';
 
 export interface OneRun {
@@ -43,4 +44,21 @@ export function runOnce(s: Session, algo: MatmulAlgorithm, shape: MatmulShape): 
   let maxAbs = 0;
   for (let i = 0; i < want.data.length; i++) maxAbs = Math.max(maxAbs, Math.abs(want.data[i]! - r.got.data[i]!));
   return { plan, ops: r.ops, got: r.got, want, maxAbs, leaked: be.liveObjects() - live };
+}
+
+/**
+ * The algorithm's plan for a shape, or undefined when it refuses the shape with an InputError
+ * saying why (e.g. a layout that does not fit the slots): generic tests skip such cells.
+ */
+export function planIfFits(
+  be: Pick<Params, 'slots' | 'maxLevel' | 'supportsComplex'>,
+  algo: MatmulAlgorithm,
+  shape: MatmulShape,
+): MatmulPlan | undefined {
+  try {
+    return algo.plan(shape, be);
+  } catch (err) {
+    if (err instanceof InputError) return undefined;
+    throw err;
+  }
 }

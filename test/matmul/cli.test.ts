@@ -85,7 +85,7 @@ test('bad input: one line naming it, non-zero, before anything runs', async () =
     [['--shape', '128x128'], /--shape: '128x128' is not AxBxC/],
     [
       ['--algo', 'diag-abt,fast'],
-      /--algo: unknown matmul algorithm 'fast' \(known: jin-abt, colmajor, diag-abt, jin-atb, rowmajor, diag-atb\)/,
+      /--algo: unknown matmul algorithm 'fast' \(known: jin-abt, colmajor, diag-abt, jin-atb, rowmajor, diag-atb/,
     ],
     [['--preset', 'n14', '--shape', '64x64x100'], /c = 100 \(padded to 128\) is too large for 8192 slots/],
   ];

@@ -10,15 +10,15 @@ import { diffCounts } from '../../algorithms/ckks/types';
 import { InputError } from '../../algorithms/errors';
 import type { Matrix } from '../../algorithms/interface';
 import { DIAG_ABT_DEPTH, diagAbt, diagAbtSteps } from '../../algorithms/matmul/diag-abt';
-import { diagAtb, diagAtbOutputLevel, diagAtbSteps } from '../../algorithms/matmul/diag-atb';
+import { diagAtb, diagAtbCounts, diagAtbOutputLevel, diagAtbSteps } from '../../algorithms/matmul/diag-atb';
 import { plainAbt, plainAtb, randomMatrix } from '../../algorithms/matmul/plain';
-import { MATMUL_ALGORITHMS, matmulAlgorithm } from '../../algorithms/matmul/registry';
+import { type MatmulId, matmulAlgorithm } from '../../algorithms/matmul/registry';
 import { decryptMatrix, encryptMatrix, layoutSpec, packMatrix, unpackMatrix } from '../../algorithms/matrix/pack';
 import { blockPlan } from '../../algorithms/matrix/plan';
 import { levelOf } from '../../algorithms/matrix/types';
 import { uniformRng } from '../../algorithms/random';
 import { maxAbsDiff, sharedSession } from '../helpers/backends';
-import { expectedCounts } from './_expected';
+import { counted } from './_expected';
 import { runOnce } from './_run';
 
 const rng = uniformRng(11);
@@ -115,7 +115,7 @@ test('DiagATB picks PRotUp when A has fewer levels than X: one level of A saved,
     assert.is(levelOf(g), 0);
     assert.ok(maxAbsDiff(decryptMatrix(s.client, g).data, plainAtb(E, X).data) < 1e-9);
     const plan = { ...blockPlan({ a: 64, b: 300, c: 8 }, be, true) };
-    assert.equal({ cmult: ops.cmult, mult: ops.mult, rot: ops.rot, conj: ops.conj }, expectedCounts('diag-atb', plan, 'prot-up'));
+    assert.equal(counted(ops), diagAtbCounts(plan, 'prot-up'));
     // asked for explicitly at equal levels, it gives the same product
     const g2 = diagAtb(be, encryptMatrix(s.client, E, layoutSpec('cols-repeated', 64, 8, s0, s1, cPad)), x, { variant: 'prot-up' });
     assert.is(levelOf(g2), top - 3);
@@ -140,14 +140,10 @@ test('without complex slots: one diagonal per product, the higher counts documen
     { a: 128, b: 128, c: 4 },
     { a: 2048, b: 300, c: 10 },
   ]) {
-    for (const id of ['diag-abt', 'diag-atb']) {
+    for (const id of ['diag-abt', 'diag-atb'] as const) {
       const r = runOnce(s, matmulAlgorithm(id), shape);
       assert.not.ok(r.plan.complexPacking);
-      assert.equal(
-        { cmult: r.ops.cmult, mult: r.ops.mult, rot: r.ops.rot, conj: r.ops.conj },
-        expectedCounts(id, r.plan),
-        `${id} ${JSON.stringify(shape)}`,
-      );
+      assert.equal(counted(r.ops), matmulAlgorithm(id).opCounts(r.plan), `${id} ${JSON.stringify(shape)}`);
       assert.ok(r.maxAbs < 1e-9);
     }
   }
@@ -184,18 +180,23 @@ test('bad shapes are refused with messages naming them', async () => {
     assert.instance(err, InputError, String(message));
     assert.match((err as Error).message, message);
   }
-  // Jin fits n13's two levels: the only algorithms that do
-  assert.equal(
-    MATMUL_ALGORITHMS.filter((a) => {
-      try {
-        a.plan({ a: 16, b: 16, c: 4 }, be);
-        return true;
-      } catch {
-        return false;
-      }
-    }).map((a) => a.id),
-    ['jin-abt', 'jin-atb'],
-  );
+  // Jin fits n13's two levels; the block algorithms need 3 or 4
+  const fits = (id: MatmulId) => {
+    try {
+      matmulAlgorithm(id).plan({ a: 16, b: 16, c: 4 }, be);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  assert.equal((['jin-abt', 'jin-atb', 'colmajor', 'rowmajor', 'diag-abt', 'diag-atb'] as const).map(fits), [
+    true,
+    true,
+    false,
+    false,
+    false,
+    false,
+  ]);
 });
 
 test.run();

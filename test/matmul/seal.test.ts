@@ -1,6 +1,6 @@
 /**
  * Real CKKS (node-seal): every algorithm equals float64 within the CKKS worst-case bound of its
- * longest path (_expected.ts errorOps), and counts as on the simulator. n13 has 2 levels: only
+ * longest path (MatmulAlgorithm.errorOps), and counts as its formulas say (opCounts). n13 has 2 levels: only
  * Jin et al. (depth 1) fit; the block algorithms need 3 or 4 and run at n14.
  */
 import { test } from 'uvu';
@@ -9,7 +9,7 @@ import { errorBound } from '../../algorithms/ckks/precision';
 import type { MatmulShape } from '../../algorithms/interface';
 import { matmulAlgorithm } from '../../algorithms/matmul/registry';
 import { sharedSession } from '../helpers/backends';
-import { errorOps, expectedCounts, magnitude } from './_expected';
+import { counted, magnitude } from './_expected';
 import { runOnce } from './_run';
 
 // Kept small: a SEAL rotation costs ~45 ms at n14, and SEAL makes its Galois keys in one call,
@@ -35,10 +35,11 @@ for (const { preset, ids, shape } of CELLS) {
       ),
     );
     for (const id of ids) {
-      const r = runOnce(s, matmulAlgorithm(id), shape);
-      const bound = errorBound(be.preset, errorOps(id, r.plan), magnitude(id, shape));
+      const algo = matmulAlgorithm(id);
+      const r = runOnce(s, algo, shape);
+      const bound = errorBound(be.preset, algo.errorOps(r.plan), magnitude(algo, shape));
       assert.ok(r.maxAbs < bound, `${id}: error ${r.maxAbs.toExponential(2)} >= bound ${bound.toExponential(2)}`);
-      assert.equal({ cmult: r.ops.cmult, mult: r.ops.mult, rot: r.ops.rot, conj: r.ops.conj }, expectedCounts(id, r.plan), id);
+      assert.equal(counted(r.ops), algo.opCounts(r.plan), id);
       assert.is(r.leaked, 0, `${id} frees every SEAL object it makes`);
     }
   });

@@ -2,10 +2,9 @@
 import type { Session } from '../../algorithms/ckks/session';
 import type { OpCounts } from '../../algorithms/ckks/types';
 import { diffCounts } from '../../algorithms/ckks/types';
-import type { SoftmaxLayout } from '../../algorithms/interface';
+import type { SoftmaxAlgorithm, SoftmaxLayout } from '../../algorithms/interface';
 import { uniformRng } from '../../algorithms/random';
 import { padClasses } from '../../algorithms/softmax/layout';
-import type { SoftmaxApprox } from '../../algorithms/softmax/types';
 
 /** What one encrypted block gives. */
 export interface BlockOutcome {
@@ -36,7 +35,7 @@ export function blockLogits(layout: SoftmaxLayout, ranges: readonly number[], se
 }
 
 /** Encrypts z in the layout, runs `alg.encrypted`, compares every period with `alg.plain`. */
-export function runBlock(s: Session, alg: SoftmaxApprox, layout: SoftmaxLayout, z: Float64Array): BlockOutcome {
+export function runBlock(s: Session, alg: SoftmaxAlgorithm, layout: SoftmaxLayout, z: Float64Array): BlockOutcome {
   const be = s.ev;
   const { s0, s1, classes: c, cPad } = layout;
   const slots = new Float64Array(be.slots);

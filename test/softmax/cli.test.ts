@@ -91,7 +91,7 @@ test('sim: error under CKKS beside the plain error and the agreement, depth, ref
 });
 
 const BAD: [string[], RegExp][] = [
-  [['--algo', 'softermax'], /unknown softmax algorithm 'softermax' \(known: hetal, hetal-precise, lee, hong, jin, exact-exp\)/],
+  [['--algo', 'softermax'], /unknown softmax algorithm 'softermax' \(known: hetal, hetal-precise, lee, hong, jin, exact-exp/],
   [['--classes', '1'], /--classes: '1'/],
   [['--classes', '40000'], /--classes 40000: more than a block row holds/],
   [['--backend', 'sim', '--preset', 'n14', '--classes', '9000'], /--classes 9000: more than a block row holds/],

@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { validatePreset } from '../../algorithms/ckks/presets';
 import { createSession } from '../../algorithms/ckks/session';
-import { SOFTMAX_ALGORITHMS } from '../../algorithms/softmax/registry';
+import { SOFTMAX_ALGORITHMS, getSoftmax } from '../../algorithms/softmax/registry';
 import { blockLogits, layoutFor, runBlock } from './_fixtures';
 
 // A simulator-only chain of 100 levels (no security claim: it never runs on SEAL).
@@ -33,7 +33,8 @@ test('levels consumed equal depth(layout), with no refresh, for every encrypted 
       const r = runBlock(s, alg, layout, blockLogits(layout, [4]));
       assert.is(r.ops.refresh, 0, alg.id);
       assert.is(r.consumed, alg.depth(layout), `${alg.id} c=${c}`);
-      assert.is(alg.depth(layout), want[alg.id]![i], `${alg.id} c=${c} depth`);
+      // the shipped approximations' depths as their files derive them (a new one is checked by the line above)
+      if (want[alg.id]) assert.is(alg.depth(layout), want[alg.id]![i], `${alg.id} c=${c} depth`);
     });
   }
   s.dispose();
@@ -44,7 +45,7 @@ test('a preset with fewer levels than a stage needs is refused with a message na
     'sim',
     validatePreset({ name: 'n13', description: '', ringDegree: 8192, chainBits: [60, 40, 40, 60], scaleBits: 40, backends: ['sim'] }),
   );
-  const alg = SOFTMAX_ALGORITHMS.find((a) => a.id === 'hetal')!;
+  const alg = getSoftmax('hetal');
   const layout = layoutFor(tiny.ev, 3);
   assert.throws(() => runBlock(tiny, alg, layout, blockLogits(layout, [4])), /preset n13 has 2 levels after a refresh; this stage needs 3/);
   tiny.dispose();

@@ -1,9 +1,11 @@
 /**
- * Matmul speed: the speed-ups of DiagABT over ColMajor and Jin, and of DiagATB over RowMajor and
- * Jin, per shape, and the time of every algorithm against the shape. Times are only compared
+ * Matmul speed: the speed-ups of each algorithm over the baselines it declares (DiagABT over
+ * ColMajor and Jin, DiagATB over RowMajor and Jin), per shape, and the time of every algorithm
+ * against the shape. Times are only compared
  * within one backend and preset (one machine's run): absolute times are not comparable with the
  * paper's GPU, the ratios are.
  */
+import { MATMUL_ALGORITHMS } from '../../../algorithms/matmul/registry';
 import type { MatmulRecord } from '../../records';
 import type { ChartSpec } from '../charts';
 import { escapeHtml, para, table } from '../html';
@@ -21,13 +23,13 @@ import {
   shapeLabel,
 } from '../select';
 
-/** The comparisons the paper headlines: HETAL's algorithm against each prior one of its family. */
-const PAIRS: readonly { fast: string; slow: string }[] = [
-  { fast: 'diag-abt', slow: 'colmajor' },
-  { fast: 'diag-abt', slow: 'jin-abt' },
-  { fast: 'diag-atb', slow: 'rowmajor' },
-  { fast: 'diag-atb', slow: 'jin-atb' },
-];
+/**
+ * The comparisons the paper headlines: each algorithm against the baselines it declares
+ * (MatmulAlgorithm.baselines), e.g. DiagABT against ColMajor and Jin et al.
+ */
+function pairs(): { fast: string; slow: string }[] {
+  return MATMUL_ALGORITHMS.flatMap((a) => a.baselines.map((slow) => ({ fast: a.id, slow })));
+}
 
 /** The paper's headline claim, quoted beside the measured ratios. */
 export const PAPER_SPEEDUP_CLAIM = 'DiagABT and DiagATB are 1.8x to 323x faster than the prior methods (paper, HEaaN on GPU, 2^15 slots).';
@@ -49,7 +51,7 @@ export function speedups(records: readonly MatmulRecord[]): Speedup[] {
   for (const [setup, rs] of groupBy(records, setupLabel)) {
     const shapes = [...groupBy(rs, (r) => shapeLabel(r.shape)).values()].sort((x, y) => compareShapes(x[0]!.shape, y[0]!.shape));
     for (const list of shapes) {
-      for (const { fast, slow } of PAIRS) {
+      for (const { fast, slow } of pairs()) {
         const f = num(list.filter((r) => r.algorithm === fast).pop()?.timeMs?.median);
         const s = num(list.filter((r) => r.algorithm === slow).pop()?.timeMs?.median);
         if (f === undefined || s === undefined || f <= 0 || s <= 0) continue;
