@@ -50,12 +50,13 @@ export function parsePerformance(opts: PerformanceOptions): Performance {
   };
 }
 
-/** A non-negative (or >= min) integer, or an InputError naming the flag. */
-export function parseInteger(flag: string, value: string, min = 1): number {
+/** An integer >= min (and <= limit.max, whose reason the error gives), or an InputError naming the flag. */
+export function parseInteger(flag: string, value: string, min = 1, limit?: { max: number; why: string }): number {
   const n = Number(value);
   if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
     throw new InputError(`${flag}: '${value}' is not an integer >= ${min}`);
   }
+  if (limit && n > limit.max) throw new InputError(`${flag}: ${n} is above the limit of ${limit.max} (${limit.why})`);
   return n;
 }
 

@@ -6,7 +6,7 @@
  * client decrypts, and the client-aided refresh is a round trip of bytes. Each message is counted
  * by direction and purpose, so a run's record shows the protocol's cost.
  */
-import { InputError } from '../errors';
+import { InputError, NonFiniteError } from '../errors';
 import { keySwitchKeyBytes, type RawEvaluator } from './base';
 import { CountingEvaluator, OpCounter } from './counting';
 import { resolvePreset, type Preset } from './presets';
@@ -156,9 +156,16 @@ export class ClientAidedRefresher implements Refresher {
     if (level < 0 || level > this.server.maxLevel || !Number.isInteger(level)) {
       throw new InputError(`refresh: level ${level} is outside 0..${this.server.maxLevel}`);
     }
+    if (ct.complex) {
+      throw new Error(
+        `refresh: ciphertext #${ct.id} may hold imaginary parts, which the key owner's real decoding would drop; take its real part first (twiceRealPart)`,
+      );
+    }
     const t0 = performance.now();
     const before = this.wire.transcript.summary();
     const values = this.wire.download(ct, 'refresh');
+    const bad = values.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new NonFiniteError(`refresh: slot ${bad} decrypts to ${values[bad]} (the computation overflowed)`);
     const fresh = this.wire.upload(values, level, 'refresh');
     const after = this.wire.transcript.summary();
     const moved = after.toServer.bytes - before.toServer.bytes + (after.toClient.bytes - before.toClient.bytes);

@@ -3,6 +3,7 @@
  * the same batches in the same order with the same momentum: fixed contiguous batches of the
  * (already shuffled) training split, visited in a seeded order that changes every epoch.
  */
+import { NonFiniteError } from '../errors';
 import { uniformRng } from '../random';
 import { EarlyStopping } from './early-stopping';
 import { momentum } from './nesterov';
@@ -48,9 +49,18 @@ export function runSchedule(
   let t = 0;
   let epochs = 0;
   for (let epoch = 0; epoch < hyper.epochs; epoch++) {
-    for (const b of epochOrder(batches, epoch, hyper.seed)) {
-      engine.step(b, momentum(hyper.optimizer, t));
-      t++;
+    try {
+      for (const b of epochOrder(batches, epoch, hyper.seed)) {
+        engine.step(b, momentum(hyper.optimizer, t));
+        t++;
+      }
+    } catch (err) {
+      // the weights overflowed mid-epoch: the run ends here, its loss recorded as not finite
+      if (!(err instanceof NonFiniteError)) throw err;
+      epochs = epoch + 1;
+      valLosses.push(NaN);
+      onEpoch?.(epochs, NaN);
+      break;
     }
     epochs = epoch + 1;
     const loss = engine.validationLoss();

@@ -23,6 +23,9 @@ export interface SyntheticParams {
 
 const DEFAULTS: SyntheticParams = { n: 1000, d: 16, c: 3, sep: 3 };
 
+/** The most feature values a synthetic dataset may have (n x d). */
+export const MAX_VALUES = 100_000_000;
+
 /** Parses the part after `synthetic:`. */
 export function parseSyntheticSpec(spec: string, body: string): SyntheticParams {
   const params = { ...DEFAULTS };
@@ -45,6 +48,12 @@ export function parseSyntheticSpec(spec: string, body: string): SyntheticParams 
   }
   if (params.c < 2) throw new InputError(`${spec}: field 'c' must be at least 2 (fewer than 2 classes)`);
   if (params.n < params.c) throw new InputError(`${spec}: field 'n' (${params.n}) must be at least c (${params.c})`);
+  if (params.n * params.d > MAX_VALUES) {
+    throw new InputError(
+      `${spec}: n x d = ${params.n * params.d} values is above the limit of ${MAX_VALUES} (800 MB of float64, before the copies of ` +
+        'splitting and scaling; larger data does not fit in memory here)',
+    );
+  }
   return params;
 }
 

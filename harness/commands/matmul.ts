@@ -14,7 +14,6 @@ import { InputError } from '../../algorithms/errors';
 import type { MatmulAlgorithm, MatmulPlan, MatmulShape, Matrix } from '../../algorithms/interface';
 import { randomMatrix } from '../../algorithms/matmul/plain';
 import { MATMUL_ALGORITHMS, matmulAlgorithm } from '../../algorithms/matmul/registry';
-import { nextPow2 } from '../../algorithms/matrix/plan';
 import { uniformRng } from '../../algorithms/random';
 import { newRunId, runMeta } from '../metadata';
 import {
@@ -30,7 +29,10 @@ import {
 } from '../options';
 import { RecordSink } from '../output';
 import { PAPER_SHAPES, table6Counts, table7Counts } from '../paper';
-import type { MatmulRecord, TimeStats } from '../records';
+import { cellKey as makeCellKey, LIMITS } from '../cell';
+import { estimateMatmulMemory, refuseIfTooBig } from '../memory';
+import { endAfterHeapExhaustion, isHeapExhausted } from '../watchdog';
+import type { ErrorKind, FailedRecord, MatmulRecord, TimeStats } from '../records';
 import { timeSync } from '../timing';
 import { median } from 'simple-statistics';
 import { cpuNowMs, parsePredictMode, type Predictor, predictionFields, predictorFor } from '../cost/predict';
@@ -42,6 +44,7 @@ interface MatmulOptions extends CommonOptions, PerformanceOptions {
   preset?: string;
   repeat?: number;
   realOnly?: boolean;
+  noise: boolean;
   predict?: string;
 }
 
@@ -78,9 +81,10 @@ export function registerMatmul(program: Command): void {
           '--repeat <n>',
           'timed calls (tinybench) after the first call, which is counted, checked and the warm-up; ' +
             "0: record the first call's own time (default: 1 on seal, 0 on sim, whose times are slot arithmetic, not CKKS cost)",
-        ).argParser((v) => parseInteger('--repeat', v, 0)),
+        ).argParser((v) => parseInteger('--repeat', v, 0, LIMITS.repeat)),
       )
       .option('--real-only', 'no complex slots: one diagonal per product (measures the fallback)')
+      .option('--no-noise', 'sim: exact slot arithmetic (algorithmic error only; no precision is reported) instead of CKKS-sized noise')
       .option(
         '--predict <mode>',
         "seal: predictedMs from this machine's latency table: cached (if one is), measure (if none is cached), off",
@@ -105,14 +109,21 @@ export function registerMatmul(program: Command): void {
     const predictMode = parsePredictMode(opts.predict);
     const predicted = { slots: preset.slots, maxLevel: preset.levels, supportsComplex: !opts.realOnly };
     const cells = shapes.flatMap((shape) => algos.map((algo) => ({ algo, shape, plan: algo.plan(shape, predicted) })));
+    const declaredOnly = preset.ringDegree >= 32768;
+    if (backendId === 'seal') {
+      // a plan past the 4 GiB SEAL heap would grow it and then spin: refuse it before it starts
+      refuseIfTooBig(preset, estimateMatmulMemory(preset, cells, { declaredOnly, realOnly: !!opts.realOnly }), `--algo/--shape`);
+    }
+    const noise = backendId === 'sim' && opts.noise !== false;
 
     const predictor = await predictorFor(backendId, preset.name, predictMode, (line) => process.stderr.write(`matmul: ${line}\n`));
     const be = await createSession(backendId, preset, {
       seed: opts.seed,
       realOnly: !!opts.realOnly,
       relin: perf.relin,
+      noise,
       // at N = 32768 all power-of-two keys take ~6 GB: only the steps the algorithms declare
-      ...(preset.ringDegree >= 32768 ? { rotationKeys: 'declared' as const } : {}),
+      ...(declaredOnly ? { rotationKeys: 'declared' as const } : {}),
       // one key generation for every cell (SEAL makes the whole Galois key set per call)
       rotationSteps: cells.flatMap((c) => c.algo.rotationSteps(c.plan)),
     });
@@ -149,6 +160,8 @@ export function registerMatmul(program: Command): void {
         preset: preset.name,
         realOnly: !!opts.realOnly,
         perf,
+        noise,
+        repeat,
         run,
         seed: opts.seed,
         ...(predictor ? { predictor } : {}),
@@ -174,6 +187,10 @@ export interface CellBase {
   realOnly: boolean;
   /** input levels and relinearization policy */
   perf: Performance;
+  /** sim: CKKS-sized noise on (the error is then a precision figure) */
+  noise?: boolean;
+  /** timed calls after the first (part of the cell's key) */
+  repeat?: number;
   run: string;
   seed: number;
   /** prices the call's counts by level (seal records carry predictedMs and overhead) */
@@ -184,7 +201,7 @@ export interface CellBase {
  * Runs cells in order, emitting one record each; a cell that throws gets a failed record and
  * the rest still run. Returns the number of failed cells.
  */
-export function runCells(be: Session, cells: readonly CellBase[], repeat: number, emit: (r: MatmulRecord) => void): number {
+export function runCells(be: Session, cells: readonly CellBase[], repeat: number, emit: (r: MatmulRecord | FailedRecord) => void): number {
   // One key generation for every cell (SEAL regenerates the whole Galois key set per call).
   const steps: number[] = [];
   for (const c of cells) {
@@ -199,23 +216,44 @@ export function runCells(be: Session, cells: readonly CellBase[], repeat: number
   for (const c of cells) {
     const label = `${c.algo.id} ${c.shape.a}x${c.shape.b}x${c.shape.c}`;
     process.stderr.write(`matmul: ${label} on ${c.backend}/${c.preset}\n`);
-    let record: MatmulRecord;
+    let record: MatmulRecord | FailedRecord;
     try {
       record = measureCell(be, c.algo, withInputLevels(c.algo, c.algo.plan(c.shape, be.ev), c.perf), repeat, c);
     } catch (err) {
       failed += 1;
       record = failedRecord(be.ev, c, err);
       process.stderr.write(`matmul: ${label} failed: ${record.message}\n`);
+      if (isHeapExhausted(err)) {
+        // the record is kept; disposing the backend now could spin for ever
+        emit(record);
+        endAfterHeapExhaustion();
+      }
     }
     emit(record);
   }
   return failed;
 }
 
-/** A stable key of a cell's parameters. */
-function cellKey(c: CellBase): string {
-  const perf = `${c.perf.inputLevel === 'top' ? '|input-level=top' : ''}${c.perf.relin === 'eager' ? '|relin=eager' : ''}`;
-  return `matmul|${c.backend}|${c.preset}|${c.algo.id}|${c.shape.a}x${c.shape.b}x${c.shape.c}${c.realOnly ? '|real-only' : ''}${perf}`;
+/** The cell's key (harness/cell.ts), the same as a sweep's for the same parameters. */
+function cellKey(c: CellBase, repeat?: number): string {
+  return makeCellKey('matmul', {
+    algo: c.algo.id,
+    shape: `${c.shape.a}x${c.shape.b}x${c.shape.c}`,
+    backend: c.backend,
+    preset: c.preset,
+    seed: c.seed,
+    'real-only': c.realOnly,
+    'input-level': c.perf.inputLevel,
+    relin: c.perf.relin,
+    ...(c.noise !== undefined && c.backend === 'sim' ? { noise: c.noise } : {}),
+    ...((c.repeat ?? repeat) !== undefined ? { repeat: (c.repeat ?? repeat)! } : {}),
+  });
+}
+
+/** What a cell's error figure measures. */
+function errorKindOf(c: CellBase): ErrorKind {
+  if (c.backend === 'seal') return 'ckks';
+  return c.noise ? 'sim-noise' : 'exact-sim';
 }
 
 /** The plan with its inputs' levels: the least the algorithm accepts ('auto'), or the top. */
@@ -280,10 +318,20 @@ export function measureCell(session: Session, algo: MatmulAlgorithm, plan: Matmu
     }
     const paper = table7Counts(algo, plan.shape, plan.slots, plan.s0);
     const table6 = table6Counts(algo, plan);
+    const errorKind = errorKindOf(c);
+    // A generous CKKS bound: every operation of the longest path the algorithm declares, on
+    // results as large as a or b. Beyond it the result is wrong, not imprecise.
+    const bound = errorBound(be.preset, algo.errorOps(plan), Math.max(a, b));
+    const within = maxAbs <= bound;
     const record: MatmulRecord = {
       kind: 'matmul',
-      state: 'completed',
-      cell: cellKey(c),
+      ...(within
+        ? { state: 'completed' as const }
+        : {
+            state: 'suspect' as const,
+            reason: `max error ${Number.isFinite(maxAbs) ? maxAbs.toExponential(2) : String(maxAbs)} exceeds the CKKS bound ${bound.toExponential(2)} of preset ${c.preset}`,
+          }),
+      cell: cellKey(c, repeat),
       algorithm: algo.id,
       backend: c.backend,
       preset: c.preset,
@@ -297,7 +345,9 @@ export function measureCell(session: Session, algo: MatmulAlgorithm, plan: Matmu
       depth: algo.depth(plan),
       timeMs,
       phases: { encryptMs, decryptMs: checked.decryptMs },
-      error: { maxAbs, meanAbs: sum / expected.data.length, bits: precisionBits(maxAbs) },
+      errorKind,
+      // bits of precision only where the error is a CKKS figure (exact simulation has none)
+      error: { maxAbs, meanAbs: sum / expected.data.length, bound, ...(errorKind === 'exact-sim' ? {} : { bits: precisionBits(maxAbs) }) },
       complexPacking: plan.complexPacking,
       inputLevel: c.perf.inputLevel,
       inputLevels: plan.inputLevels ?? { a: be.maxLevel, b: be.maxLevel },
@@ -309,23 +359,12 @@ export function measureCell(session: Session, algo: MatmulAlgorithm, plan: Matmu
       transcript: diffTranscripts(session.transcript.summary(), transcript0),
       ...(c.predictor ? predictionFields(c.predictor, checked.levelCounts, timeMs.median, cpuMs) : {}),
     };
-    // Far outside CKKS precision (a generous bound: every level and rotation of the longest path,
-    // on results as large as a or b) is a wrong result, not an imprecise one.
-    const bound = errorBound(be.preset, 4 * record.depth + 2 * Math.log2(be.slots), Math.max(a, b));
-    if (!(maxAbs <= bound))
-      throw new Error(`wrong result: max error ${maxAbs.toExponential(2)} exceeds the CKKS bound ${bound.toExponential(2)}`);
     return record;
   });
 }
 
-/** The record of a cell that threw while running. */
-export function failedRecord(be: Params, c: CellBase, err: unknown): MatmulRecord {
-  let plan: MatmulPlan | null = null;
-  try {
-    plan = c.algo.plan(c.shape, be);
-  } catch {
-    // the plan itself failed: the message says why
-  }
+/** The record of a cell that threw while running: its parameters and error, no statistics. */
+export function failedRecord(be: Params, c: CellBase, err: unknown): FailedRecord {
   return {
     kind: 'matmul',
     state: 'failed',
@@ -335,15 +374,7 @@ export function failedRecord(be: Params, c: CellBase, err: unknown): MatmulRecor
     backend: c.backend,
     preset: c.preset,
     slots: be.slots,
+    params: { algo: c.algo.id, shape: `${c.shape.a}x${c.shape.b}x${c.shape.c}`, 'real-only': c.realOnly },
     meta: runMeta(c.run, c.seed),
-    family: c.algo.family,
-    shape: c.shape,
-    cPadded: plan?.cPad ?? nextPow2(c.shape.c),
-    block: { s0: plan?.s0 ?? 0, s1: plan?.s1 ?? 0 },
-    ops: {},
-    depth: plan ? c.algo.depth(plan) : 0,
-    timeMs: { median: NaN, min: NaN, max: NaN, n: 0 },
-    error: { maxAbs: NaN, meanAbs: NaN },
-    ...(plan ? { complexPacking: plan.complexPacking } : {}),
   };
 }

@@ -8,6 +8,8 @@ import { type Command, Option } from 'commander';
 import { resolvePreset } from '../../algorithms/ckks/presets';
 import { createSession } from '../../algorithms/ckks/session';
 import { measureOps, saveTable, tableFromRecords } from '../cost/latency';
+import { cellKey, LIMITS } from '../cell';
+import { refuseIfKeysTooBig } from '../memory';
 import { newRunId, runMeta } from '../metadata';
 import { type CommonOptions, parseChoice, parseInteger, withCommonOptions } from '../options';
 import { RecordSink } from '../output';
@@ -28,16 +30,15 @@ export function registerOps(program: Command): void {
       .addOption(new Option('--backend <id>', 'sim or seal').default('seal'))
       .addOption(new Option('--preset <id>', 'parameter preset').default('n13'))
       .addOption(
-        new Option('--iterations <n>', 'measured calls per op and level').default(10).argParser((v) => parseInteger('--iterations', v)),
+        new Option('--iterations <n>', 'measured calls per op and level')
+          .default(10)
+          .argParser((v) => parseInteger('--iterations', v, 1, LIMITS.iterations)),
       ),
   ).action(async (opts: OpsOptions) => {
     parseChoice('--backend', opts.backend, ['sim', 'seal'] as const);
     const preset = resolvePreset(opts.preset);
-    // At N = 32768 all power-of-two keys take about 6 GB: only the steps measured.
-    const session = await createSession(opts.backend, preset, {
-      seed: opts.seed,
-      ...(preset.ringDegree >= 32768 ? { rotationKeys: 'declared' as const } : {}),
-    });
+    if (opts.backend === 'seal') refuseIfKeysTooBig(preset, { declaredOnly: false, realOnly: false }, `--preset ${opts.preset}`);
+    const session = await createSession(opts.backend, preset, { seed: opts.seed });
     const be = session.ev;
     const run = newRunId();
     const sink = new RecordSink({
@@ -51,7 +52,7 @@ export function registerOps(program: Command): void {
         const record: OpsRecord = {
           kind: 'ops',
           state: 'completed',
-          cell: `ops|${opts.backend}|${opts.preset}|${op}|${level}`,
+          cell: cellKey('ops', { backend: opts.backend, preset: opts.preset, iterations: opts.iterations, seed: opts.seed, op, level }),
           algorithm: op,
           op,
           level,

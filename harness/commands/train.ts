@@ -4,6 +4,7 @@
  */
 import { type Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
+import { resolvePreset } from '../../algorithms/ckks/presets';
 import { createSession, type TranscriptSummary } from '../../algorithms/ckks/session';
 import { InputError } from '../../algorithms/errors';
 import { getSoftmax } from '../../algorithms/softmax/registry';
@@ -27,6 +28,9 @@ import {
   withPerformanceOptions,
 } from '../options';
 import { RecordSink } from '../output';
+import { cellKey, LIMITS } from '../cell';
+import { refuseIfKeysTooBig } from '../memory';
+import { trainVerdict } from '../verdict';
 import type { TrainRecord } from '../records';
 
 interface TrainOptions extends CommonOptions, PerformanceOptions {
@@ -59,13 +63,25 @@ export function registerTrain(program: Command): void {
       .option('--features <id>', 'feature map (mnist: pixels, random768, mobilenet)')
       .addOption(new Option('--backend <id>', 'plain, sim or seal').default('sim'))
       .addOption(new Option('--preset <id>', 'CKKS preset (sim, seal)').default('n14'))
-      .addOption(new Option('--epochs <n>', 'maximum epochs (default: per dataset)').argParser((v) => parseInteger('--epochs', v)))
-      .addOption(new Option('--batch <n>', 'mini-batch rows (default: per dataset)').argParser((v) => parseInteger('--batch', v)))
+      .addOption(
+        new Option('--epochs <n>', 'maximum epochs (default: per dataset)').argParser((v) => parseInteger('--epochs', v, 1, LIMITS.epochs)),
+      )
+      .addOption(
+        new Option('--batch <n>', 'mini-batch rows (default: per dataset)').argParser((v) => parseInteger('--batch', v, 1, LIMITS.batch)),
+      )
       .addOption(new Option('--lr <x>', 'learning rate (default: per dataset)').argParser((v) => parsePositive('--lr', v)))
       .addOption(new Option('--optimizer <id>', 'nesterov or sgd').default('nesterov'))
       .option('--early-stopping', 'stop on validation loss (patience epochs without improvement) and keep the best weights')
-      .addOption(new Option('--patience <n>', 'early-stopping patience').default(3).argParser((v) => parseInteger('--patience', v)))
-      .addOption(new Option('--limit <n>', 'use at most N samples (seeded, before splitting)').argParser((v) => parseInteger('--limit', v)))
+      .addOption(
+        new Option('--patience <n>', 'early-stopping patience')
+          .default(3)
+          .argParser((v) => parseInteger('--patience', v, 1, LIMITS.patience)),
+      )
+      .addOption(
+        new Option('--limit <n>', 'use at most N samples (seeded, before splitting)').argParser((v) =>
+          parseInteger('--limit', v, 1, LIMITS.limit),
+        ),
+      )
       .addOption(new Option('--softmax <id>', 'softmax approximation of the encrypted run and the approximate twin').default('hetal'))
       .option('--label-column <name>', 'csv: label column by header name or 0-based index (default: last)')
       .option(
@@ -77,6 +93,9 @@ export function registerTrain(program: Command): void {
     const backend = parseChoice('--backend', opts.backend, ['plain', 'sim', 'seal'] as const);
     const predictMode = parsePredictMode(opts.predict);
     const perf = parsePerformance(opts);
+    // keys that cannot fit the SEAL heap would fill it and then spin: refuse before loading anything
+    if (backend === 'seal')
+      refuseIfKeysTooBig(resolvePreset(opts.preset), { declaredOnly: false, realOnly: false }, `--preset ${opts.preset}`);
     const optimizer = parseChoice('--optimizer', opts.optimizer, ['nesterov', 'sgd'] as const);
     const softmax = getSoftmax(opts.softmax);
     const hyper = resolveHyper(opts.dataset, {
@@ -89,6 +108,7 @@ export function registerTrain(program: Command): void {
       seed: opts.seed,
     });
     const data = await loadWithProgress(opts);
+    checkFinite(data, opts.dataset);
     if (data.train.n < 1 || data.val.n < 1 || data.test.n < 1) {
       throw new InputError(
         `--dataset ${opts.dataset}: too small for a train/validation/test split (${data.train.n}/${data.val.n}/${data.test.n})`,
@@ -125,9 +145,23 @@ export function registerTrain(program: Command): void {
     const base = {
       kind: 'train' as const,
       state: 'completed' as const,
-      cell: `train|${opts.dataset}|${data.features}|${backend}|${backend === 'plain' ? '-' : opts.preset}|${opts.softmax}|${JSON.stringify(hyper)}${
-        backend === 'plain' ? '' : `${perf.inputLevel === 'top' ? '|input-level=top' : ''}${perf.relin === 'eager' ? '|relin=eager' : ''}`
-      }`,
+      cell: cellKey('train', {
+        dataset: opts.dataset,
+        features: data.features,
+        backend,
+        preset: opts.preset,
+        epochs: hyper.epochs,
+        batch: hyper.batch,
+        lr: hyper.lr,
+        optimizer: hyper.optimizer,
+        'early-stopping': hyper.earlyStopping,
+        patience: hyper.patience,
+        softmax: opts.softmax,
+        seed: opts.seed,
+        ...(backend === 'plain' ? {} : { 'input-level': perf.inputLevel, relin: perf.relin }),
+        ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+        ...(opts.labelColumn !== undefined ? { 'label-column': opts.labelColumn } : {}),
+      }),
       ...(backend === 'plain' ? {} : { inputLevel: perf.inputLevel, relin: perf.relin }),
       algorithm: opts.softmax,
       backend,
@@ -186,7 +220,8 @@ export function registerTrain(program: Command): void {
         epochs: enc.epochs,
         bestEpoch: enc.bestEpoch,
         valLosses: enc.valLosses,
-        timeMs: enc.timeMs,
+        // ops.refreshMs also counts the refreshes of validation and inference, outside the steps
+        timeMs: { ...enc.timeMs, refreshOutsideSteps: enc.ops.refreshMs - (enc.timeMs.refresh ?? 0) },
         ops: enc.ops,
         refreshes: enc.ops.refresh,
         bytesMoved: enc.ops.refreshBytes,
@@ -197,7 +232,7 @@ export function registerTrain(program: Command): void {
         ...(predictor && probe ? trainingPrediction(predictor, probe, enc) : {}),
       } as TrainRecord;
     }
-    sink.push(record);
+    sink.push(trainVerdict(record));
     sink.finish();
   });
 }
@@ -264,6 +299,26 @@ function trainingPrediction(p: Predictor, probe: PhaseProbe, enc: EncryptedOutco
       softmax: Math.round(p.price(part('softmax'))),
     },
   };
+}
+
+/**
+ * Refuses features that are not finite after scaling (a file holding NaN or values near 1e308,
+ * which overflow the standardization): training on them can only produce NaN.
+ */
+function checkFinite(data: Dataset, spec: string): void {
+  for (const [name, split] of [
+    ['training', data.train],
+    ['validation', data.val],
+    ['test', data.test],
+  ] as const) {
+    const i = split.X.findIndex((v) => !Number.isFinite(v));
+    if (i >= 0) {
+      throw new InputError(
+        `--dataset ${spec}: feature ${i % split.d} of ${name} sample ${Math.floor(i / split.d)} is ${split.X[i]} after scaling ` +
+          '(the file holds a non-finite value, or values so large that standardizing them overflows); fix or rescale the data',
+      );
+    }
+  }
 }
 
 /** The protocol deviations a training record carries. */

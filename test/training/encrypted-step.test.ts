@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { createSession } from '../../algorithms/ckks/session';
 import { getSoftmax } from '../../algorithms/softmax/registry';
 import { trainEncrypted, trainingLayout } from '../../algorithms/training/encrypted';
+import { hetalKernels, type MatmulKernels } from '../../algorithms/training/kernels';
 import { trainPlain } from '../../algorithms/training/plain';
 import type { Hyper, TrainingData } from '../../algorithms/training/types';
 import { loadDataset } from '../../datasets';
@@ -28,14 +29,54 @@ const hyper = (batch: number, epochs: number): Hyper => ({
   seed: 1,
 });
 
+/** The paper's kernels, recording the conjugations each call of each product pays. */
+function conjugationsByKernel(): { kernels: MatmulKernels; abt: number[]; atb: number[] } {
+  const abt: number[] = [],
+    atb: number[] = [];
+  const kernels: MatmulKernels = {
+    ...hetalKernels,
+    abt(be, x, w, layout) {
+      const before = be.counts().conj;
+      const out = hetalKernels.abt(be, x, w, layout);
+      abt.push(be.counts().conj - before);
+      return out;
+    },
+    atb(be, e, x, layout) {
+      const before = be.counts().conj;
+      const out = hetalKernels.atb(be, e, x, layout);
+      atb.push(be.counts().conj - before);
+      return out;
+    },
+  };
+  return { kernels, abt, atb };
+}
+
+/**
+ * Conjugations only where a real part is taken, plus DiagABT's row sums: each DiagABT call (one
+ * block row) pays 1 + cPad/2, each DiagATB call one per output ciphertext, and nothing else pays
+ * any (the products' outputs are marked real, so no later odd rotation needs a fix-up).
+ */
+function assertConjugations(
+  enc: { ops: { conj: number }; block: { cPad: number; colBlocks: number } },
+  seen: ReturnType<typeof conjugationsByKernel>,
+) {
+  assert.ok(seen.abt.length > 0 && seen.atb.length > 0);
+  for (const c of seen.abt) assert.is(c, 1 + enc.block.cPad / 2, 'DiagABT: one real part and cPad/2 row-sum conjugations');
+  for (const c of seen.atb) assert.is(c, enc.block.colBlocks, 'DiagATB: one real part per output ciphertext');
+  const inKernels = [...seen.abt, ...seen.atb].reduce((a, b) => a + b, 0);
+  assert.is(enc.ops.conj, inKernels, 'no conjugation outside the two products (no fix-ups of real ciphertexts)');
+}
+
 test('sim: one step equals the float64 step with the approximate softmax', async () => {
   const data = await oneBatchData(3);
   const softmax = getSoftmax('hetal');
   const be = await createSession('sim', 'n14');
   const h = hyper(32, 1);
-  const enc = trainEncrypted(be, data, h, softmax);
+  const seen = conjugationsByKernel();
+  const enc = trainEncrypted(be, data, h, softmax, { kernels: seen.kernels });
   const plain = trainPlain(data, h, (z, rows, c) => softmax.plain(z, rows, c));
   assert.is(enc.steps, 1);
+  assertConjugations(enc, seen);
   const d = maxAbsDiff(enc.weights, plain.weights.data);
   // noiseless simulator: the same arithmetic up to float64 rounding of a different evaluation order
   assert.ok(d < 1e-9, `|W_enc - W_plain| = ${d}`);
@@ -64,9 +105,18 @@ test('seal (n14): one step agrees with the float64 step within the CKKS bound', 
   const softmax = getSoftmax('hetal');
   const be = await createSession('seal', 'n14');
   const h = hyper(32, 1);
-  const enc = trainEncrypted(be, data, h, softmax);
+  const seen = conjugationsByKernel();
+  const enc = trainEncrypted(be, data, h, softmax, { kernels: seen.kernels });
   const plain = trainPlain(data, h, (z, rows, c) => softmax.plain(z, rows, c));
   const d = maxAbsDiff(enc.weights, plain.weights.data);
+  assertConjugations(enc, seen);
+  // the same operations as the simulator's run of the same step
+  const sim = await createSession('sim', 'n14');
+  const twin = trainEncrypted(sim, data, h, softmax);
+  // (refresh wall time and bytes aside: seal's are measured, the simulator's modelled)
+  const ops = (o: typeof enc.ops) => ({ ...o, refreshMs: 0, refreshBytes: 0 });
+  assert.equal(ops(enc.ops), ops(twin.ops), 'seal counts as the simulator');
+  sim.dispose();
   // as above: lr times the softmax agreement on seal (2.2e-5 measured at n14, softmax tests)
   // plus the products' own error (a few key switches, errorBound), per step
   assert.ok(d < h.lr * 1e-4, `|W_enc - W_plain| = ${d}`);

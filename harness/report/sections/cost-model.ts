@@ -25,12 +25,13 @@ export const costModelSection: ReportSection = {
   id: 'cost-model',
   title: 'Cost model: predicted and measured times',
   async render(ctx) {
-    const done = ctx.records.filter((r) => r.state === 'completed');
-    const predicted = done.filter(
-      (r): r is Predicted =>
-        (r.kind === 'matmul' || r.kind === 'softmax' || r.kind === 'train') && num((r as Predicted).predictedMs) !== undefined,
-    );
-    const estimates = done.filter((r): r is EstimateRecord => r.kind === 'estimate');
+    const predicted: Predicted[] = [];
+    const estimates: EstimateRecord[] = [];
+    for (const r of ctx.records) {
+      if (r.state !== 'completed') continue;
+      if (r.kind === 'estimate') estimates.push(r);
+      else if ((r.kind === 'matmul' || r.kind === 'softmax' || r.kind === 'train') && num(r.predictedMs) !== undefined) predicted.push(r);
+    }
     if (predicted.length === 0 && estimates.length === 0) return null;
     const parts: string[] = [];
     if (predicted.length > 0) {
