@@ -53,6 +53,9 @@ export type ParamType =
 const int = (min: number, limit?: { max: number; why: string }): ParamType =>
   limit ? { type: 'int', min, max: limit.max, why: limit.why } : { type: 'int', min };
 
+/** Where seal records get their latency table (harness/cost/predict.ts): how a cell is reported, not what it measures. */
+const PREDICT: ParamType = { type: 'choice', values: ['cached', 'measure', 'off'] };
+
 /** The parameters each kind accepts: its command's flags, single-valued per cell. */
 export const PARAMETERS: Readonly<Record<CellKind, Readonly<Record<string, ParamType>>>> = {
   matmul: {
@@ -66,6 +69,7 @@ export const PARAMETERS: Readonly<Record<CellKind, Readonly<Record<string, Param
     noise: { type: 'bool' },
     'input-level': { type: 'choice', values: ['top', 'auto'] },
     relin: { type: 'choice', values: ['eager', 'lazy'] },
+    predict: PREDICT,
   },
   softmax: {
     algo: { type: 'word' },
@@ -76,6 +80,7 @@ export const PARAMETERS: Readonly<Record<CellKind, Readonly<Record<string, Param
     preset: { type: 'word' },
     s1: int(2),
     seed: int(0),
+    predict: PREDICT,
   },
   train: {
     dataset: { type: 'word', commas: true },
@@ -94,6 +99,7 @@ export const PARAMETERS: Readonly<Record<CellKind, Readonly<Record<string, Param
     'input-level': { type: 'choice', values: ['top', 'auto'] },
     relin: { type: 'choice', values: ['eager', 'lazy'] },
     seed: int(0),
+    predict: PREDICT,
   },
   ops: {
     backend: { type: 'choice', values: ['sim', 'seal'] },
@@ -151,6 +157,8 @@ export function defaultPreset(backend: string): string {
  */
 export function canonicalParams(kind: CellKind, given: CellParams): CellParams {
   const p: CellParams = { ...given };
+  // where the cost model's latency table comes from changes no figure measured: not in the key
+  delete p.predict;
   const fill = (k: string, v: CellValue | undefined) => {
     if (p[k] === undefined && v !== undefined) p[k] = v;
   };

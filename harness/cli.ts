@@ -19,6 +19,7 @@ import { registerMerge } from './commands/merge';
 import { registerCell } from './commands/cell';
 import { releaseAllLocks } from './lock';
 import { runsSeal, startMemoryWatchdog } from './watchdog';
+import { registerEstimate } from './commands/estimate';
 
 /** Builds the program; each command module adds its own subcommand. */
 export function buildProgram(): Command {
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerSubmit(program);
   registerMerge(program);
   registerCell(program, buildProgram);
+  registerEstimate(program);
   return program;
 }
 

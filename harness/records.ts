@@ -41,7 +41,7 @@ export interface TimeStats {
   mean?: number;
 }
 
-export type RecordKind = 'matmul' | 'softmax' | 'train' | 'ops';
+export type RecordKind = 'matmul' | 'softmax' | 'train' | 'ops' | 'estimate';
 
 /**
  * What an error figure measures: `exact-sim` the simulator without noise (algorithmic error
@@ -82,8 +82,26 @@ export interface FailedRecord extends RecordCommon {
   slots?: number;
 }
 
+/**
+ * What seal records gain from the cost model (harness/cost/predict.ts): the time predicted from
+ * their op counts by level and this machine's latency table, and measured / predicted.
+ */
+export interface Predicted {
+  /** predicted ms (matmul: one call; softmax: one block; train: the training time) */
+  predictedMs?: number;
+  /** measured wall time / predictedMs (other jobs on the cores raise it) */
+  overhead?: number;
+  /** measured CPU time (user + system) of the same work, ms */
+  cpuMs?: number;
+  /** cpuMs / predictedMs: the model's own error */
+  cpuOverhead?: number;
+  /** when the latency table was measured */
+  latencyTable?: string;
+}
+
 export type MatmulRecord = RecordCommon &
-  Measured & {
+  Measured &
+  Predicted & {
     kind: 'matmul';
     slots: number;
     family: 'abt' | 'atb';
@@ -112,7 +130,8 @@ export type MatmulRecord = RecordCommon &
   };
 
 export type SoftmaxRecord = RecordCommon &
-  Measured & {
+  Measured &
+  Predicted & {
     kind: 'softmax';
     slots: number;
     classes: number;
@@ -128,7 +147,8 @@ export type SoftmaxRecord = RecordCommon &
   };
 
 export type TrainRecord = RecordCommon &
-  Measured & {
+  Measured &
+  Predicted & {
     kind: 'train';
     slots: number;
     dataset: string;
@@ -147,6 +167,8 @@ export type TrainRecord = RecordCommon &
     refreshes: number;
     bytesMoved: number;
     perClass?: { precision: number; recall: number }[];
+    /** predicted ms of the products and the softmax over the run (seal) */
+    predictedPhasesMs?: { abt: number; atb: number; softmax: number };
   };
 
 export type OpsRecord = RecordCommon &
@@ -156,10 +178,38 @@ export type OpsRecord = RecordCommon &
     op: string;
     level: number;
     timeMs: TimeStats;
+    /** median CPU time (user + system) of the measured calls, ms */
+    cpuMs?: number;
+  };
+
+/** A predicted time (hetal-bench estimate): simulator op counts by level x a latency table. */
+export type EstimateRecord = RecordCommon &
+  Measured & {
+    kind: 'estimate';
+    slots: number;
+    target: 'matmul' | 'train';
+    workers: number;
+    /** predicted ms of the matmul call, or of the training (steps and validation passes) */
+    predictedMs: number;
+    /** the latency table used (this machine's, cached or measured in the run) */
+    latencyTable: { measuredAt: string; iterations: number; clock: 'cpu' | 'wall' };
+    shape?: string;
+    keyswitches?: number;
+    products?: number;
+    levelCounts?: Partial<Record<string, number[]>>;
+    dataset?: string;
+    batch?: number;
+    blocks?: string;
+    steps?: number;
+    predicted?: { stepS: number; trainS: number; validationS: number; inferenceS: number; stepPartsS: Record<string, number> };
+    spec?: Record<string, number>;
+    assumptions?: string;
+    /** the paper's times beside the prediction (--paper) */
+    paper?: { stepS: string; totalS: string; note: string };
   };
 
 /** A record with statistics (completed or suspect). */
-export type MeasuredRecord = MatmulRecord | SoftmaxRecord | TrainRecord | OpsRecord;
+export type MeasuredRecord = MatmulRecord | SoftmaxRecord | TrainRecord | OpsRecord | EstimateRecord;
 
 export type ResultRecord = MeasuredRecord | FailedRecord;
 

@@ -9,7 +9,10 @@
  * Nesterov: v' = W - G; W = v' + g (v - v'); v = v'.
  *
  * Layout (the paper's rule, reference run.py): classes padded to cPad (a power of two),
- * s0 = min(max(batch, cPad), slots / cPad), s1 = slots / s0; a batch is one block of s0 rows.
+ * s0 = min(max(batch, cPad), slots / cPad), s1 = slots / s0; a batch spans ceil(batch / s0)
+ * block rows (the paper's batches of 1024 or 2048 rows are two or four block rows at n14).
+ * DiagABT and DiagATB take every block row at once; the softmax, P - Y and its mask run per
+ * block row; the gradient is summed over the block rows inside DiagATB.
  *
  * Refresh policy (the stand-in for bootstrapping, counted by the backend): a ciphertext is
  * refreshed right before an operation that needs more levels than it has left: the weights
@@ -32,7 +35,10 @@ import type { Hyper, LabelledData, TrainingData } from './types';
 export type TrainingParties = Pick<Session, 'ev' | 'rf' | 'client' | 'ensureRotationKeys'>;
 
 /** The block layout of a training run. */
-export type TrainingLayout = KernelLayout;
+export interface TrainingLayout extends KernelLayout {
+  /** block rows of a full batch */
+  readonly rowBlocks: number;
+}
 
 /** What an encrypted run reports. */
 export interface EncryptedOutcome {
@@ -60,8 +66,11 @@ export interface EncryptedOutcome {
     inference: number;
   };
   ops: OpCounts;
-  block: { s0: number; s1: number; cPad: number; colBlocks: number };
+  block: { s0: number; s1: number; cPad: number; colBlocks: number; rowBlocks: number };
 }
+
+/** Parts of a run, for observers that measure them (the cost model's estimate). */
+export type TrainingPhase = 'step' | 'validation' | 'inference' | 'abt' | 'atb' | 'softmax';
 
 /** Lays out a training run, refusing what does not fit with the reason. */
 export function trainingLayout(
@@ -80,9 +89,6 @@ export function trainingLayout(
       `${classes} classes (padded to ${cPad}) do not fit a block row of ${slots} slots: s0 = ${s0}, s1 = ${s1} must both be >= ${cPad}`,
     );
   }
-  if (batch > s0) {
-    throw new InputError(`--batch ${batch} is larger than a block allows (${s0} rows = ${slots} slots / ${cPad} padded classes)`);
-  }
   return {
     s0,
     s1,
@@ -90,6 +96,7 @@ export function trainingLayout(
     cPad,
     d,
     colBlocks: Math.ceil(d / s1),
+    rowBlocks: Math.ceil(batch / s0),
     maxLevel: be.maxLevel,
     dataLevel: be.maxLevel,
     complex: be.supportsComplex && cPad >= 2,
@@ -102,7 +109,13 @@ export function trainEncrypted(
   data: TrainingData,
   hyper: Hyper,
   softmax: SoftmaxAlgorithm,
-  opts: { onEpoch?: (epoch: number, loss: number) => void; kernels?: MatmulKernels; inputLevel?: 'top' | 'auto' } = {},
+  opts: {
+    onEpoch?: (epoch: number, loss: number) => void;
+    kernels?: MatmulKernels;
+    inputLevel?: 'top' | 'auto';
+    /** called at the start and end of each step, validation pass, inference pass and product or softmax */
+    onPhase?: (phase: TrainingPhase, edge: 'start' | 'end') => void;
+  } = {},
 ): EncryptedOutcome {
   if (!softmax.encryptable) throw new InputError(`--softmax ${softmax.id} runs only in float64 (plain backend)`);
   const be = session.ev;
@@ -120,13 +133,24 @@ export function trainEncrypted(
   }
   session.ensureRotationKeys([...kernels.rotationSteps(layout), ...softmax.rotationSteps(layout)]);
   const before = be.counts();
-  const engine = new EncryptedEngine(session, data, hyper, softmax, layout, kernels, levelAware);
+  const engine = new EncryptedEngine(session, data, hyper, softmax, layout, kernels, levelAware, opts.onPhase);
+  const observe = <T>(phase: TrainingPhase, fn: () => T): T => {
+    opts.onPhase?.(phase, 'start');
+    const out = fn();
+    opts.onPhase?.(phase, 'end');
+    return out;
+  };
+  const observed = {
+    step: (b: number, gamma: number) => observe('step', () => engine.step(b, gamma)),
+    validationLoss: () => observe('validation', () => engine.validationLoss()),
+    keepBest: () => engine.keepBest(),
+  };
   try {
     const t0 = performance.now();
-    const run = runSchedule(engine, engine.batches, hyper, opts.onEpoch);
+    const run = runSchedule(observed, engine.batches, hyper, opts.onEpoch);
     const total = performance.now() - t0;
     const tInf = performance.now();
-    const result = engine.finish();
+    const result = observe('inference', () => engine.finish());
     const inference = performance.now() - tInf;
     const ops = diffCounts(be.counts(), before);
     const t = engine.times;
@@ -146,7 +170,7 @@ export function trainEncrypted(
         encrypt: engine.encryptMs,
         inference,
       },
-      block: { s0: layout.s0, s1: layout.s1, cPad: layout.cPad, colBlocks: layout.colBlocks },
+      block: { s0: layout.s0, s1: layout.s1, cPad: layout.cPad, colBlocks: layout.colBlocks, rowBlocks: layout.rowBlocks },
     };
   } finally {
     engine.dispose();
@@ -157,9 +181,12 @@ class EncryptedEngine implements TrainingEngine {
   readonly times = { abt: 0, atb: 0, softmax: 0, refresh: 0 };
   readonly encryptMs: number;
   private readonly ranges: [number, number][];
-  private readonly xBatches: Ct[][];
-  private readonly yBatches: Ct[];
-  private readonly xVal: Ct[][];
+  /** by batch, block row, block column */
+  private readonly xBatches: Ct[][][];
+  /** by batch, block row */
+  private readonly yBatches: Ct[][];
+  /** by block (one block row each), block column */
+  private readonly xVal: Ct[][][];
   private readonly be: Evaluator;
   private readonly rf: Refresher;
   private readonly client: Client;
@@ -176,6 +203,7 @@ class EncryptedEngine implements TrainingEngine {
     private readonly kernels: MatmulKernels,
     /** level-aware execution: encrypt and refresh to the levels the next stage needs, not the top */
     private readonly levelAware: boolean,
+    private readonly onPhase?: (phase: TrainingPhase, edge: 'start' | 'end') => void,
   ) {
     this.be = session.ev;
     this.rf = session.rf;
@@ -186,7 +214,9 @@ class EncryptedEngine implements TrainingEngine {
     // Client side: encrypt the data once (HETAL sends it to the server before training).
     this.xBatches = this.ranges.map(([s, e]) => this.encryptRows(data.train, s, e, 'data'));
     this.yBatches = this.ranges.map(([s, e]) =>
-      this.client.encrypt(this.oneHot(data.train.y, s, e), this.levelAware ? 1 + kernels.atbDepth(layout) : undefined, 'data'),
+      this.rowBlocksOf(s, e).map(([rs, re]) =>
+        this.client.encrypt(this.oneHot(data.train.y, rs, re), this.levelAware ? 1 + kernels.atbDepth(layout) : undefined, 'data'),
+      ),
     );
     this.xVal = this.blocksOf(data.val).map(([s, e]) => this.encryptRows(data.val, s, e, 'validation'));
     // Weights start at zero, encrypted by the client.
@@ -203,18 +233,25 @@ class EncryptedEngine implements TrainingEngine {
     return this.ranges.length;
   }
 
-  /** Row-major block packing of rows [start, end): one ciphertext per s1 columns. */
-  private encryptRows(data: LabelledData, start: number, end: number, purpose: Purpose): Ct[] {
+  /** Row ranges [start, end) of the block rows (s0 rows each) of rows [start, end). */
+  private rowBlocksOf(start: number, end: number): [number, number][] {
+    return batchRanges(end - start, this.layout.s0).map(([s, e]) => [start + s, start + e]);
+  }
+
+  /** Row-major block packing of rows [start, end): by block row of s0 rows, one ciphertext per s1 columns. */
+  private encryptRows(data: LabelledData, start: number, end: number, purpose: Purpose): Ct[][] {
     const { s0, s1, colBlocks } = this.layout;
-    const out: Ct[] = [];
-    for (let k = 0; k < colBlocks; k++) {
-      const v = new Float64Array(s0 * s1);
-      for (let r = 0; r < end - start; r++) {
-        for (let j = 0; j < s1 && k * s1 + j < data.d; j++) v[r * s1 + j] = data.X[(start + r) * data.d + k * s1 + j]!;
+    return this.rowBlocksOf(start, end).map(([rs, re]) => {
+      const out: Ct[] = [];
+      for (let k = 0; k < colBlocks; k++) {
+        const v = new Float64Array(s0 * s1);
+        for (let r = 0; r < re - rs; r++) {
+          for (let j = 0; j < s1 && k * s1 + j < data.d; j++) v[r * s1 + j] = data.X[(rs + r) * data.d + k * s1 + j]!;
+        }
+        out.push(this.client.encrypt(v, this.layout.dataLevel, purpose));
       }
-      out.push(this.client.encrypt(v, this.layout.dataLevel, purpose));
-    }
-    return out;
+      return out;
+    });
   }
 
   /** One-hot labels in the softmax layout (class j mod cPad in column j). */
@@ -248,15 +285,17 @@ class EncryptedEngine implements TrainingEngine {
 
   private timed<T>(phase: 'abt' | 'atb' | 'softmax', fn: () => T): T {
     const refreshBefore = this.be.counts().refreshMs;
+    this.onPhase?.(phase, 'start');
     const t0 = performance.now();
     const out = fn();
+    this.onPhase?.(phase, 'end');
     const refreshInside = this.be.counts().refreshMs - refreshBefore;
     this.times[phase] += performance.now() - t0 - refreshInside;
     this.times.refresh += refreshInside;
     return out;
   }
 
-  private logits(x: Ct[], w: Ct[]): Ct {
+  private logits(x: Ct[][], w: Ct[]): Ct[] {
     return this.timed('abt', () => this.kernels.abt(this.be, x, w, this.layout));
   }
 
@@ -269,9 +308,14 @@ class EncryptedEngine implements TrainingEngine {
     const [start, end] = this.ranges[b]!;
     const next = be.scope(() => {
       const w = this.w.map((c) => this.ensure(c, this.kernels.abtDepth(this.layout)));
-      const p = this.probabilities(this.logits(this.xBatches[b]!, w));
-      const diff = this.ensure(be.sub(p, this.yBatches[b]!), 1 + this.kernels.atbDepth(this.layout));
-      const e = be.mulPlain(diff, this.errorMask(end - start));
+      // The softmax and P - Y run per block row; the last block row of a batch may be partial.
+      const rows = this.rowBlocksOf(start, end);
+      const z = this.logits(this.xBatches[b]!, w);
+      const e = z.map((zr, r) => {
+        const p = this.probabilities(zr);
+        const diff = this.ensure(be.sub(p, this.yBatches[b]![r]!), 1 + this.kernels.atbDepth(this.layout));
+        return be.mulPlain(diff, this.errorMask(rows[r]![1] - rows[r]![0]));
+      });
       const g = this.timed('atb', () => this.kernels.atb(be, e, this.xBatches[b]!, this.layout));
       const vNew = w.map((wk, k) => be.sub(wk, g[k]!));
       const wNew =
@@ -292,13 +336,13 @@ class EncryptedEngine implements TrainingEngine {
   }
 
   /** Decrypted first `classes` columns of every row of the blocks' outputs (probabilities or logits). */
-  private predictBlocks(blocks: Ct[][], data: LabelledData, withSoftmax: boolean, weights = this.w): Float64Array {
+  private predictBlocks(blocks: Ct[][][], data: LabelledData, withSoftmax: boolean, weights = this.w): Float64Array {
     const { s1, classes } = this.layout;
     const out = new Float64Array(data.n * classes);
     const ranges = this.blocksOf(data);
     blocks.forEach((x, i) => {
       const w = weights.map((c) => this.ensure(c, this.kernels.abtDepth(this.layout)));
-      const z = this.kernels.abt(this.be, x, w, this.layout);
+      const z = this.kernels.abt(this.be, x, w, this.layout)[0]!;
       const values = this.client.decrypt(
         withSoftmax ? this.softmax.encrypted(this.be, this.rf, z, this.layout) : z,
         withSoftmax ? 'validation' : 'inference',
@@ -354,6 +398,8 @@ class EncryptedEngine implements TrainingEngine {
   }
 
   dispose(): void {
-    for (const c of [...this.w, ...this.v, ...this.best, ...this.yBatches, ...this.xBatches.flat(), ...this.xVal.flat()]) this.be.free(c);
+    for (const c of [...this.w, ...this.v, ...this.best, ...this.yBatches.flat(), ...this.xBatches.flat(2), ...this.xVal.flat(2)]) {
+      this.be.free(c);
+    }
   }
 }

@@ -1,8 +1,9 @@
 /**
  * The two matrix products training chains, as the trainer sees them (layouts in encrypted.ts):
- * abt: X (one block row of colBlocks ciphertexts) x Wᵀ (colBlocks replicated-weight
- * ciphertexts) -> Z in the softmax layout (one ciphertext); atb: Eᵀ (softmax layout) x X -> G
- * in the replicated-weight layout (colBlocks ciphertexts).
+ * abt: X (a batch of one or more block rows, each colBlocks ciphertexts) x Wᵀ (colBlocks
+ * replicated-weight ciphertexts) -> Z in the softmax layout (one ciphertext per block row);
+ * atb: Eᵀ (softmax layout, one ciphertext per block row) x X -> G in the replicated-weight layout
+ * (colBlocks ciphertexts, summed over the block rows).
  */
 import type { Evaluator, Ct } from '../ckks/types';
 import type { SoftmaxLayout } from '../interface';
@@ -24,8 +25,10 @@ export interface KernelLayout extends SoftmaxLayout {
 
 /** The encrypted products of one training step. */
 export interface MatmulKernels {
-  abt(be: Evaluator, x: Ct[], w: Ct[], layout: KernelLayout): Ct;
-  atb(be: Evaluator, e: Ct, x: Ct[], layout: KernelLayout): Ct[];
+  /** x by [block row][block column]; one output ciphertext per block row */
+  abt(be: Evaluator, x: Ct[][], w: Ct[], layout: KernelLayout): Ct[];
+  /** e: one ciphertext per block row of x */
+  atb(be: Evaluator, e: Ct[], x: Ct[][], layout: KernelLayout): Ct[];
   /** levels abt consumes (the weights must have at least this many) */
   abtDepth(layout: KernelLayout): number;
   /** levels atb consumes (E must have at least this many, next to X at `layout.dataLevel`) */
@@ -39,17 +42,17 @@ export interface MatmulKernels {
 export const hetalKernels: MatmulKernels = {
   abt(be, x, w, layout) {
     const z = diagAbt(be, dataMatrix(x, layout), weightMatrix(w, layout));
-    return z.cts[0]![0]!;
+    return z.cts.map((row) => row[0]!);
   },
   atb(be, e, x, layout) {
     const a: BlockMatrix = {
-      rows: layout.s0,
+      rows: layout.s0 * e.length,
       cols: layout.classes,
       s0: layout.s0,
       s1: layout.s1,
       layout: 'cols-repeated',
       period: layout.cPad,
-      cts: [[e]],
+      cts: e.map((c) => [c]),
     };
     return diagAtb(be, a, dataMatrix(x, layout)).cts[0]!;
   },
@@ -69,8 +72,8 @@ export const hetalKernels: MatmulKernels = {
   },
 };
 
-function dataMatrix(x: Ct[], layout: KernelLayout): BlockMatrix {
-  return { rows: layout.s0, cols: layout.d, s0: layout.s0, s1: layout.s1, layout: 'blocks', period: 1, cts: [x] };
+function dataMatrix(x: Ct[][], layout: KernelLayout): BlockMatrix {
+  return { rows: layout.s0 * x.length, cols: layout.d, s0: layout.s0, s1: layout.s1, layout: 'blocks', period: 1, cts: x };
 }
 
 function weightMatrix(w: Ct[], layout: KernelLayout): BlockMatrix {

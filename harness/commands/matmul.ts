@@ -9,7 +9,7 @@ import { type Command, Option } from 'commander';
 import { errorBound, precisionBits } from '../../algorithms/ckks/precision';
 import { resolvePreset } from '../../algorithms/ckks/presets';
 import { createSession, diffTranscripts, type Session } from '../../algorithms/ckks/session';
-import { diffCounts, type Params } from '../../algorithms/ckks/types';
+import { diffCounts, diffLevelCounts, type Params } from '../../algorithms/ckks/types';
 import { InputError } from '../../algorithms/errors';
 import type { MatmulAlgorithm, MatmulPlan, MatmulShape, Matrix } from '../../algorithms/interface';
 import { randomMatrix } from '../../algorithms/matmul/plain';
@@ -34,6 +34,8 @@ import { estimateMatmulMemory, refuseIfTooBig } from '../memory';
 import { endAfterHeapExhaustion, isHeapExhausted } from '../watchdog';
 import type { ErrorKind, FailedRecord, MatmulRecord, TimeStats } from '../records';
 import { timeSync } from '../timing';
+import { median } from 'simple-statistics';
+import { cpuNowMs, parsePredictMode, type Predictor, predictionFields, predictorFor } from '../cost/predict';
 
 interface MatmulOptions extends CommonOptions, PerformanceOptions {
   algo: string;
@@ -43,6 +45,7 @@ interface MatmulOptions extends CommonOptions, PerformanceOptions {
   repeat?: number;
   realOnly?: boolean;
   noise: boolean;
+  predict?: string;
 }
 
 /** Parses `AxBxC` into the paper's (a, b, c), or an InputError naming it. */
@@ -81,7 +84,12 @@ export function registerMatmul(program: Command): void {
         ).argParser((v) => parseInteger('--repeat', v, 0, LIMITS.repeat)),
       )
       .option('--real-only', 'no complex slots: one diagonal per product (measures the fallback)')
-      .option('--no-noise', 'sim: exact slot arithmetic (algorithmic error only; no precision is reported) instead of CKKS-sized noise'),
+      .option('--no-noise', 'sim: exact slot arithmetic (algorithmic error only; no precision is reported) instead of CKKS-sized noise')
+      .option(
+        '--predict <mode>',
+        "seal: predictedMs from this machine's latency table: cached (if one is), measure (if none is cached), off",
+        'cached',
+      ),
   ).action(async (opts: MatmulOptions) => {
     // Everything the user typed is checked before a backend exists.
     const backendId = parseChoice('--backend', opts.backend, ['sim', 'seal'] as const);
@@ -98,6 +106,7 @@ export function registerMatmul(program: Command): void {
       }
     });
     const shapes = parseList('--shape', opts.shape, parseShape);
+    const predictMode = parsePredictMode(opts.predict);
     const predicted = { slots: preset.slots, maxLevel: preset.levels, supportsComplex: !opts.realOnly };
     const cells = shapes.flatMap((shape) => algos.map((algo) => ({ algo, shape, plan: algo.plan(shape, predicted) })));
     const declaredOnly = preset.ringDegree >= 32768;
@@ -107,6 +116,7 @@ export function registerMatmul(program: Command): void {
     }
     const noise = backendId === 'sim' && opts.noise !== false;
 
+    const predictor = await predictorFor(backendId, preset.name, predictMode, (line) => process.stderr.write(`matmul: ${line}\n`));
     const be = await createSession(backendId, preset, {
       seed: opts.seed,
       realOnly: !!opts.realOnly,
@@ -154,6 +164,7 @@ export function registerMatmul(program: Command): void {
         repeat,
         run,
         seed: opts.seed,
+        ...(predictor ? { predictor } : {}),
       }));
       failed = runCells(be, bases, repeat, (r) => sink.push(r));
     } finally {
@@ -182,6 +193,8 @@ export interface CellBase {
   repeat?: number;
   run: string;
   seed: number;
+  /** prices the call's counts by level (seal records carry predictedMs and overhead) */
+  predictor?: Predictor;
 }
 
 /**
@@ -267,25 +280,35 @@ export function measureCell(session: Session, algo: MatmulAlgorithm, plan: Matmu
     const encryptMs = performance.now() - t0;
     const checked = be.scope(() => {
       const before = be.counts();
+      const levelsBefore = be.levelCounts();
+      const cpu0 = cpuNowMs();
       t0 = performance.now();
       const out = algo.run(be, plan, inputs);
       const firstMs = performance.now() - t0;
+      const firstCpuMs = cpuNowMs() - cpu0;
       const ops = diffCounts(be.counts(), before);
+      const levelCounts = diffLevelCounts(be.levelCounts(), levelsBefore);
       t0 = performance.now();
       const got = algo.decode(session.client, plan, out);
-      return { ops, got, firstMs, decryptMs: performance.now() - t0 };
+      return { ops, levelCounts, got, firstMs, firstCpuMs, decryptMs: performance.now() - t0 };
     });
+    // CPU time per call, as wall time: the median of the measured calls (tinybench makes one more)
+    const cpuCalls: number[] = [];
     const timeMs: TimeStats =
       repeat > 0
         ? timeSync(
             algo.id,
-            () =>
+            () => {
+              const cpu0 = cpuNowMs();
               be.scope(() => {
                 algo.run(be, plan, inputs);
-              }),
+              });
+              cpuCalls.push(cpuNowMs() - cpu0);
+            },
             { iterations: repeat, warmup: 0 },
           )
         : { median: checked.firstMs, min: checked.firstMs, max: checked.firstMs, mean: checked.firstMs, n: 1 };
+    const cpuMs = repeat > 0 ? median(cpuCalls.slice(-timeMs.n)) : checked.firstCpuMs;
     let maxAbs = 0,
       sum = 0;
     for (let i = 0; i < expected.data.length; i++) {
@@ -334,6 +357,7 @@ export function measureCell(session: Session, algo: MatmulAlgorithm, plan: Matmu
       deviations: algo.deviations(plan),
       // inputs up, the product back: the protocol of one checked call
       transcript: diffTranscripts(session.transcript.summary(), transcript0),
+      ...(c.predictor ? predictionFields(c.predictor, checked.levelCounts, timeMs.median, cpuMs) : {}),
     };
     return record;
   });

@@ -11,7 +11,10 @@
 import { type Command, Option } from 'commander';
 import { createSession, diffTranscripts, type Session } from '../../algorithms/ckks/session';
 import { resolvePreset, type Preset } from '../../algorithms/ckks/presets';
-import { diffCounts, type OpCounts, zeroCounts } from '../../algorithms/ckks/types';
+import { diffCounts, diffLevelCounts, type OpCounts, zeroCounts } from '../../algorithms/ckks/types';
+import { median } from 'simple-statistics';
+import { addLevelCounts, type LevelCounts, scaleLevelCounts, withClientOps } from '../cost/model';
+import { cpuNowMs, parsePredictMode, type PredictMode, type Predictor, predictionFields, predictorFor } from '../cost/predict';
 import { InputError } from '../../algorithms/errors';
 import type { SoftmaxAlgorithm, SoftmaxLayout } from '../../algorithms/interface';
 import { uniformRng } from '../../algorithms/random';
@@ -41,6 +44,7 @@ interface SoftmaxOptions extends CommonOptions {
   backend: string;
   preset?: string;
   s1?: number;
+  predict?: string;
 }
 
 /** A validated run: everything checked before anything runs. */
@@ -55,6 +59,8 @@ export interface SoftmaxRun {
   /** block columns (default cPad) */
   s1?: number;
   seed: number;
+  /** seal: where the cost model's latency table comes from */
+  predict?: PredictMode;
 }
 
 /** Validates the options; throws an InputError naming the first bad input. */
@@ -94,7 +100,8 @@ export function resolveSoftmaxRun(opts: SoftmaxOptions): SoftmaxRun {
     }
   }
   if (opts.s1 !== undefined && backend === 'plain') throw new InputError('--s1: the plain backend has no block layout');
-  return { algorithms, classes, ranges, samples: opts.samples, backend, preset, s1: opts.s1, seed: opts.seed };
+  const predict = parsePredictMode(opts.predict);
+  return { algorithms, classes, ranges, samples: opts.samples, backend, preset, s1: opts.s1, seed: opts.seed, predict };
 }
 
 /** Registers `softmax`. */
@@ -122,6 +129,11 @@ export function registerSoftmax(program: Command): void {
         new Option('--s1 <n>', 'block columns (a power-of-two multiple of the padded classes; default: the padded classes)').argParser(
           (v) => parseInteger('--s1', v, 2),
         ),
+      )
+      .option(
+        '--predict <mode>',
+        "seal: predictedMs from this machine's latency table: cached (if one is), measure (if none is cached), off",
+        'cached',
       ),
   ).action(async (opts: SoftmaxOptions) => {
     const run = resolveSoftmaxRun(opts);
@@ -241,6 +253,9 @@ async function runEncrypted(run: SoftmaxRun, id: string, sink: RecordSink): Prom
     const s1 = run.s1 ?? cPad;
     return { s0: preset.slots / s1, s1, classes: c, cPad };
   });
+  const predictor = await predictorFor(run.backend, preset.name, run.predict ?? 'cached', (line) =>
+    process.stderr.write(`softmax: ${line}\n`),
+  );
   const session = await createSession(run.backend, preset, {
     seed: run.seed,
     noise: true,
@@ -249,14 +264,22 @@ async function runEncrypted(run: SoftmaxRun, id: string, sink: RecordSink): Prom
   });
   try {
     for (const layout of layouts) {
-      for (const range of run.ranges) runEncryptedCell(session, run, layout, range, id, sink);
+      for (const range of run.ranges) runEncryptedCell(session, run, layout, range, id, sink, predictor);
     }
   } finally {
     session.dispose();
   }
 }
 
-function runEncryptedCell(session: Session, run: SoftmaxRun, layout: SoftmaxLayout, range: number, id: string, sink: RecordSink): void {
+function runEncryptedCell(
+  session: Session,
+  run: SoftmaxRun,
+  layout: SoftmaxLayout,
+  range: number,
+  id: string,
+  sink: RecordSink,
+  predictor?: Predictor,
+): void {
   const be = session.ev;
   const { s0, s1, classes: c, cPad } = layout;
   const subRanges = cumulativeRanges(range);
@@ -276,7 +299,9 @@ function runEncryptedCell(session: Session, run: SoftmaxRun, layout: SoftmaxLayo
     let padded = 0;
     let copies = 0;
     const times: number[] = [];
+    const cpuTimes: number[] = [];
     let ops: OpCounts = zeroCounts();
+    let levelCounts: LevelCounts = {};
     const transcript0 = session.transcript.summary();
     for (let b = 0; b < blocks; b++) {
       const first = b * s0;
@@ -285,10 +310,18 @@ function runEncryptedCell(session: Session, run: SoftmaxRun, layout: SoftmaxLayo
       const out = be.scope(() => {
         const ct = session.client.encrypt(packBlock(z, first, n, layout, be.slots));
         const before = be.counts();
+        const levelsBefore = be.levelCounts();
+        const cpu0 = cpuNowMs();
         const t0 = performance.now();
         const res = alg.encrypted(be, session.rf, ct, layout);
         times.push(performance.now() - t0);
+        cpuTimes.push(cpuNowMs() - cpu0);
         const d = diffCounts(be.counts(), before);
+        // the refreshes inside are the client's, counted without a level
+        levelCounts = addLevelCounts(
+          levelCounts,
+          withClientOps(diffLevelCounts(be.levelCounts(), levelsBefore), { refresh: d.refresh }, be.maxLevel),
+        );
         ops = addCounts(ops, d);
         return session.client.decrypt(res);
       });
@@ -307,6 +340,7 @@ function runEncryptedCell(session: Session, run: SoftmaxRun, layout: SoftmaxLayo
       agree.add(plain.subarray(first * c), got, n, c);
     }
     const perBlock = scaleCounts(ops, 1 / blocks);
+    const timeMs = stats(times);
     // What CKKS adds (agreement with the same approximation in float64) must stay within the
     // precision bound of the preset over every operation of a block; beyond it the figure is
     // not an approximation error but a broken (or numerically unstable) evaluation.
@@ -334,7 +368,8 @@ function runEncryptedCell(session: Session, run: SoftmaxRun, layout: SoftmaxLayo
       depth: alg.depth(layout),
       ops: perBlock,
       refreshes: perBlock.refresh,
-      timeMs: stats(times),
+      timeMs,
+      ...(predictor ? predictionFields(predictor, scaleLevelCounts(levelCounts, 1 / blocks), timeMs.median, median(cpuTimes)) : {}),
       transcript: diffTranscripts(session.transcript.summary(), transcript0),
       deviations: [
         `refresh: client-aided re-encryption stands in for bootstrapping (${perBlock.refresh} per block, ${(perBlock.refreshBytes / 2 ** 20).toFixed(1)} MiB moved, ${perBlock.refreshMs.toFixed(0)} ms of the block time)`,

@@ -8,7 +8,10 @@ import { resolvePreset } from '../../algorithms/ckks/presets';
 import { createSession, type TranscriptSummary } from '../../algorithms/ckks/session';
 import { InputError } from '../../algorithms/errors';
 import { getSoftmax } from '../../algorithms/softmax/registry';
-import { trainEncrypted, type EncryptedOutcome } from '../../algorithms/training/encrypted';
+import { trainEncrypted, type EncryptedOutcome, type TrainingPhase } from '../../algorithms/training/encrypted';
+import { diffCounts, diffLevelCounts, type Evaluator, type OpCounts } from '../../algorithms/ckks/types';
+import { addLevelCounts, type LevelCounts, withClientOps } from '../cost/model';
+import { cpuNowMs, parsePredictMode, type Predictor, predictionFields, predictorFor } from '../cost/predict';
 import { resolveHyper } from '../../algorithms/training/hyper';
 import { accuracy, exactSoftmax, perClassReport } from '../../algorithms/training/metrics';
 import { predict, trainPlain } from '../../algorithms/training/plain';
@@ -44,6 +47,7 @@ interface TrainOptions extends CommonOptions, PerformanceOptions {
   limit?: number;
   softmax: string;
   labelColumn?: string;
+  predict?: string;
 }
 
 /** Registers `train`. */
@@ -79,9 +83,15 @@ export function registerTrain(program: Command): void {
         ),
       )
       .addOption(new Option('--softmax <id>', 'softmax approximation of the encrypted run and the approximate twin').default('hetal'))
-      .option('--label-column <name>', 'csv: label column by header name or 0-based index (default: last)'),
+      .option('--label-column <name>', 'csv: label column by header name or 0-based index (default: last)')
+      .option(
+        '--predict <mode>',
+        "seal: predictedMs from this machine's latency table: cached (if one is), measure (if none is cached), off",
+        'cached',
+      ),
   ).action(async (opts: TrainOptions) => {
     const backend = parseChoice('--backend', opts.backend, ['plain', 'sim', 'seal'] as const);
+    const predictMode = parsePredictMode(opts.predict);
     const perf = parsePerformance(opts);
     // keys that cannot fit the SEAL heap would fill it and then spin: refuse before loading anything
     if (backend === 'seal')
@@ -185,14 +195,17 @@ export function registerTrain(program: Command): void {
         meta: runMeta(run, opts.seed),
       };
     } else {
+      const predictor = await predictorFor(backend, opts.preset, predictMode, (line) => process.stderr.write(`train: ${line}\n`));
       const session = await createSession(backend, opts.preset, { seed: opts.seed, relin: perf.relin });
       const be = session.ev;
+      const probe = predictor ? new PhaseProbe(be) : undefined;
       let enc: EncryptedOutcome;
       let transcript: TranscriptSummary;
       try {
         enc = trainEncrypted(session, data, hyper, softmax, {
           inputLevel: perf.inputLevel,
           onEpoch: (epoch, loss) => process.stderr.write(`train: epoch ${epoch}: validation loss ${loss.toFixed(4)}\n`),
+          ...(probe ? { onPhase: probe.observe } : {}),
         });
         // keys, data, refreshes, validation, inference and the final model: the whole protocol
         transcript = session.transcript.summary();
@@ -216,6 +229,7 @@ export function registerTrain(program: Command): void {
         block: enc.block,
         transcript,
         meta: runMeta(run, opts.seed),
+        ...(predictor && probe ? trainingPrediction(predictor, probe, enc) : {}),
       } as TrainRecord;
     }
     sink.push(trainVerdict(record));
@@ -246,6 +260,45 @@ async function loadWithProgress(opts: TrainOptions): Promise<Dataset> {
   } finally {
     (bar as SingleBar | null)?.stop();
   }
+}
+
+/**
+ * Counts by level and CPU time of the parts of a training run (the trainer's phases), so that
+ * its record can carry the cost model's prediction beside the measured times.
+ */
+class PhaseProbe {
+  readonly counts = new Map<TrainingPhase, LevelCounts>();
+  readonly cpuMs = new Map<TrainingPhase, number>();
+  private readonly open = new Map<TrainingPhase, { counts: LevelCounts; flat: OpCounts; cpu: number }>();
+
+  constructor(private readonly ev: Evaluator) {}
+
+  readonly observe = (phase: TrainingPhase, edge: 'start' | 'end'): void => {
+    if (edge === 'start') {
+      this.open.set(phase, { counts: this.ev.levelCounts(), flat: this.ev.counts(), cpu: cpuNowMs() });
+      return;
+    }
+    const o = this.open.get(phase)!;
+    const flat = diffCounts(this.ev.counts(), o.flat);
+    const part = withClientOps(diffLevelCounts(this.ev.levelCounts(), o.counts), flat, this.ev.maxLevel);
+    this.counts.set(phase, addLevelCounts(this.counts.get(phase) ?? {}, part));
+    this.cpuMs.set(phase, (this.cpuMs.get(phase) ?? 0) + cpuNowMs() - o.cpu);
+  };
+}
+
+/** Prediction fields of a training record: the training time (steps and validation passes) and its products and softmax. */
+function trainingPrediction(p: Predictor, probe: PhaseProbe, enc: EncryptedOutcome): Record<string, unknown> {
+  const part = (phase: TrainingPhase) => probe.counts.get(phase) ?? {};
+  const training = addLevelCounts(part('step'), part('validation'));
+  const cpu = (probe.cpuMs.get('step') ?? 0) + (probe.cpuMs.get('validation') ?? 0);
+  return {
+    ...predictionFields(p, training, enc.timeMs.total, cpu),
+    predictedPhasesMs: {
+      abt: Math.round(p.price(part('abt'))),
+      atb: Math.round(p.price(part('atb'))),
+      softmax: Math.round(p.price(part('softmax'))),
+    },
+  };
 }
 
 /**
