@@ -101,6 +101,20 @@ export function diffCounts(after: OpCounts, before: OpCounts): OpCounts {
   return out;
 }
 
+/** a + b, field by field. */
+export function addCounts(a: OpCounts, b: OpCounts): OpCounts {
+  const out = zeroCounts();
+  for (const k of Object.keys(out) as (keyof OpCounts)[]) out[k] = a[k] + b[k];
+  return out;
+}
+
+/** a * f, field by field (e.g. per-block averages). */
+export function scaleCounts(a: OpCounts, f: number): OpCounts {
+  const out = zeroCounts();
+  for (const k of Object.keys(out) as (keyof OpCounts)[]) out[k] = a[k] * f;
+  return out;
+}
+
 /** Operations counted by level, for the cost model: index = level of the ciphertext operated on. */
 export type LevelOp = 'add' | 'cmult' | 'mult' | 'relin' | 'rescale' | 'keyswitch' | 'conj' | 'muli' | 'levelMatch' | 'encode';
 export type LevelCounts = Partial<Record<LevelOp, number[]>>;

@@ -11,7 +11,9 @@
 import { type Command, Option } from 'commander';
 import { createSession, diffTranscripts, type Session } from '../../algorithms/ckks/session';
 import { resolvePreset, type Preset } from '../../algorithms/ckks/presets';
-import { diffCounts, diffLevelCounts, type OpCounts, zeroCounts } from '../../algorithms/ckks/types';
+import { addCounts, diffCounts, diffLevelCounts, type OpCounts, scaleCounts, zeroCounts } from '../../algorithms/ckks/types';
+import type { Matrix } from '../../algorithms/interface';
+import { layoutSpec, packBlock as packLayoutBlock } from '../../algorithms/matrix/pack';
 import { median } from 'simple-statistics';
 import { addLevelCounts, type LevelCounts, scaleLevelCounts, withClientOps } from '../cost/model';
 import { cpuNowMs, parsePredictMode, type PredictMode, type Predictor, predictionFields, predictorFor } from '../cost/predict';
@@ -24,7 +26,8 @@ import { getSoftmax, SOFTMAX_ALGORITHMS } from '../../algorithms/softmax/registr
 import { newRunId, runMeta } from '../metadata';
 import { type CommonOptions, parseChoice, parseInteger, parseList, parsePositive, withCommonOptions } from '../options';
 import { RecordSink } from '../output';
-import type { Measured, SoftmaxRecord, TimeStats } from '../records';
+import type { Measured, SoftmaxRecord } from '../records';
+import { sampleStats } from '../timing';
 import { cellKey, cumulativeRanges, LIMITS, PAPER_RANGES } from '../cell';
 import { errorBound } from '../../algorithms/ckks/precision';
 
@@ -340,7 +343,7 @@ function runEncryptedCell(
       agree.add(plain.subarray(first * c), got, n, c);
     }
     const perBlock = scaleCounts(ops, 1 / blocks);
-    const timeMs = stats(times);
+    const timeMs = sampleStats(times);
     // What CKKS adds (agreement with the same approximation in float64) must stay within the
     // precision bound of the preset over every operation of a block; beyond it the figure is
     // not an approximation error but a broken (or numerically unstable) evaluation.
@@ -379,34 +382,9 @@ function runEncryptedCell(
   }
 }
 
-/** Rows first..first+n-1 of z in the SoftmaxLayout: logits repeated with period cPad, 0 in padded classes. */
+/** Rows first..first+n-1 of z in the SoftmaxLayout ('cols-repeated', period cPad: the shared packing). */
 function packBlock(z: Float64Array, first: number, n: number, layout: SoftmaxLayout, slots: number): Float64Array {
-  const { s1, classes: c, cPad } = layout;
-  const v = new Float64Array(slots);
-  for (let r = 0; r < n; r++) {
-    for (let j = 0; j < s1; j++) {
-      const k = j % cPad;
-      if (k < c) v[r * s1 + j] = z[(first + r) * c + k]!;
-    }
-  }
-  return v;
-}
-
-function addCounts(a: OpCounts, b: OpCounts): OpCounts {
-  const out = zeroCounts();
-  for (const k of Object.keys(out) as (keyof OpCounts)[]) out[k] = a[k] + b[k];
-  return out;
-}
-
-function scaleCounts(a: OpCounts, f: number): OpCounts {
-  const out = zeroCounts();
-  for (const k of Object.keys(out) as (keyof OpCounts)[]) out[k] = a[k] * f;
-  return out;
-}
-
-function stats(xs: number[]): TimeStats {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length / 2;
-  const median = s.length % 2 ? s[Math.floor(mid)]! : (s[mid - 1]! + s[mid]!) / 2;
-  return { median, min: s[0]!, max: s[s.length - 1]!, mean: s.reduce((x, y) => x + y, 0) / s.length, n: s.length };
+  const { s0, s1, classes: c, cPad } = layout;
+  const rows: Matrix = { rows: n, cols: c, data: z.subarray(first * c, (first + n) * c) };
+  return packLayoutBlock(rows, layoutSpec('cols-repeated', n, c, s0, s1, cPad), 0, 0, new Float64Array(slots));
 }
