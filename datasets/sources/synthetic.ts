@@ -33,7 +33,9 @@ export function parseSyntheticSpec(spec: string, body: string): SyntheticParams 
   for (const field of body.split(',').filter((f) => f.trim() !== '')) {
     const match = /^\s*(\w+)\s*=\s*(\S+)\s*$/.exec(field);
     if (!match) throw new InputError(`${spec}: malformed field '${field}' (expected key=value, keys n, d, c, sep)`);
-    const [, key, text] = match;
+    // Both groups are mandatory, so a match sets them.
+    const key = match[1]!;
+    const text = match[2]!;
     if (!(key in DEFAULTS)) throw new InputError(`${spec}: unknown field '${key}' (keys: n, d, c, sep)`);
     if (seen.has(key)) throw new InputError(`${spec}: field '${key}' given twice`);
     seen.add(key);
@@ -77,7 +79,7 @@ export function loadSynthetic(spec: string, body: string, seed: number): SourceD
   for (let i = 0; i < n; i++) {
     const k = i % c;
     y[i] = k;
-    for (let j = 0; j < d; j++) values[i * d + j] = means[k * d + j] + gaussian(rng);
+    for (let j = 0; j < d; j++) values[i * d + j] = means[k * d + j]! + gaussian(rng);
   }
   return {
     classNames: Array.from({ length: c }, (_, k) => `class_${k}`),

@@ -222,7 +222,7 @@ function runPlain(run: SoftmaxRun, id: string, sink: RecordSink): void {
           run.algorithms.forEach((alg, a) => {
             const s = performance.now();
             const approx = alg.plain(z, rows, c);
-            ms[a] += performance.now() - s;
+            ms[a]! += performance.now() - s;
             stats[a]!.add(exact, approx, rows, c);
           });
         }
