@@ -25,6 +25,8 @@ import { diffCounts } from '../ckks/types';
 import { InputError } from '../errors';
 import type { SoftmaxAlgorithm } from '../interface';
 import { type KernelLayout, type MatmulKernels, hetalKernels } from './kernels';
+import type { Matrix } from '../interface';
+import { encryptMatrix, layoutSpec, packBlock } from '../matrix/pack';
 import { ensureLevel } from '../softmax/layout';
 import { accuracy, argmaxRows, crossEntropy } from './metrics';
 import { predict } from './plain';
@@ -240,26 +242,20 @@ class EncryptedEngine implements TrainingEngine {
 
   /** Row-major block packing of rows [start, end): by block row of s0 rows, one ciphertext per s1 columns. */
   private encryptRows(data: LabelledData, start: number, end: number, purpose: Purpose): Ct[][] {
-    const { s0, s1, colBlocks } = this.layout;
-    return this.rowBlocksOf(start, end).map(([rs, re]) => {
-      const out: Ct[] = [];
-      for (let k = 0; k < colBlocks; k++) {
-        const v = new Float64Array(s0 * s1);
-        for (let r = 0; r < re - rs; r++) {
-          for (let j = 0; j < s1 && k * s1 + j < data.d; j++) v[r * s1 + j] = data.X[(rs + r) * data.d + k * s1 + j]!;
-        }
-        out.push(this.client.encrypt(v, this.layout.dataLevel, purpose));
-      }
-      return out;
-    });
+    const { s0, s1, d } = this.layout;
+    // rows [start, end) in s0 x s1 blocks: the shared packing (algorithms/matrix/pack.ts)
+    const rows: Matrix = { rows: end - start, cols: d, data: data.X.subarray(start * d, end * d) };
+    return encryptMatrix(this.client, rows, layoutSpec('blocks', end - start, d, s0, s1), this.layout.dataLevel, purpose).cts;
   }
 
-  /** One-hot labels in the softmax layout (class j mod cPad in column j). */
+  /** One-hot labels of rows [start, end) in the softmax layout ('cols-repeated': class j mod cPad in column j). */
   private oneHot(y: Int32Array, start: number, end: number): Float64Array {
-    const { s1, cPad } = this.layout;
-    const v = new Float64Array(this.be.slots);
-    for (let r = 0; r < end - start; r++) for (let j = y[start + r]!; j < s1; j += cPad) v[r * s1 + j] = 1;
-    return v;
+    const { s0, s1, cPad, classes } = this.layout;
+    const n = end - start;
+    const m = new Float64Array(n * classes);
+    for (let r = 0; r < n; r++) m[r * classes + y[start + r]!] = 1;
+    const spec = layoutSpec('cols-repeated', n, classes, s0, s1, cPad);
+    return packBlock({ rows: n, cols: classes, data: m }, spec, 0, 0, new Float64Array(this.be.slots));
   }
 
   /** The plaintext scaling P - Y: lr/batch on real rows and classes, 0 elsewhere. */
