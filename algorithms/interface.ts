@@ -119,6 +119,11 @@ export interface MatmulAlgorithm<Inputs = unknown, Output = unknown, Id extends 
   minInputLevels?(plan: MatmulPlan): { a: number; b: number };
   /** Rotation steps `run` uses, so the backend makes exactly those keys. */
   rotationSteps(plan: MatmulPlan): number[];
+  /**
+   * Ciphertexts alive at once at the peak of `prepare` + `run` (inputs, outputs and the largest
+   * working set), so the harness can refuse a plan whose SEAL heap would not fit before it runs.
+   */
+  peakCiphertexts?(plan: MatmulPlan): number;
   /** Client side, not timed: encodes and encrypts A and B. */
   prepare(client: Client, plan: MatmulPlan, A: Matrix, B: Matrix): Inputs;
   /** Server side, timed: the encrypted product. No caching between calls. */

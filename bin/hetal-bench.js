@@ -15,7 +15,7 @@ require('ts-node').register({
   project: path.join(__dirname, '..', 'tsconfig.json'),
 });
 require('../harness/cli.ts')
-  .main(process.argv.slice(2))
+  .main(process.argv.slice(2), { process: true })
   .then(
     (code) => {
       process.exitCode = code;

@@ -10,6 +10,6 @@ export function encodeIntegerLabels(labels: ArrayLike<number>, source: string): 
   }
   const indexOf = new Map(distinct.map((label, index) => [label, index]));
   const y = new Int32Array(labels.length);
-  for (let i = 0; i < labels.length; i++) y[i] = indexOf.get(labels[i])!;
+  for (let i = 0; i < labels.length; i++) y[i] = indexOf.get(labels[i]!)!;
   return { y, classNames: distinct.map(String) };
 }

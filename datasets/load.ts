@@ -12,7 +12,7 @@ import { type Matrix, type SourceData, type Table } from './source';
 import { splitParts } from './split';
 import { type Dataset, type LoadOptions } from './types';
 
-const SPLIT_NAMES = ['train', 'val', 'test'] as const;
+type SplitName = 'train' | 'val' | 'test';
 
 /** Loads, splits, maps and scales the dataset named by `spec` (digits, mnist, csv:PATH, ...). */
 export async function loadDataset(spec: string, opts: LoadOptions = {}): Promise<Dataset> {
@@ -27,13 +27,15 @@ export async function loadDataset(spec: string, opts: LoadOptions = {}): Promise
   const tables = splitParts(data.parts, spec, seed, opts.limit);
   const total = tables.train.n + tables.val.n + tables.test.n;
   let done = 0;
-  const mapped: Record<string, Matrix> = {};
-  for (const split of SPLIT_NAMES) {
+  // One split at a time, in order, so that progress counts rows across all three.
+  const mapSplit = async (split: SplitName): Promise<Matrix> => {
     const table = tables[split];
-    mapped[split] = await featuresOf(table, map, data, { spec, split, seed, opts }, (rows) => opts.progress?.(done + rows, total));
+    const features = await featuresOf(table, map, data, { spec, split, seed, opts }, (rows) => opts.progress?.(done + rows, total));
     done += table.n;
     opts.progress?.(done, total);
-  }
+    return features;
+  };
+  const mapped = { train: await mapSplit('train'), val: await mapSplit('val'), test: await mapSplit('test') };
   const scaler = fitScaler(mapped.train);
   return {
     name: spec,

@@ -29,16 +29,16 @@ export function fitScaler(train: Matrix): Scaler {
   const mean = new Float64Array(d);
   for (let i = 0; i < n; i++) {
     const row = i * d;
-    for (let j = 0; j < d; j++) mean[j] += values[row + j];
+    for (let j = 0; j < d; j++) mean[j]! += values[row + j]!;
   }
-  for (let j = 0; j < d; j++) mean[j] /= n;
+  for (let j = 0; j < d; j++) mean[j]! /= n;
   // Second pass about the mean: immune to the cancellation of a sum of squares.
   const sumSq = new Float64Array(d);
   for (let i = 0; i < n; i++) {
     const row = i * d;
     for (let j = 0; j < d; j++) {
-      const dev = values[row + j] - mean[j];
-      sumSq[j] += dev * dev;
+      const dev = values[row + j]! - mean[j]!;
+      sumSq[j]! += dev * dev;
     }
   }
   const rootD = Math.sqrt(d);
@@ -46,7 +46,7 @@ export function fitScaler(train: Matrix): Scaler {
   for (let j = 0; j < d; j++) {
     // Standardizing value * valueScale is standardizing the stored value, except that a
     // constant feature's std counts as 1 in the scaled units.
-    const std = Math.sqrt(sumSq[j] / n) * valueScale;
+    const std = Math.sqrt(sumSq[j]! / n) * valueScale;
     factor[j] = valueScale / ((std > 1e-12 ? std : 1) * rootD);
   }
   return { mean, factor, valueScale };
@@ -63,7 +63,7 @@ export function applyScaler(scaler: Scaler, features: Matrix, y: Int32Array): Sp
     const inRow = i * d;
     const outRow = i * width;
     for (let j = 0; j < d; j++) {
-      const v = (values[inRow + j] - mean[j]) * factor[j];
+      const v = (values[inRow + j]! - mean[j]!) * factor[j]!;
       X[outRow + j] = v > 1 ? 1 : v < -1 ? -1 : v;
     }
     X[outRow + d] = 1;

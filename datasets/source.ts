@@ -53,9 +53,9 @@ export function takeRows(table: Table, indices: ArrayLike<number>): Table {
   const values = new (table.values.constructor as new (size: number) => NumericArray)(n * d);
   const y = new Int32Array(n);
   for (let r = 0; r < n; r++) {
-    const i = indices[r];
+    const i = indices[r]!;
     values.set(table.values.subarray(i * d, i * d + d), r * d);
-    y[r] = table.y[i];
+    y[r] = table.y[i]!;
   }
   return { values, n, d, y };
 }

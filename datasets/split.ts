@@ -39,9 +39,10 @@ export interface SplitTables {
 export function stratifiedOrder(y: Int32Array, rng: () => number): Int32Array {
   const byClass = new Map<number, number[]>();
   for (let i = 0; i < y.length; i++) {
-    const rows = byClass.get(y[i]);
+    const label = y[i]!;
+    const rows = byClass.get(label);
     if (rows) rows.push(i);
-    else byClass.set(y[i], [i]);
+    else byClass.set(label, [i]);
   }
   const position = new Float64Array(y.length);
   for (const cls of [...byClass.keys()].sort((a, b) => a - b)) {
@@ -49,7 +50,7 @@ export function stratifiedOrder(y: Int32Array, rng: () => number): Int32Array {
     rows.forEach((row, rank) => (position[row] = (rank + rng()) / rows.length));
   }
   const order = Int32Array.from({ length: y.length }, (_, i) => i);
-  return order.sort((a, b) => position[a] - position[b]);
+  return order.sort((a, b) => position[a]! - position[b]!);
 }
 
 /** Splits a source's rows into train/val/test as documented above. */

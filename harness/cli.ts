@@ -16,6 +16,10 @@ import { registerSoftmax } from './commands/softmax';
 import { registerMatmul } from './commands/matmul';
 import { registerSubmit } from './commands/submit';
 import { registerMerge } from './commands/merge';
+import { registerCell } from './commands/cell';
+import { releaseAllLocks } from './lock';
+import { runsSeal, startMemoryWatchdog } from './watchdog';
+import { registerEstimate } from './commands/estimate';
 
 /** Builds the program; each command module adds its own subcommand. */
 export function buildProgram(): Command {
@@ -39,12 +43,20 @@ export function buildProgram(): Command {
   registerMatmul(program);
   registerSubmit(program);
   registerMerge(program);
+  registerCell(program, buildProgram);
+  registerEstimate(program);
   return program;
 }
 
-/** Runs the CLI on `argv` (without node and script) and returns the exit status. */
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Runs the CLI on `argv` (without node and script) and returns the exit status. `process`: this
+ * call is the whole process (bin/hetal-bench.js), so a seal run may be guarded by the memory
+ * watchdog, which kills the process; never when the CLI is called inside another program.
+ */
+export async function main(argv: string[], opts: { process?: boolean } = {}): Promise<number> {
   const program = buildProgram();
+  // a seal run that reaches the heap ceiling must end, not spin (harness/watchdog.ts)
+  if (opts.process && runsSeal(argv)) startMemoryWatchdog();
   try {
     await program.parseAsync(argv, { from: 'user' });
     // a command may set a non-zero status without throwing (e.g. an interrupted sweep: 130)
@@ -59,5 +71,8 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     throw err;
+  } finally {
+    // a command that threw after opening --out leaves no lock behind
+    releaseAllLocks();
   }
 }

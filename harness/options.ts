@@ -22,7 +22,6 @@ export function withCommonOptions(cmd: Command): Command {
 export interface PerformanceOptions {
   inputLevel: string;
   relin: string;
-  workers?: string;
 }
 
 /** Resolved performance policies. */
@@ -44,7 +43,7 @@ export function withPerformanceOptions(cmd: Command): Command {
       ),
     )
     .addOption(new Option('--relin <policy>', 'eager: relinearize each product; lazy: once per accumulated sum').default('lazy'));
-  return withWorkersOption(cmd);
+  return cmd;
 }
 
 /** Adds --workers. */
@@ -62,21 +61,21 @@ export function parseWorkers(value: string | undefined, backend: string): number
   return parseInteger('--workers', value, 1);
 }
 
-/** Checks the performance flags (`backend` decides the default of --workers). */
-export function parsePerformance(opts: PerformanceOptions, backend: string): Performance {
+/** Checks the performance flags. */
+export function parsePerformance(opts: PerformanceOptions): Performance {
   return {
     inputLevel: parseChoice('--input-level', opts.inputLevel, ['top', 'auto'] as const),
     relin: parseChoice('--relin', opts.relin, ['eager', 'lazy'] as const),
-    workers: parseWorkers(opts.workers, backend),
   };
 }
 
-/** A non-negative (or >= min) integer, or an InputError naming the flag. */
-export function parseInteger(flag: string, value: string, min = 1): number {
+/** An integer >= min (and <= limit.max, whose reason the error gives), or an InputError naming the flag. */
+export function parseInteger(flag: string, value: string, min = 1, limit?: { max: number; why: string }): number {
   const n = Number(value);
   if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
     throw new InputError(`${flag}: '${value}' is not an integer >= ${min}`);
   }
+  if (limit && n > limit.max) throw new InputError(`${flag}: ${n} is above the limit of ${limit.max} (${limit.why})`);
   return n;
 }
 

@@ -1,8 +1,14 @@
 /**
  * Result records: one per measured cell, one JSON object per line (results.jsonl), mirrored to
- * CSV. The fields below are the contract the README's command-line section states; experiments may add more.
- * A record is a discriminated union on `state` (tinybench's shape): a failed or skipped cell
- * still says what ran and why it did not finish.
+ * CSV. The fields below are the contract of the CLI; experiments may add more.
+ *
+ * A record is a discriminated union on `kind` and `state`:
+ * - `completed`: the cell ran and its figures passed every check; it carries its statistics.
+ * - `suspect`: the cell ran but a figure fails a sanity check (an error above the preset's CKKS
+ *   bound, a diverged training run, features that overflowed); it carries its statistics and a
+ *   `reason`, and reports show it apart from the completed ones.
+ * - `failed` / `skipped`: the cell did not finish; it carries its error `message` and the cell's
+ *   parameters, and no statistics at all (no NaN fill).
  */
 import type { TranscriptSummary } from '../algorithms/ckks/session';
 import type { OpCounts } from '../algorithms/ckks/types';
@@ -35,91 +41,190 @@ export interface TimeStats {
   mean?: number;
 }
 
-/** What every record has. */
-export interface RecordBase {
-  kind: 'matmul' | 'softmax' | 'train' | 'ops';
-  state: 'completed' | 'failed' | 'skipped';
-  /** the failure or skip reason (state failed / skipped) */
-  message?: string;
-  /** a stable key of the cell's parameters (resume, shard, compare) */
+export type RecordKind = 'matmul' | 'softmax' | 'train' | 'ops' | 'estimate';
+
+/**
+ * What an error figure measures: `exact-sim` the simulator without noise (algorithmic error
+ * only), `sim-noise` the simulator with CKKS-sized noise, `ckks` real encryption (node-seal),
+ * `approximation` a float64 approximation against the exact function (no CKKS).
+ */
+export type ErrorKind = 'exact-sim' | 'sim-noise' | 'ckks' | 'approximation';
+
+/** What every record has, whatever its state. */
+export interface RecordCommon {
+  /** a stable key of the cell's parameters (harness/cell.ts: resume, shard, compare) */
   cell: string;
   algorithm: string;
   backend: string;
   preset: string;
-  slots: number;
   meta: RunMeta;
   /** protocol deviations from the paper that apply to this record */
   deviations?: string[];
+  /** the sweep run that recorded it, if any */
+  sweepRun?: string;
   /** encrypted runs: messages and bytes between client and server, each way and by purpose */
   transcript?: TranscriptSummary;
+  /** a sweep's cell parameters as the config gave them (sweeps tag every record; ablations group by them) */
+  params?: Record<string, string | number | boolean>;
+  /** the sweep's ablation declaration, when it has one (harness/sweep/ablation.ts) */
+  ablation?: unknown;
 }
 
-export interface MatmulRecord extends RecordBase {
-  kind: 'matmul';
-  family: 'abt' | 'atb';
-  shape: { a: number; b: number; c: number };
-  /** c padded to a power of two */
-  cPadded: number;
-  block: { s0: number; s1: number };
-  ops: Partial<OpCounts>;
-  depth: number;
-  timeMs: TimeStats;
-  /** encode+encrypt and decrypt+decode phases, ms */
-  phases?: { encryptMs: number; decryptMs: number };
-  error: { maxAbs: number; meanAbs: number; bits?: number };
-  /** whether two diagonals shared one product (complex packing) */
-  complexPacking?: boolean;
-  /** the input-level policy ('top' or 'auto') and the levels the operands were encrypted at */
-  inputLevel?: 'top' | 'auto';
-  inputLevels?: { a: number; b: number };
-  /** relinearization policy of accumulated products */
-  relin?: 'eager' | 'lazy';
-  /** worker threads the run used (1: the algorithm ran on the main thread) */
-  workers?: number;
-  /** the paper's Table 7 counts for this cell, when it has them */
-  paper?: { cmult: number; mult: number; rot: number };
-  /** the paper's Table 6 formulas evaluated for this cell (cPad classes, this block shape) */
-  table6?: { cmult: number; mult: number; rot: number };
+/** A cell that ran: `completed`, or `suspect` with the reason its figures are not to be trusted. */
+export type Measured = { state: 'completed' } | { state: 'suspect'; reason: string };
+
+/** A cell that did not finish: its error and its parameters, no statistics. */
+export interface FailedRecord extends RecordCommon {
+  kind: RecordKind;
+  state: 'failed' | 'skipped';
+  /** the failure or skip reason */
+  message: string;
+  slots?: number;
 }
 
-export interface SoftmaxRecord extends RecordBase {
-  kind: 'softmax';
-  classes: number;
-  range: number;
-  samples: number;
-  error: { max: number; mean: number };
-  ops?: Partial<OpCounts>;
-  depth: number;
-  refreshes?: number;
-  timeMs?: TimeStats;
+/**
+ * What seal records gain from the cost model (harness/cost/predict.ts): the time predicted from
+ * their op counts by level and this machine's latency table, and measured / predicted.
+ */
+export interface Predicted {
+  /** predicted ms (matmul: one call; softmax: one block; train: the training time) */
+  predictedMs?: number;
+  /** measured wall time / predictedMs (other jobs on the cores raise it) */
+  overhead?: number;
+  /** measured CPU time (user + system) of the same work, ms */
+  cpuMs?: number;
+  /** cpuMs / predictedMs: the model's own error */
+  cpuOverhead?: number;
+  /** when the latency table was measured */
+  latencyTable?: string;
 }
 
-export interface TrainRecord extends RecordBase {
-  kind: 'train';
-  dataset: string;
-  features: string;
-  hyper: { lr: number; batch: number; epochs: number; optimizer: string; earlyStopping: boolean; patience: number; softmax: string };
-  accuracy: { test: number; val: number; testEncrypted?: number };
-  plainAccuracy: number;
-  approxAccuracy?: number;
-  epochs: number;
-  bestEpoch: number;
-  valLosses: number[];
-  plainValLosses?: number[];
-  timeMs: { total: number; perStep: number; abt: number; atb: number; softmax: number; refresh?: number; other?: number };
-  ops: Partial<OpCounts>;
-  refreshes: number;
-  bytesMoved: number;
-  /** worker threads of the encrypted products (1: all on the main thread) */
-  workers?: number;
-  perClass?: { precision: number; recall: number }[];
+export type MatmulRecord = RecordCommon &
+  Measured &
+  Predicted & {
+    kind: 'matmul';
+    slots: number;
+    family: 'abt' | 'atb';
+    shape: { a: number; b: number; c: number };
+    /** c padded to a power of two */
+    cPadded: number;
+    block: { s0: number; s1: number };
+    ops: Partial<OpCounts>;
+    depth: number;
+    timeMs: TimeStats;
+    /** encode+encrypt and decrypt+decode phases, ms */
+    phases?: { encryptMs: number; decryptMs: number };
+    errorKind: ErrorKind;
+    error: { maxAbs: number; meanAbs: number; bits?: number; bound?: number };
+    /** whether two diagonals shared one product (complex packing) */
+    complexPacking?: boolean;
+    /** the input-level policy ('top' or 'auto') and the levels the operands were encrypted at */
+    inputLevel?: 'top' | 'auto';
+    inputLevels?: { a: number; b: number };
+    /** relinearization policy of accumulated products */
+    relin?: 'eager' | 'lazy';
+    /** worker threads the run used (1: the algorithm ran on the main thread) */
+    workers?: number;
+    /** the paper's Table 7 counts for this cell, when it has them */
+    paper?: { cmult: number; mult: number; rot: number };
+    /** the paper's Table 6 formulas evaluated for this cell (cPad classes, this block shape) */
+    table6?: { cmult: number; mult: number; rot: number };
+  };
+
+export type SoftmaxRecord = RecordCommon &
+  Measured &
+  Predicted & {
+    kind: 'softmax';
+    slots: number;
+    classes: number;
+    range: number;
+    samples: number;
+    errorKind: ErrorKind;
+    /** null where JSON cannot hold the value (a diverged approximation) */
+    error: { max: number | null; mean: number | null; nonFinite?: number };
+    ops?: Partial<OpCounts>;
+    depth: number;
+    refreshes?: number;
+    timeMs?: TimeStats;
+  };
+
+export type TrainRecord = RecordCommon &
+  Measured &
+  Predicted & {
+    kind: 'train';
+    slots: number;
+    dataset: string;
+    features: string;
+    hyper: { lr: number; batch: number; epochs: number; optimizer: string; earlyStopping: boolean; patience: number; softmax: string };
+    accuracy: { test: number; val: number; testEncrypted?: number };
+    plainAccuracy: number;
+    approxAccuracy?: number;
+    epochs: number;
+    bestEpoch: number;
+    valLosses: (number | null)[];
+    plainValLosses?: (number | null)[];
+    /** refresh is the same figure as ops.refreshMs (one clock) */
+    timeMs: { total: number; perStep: number; abt: number; atb: number; softmax: number; refresh?: number; other?: number };
+    ops: Partial<OpCounts>;
+    refreshes: number;
+    bytesMoved: number;
+    /** worker threads of the encrypted products (1: all on the main thread) */
+    workers?: number;
+    perClass?: { precision: number; recall: number }[];
+    /** predicted ms of the products and the softmax over the run (seal) */
+    predictedPhasesMs?: { abt: number; atb: number; softmax: number };
+  };
+
+export type OpsRecord = RecordCommon &
+  Measured & {
+    kind: 'ops';
+    slots: number;
+    op: string;
+    level: number;
+    timeMs: TimeStats;
+    /** median CPU time (user + system) of the measured calls, ms */
+    cpuMs?: number;
+  };
+
+/** A predicted time (hetal-bench estimate): simulator op counts by level x a latency table. */
+export type EstimateRecord = RecordCommon &
+  Measured & {
+    kind: 'estimate';
+    slots: number;
+    target: 'matmul' | 'train';
+    workers: number;
+    /** predicted ms of the matmul call, or of the training (steps and validation passes) */
+    predictedMs: number;
+    /** the latency table used (this machine's, cached or measured in the run) */
+    latencyTable: { measuredAt: string; iterations: number; clock: 'cpu' | 'wall' };
+    shape?: string;
+    keyswitches?: number;
+    products?: number;
+    levelCounts?: Partial<Record<string, number[]>>;
+    dataset?: string;
+    batch?: number;
+    blocks?: string;
+    steps?: number;
+    predicted?: { stepS: number; trainS: number; validationS: number; inferenceS: number; stepPartsS: Record<string, number> };
+    spec?: Record<string, number>;
+    assumptions?: string;
+    /** the paper's times beside the prediction (--paper) */
+    paper?: { stepS: string; totalS: string; note: string };
+  };
+
+/** A record with statistics (completed or suspect). */
+export type MeasuredRecord = MatmulRecord | SoftmaxRecord | TrainRecord | OpsRecord | EstimateRecord;
+
+export type ResultRecord = MeasuredRecord | FailedRecord;
+
+/** Whether a record carries statistics. */
+export function isMeasured(r: ResultRecord): r is MeasuredRecord {
+  return r.state === 'completed' || r.state === 'suspect';
 }
 
-export interface OpsRecord extends RecordBase {
-  kind: 'ops';
-  op: string;
-  level: number;
-  timeMs: TimeStats;
+/** The one-line explanation of a record that is not plainly completed. */
+export function notCompletedWhy(r: ResultRecord): string {
+  if (r.state === 'suspect') return r.reason;
+  if (r.state === 'failed' || r.state === 'skipped') return r.message;
+  return '';
 }
-
-export type ResultRecord = MatmulRecord | SoftmaxRecord | TrainRecord | OpsRecord;

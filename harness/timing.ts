@@ -2,6 +2,7 @@
  * Timing with tinybench: warm-up, then repeats until both a minimum count and a minimum time
  * are reached; statistics as TimeStats (median, min, max, p75, p99, relative margin of error).
  */
+import { max, mean, median, min, quantile } from 'simple-statistics';
 import { Bench } from 'tinybench';
 import type { TimeStats } from './records';
 
@@ -47,6 +48,13 @@ function stats(name: string, tasks: Bench['tasks']): TimeStats {
   if (r.state !== 'completed') throw new Error(`timing ${name}: ${r.state}${'error' in r ? `: ${String(r.error)}` : ''}`);
   const l = r.latency;
   return { median: l.p50, min: l.min, max: l.max, mean: l.mean, p75: l.p75, p99: l.p99, rme: l.rme, n: l.samplesCount };
+}
+
+/** Statistics of times measured one by one (e.g. one per block), in the same shape as timeSync's. */
+export function sampleStats(xs: readonly number[]): TimeStats {
+  if (xs.length === 0) throw new Error('sampleStats: no samples');
+  const v = [...xs];
+  return { median: median(v), min: min(v), max: max(v), mean: mean(v), p75: quantile(v, 0.75), p99: quantile(v, 0.99), n: v.length };
 }
 
 /** A single measurement (for calls too slow to repeat), in the same shape. */

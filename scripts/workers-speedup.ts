@@ -14,7 +14,7 @@ import { createSession } from '../algorithms/ckks/session';
 import { matmulAlgorithm } from '../algorithms/matmul/registry';
 import { type CellBase, parseShape, runCells } from '../harness/commands/matmul';
 import { newRunId } from '../harness/metadata';
-import type { MatmulRecord } from '../harness/records';
+import { type FailedRecord, isMeasured, type MatmulRecord } from '../harness/records';
 
 /** A fixed amount of arithmetic on `threads` threads at once (worker threads), ms: what the machine gives this process now. */
 async function spin(threads: number): Promise<number> {
@@ -56,8 +56,9 @@ async function main(): Promise<void> {
     seed: 1,
   }));
   const times = new Map<string, number[]>();
-  const emit = (r: MatmulRecord): void => {
+  const emit = (r: MatmulRecord | FailedRecord): void => {
     process.stdout.write(`${JSON.stringify(r)}\n`);
+    if (!isMeasured(r) || r.kind !== 'matmul') return;
     const key = `${r.algorithm} workers=${r.workers}`;
     times.set(key, [...(times.get(key) ?? []), r.timeMs.median]);
   };

@@ -194,6 +194,14 @@ export abstract class EvaluatorBase<C extends Handle & Ct & { pending?: boolean 
     checkLevel(level, this.maxLevel, this.preset.name);
   }
 
+  /** The imaginary part of a plaintext, padded, or null if absent or all zero (a real plaintext). */
+  protected imaginary(imag: ArrayLike<number> | undefined, what: string): Float64Array | null {
+    if (imag === undefined) return null;
+    if (!this.supportsComplex) throw new Error(`${what}: complex values need complex slots (this backend was created real-only)`);
+    const v = this.padded(imag, what);
+    return v.some((x) => x !== 0) ? v : null;
+  }
+
   /** Throws LevelExhaustedError unless a product is possible at this level. */
   protected needLevel(c: Ct, op: string): void {
     if (c.level < 1) {
@@ -278,7 +286,7 @@ export abstract class EvaluatorBase<C extends Handle & Ct & { pending?: boolean 
 
   // ---- the arithmetic, per backend ----------------------------------------------------------
   abstract loadKeys(keys: EvaluationKeys): void;
-  abstract encode(values: ArrayLike<number>, level?: number): Pt;
+  abstract encode(values: ArrayLike<number>, level?: number, imag?: ArrayLike<number>): Pt;
   abstract add(a: Ct, b: Ct): Ct;
   abstract sub(a: Ct, b: Ct): Ct;
   abstract addInPlace(a: Ct, b: Ct): void;
@@ -291,6 +299,8 @@ export abstract class EvaluatorBase<C extends Handle & Ct & { pending?: boolean 
   abstract rotate(a: Ct, k: number): Ct;
   abstract conjugate(a: Ct): Ct;
   abstract mulI(a: Ct): Ct;
+  abstract rotateConjugate(a: Ct, k: number): Ct;
+  abstract twiceRealPart(a: Ct): Ct;
   abstract dropTo(a: Ct, level: number): Ct;
   abstract copy(a: Ct): Ct;
   abstract rescaleForTiming(a: Ct): Ct;
@@ -347,6 +357,14 @@ export function rotationPlan(k: number, slots: number, keys: ReadonlySet<number>
  */
 export function needsFixUp(complex: boolean, k: number, slots: number): boolean {
   return complex && Math.abs(normalizeStep(k, slots)) % 2 === 1;
+}
+
+/**
+ * Whether conj(rotate(a, k)) needs a conjugation on seal: for a ciphertext that may hold imaginary
+ * parts, an even step (an odd one conjugates by itself, see needsFixUp); a real one needs none.
+ */
+export function rotateConjugateNeedsConj(complex: boolean, k: number, slots: number): boolean {
+  return complex && Math.abs(normalizeStep(k, slots)) % 2 === 0;
 }
 
 /** SEAL's serialization header of an uncompressed ciphertext (measured: 113 bytes before the data). */

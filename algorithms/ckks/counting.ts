@@ -5,7 +5,8 @@
  * with the keys the evaluator holds (`rotationCost`). Counts are kept in total (`counts`) and by
  * the level of the ciphertext operated on (`levelCounts`, the cost model's input).
  */
-import { needsFixUp, type RawEvaluator } from './base';
+import { beat } from './progress';
+import { needsFixUp, type RawEvaluator, rotateConjugateNeedsConj } from './base';
 import type { Preset } from './presets';
 import {
   type BackendId,
@@ -37,6 +38,7 @@ export class OpCounter {
 
   /** Adds `n` to a total counter and, for operations with a level, to its level's count. */
   note(field: keyof OpCounts, n = 1, level?: number): void {
+    beat();
     this.total[field] += n;
     if (level !== undefined && field in this.byLevel) {
       const arr = this.byLevel[field as LevelOp];
@@ -113,8 +115,9 @@ export class CountingEvaluator implements Evaluator {
     return level;
   }
 
-  encode(values: ArrayLike<number>, level?: number): Pt {
-    const p = this.inner.encode(values, level);
+  encode(values: ArrayLike<number>, level?: number, imag?: ArrayLike<number>): Pt {
+    // a complex vector is one encode, as in the paper (seal builds it from two, seal-complex.ts)
+    const p = this.inner.encode(values, level, imag);
     this.counter.noteLevel('encode', level ?? this.maxLevel);
     return p;
   }
@@ -249,9 +252,30 @@ export class CountingEvaluator implements Evaluator {
     this.counter.note('keyswitch', 1, a.level);
     return out;
   }
+  rotateConjugate(a: Ct, k: number): Ct {
+    const cost = this.inner.rotationCost(k);
+    const out = this.inner.rotateConjugate(a, k);
+    if (cost > 0) {
+      this.counter.note('rot', 1);
+      this.counter.note('keyswitch', cost, a.level);
+    }
+    // on seal an odd rotation of a complex ciphertext conjugates by itself; otherwise a conjugation
+    if (rotateConjugateNeedsConj(a.complex, k, this.slots)) {
+      this.counter.note('conj', 1, a.level);
+      this.counter.note('keyswitch', 1, a.level);
+    }
+    return out;
+  }
   mulI(a: Ct): Ct {
     const out = this.inner.mulI(a);
     this.counter.note('muli', 1, a.level);
+    return out;
+  }
+  twiceRealPart(a: Ct): Ct {
+    const out = this.inner.twiceRealPart(a);
+    this.counter.note('conj', 1, a.level);
+    this.counter.note('keyswitch', 1, a.level);
+    this.counter.note('add', 1, a.level);
     return out;
   }
   dropTo(a: Ct, level: number): Ct {

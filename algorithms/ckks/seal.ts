@@ -31,8 +31,18 @@ import type { RelinKeys } from 'node-seal/implementation/relin-keys';
 import type { SEALLibrary } from 'node-seal/implementation/seal';
 import type { SecretKey } from 'node-seal/implementation/secret-key';
 import { InputError } from '../errors';
-import { checkLevel, ciphertextBytes, EvaluatorBase, fallbackSteps, Handle, normalizeSteps, paddedVector } from './base';
+import {
+  checkLevel,
+  ciphertextBytes,
+  EvaluatorBase,
+  fallbackSteps,
+  Handle,
+  normalizeSteps,
+  paddedVector,
+  rotateConjugateNeedsConj,
+} from './base';
 import type { Preset } from './presets';
+import { ComplexPlaintextBuilder, type ComplexTools, checkComplexPlaintexts, encodeComplex } from './seal-complex';
 import type { BackendOptions, Ct, EvaluationKeys, KeyOwner, Pt } from './types';
 
 let sealLibrary: Promise<SEALLibrary> | null = null;
@@ -242,8 +252,9 @@ export class SealKeyOwner implements KeyOwner {
 }
 
 class SealCt extends Handle implements Ct {
-  /** complex: may hold imaginary parts (set by mulI, kept by arithmetic, cleared by a fresh encryption);
-   * pending: an unfinished sum of products (size 3, scale D[level]^2) */
+  /** complex: may hold imaginary parts (set by mulI and complex plaintexts, kept by arithmetic,
+   * cleared by twiceRealPart and in a fresh encryption); pending: an unfinished sum of products
+   * (size 3, scale D[level]^2) */
   constructor(
     id: number,
     public native: CipherText,
@@ -264,8 +275,12 @@ class SealPt extends Handle implements Pt {
   constructor(
     id: number,
     public values: Float64Array,
+    public imag: Float64Array | null,
   ) {
     super(id);
+  }
+  get complex(): boolean {
+    return this.imag !== null;
   }
   release(): void {
     for (const p of this.byLevel.values()) p.delete();
@@ -287,6 +302,8 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
   private readonly constants = new Map<string, PlainText>();
   /** the plaintext X^(N/2) (+i in even slots, -i in odd ones) by level. */
   private readonly imaginaryUnit = new Map<number, PlainText>();
+  /** builds complex plaintexts (seal-complex.ts); null on a real-only evaluator */
+  private readonly complexTools: ComplexTools | null = null;
 
   /** Use `createSealEvaluator` (SEAL must be loaded first). */
   constructor(
@@ -302,6 +319,11 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
     this.chain = acquireChain(seal, preset);
     this.encoder = seal.CKKSEncoder(this.chain.context);
     this.evaluator = seal.Evaluator(this.chain.context);
+    if (!options.realOnly) {
+      const builder = new ComplexPlaintextBuilder(preset.ringDegree, this.chain.topPrimes);
+      this.complexTools = { seal, context: this.chain.context, encoder: this.encoder, evaluator: this.evaluator, builder };
+      checkComplexPlaintextsOnce(this.complexTools, preset);
+    }
     this.supportsComplex = !options.realOnly && this.buildImaginaryUnit();
     this.loadKeys(keys);
   }
@@ -365,8 +387,13 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
     return this.seal.CipherText();
   }
 
-  /** Encodes values at level l with scale `scale` (default: the level's canonical scale). */
-  private encodeNative(values: Float64Array, level: number, scale = this.scales[level]!): PlainText {
+  /** Encodes values (+ i·imag) at level l with scale `scale` (default: the level's canonical scale). */
+  private encodeNative(values: Float64Array, level: number, scale = this.scales[level]!, imag: Float64Array | null = null): PlainText {
+    if (imag) {
+      // in the form of the imaginary unit X^(N/2), in which this backend's ciphertexts carry imaginary parts
+      const at = level < this.maxLevel ? this.parmsIds[level] : undefined;
+      return encodeComplex(this.complexTools!, values, imag, scale, at, 'monomial') as PlainText;
+    }
     return encodeAt(this.seal, this.encoder, this.evaluator, this.chain, values, level, this.maxLevel, scale);
   }
 
@@ -376,7 +403,7 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
       const h = this.pt(p);
       let native = h.byLevel.get(level);
       if (!native) {
-        native = this.encodeNative(h.values, level);
+        native = this.encodeNative(h.values, level, this.scales[level], h.imag);
         h.byLevel.set(level, native);
       }
       return { native, temporary: false };
@@ -439,10 +466,10 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
 
   // ---- plaintexts (public) ---------------------------------------------------------------
 
-  encode(values: ArrayLike<number>, level = this.maxLevel): Pt {
+  encode(values: ArrayLike<number>, level = this.maxLevel, imag?: ArrayLike<number>): Pt {
     this.checkLevel(level);
-    const pt = this.track(new SealPt(this.newId(), this.padded(values, 'encode')));
-    pt.byLevel.set(level, this.encodeNative(pt.values, level));
+    const pt = this.track(new SealPt(this.newId(), this.padded(values, 'encode'), this.imaginary(imag, 'encode')));
+    pt.byLevel.set(level, this.encodeNative(pt.values, level, this.scales[level], pt.imag));
     return pt;
   }
 
@@ -495,7 +522,7 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
     const dst = this.emptyCt();
     this.evaluator.addPlain(a.native, native, dst);
     if (temporary) native.delete();
-    return this.wrap(dst, a.level, a.complex);
+    return this.wrap(dst, a.level, a.complex || (p instanceof SealPt && p.complex));
   }
 
   addConst(x: Ct, c: number): Ct {
@@ -513,7 +540,7 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
     const dst = this.emptyCt();
     this.evaluator.multiplyPlain(a.native, native, dst);
     if (temporary) native.delete();
-    return this.rescaled(dst, a.level, a.complex);
+    return this.rescaled(dst, a.level, a.complex || (p instanceof SealPt && p.complex));
   }
 
   mulConst(x: Ct, c: number): Ct {
@@ -601,6 +628,27 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
     const dst = this.emptyCt();
     this.evaluator.complexConjugate(a.native, this.keys().galois, dst);
     return this.wrap(dst, a.level, a.complex);
+  }
+
+  rotateConjugate(x: Ct, k: number): Ct {
+    const a = this.ct(x);
+    if (!this.conjugationKey) throw new Error('rotateConjugate: the evaluation keys have no conjugation key (real-only)');
+    const plan = this.rotationPlan(k);
+    const dst = this.emptyCt();
+    if (plan.length > 0) this.evaluator.rotateVector(a.native, this.normalizeStep(k), this.keys().galois, dst);
+    else dst.copy(a.native);
+    // An odd rotation of a complex ciphertext conjugates by itself (see imaginaryUnit): no conjugation then.
+    if (rotateConjugateNeedsConj(a.complex, k, this.slots)) this.evaluator.complexConjugate(dst, this.keys().galois, dst);
+    return this.wrap(dst, a.level, a.complex);
+  }
+
+  twiceRealPart(x: Ct): Ct {
+    const a = this.ct(x);
+    if (!this.conjugationKey) throw new Error('twiceRealPart: the evaluation keys have no conjugation key (real-only)');
+    const dst = this.emptyCt();
+    this.evaluator.complexConjugate(a.native, this.keys().galois, dst);
+    this.evaluator.add(dst, a.native, dst);
+    return this.wrap(dst, a.level, false);
   }
 
   mulI(x: Ct): Ct {
@@ -696,28 +744,19 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
    * and X^(3N/4), which costs a level at any scale: this form is cheaper for the algorithms here.
    * Its NTT form is written into a serialized plaintext: for prime q the value t = psi^(N/2) mod
    * q (psi the smallest primitive 2N-th root of unity mod q, as SEAL's NTT uses) in the first N/2
-   * coefficients and q - t in the last N/2. Returns false if SEAL rejects the result.
+   * coefficients and q - t in the last N/2 (seal-complex.ts). Complex plaintexts (`encode` with an
+   * imaginary part) are built in the same form, encode(m1) + X^(N/2)·encode(m2), so that one
+   * multiplyPlain multiplies such a ciphertext's complex values by m1 + i·m2. Returns false if
+   * SEAL rejects the result.
    */
   private buildImaginaryUnit(): boolean {
-    const n = this.preset.ringDegree;
     const template = this.seal.PlainText();
     this.encoder.encode(new Float64Array(this.slots), 2 ** 20, template);
     const bytes = template.saveArray(this.seal.ComprModeType.none);
     template.delete();
-    const topPrimes = this.chain.topPrimes;
-    if (bytes.length < 88 + topPrimes.length * n * 8) return false;
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    view.setFloat64(56, 1.0, true);
-    // primes of the top level, in chain order: level l's dropped prime is chain index l.
-    for (let j = 0; j < topPrimes.length; j++) {
-      const q = topPrimes[j]!;
-      const t = modPow(minimalPrimitiveRoot(q, 2 * n), BigInt(n / 2), q);
-      const base = 88 + j * n * 8;
-      for (let i = 0; i < n; i++) view.setBigUint64(base + i * 8, i < n / 2 ? t : q - t, true);
-    }
     const unit = this.seal.PlainText();
     try {
-      unit.loadArray(this.chain.context, bytes);
+      unit.loadArray(this.chain.context, this.complexTools!.builder.halfMonomialBytes(bytes));
     } catch {
       unit.delete();
       return false;
@@ -725,6 +764,21 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
     this.imaginaryUnit.set(this.maxLevel, unit);
     return true;
   }
+}
+
+/** Chains whose complex plaintexts passed the start-up check in this process. */
+const checkedChains = new Set<string>();
+
+/**
+ * Runs the complex-plaintext self-check (seal-complex.ts) once per process and chain: it proves on
+ * a known vector that this SEAL build lays plaintexts out as the recipe assumes, with throw-away
+ * keys of its own (the evaluator keeps none), and throws if not.
+ */
+function checkComplexPlaintextsOnce(tools: ComplexTools, preset: Preset): void {
+  const key = `${preset.ringDegree}|${preset.chainBits.join(',')}`;
+  if (checkedChains.has(key)) return;
+  checkComplexPlaintexts(tools);
+  checkedChains.add(key);
 }
 
 /** Creates a SEAL key owner for a preset (loads SEAL if needed). */
@@ -735,39 +789,4 @@ export async function createSealKeyOwner(preset: Preset, options: BackendOptions
 /** Creates a SEAL evaluator from the key owner's serialized evaluation keys (loads SEAL if needed). */
 export async function createSealEvaluator(preset: Preset, keys: EvaluationKeys, options: BackendOptions = {}): Promise<SealEvaluator> {
   return new SealEvaluator(await loadSeal(), preset, keys, options);
-}
-
-function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
-  let result = 1n;
-  let b = base % mod;
-  let e = exp;
-  while (e > 0n) {
-    if (e & 1n) result = (result * b) % mod;
-    b = (b * b) % mod;
-    e >>= 1n;
-  }
-  return result;
-}
-
-/** The smallest primitive m-th root of unity mod prime q (m a power of two dividing q - 1). */
-function minimalPrimitiveRoot(q: bigint, m: number): bigint {
-  const M = BigInt(m);
-  const half = BigInt(m / 2);
-  let root = 0n;
-  for (let g = 2n; g < q; g++) {
-    const r = modPow(g, (q - 1n) / M, q);
-    if (modPow(r, half, q) === q - 1n) {
-      root = r;
-      break;
-    }
-  }
-  // All primitive m-th roots are root^k for odd k: take the smallest.
-  const sq = (root * root) % q;
-  let best = root;
-  let cur = root;
-  for (let k = 1; k < m / 2; k++) {
-    cur = (cur * sq) % q;
-    if (cur < best) best = cur;
-  }
-  return best;
 }

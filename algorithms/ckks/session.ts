@@ -6,7 +6,8 @@
  * client decrypts, and the client-aided refresh is a round trip of bytes. Each message is counted
  * by direction and purpose, so a run's record shows the protocol's cost.
  */
-import { InputError } from '../errors';
+import { InputError, NonFiniteError } from '../errors';
+import { beat } from './progress';
 import { keySwitchKeyBytes, type RawEvaluator } from './base';
 import { CountingEvaluator, OpCounter } from './counting';
 import { resolvePreset, type Preset } from './presets';
@@ -156,9 +157,16 @@ export class ClientAidedRefresher implements Refresher {
     if (level < 0 || level > this.server.maxLevel || !Number.isInteger(level)) {
       throw new InputError(`refresh: level ${level} is outside 0..${this.server.maxLevel}`);
     }
+    if (ct.complex) {
+      throw new Error(
+        `refresh: ciphertext #${ct.id} may hold imaginary parts, which the key owner's real decoding would drop; take its real part first (twiceRealPart)`,
+      );
+    }
     const t0 = performance.now();
     const before = this.wire.transcript.summary();
     const values = this.wire.download(ct, 'refresh');
+    const bad = values.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new NonFiniteError(`refresh: slot ${bad} decrypts to ${values[bad]} (the computation overflowed)`);
     const fresh = this.wire.upload(values, level, 'refresh');
     const after = this.wire.transcript.summary();
     const moved = after.toServer.bytes - before.toServer.bytes + (after.toClient.bytes - before.toClient.bytes);
@@ -220,13 +228,16 @@ export class Session {
       return n !== 0 && !have.has(n > this.ev.slots / 2 ? n - this.ev.slots : n);
     });
     if (want.length === 0) return;
+    beat();
     this.keys = this.keyOwner.evaluationKeys([...this.keys.steps, ...want]);
+    beat();
     this.transcript.record(
       'toServer',
       'keys',
       this.ev.id === 'seal' ? evaluationKeyBytes(this.keys) : modelKeyBytes(this.ev.inner, this.keys),
     );
     this.ev.inner.loadKeys(this.keys);
+    beat();
   }
 
   /** Frees both parties. */

@@ -7,7 +7,16 @@
  */
 import { InputError } from '../errors';
 import { normalRng, uniformRng } from '../random';
-import { checkLevel, ciphertextBytes, EvaluatorBase, fallbackSteps, Handle, normalizeSteps, paddedVector } from './base';
+import {
+  checkLevel,
+  ciphertextBytes,
+  EvaluatorBase,
+  fallbackSteps,
+  Handle,
+  normalizeSteps,
+  paddedVector,
+  rotateConjugateNeedsConj,
+} from './base';
 import type { Preset } from './presets';
 import type { BackendOptions, Ct, EvaluationKeys, KeyOwner, Pt } from './types';
 
@@ -45,11 +54,16 @@ class SimPt extends Handle implements Pt {
   constructor(
     id: number,
     public values: Float64Array,
+    public imag: Float64Array | null,
   ) {
     super(id);
   }
+  get complex(): boolean {
+    return this.imag !== null;
+  }
   release(): void {
     this.values = undefined as unknown as Float64Array;
+    this.imag = null;
   }
 }
 
@@ -94,9 +108,14 @@ export class SimEvaluator extends EvaluatorBase<SimCt, SimPt> {
     return Math.min(a.level, b.level);
   }
 
-  encode(values: ArrayLike<number>, level = this.maxLevel): Pt {
+  encode(values: ArrayLike<number>, level = this.maxLevel, imag?: ArrayLike<number>): Pt {
     this.checkLevel(level);
-    return this.track(new SimPt(this.newId(), this.padded(values, 'encode')));
+    return this.track(new SimPt(this.newId(), this.padded(values, 'encode'), this.imaginary(imag, 'encode')));
+  }
+
+  /** The imaginary part of a plaintext argument (null: real). */
+  private imagOf(p: Pt | ArrayLike<number>): Float64Array | null {
+    return p instanceof SimPt ? this.pt(p).imag : null;
   }
 
   add(x: Ct, y: Ct): Ct {
@@ -136,7 +155,8 @@ export class SimEvaluator extends EvaluatorBase<SimCt, SimPt> {
 
   addPlain(x: Ct, p: Pt | ArrayLike<number>): Ct {
     const a = this.ct(x);
-    return this.make(addArrays(a.re, this.vec(p, 'addPlain'), 1), a.im ? Float64Array.from(a.im) : null, a.level, a.complex);
+    const w = this.imagOf(p);
+    return this.make(addArrays(a.re, this.vec(p, 'addPlain'), 1), addImag(a.im, w, 1), a.level, a.complex || w !== null);
   }
 
   addConst(x: Ct, c: number): Ct {
@@ -153,9 +173,9 @@ export class SimEvaluator extends EvaluatorBase<SimCt, SimPt> {
     const a = this.ct(x);
     this.needLevel(a, 'mulPlain');
     const v = this.vec(p, 'mulPlain');
-    const re = a.re.map((r, i) => r * v[i]!);
-    const im = a.im ? a.im.map((r, i) => r * v[i]!) : null;
-    return this.noisy(this.make(re, im, a.level - 1, a.complex), NOISE.rescale);
+    const w = this.imagOf(p);
+    const { re, im } = complexProduct(a.re, a.im, v, w);
+    return this.noisy(this.make(re, im, a.level - 1, a.complex || w !== null), NOISE.rescale);
   }
 
   mulConst(x: Ct, c: number): Ct {
@@ -179,20 +199,7 @@ export class SimEvaluator extends EvaluatorBase<SimCt, SimPt> {
     this.needLevel(a, 'mul');
     this.needLevel(b, 'mul');
     const level = this.matched(a, b) - 1;
-    const n = this.slots;
-    const re = new Float64Array(n);
-    let im: Float64Array | null = null;
-    if (!a.im && !b.im) {
-      for (let i = 0; i < n; i++) re[i] = a.re[i]! * b.re[i]!;
-    } else {
-      im = new Float64Array(n);
-      const ai = a.im ?? new Float64Array(n),
-        bi = b.im ?? new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        re[i] = a.re[i]! * b.re[i]! - ai[i]! * bi[i]!;
-        im[i] = a.re[i]! * bi[i]! + ai[i]! * b.re[i]!;
-      }
-    }
+    const { re, im } = complexProduct(a.re, a.im, b.re, b.im);
     // Relinearization is a key switch in SEAL; it is counted under `mult`, not `keyswitch`.
     return this.noisy(this.make(re, im, level, a.complex || b.complex), NOISE.rescale);
   }
@@ -247,6 +254,30 @@ export class SimEvaluator extends EvaluatorBase<SimCt, SimPt> {
     const a = this.ct(x);
     if (!this.supportsComplex) throw new Error('conjugate: this backend was created real-only');
     const out = this.make(Float64Array.from(a.re), a.im ? a.im.map((v) => -v) : null, a.level, a.complex);
+    return this.noisy(out, NOISE.keyswitch);
+  }
+
+  rotateConjugate(x: Ct, k: number): Ct {
+    const a = this.ct(x);
+    if (!this.supportsComplex) throw new Error('rotateConjugate: this backend was created real-only');
+    const plan = this.rotationPlan(k);
+    // seal needs a conjugation here only for an even step (an odd one conjugates by itself)
+    const conj = rotateConjugateNeedsConj(a.complex, k, this.slots);
+    const s = ((k % this.slots) + this.slots) % this.slots;
+    const out = this.make(rotateArray(a.re, s), a.im ? rotateArray(a.im, s).map((v) => -v) : null, a.level, a.complex);
+    return this.noisy(out, NOISE.keyswitch * Math.sqrt(plan.length + (conj ? 1 : 0)));
+  }
+
+  twiceRealPart(x: Ct): Ct {
+    const a = this.ct(x);
+    if (!this.supportsComplex) throw new Error('twiceRealPart: this backend was created real-only');
+    // the conjugation's key-switch noise lands in the sum
+    const out = this.make(
+      a.re.map((v) => 2 * v),
+      null,
+      a.level,
+      false,
+    );
     return this.noisy(out, NOISE.keyswitch);
   }
 
@@ -397,6 +428,29 @@ function addImag(a: Float64Array | null, b: Float64Array | null, sign: 1 | -1): 
   if (!a && !b) return null;
   const n = (a ?? b)!.length;
   return addArrays(a ?? new Float64Array(n), b ?? new Float64Array(n), sign);
+}
+
+/** (ar + i·ai)(br + i·bi) slot by slot; a null imaginary part is zero (and a real product stays real). */
+function complexProduct(
+  ar: Float64Array,
+  ai: Float64Array | null,
+  br: Float64Array,
+  bi: Float64Array | null,
+): { re: Float64Array; im: Float64Array | null } {
+  const n = ar.length;
+  const re = new Float64Array(n);
+  if (!ai && !bi) {
+    for (let i = 0; i < n; i++) re[i] = ar[i]! * br[i]!;
+    return { re, im: null };
+  }
+  const im = new Float64Array(n);
+  const x = ai ?? new Float64Array(n),
+    y = bi ?? new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    re[i] = ar[i]! * br[i]! - x[i]! * y[i]!;
+    im[i] = ar[i]! * y[i]! + x[i]! * br[i]!;
+  }
+  return { re, im };
 }
 
 /** Left rotation by s in [0, n): out[i] = v[(i + s) mod n]. */

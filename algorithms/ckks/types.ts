@@ -23,7 +23,12 @@ export interface Ct {
   readonly level: number;
   /** Owner-unique id (diagnostics). */
   readonly id: number;
-  /** Whether the slots may hold imaginary parts (false: proven real). */
+  /**
+   * Whether the slots may hold imaginary parts (false: proven real: a fresh encryption of reals, a
+   * real part taken by `twiceRealPart`, anything computed from real operands and real plaintexts
+   * only). On seal an odd rotation of a ciphertext that may hold imaginary parts costs a fix-up
+   * conjugation (counted as `conj`), so marking real ciphertexts saves key switches.
+   */
   readonly complex: boolean;
   /** An unfinished sum of products (`dotPartial` with lazy relinearization): size 3, not yet
    * relinearized nor rescaled. Only `addInPlace` (with another at its level), `finishDot`,
@@ -35,6 +40,8 @@ export interface Ct {
 export interface Pt {
   /** Owner-unique id (diagnostics). */
   readonly id: number;
+  /** Whether it has an imaginary part (encoded from complex values). */
+  readonly complex: boolean;
 }
 
 /** Operation counters. Snapshot before and after a computation and subtract. */
@@ -95,6 +102,20 @@ export function zeroCounts(): OpCounts {
 export function diffCounts(after: OpCounts, before: OpCounts): OpCounts {
   const out = zeroCounts();
   for (const k of Object.keys(out) as (keyof OpCounts)[]) out[k] = after[k] - before[k];
+  return out;
+}
+
+/** a + b, field by field. */
+export function addCounts(a: OpCounts, b: OpCounts): OpCounts {
+  const out = zeroCounts();
+  for (const k of Object.keys(out) as (keyof OpCounts)[]) out[k] = a[k] + b[k];
+  return out;
+}
+
+/** a * f, field by field (e.g. per-block averages). */
+export function scaleCounts(a: OpCounts, f: number): OpCounts {
+  const out = zeroCounts();
+  for (const k of Object.keys(out) as (keyof OpCounts)[]) out[k] = a[k] * f;
   return out;
 }
 
@@ -159,8 +180,11 @@ export interface Evaluator extends Params {
   /** Relinearization policy of `dot`: 'eager' (one per product) or 'lazy' (one per sum). */
   readonly relin: RelinPolicy;
   /** Encodes a reusable plaintext vector (zero-padded to the slots), eagerly at `level`
-   * (default: the top level) and lazily at any other level it meets. Public: no key involved. */
-  encode(values: ArrayLike<number>, level?: number): Pt;
+   * (default: the top level) and lazily at any other level it meets. Public: no key involved.
+   * With `imag`, the complex vector values + i·imag (one encode; needs complex slots; an all-zero
+   * `imag` gives a real plaintext): one mulPlain by it is one complex product, e.g. HETAL's mask
+   * M_k - i·M_(k+c/2). */
+  encode(values: ArrayLike<number>, level?: number, imag?: ArrayLike<number>): Pt;
 
   add(a: Ct, b: Ct): Ct;
   sub(a: Ct, b: Ct): Ct;
@@ -195,8 +219,18 @@ export interface Evaluator extends Params {
   rotate(a: Ct, k: number): Ct;
   /** Complex conjugation of every slot (a key switch). */
   conjugate(a: Ct): Ct;
+  /**
+   * conj(rotate(a, k)). On seal, for an odd k and a ciphertext that may hold imaginary parts, this
+   * is the bare rotation: the fix-up conjugation `rotate` pays there cancels the conjugation, so it
+   * costs one key switch where rotate then conjugate cost three. Otherwise a rotation, plus a
+   * conjugation if `a` may hold imaginary parts (a real ciphertext is its own conjugate). An
+   * algorithm that can work on conjugated values (e.g. with conjugated masks) saves the fix-up.
+   */
+  rotateConjugate(a: Ct, k: number): Ct;
   /** Multiplication of every slot by the imaginary unit i: exact, no level, no key switch. */
   mulI(a: Ct): Ct;
+  /** a + conj(a) = 2·Re(a), marked real (`complex` false): one conjugation and one addition. */
+  twiceRealPart(a: Ct): Ct;
   /** A copy brought down to `level` (no-op copy if already there). */
   dropTo(a: Ct, level: number): Ct;
   /** A copy of `a`. */

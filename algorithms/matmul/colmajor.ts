@@ -75,6 +75,9 @@ export const colMajorAlgorithm: MatmulAlgorithm<ColMajorOperands, BlockMatrix, '
     for (let k = 1; k < plan.shape.c; k++) steps.push(-k);
     return steps;
   },
+  // A's and B's blocks, one row of B's column sums, the outputs and a few temporaries
+  peakCiphertexts: ({ shape: { a, b, c }, s0, s1 }) =>
+    Math.ceil(a / s0) * Math.ceil(b / s1) + 2 * Math.ceil(c / s0) * Math.ceil(b / s1) + Math.ceil(a / s0) + 4,
   prepare(be, plan, A, B) {
     const { a, b, c } = plan.shape;
     return {

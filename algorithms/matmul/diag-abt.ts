@@ -12,26 +12,24 @@
  *
  * Complex packing (two diagonals per product): W' = W + i·(W shifted up by cPad/2 rows) makes one
  * product give diagonal k in the real part and k + cPad/2 in the imaginary part. The class mask
- * for the pair is complex, M_k - i·M_(k+cPad/2), so that the real part of the accumulated sum is
- * the answer; it is taken once per block row at the end, (T + conj T)/2 (one conjugation per
- * accumulated sum, not per product; the 1/2 is folded into the column-0 mask).
+ * for the pair is the complex plaintext M_k - i·M_(k+cPad/2) (one CMult, as in the paper), so that
+ * the real part of the accumulated sum is the answer; it is taken once per block row at the end,
+ * T + conj T (twiceRealPart: one conjugation per accumulated sum, not per product; the 1/2 is
+ * folded into the column-0 mask), and the output is marked real.
  *
  * Counts with A = ceil(a/s0), B = ceil(b/s1), p = cPad, complex packing:
- *   Mult (p/2)·A·B, Rot (p/2)·B + p·A·log2 s1  (Table 6 and 7 exactly),
- *   CMult (3p/2)·A, Table 7 has p (for A = 1): WHY IT DIFFERS: HEaaN multiplies by the complex
- *   mask M_k - i·M_(k+p/2) in one CMult (its plaintexts are complex). This project's backends
- *   encode real plaintexts only (node-seal 6's encoder takes a Float64Array, platform.md), so the
- *   complex mask costs two real CMults (M_k·F + i·(-M_(k+p/2))·F): one more CMult per pair and
- *   block row. No cheaper real-mask form exists at the same depth: after the row sum and copy,
- *   F is the same in every column of a row, and whether the pair's real part belongs to the lower
- *   or the upper half of the class period depends on the row, so a real mask cannot put both
- *   halves in place. Also Table 6 writes CMult = c for any A; a block row is its own ciphertext
- *   and needs its own masks, so it is c·A there (the paper's shapes all have A = 1).
+ *   Mult (p/2)·A·B, Rot (p/2)·B + p·A·log2 s1, CMult p·A: Table 7 exactly (A = 1). Table 6
+ *   writes CMult = c for any A; a block row is its own ciphertext and needs its own masks, so it
+ *   is c·A here for A > 1 (the paper's shapes all have A = 1).
  *   Conjugations (apart from Rot, as the paper's counts equal Table 7 only without them): A to
- *   take the real part, plus p·A fix-ups: seal's imaginary unit is -i in odd slots, so the
+ *   take the real part, plus (p/2)·A fix-ups: seal's imaginary unit is -i in odd slots, so the
  *   backends follow each odd rotation of a ciphertext holding imaginary parts with a conjugation
- *   (ckks/seal.ts), here the row sum's step 1 and the copy's step -1 of every pair and block row.
- *   The output is real but still flagged complex, so later odd rotations of it pay that fix-up.
+ *   (ckks/seal.ts). The copy across the row avoids it (its step -1 is a rotateConjugate, and the
+ *   class mask is conjugated in odd columns); the row sum's step 1 cannot: it adds neighbouring
+ *   slots, which must both be plain or both conjugated for the sum to hold the two diagonals'
+ *   row sums, so one conjugation per pair and block row remains, a cost of SEAL's slot order
+ *   that HEaaN does not have. The output is real (marked so): later odd rotations of it pay no
+ *   fix-up.
  * One diagonal per product (a backend without complex slots): Mult p·A·B,
  *   Rot (p-1)·B + 2p·A·log2 s1, CMult 2p·A, no conjugation.
  * Levels: 3 (product, column-0 mask, class mask): the output is at min(level X, level W) - 3.
@@ -43,11 +41,11 @@ import type { MatmulAlgorithm } from '../interface';
 import { MaskSet } from '../matrix/masks';
 import { decryptMatrix, encryptMatrix, layoutSpec } from '../matrix/pack';
 import { blockPlan, checkDepth } from '../matrix/plan';
-import { accumulate, powerSteps, rowSumsToFirstColumn, spreadFirstColumn } from '../matrix/sums';
+import { accumulate, powerSteps, rowSumsToFirstColumn, spreadFirstColumn, spreadFirstColumnConjugatingOdd } from '../matrix/sums';
 import { type BlockMatrix, levelOf } from '../matrix/types';
+import { blockCounts, blockDeviations, diagonalDeviations, table7Column } from './paper';
 import type { Parallel } from '../parallel/protocol';
 import { fromWire, splitRange, toWire } from '../parallel/wire';
-import { blockCounts, blockDeviations, diagonalDeviations, table7Column } from './paper';
 import { plainAbt } from './plain';
 
 /** Levels diagAbt consumes. */
@@ -142,27 +140,25 @@ function abtFinish(be: Evaluator, sums: readonly (readonly Ct[])[], g: AbtGeomet
   // column 0 after the row sum; the 1/2 of (T + conj T)/2 folded in
   const first = masks.get('first', level - 1, (_r, c) => (c === 0 ? (complex ? 0.5 : 1) : 0));
   const blockRows = sums[0]!.length;
-  const re: (Ct | null)[] = new Array(blockRows).fill(null);
-  const im: (Ct | null)[] = new Array(blockRows).fill(null);
+  const acc: (Ct | null)[] = new Array(blockRows).fill(null);
   sums.forEach((row, k) => {
-    const classMask = masks.get(`class${k}`, level - 2, (r, c) => (c % p === (r + k) % p ? 1 : 0));
-    const partnerMask = complex ? masks.get(`partner${k}`, level - 2, (r, c) => (c % p === (r + k + half) % p ? -1 : 0)) : null;
+    // diagonal k in the real part; with complex packing, - i·(diagonal k + p/2's mask), conjugated
+    // in odd columns, whose copies the spread conjugates
+    const classMask = masks.get(
+      `class${k}`,
+      level - 2,
+      (r, c) => (c % p === (r + k) % p ? 1 : 0),
+      complex ? (r, c) => (c % p === (r + k + half) % p ? (c % 2 === 0 ? -1 : 1) : 0) : undefined,
+    );
     for (let i = 0; i < blockRows; i++) {
       const z = rowSumsToFirstColumn(be, be.finishDot(row[i]!), s1);
-      const spread = spreadFirstColumn(be, be.mulPlain(z, first), s1);
+      const spread = (complex ? spreadFirstColumnConjugatingOdd : spreadFirstColumn)(be, be.mulPlain(z, first), s1);
       be.free(z);
-      re[i] = accumulate(be, re[i] ?? null, be.mulPlain(spread, classMask));
-      if (partnerMask) im[i] = accumulate(be, im[i] ?? null, be.mulPlain(spread, partnerMask));
+      acc[i] = accumulate(be, acc[i] ?? null, be.mulPlain(spread, classMask));
       be.free(spread);
     }
   });
-  return re.map((t, i) => {
-    if (!complex) return [t!];
-    const it = be.mulI(im[i]!);
-    const sum = be.add(t!, it);
-    const conj = be.conjugate(sum);
-    return [be.add(sum, conj)];
-  });
+  return acc.map((t) => [complex ? be.twiceRealPart(t!) : t!]);
 }
 
 /** The result matrix of Z = X·Wᵀ. */
@@ -247,8 +243,8 @@ export const diagAbtAlgorithm: MatmulAlgorithm<AbtOperands, BlockMatrix, 'diag-a
     table6Difference(plan) {
       const { A, B, l1 } = blockCounts(plan);
       const p = plan.cPad;
-      // a complex mask is two real CMults; Table 6's CMult = c ignores the block rows (the header)
-      if (plan.complexPacking) return { cmult: (p * (3 * A - 2)) / 2, mult: 0, rot: 0 };
+      // Table 6's CMult = c ignores the block rows: each needs its own masks (the header)
+      if (plan.complexPacking) return { cmult: p * (A - 1), mult: 0, rot: 0 };
       // one diagonal per product: twice the products, a mask per diagonal, no pairing of shifts
       return { cmult: p * (2 * A - 1), mult: (p / 2) * A * B, rot: (p / 2 - 1) * B + p * A * l1 };
     },
@@ -264,15 +260,15 @@ export const diagAbtAlgorithm: MatmulAlgorithm<AbtOperands, BlockMatrix, 'diag-a
     const { A, B, l1 } = blockCounts(plan);
     const p = plan.cPad;
     return plan.complexPacking
-      ? { cmult: ((3 * p) / 2) * A, mult: (p / 2) * A * B, rot: (p / 2) * B + p * A * l1, conj: A + (plan.s1 > 1 ? p * A : 0) }
+      ? { cmult: p * A, mult: (p / 2) * A * B, rot: (p / 2) * B + p * A * l1, conj: A + (plan.s1 > 1 ? (p / 2) * A : 0) }
       : { cmult: 2 * p * A, mult: p * A * B, rot: (p - 1) * B + 2 * p * A * l1, conj: 0 };
   },
-  // encrypt, 3 levels, B shift, sum and copy, fix-ups, conjugation
-  errorOps: (plan) => 1 + 3 + 1 + 2 * blockCounts(plan).l1 + 2 + 1,
+  // encrypt, 3 levels, B shift, sum and copy, fix-up, conjugation
+  errorOps: (plan) => 1 + 3 + 1 + 2 * blockCounts(plan).l1 + 1 + 1,
   deviations: (plan) => [
     ...(plan.complexPacking
       ? [
-          "complex masks: real-only plaintexts (node-seal) make each of the paper's complex masks two real CMults: CMult (3/2)·cPad per block row where Table 7 has cPad",
+          "row-sum conjugations: cPad/2 per block row (ops.conj) besides the real part, a cost of SEAL's slot order (X^(N/2) is -i in odd slots; HEaaN needs none)",
         ]
       : []),
     ...diagonalDeviations(plan),
@@ -286,6 +282,8 @@ export const diagAbtAlgorithm: MatmulAlgorithm<AbtOperands, BlockMatrix, 'diag-a
   },
   depth: () => DIAG_ABT_DEPTH,
   rotationSteps: (plan) => diagAbtSteps(plan.s1, plan.cPad, plan.complexPacking),
+  // X's blocks, W's repeated blocks and their rotated copies, the outputs and a few temporaries
+  peakCiphertexts: ({ shape: { a, b }, s0, s1 }) => Math.ceil(a / s0) * Math.ceil(b / s1) + 2 * Math.ceil(b / s1) + Math.ceil(a / s0) + 4,
   prepare(be, plan, A, B) {
     const { a, b, c } = plan.shape;
     return {

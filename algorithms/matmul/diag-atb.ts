@@ -11,10 +11,11 @@
  * for the columns where the left rotation would spill into the next row).
  *
  * Complex packing: Q = A + i·(A shifted by p/2) carries diagonals k and k + p/2 in one product.
- * The pair's column sums are the same in every row, and the mask of diagonal k + p/2 is the mask
- * of k moved down p/2 rows, so the complex mask N_k - i·N_(k+p/2) of the paper equals a real mask
- * N_k plus, once per output ciphertext at the end, T - i·rot(T, p/2 rows down); then the real
- * part, T' + conj T' (the 1/2 folded into N_k).
+ * The pair's column sums are the same in every row; the complex mask N_k - i·N_(k+p/2) of the
+ * paper (one CMult per pair and output ciphertext, a complex plaintext) puts diagonal k into rows
+ * r ≡ j + k and diagonal k + p/2 into rows r ≡ j + k + p/2 of the real part, which is taken once
+ * per output ciphertext at the end, T + conj T (twiceRealPart, the 1/2 folded into the mask); the
+ * output is marked real.
  *
  * Two forms (Table 6): 'standard' (level A >= level X) shifts Q within the period for each pair
  * (A loses 4 levels, X 2); 'prot-up' (level A < level X, one level of A saved) rotates Q plainly
@@ -22,17 +23,15 @@
  * 1 CMult + 1 rotation per X block; A and X lose 3 levels each).
  *
  * Counts with A = ceil(a/s0), B = ceil(b/s1), p = cPad, complex packing, standard form:
- *   Mult (p/2)·A·B, CMult (p/2)·(A + B) (Table 7 exactly: Table 6's 1 + (p/2)(A + B) - A at A = 1),
- *   Rot p·A + (p/2)·B·log2 s0 + B. Table 7 has p + (p/2)·B·log2 s0: WHY IT DIFFERS: HEaaN applies
- *   the complex mask N_k - i·N_(k+p/2) in one CMult; real-only plaintexts here (node-seal) place
- *   the imaginary half with one rotation per output ciphertext instead (B more Rot), which keeps
- *   CMult equal to the paper (two real masks per pair would cost (p/2)·B more CMult instead).
- *   Table 6 writes the preparation of Q (2 Rot + 1 CMult) once; it is per block row of A (each
- *   its own ciphertext), so for A > 1 this form has 2(A - 1) more Rot and A - 1 more CMult.
- *   Conjugations (apart from Rot, as in the paper's counts): B to take the real part, plus the
- *   backends' fix-up after each odd rotation of a ciphertext holding imaginary parts (ckks/seal.ts):
- *   the shift of Q by an odd k rotates it twice, 2·A·floor(p/4) in all (prot-up: A·floor(p/4)).
- * prot-up form: CMult A + (p/2 - 1)·A·B + (p/2)·B, Rot 2A + (p/2 - 1)·(A + A·B) + (p/2)·B·log2 s0 + B.
+ *   Mult (p/2)·A·B, CMult (p/2)·(A + B), Rot p·A + (p/2)·B·log2 s0: Table 7 exactly (Table 6's
+ *   1 + (p/2)(A + B) - A and 2 + (p/2)(2A + B·log2 s0) - 2A at A = 1). Table 6 writes the
+ *   preparation of Q (2 Rot + 1 CMult) once; it is per block row of A (each its own ciphertext),
+ *   so for A > 1 this form has 2(A - 1) more Rot and A - 1 more CMult.
+ *   Conjugations (apart from Rot, as in the paper's counts): B, to take the real part. The
+ *   backends follow an odd rotation of a ciphertext holding imaginary parts with a fix-up
+ *   conjugation (seal's imaginary unit is -i in odd slots, ckks/seal.ts); the shift of Q by an
+ *   odd k avoids it by taking the conjugated shift (rotateConjugate) and the conjugated mask.
+ * prot-up form: CMult A + (p/2 - 1)·A·B + (p/2)·B, Rot 2A + (p/2 - 1)·(A + A·B) + (p/2)·B·log2 s0.
  * One diagonal per product (no complex slots): standard CMult (p-1)·A + p·B, Rot 2(p-1)·A + p·B·log2 s0;
  *   prot-up CMult (p-1)·A·B + p·B, Rot (p-1)·(A + A·B) + p·B·log2 s0; Mult p·A·B; no conjugation.
  * Levels (output): standard min(lA - 4, lX - 2) (real-only min(lA - 3, lX - 2));
@@ -48,9 +47,9 @@ import { blockPlan, checkDepth } from '../matrix/plan';
 import { accumulate, columnSums, powerSteps } from '../matrix/sums';
 import { type BlockMatrix, levelOf } from '../matrix/types';
 import { pairsDiagonals } from './diag-abt';
+import { blockCounts, blockDeviations, diagonalDeviations, table7Column } from './paper';
 import type { Parallel } from '../parallel/protocol';
 import { fromWire, splitRange, toWire } from '../parallel/wire';
-import { blockCounts, blockDeviations, diagonalDeviations, table7Column } from './paper';
 import { plainAtb } from './plain';
 
 /** The two forms of Table 6. */
@@ -61,13 +60,13 @@ export function diagAtbCounts(plan: MatmulPlan, variant: DiagAtbVariant): Matmul
   const { A, B, l0 } = blockCounts(plan);
   const p = plan.cPad;
   if (plan.complexPacking && variant === 'standard')
-    return { cmult: (p / 2) * (A + B), mult: (p / 2) * A * B, rot: p * A + (p / 2) * B * l0 + B, conj: B + 2 * A * Math.floor(p / 4) };
+    return { cmult: (p / 2) * (A + B), mult: (p / 2) * A * B, rot: p * A + (p / 2) * B * l0, conj: B };
   if (plan.complexPacking)
     return {
       cmult: A + (p / 2 - 1) * A * B + (p / 2) * B,
       mult: (p / 2) * A * B,
-      rot: 2 * A + (p / 2 - 1) * (A + A * B) + (p / 2) * B * l0 + B,
-      conj: B + A * Math.floor(p / 4),
+      rot: 2 * A + (p / 2 - 1) * (A + A * B) + (p / 2) * B * l0,
+      conj: B,
     };
   if (variant === 'standard') return { cmult: (p - 1) * A + p * B, mult: p * A * B, rot: 2 * (p - 1) * A + p * B * l0, conj: 0 };
   return { cmult: (p - 1) * A * B + p * B, mult: p * A * B, rot: (p - 1) * (A + A * B) + p * B * l0, conj: 0 };
@@ -98,7 +97,7 @@ export function diagAtbSteps(s0: number, s1: number, p: number, complex: boolean
   const steps: number[] = [];
   const diagonals = complex ? p / 2 : p;
   for (let k = 1; k < diagonals; k++) steps.push(k, k - p);
-  if (complex) steps.push(p / 2, -p / 2, -(p / 2) * s1);
+  if (complex) steps.push(p / 2, -p / 2);
   steps.push(s1); // prot-up: the next row
   for (const s of powerSteps(s0)) steps.push(s * s1);
   return steps;
@@ -139,11 +138,15 @@ function atbGeometry(be: Evaluator, A: BlockMatrix, X: BlockMatrix, opts: { vari
   return { s0, s1, p, complex, variant };
 }
 
-/** Left shift by d within the period: rotate left by d where that stays in the row, else right by p - d. */
-function shiftInPeriod(be: Evaluator, masks: MaskSet, g: AtbGeometry, y: Ct, d: number): Ct {
+/**
+ * Left shift by d within the period: rotate left by d where that stays in the row, else right by
+ * p - d. `conjugated`: the conjugate of that (rotateConjugate, no fix-up for odd d on seal).
+ */
+function shiftInPeriod(be: Evaluator, masks: MaskSet, g: AtbGeometry, y: Ct, d: number, conjugated = false): Ct {
   const stay = masks.get(`stay${d}@${y.level}`, y.level, (_r, c) => (c < g.s1 - d ? 1 : 0));
-  const left = be.rotate(y, d),
-    right = be.rotate(y, d - g.p);
+  const rot = (x: Ct, k: number) => (conjugated ? be.rotateConjugate(x, k) : be.rotate(x, k));
+  const left = rot(y, d),
+    right = rot(y, d - g.p);
   const diff = be.sub(left, right);
   be.free(left);
   const kept = be.mulPlain(diff, stay);
@@ -167,6 +170,11 @@ function nextRowTail(be: Evaluator, masks: MaskSet, g: AtbGeometry, x: Ct, k: nu
   return fixed;
 }
 
+/** Whether diagonal pair k's shift of Q is taken conjugated (odd k with complex packing: no fix-up conjugation on seal). */
+function conjugatedPair(g: AtbGeometry, k: number): boolean {
+  return g.complex && k % 2 === 1;
+}
+
 /** A's side, shared by every block column: A_k (one ciphertext per block row) for each diagonal pair k, as [k][i]. */
 function atbShiftedA(be: Evaluator, masks: MaskSet, g: AtbGeometry, aBlocks: readonly Ct[]): Ct[][] {
   const half = g.p / 2;
@@ -182,9 +190,10 @@ function atbShiftedA(be: Evaluator, masks: MaskSet, g: AtbGeometry, aBlocks: rea
     : [...aBlocks];
   const out: Ct[][] = [];
   for (let k = 0; k < (g.complex ? half : g.p); k++) {
+    const conjugated = conjugatedPair(g, k);
     if (k === 0) out.push(base);
-    else if (g.variant === 'standard') out.push(base.map((q) => shiftInPeriod(be, masks, g, q, k)));
-    else out.push(base.map((q) => be.rotate(q, k)));
+    else if (g.variant === 'standard') out.push(base.map((q) => shiftInPeriod(be, masks, g, q, k, conjugated)));
+    else out.push(base.map((q) => (conjugated ? be.rotateConjugate(q, k) : be.rotate(q, k))));
   }
   return out;
 }
@@ -192,7 +201,7 @@ function atbShiftedA(be: Evaluator, masks: MaskSet, g: AtbGeometry, aBlocks: rea
 /**
  * One block column of G (independent of the others: the unit worker threads split): for each
  * pair k, the product of A_k with the column's X blocks (x[i], one per block row), its column
- * sums and the placing mask, accumulated; then the pair's second diagonal and the real part.
+ * sums and the placing mask, accumulated; then the real part.
  */
 export function atbColumn(be: Evaluator, masks: MaskSet, g: AtbGeometry, aks: readonly (readonly Ct[])[], x: readonly Ct[]): Ct {
   const { s0, s1, p, complex } = g;
@@ -201,17 +210,21 @@ export function atbColumn(be: Evaluator, masks: MaskSet, g: AtbGeometry, aks: re
   aks.forEach((ak, k) => {
     const xk = k > 0 && g.variant === 'prot-up' ? x.map((xi) => nextRowTail(be, masks, g, xi, k)) : x;
     const c = columnSums(be, be.dot(ak, xk), s0, s1);
-    const place = masks.get(`place${k}@${c.level}`, c.level, (r, col) => (r % p === (col + k) % p ? (complex ? 0.5 : 1) : 0));
+    // diagonal k into rows r ≡ col + k; with complex packing, - i·(diagonal k + p/2's rows). An
+    // odd shift of Q was taken conjugated: its place mask then carries +i instead of -i, as
+    // conj(T)·conj(m) has the real part of T·m.
+    const conjugated = conjugatedPair(g, k);
+    const place = masks.get(
+      `place${k}@${c.level}`,
+      c.level,
+      (r, col) => (r % p === (col + k) % p ? (complex ? 0.5 : 1) : 0),
+      complex ? (r, col) => (r % p === (col + k + half) % p ? (conjugated ? 0.5 : -0.5) : 0) : undefined,
+    );
     acc = accumulate(be, acc, be.mulPlain(c, place));
     be.free(c);
     if (xk !== x) for (const t of xk) be.free(t);
   });
-  const t = acc!;
-  if (!complex) return t;
-  const down = be.rotate(t, -half * s1);
-  const idown = be.mulI(down);
-  const u = be.sub(t, idown);
-  return be.add(u, be.conjugate(u));
+  return complex ? be.twiceRealPart(acc!) : acc!;
 }
 
 /** The result matrix of G = Aᵀ·X. */
@@ -309,8 +322,8 @@ export const diagAtbAlgorithm: MatmulAlgorithm<AtbOperands, BlockMatrix, 'diag-a
     table6Difference(plan) {
       const { A, B, l0 } = blockCounts(plan);
       const p = plan.cPad;
-      // one rotation per output ciphertext places the second diagonal; Q is prepared per block row (the header)
-      if (plan.complexPacking) return { cmult: A - 1, mult: 0, rot: B + 2 * (A - 1) };
+      // Q is prepared per block row (the header)
+      if (plan.complexPacking) return { cmult: A - 1, mult: 0, rot: 2 * (A - 1) };
       // one diagonal per product: twice the products, masks and shifts
       return { cmult: (p / 2) * (A + B) - 1, mult: (p / 2) * A * B, rot: p * A + (p / 2) * B * l0 - 2 };
     },
@@ -323,17 +336,9 @@ export const diagAtbAlgorithm: MatmulAlgorithm<AtbOperands, BlockMatrix, 'diag-a
     ]),
   },
   opCounts: (plan) => diagAtbCounts(plan, 'standard'),
-  // encrypt, 4 levels, two shifts, fix-ups, column sum, row shift, conjugation
-  errorOps: (plan) => 1 + 4 + 4 + 2 + blockCounts(plan).l0 + 1 + 1,
-  deviations: (plan) => [
-    ...(plan.complexPacking
-      ? [
-          'complex masks: the second diagonal of each pair is placed by one rotation per output ciphertext (Rot + ceil(b/s1)) instead of a complex-valued mask; CMult and Mult as Table 7',
-        ]
-      : []),
-    ...diagonalDeviations(plan),
-    ...blockDeviations(plan),
-  ],
+  // encrypt, 4 levels, two shifts, column sum, conjugation
+  errorOps: (plan) => 1 + 4 + 4 + blockCounts(plan).l0 + 1,
+  deviations: (plan) => [...diagonalDeviations(plan), ...blockDeviations(plan)],
   plan(shape, be) {
     const plan = blockPlan(shape, be, false);
     const withPacking = { ...plan, complexPacking: pairsDiagonals(be, plan.cPad) };
@@ -344,6 +349,8 @@ export const diagAtbAlgorithm: MatmulAlgorithm<AtbOperands, BlockMatrix, 'diag-a
   // the standard form (A at or above X): A loses 4 levels (3 real-only), X 2
   minInputLevels: (plan) => ({ a: plan.complexPacking ? 4 : 3, b: 2 }),
   rotationSteps: (plan) => diagAtbSteps(plan.s0, plan.s1, plan.cPad, plan.complexPacking),
+  // A's repeated blocks, X's blocks and one rotated copy of them, the outputs and a few temporaries
+  peakCiphertexts: ({ shape: { a, b }, s0, s1 }) => Math.ceil(a / s0) + 2 * Math.ceil(a / s0) * Math.ceil(b / s1) + Math.ceil(b / s1) + 4,
   prepare(be, plan, A, B) {
     const { a, b, c } = plan.shape;
     return {

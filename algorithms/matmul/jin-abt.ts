@@ -46,6 +46,8 @@ export const jinAbtAlgorithm: MatmulAlgorithm<JinAbtOperands, BlockMatrix, 'jin-
   plan: (shape, be) => columnPlan('jin-abt', shape, be),
   depth: () => 1,
   rotationSteps: () => [],
+  // A's b columns, B's c·b entries, the c output columns and a product and a sum in flight
+  peakCiphertexts: ({ shape: { b, c } }) => b + b * c + c + 2,
   prepare(be, plan, A, B) {
     const { a, b, c } = plan.shape;
     return {

@@ -45,6 +45,8 @@ export const jinAtbAlgorithm: MatmulAlgorithm<JinAtbOperands, BlockMatrix, 'jin-
   plan: (shape, be) => columnPlan('jin-atb', shape, be),
   depth: () => 1,
   rotationSteps: (plan) => powerSteps(plan.slots),
+  // A's c columns, X's b columns, the c·b output entries and a product and a sum in flight
+  peakCiphertexts: ({ shape: { b, c } }) => b + c + b * c + 2,
   prepare(be, plan, A, B) {
     const { a, b, c } = plan.shape;
     return {

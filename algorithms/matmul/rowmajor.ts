@@ -75,6 +75,8 @@ export const rowMajorAlgorithm: MatmulAlgorithm<RowMajorOperands, BlockMatrix, '
     for (let k = 1; k < plan.shape.c; k++) steps.push(k);
     return steps;
   },
+  // A's repeated blocks (and their rotated copies), X's blocks, the outputs and a few temporaries
+  peakCiphertexts: ({ shape: { a, b }, s0, s1 }) => 2 * Math.ceil(a / s0) + Math.ceil(a / s0) * Math.ceil(b / s1) + Math.ceil(b / s1) + 4,
   prepare(be, plan, A, B) {
     const { a, b, c } = plan.shape;
     return {

@@ -34,11 +34,12 @@ export class MaskSet {
     readonly s1: number,
   ) {}
 
-  /** The mask `key`, built by `f` on first use and encoded at `level`. */
-  get(key: string, level: number, f: (row: number, col: number) => number): Pt {
+  /** The mask `key`, built by `f` (and `imag`, the imaginary part of a complex mask) on first use and encoded at `level`. */
+  get(key: string, level: number, f: (row: number, col: number) => number, imag?: (row: number, col: number) => number): Pt {
     let p = this.made.get(key);
     if (!p) {
-      p = this.be.encode(blockMask(this.s0, this.s1, f), Math.max(0, Math.min(level, this.be.maxLevel)));
+      const at = Math.max(0, Math.min(level, this.be.maxLevel));
+      p = this.be.encode(blockMask(this.s0, this.s1, f), at, imag ? blockMask(this.s0, this.s1, imag) : undefined);
       this.made.set(key, p);
     }
     return p;

@@ -43,6 +43,26 @@ export function spreadFirstColumn(be: Evaluator, x: Ct, s1: number): Ct {
   );
 }
 
+/**
+ * As spreadFirstColumn, but the copies in odd columns are conjugated: the step -1 (first, while
+ * only column 0 is set) is a rotateConjugate, which on seal saves the fix-up conjugation an odd
+ * rotation of a ciphertext with imaginary parts pays; the other steps are even. Mask the odd
+ * columns with conjugated values to undo it.
+ */
+export function spreadFirstColumnConjugatingOdd(be: Evaluator, x: Ct, s1: number): Ct {
+  if (s1 < 2) return x;
+  const r = be.rotateConjugate(x, -1);
+  be.addInPlace(x, r);
+  be.free(r);
+  return rotateAdd(
+    be,
+    x,
+    powerSteps(s1)
+      .slice(1)
+      .map((p) => -p),
+  );
+}
+
 /** Column sums of an s0 x s1 block, in every row (log2 s0 rotations by whole rows: exact,
  * since the block is the whole cyclic slot vector). */
 export function columnSums(be: Evaluator, x: Ct, s0: number, s1: number): Ct {

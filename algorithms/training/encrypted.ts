@@ -9,7 +9,10 @@
  * Nesterov: v' = W - G; W = v' + g (v - v'); v = v'.
  *
  * Layout (the paper's rule, reference run.py): classes padded to cPad (a power of two),
- * s0 = min(max(batch, cPad), slots / cPad), s1 = slots / s0; a batch is one block of s0 rows.
+ * s0 = min(max(batch, cPad), slots / cPad), s1 = slots / s0; a batch spans ceil(batch / s0)
+ * block rows (the paper's batches of 1024 or 2048 rows are two or four block rows at n14).
+ * DiagABT and DiagATB take every block row at once; the softmax, P - Y and its mask run per
+ * block row; the gradient is summed over the block rows inside DiagATB.
  *
  * Refresh policy (the stand-in for bootstrapping, counted by the backend): a ciphertext is
  * refreshed right before an operation that needs more levels than it has left: the weights
@@ -20,20 +23,24 @@ import type { Session } from '../ckks/session';
 import type { Client, Ct, Evaluator, OpCounts, Purpose, Refresher } from '../ckks/types';
 import { diffCounts } from '../ckks/types';
 import { InputError } from '../errors';
-import type { Parallel } from '../parallel/protocol';
 import type { SoftmaxAlgorithm } from '../interface';
 import { type KernelLayout, type MatmulKernels, hetalKernels } from './kernels';
+import type { Matrix } from '../interface';
+import { encryptMatrix, layoutSpec, packBlock } from '../matrix/pack';
 import { ensureLevel } from '../softmax/layout';
 import { accuracy, argmaxRows, crossEntropy } from './metrics';
 import { predict } from './plain';
-import { type AsyncTrainingEngine, batchRanges, runScheduleAsync } from './schedule';
+import { batchRanges, runSchedule, type TrainingEngine } from './schedule';
 import type { Hyper, LabelledData, TrainingData } from './types';
 
 /** What the trainer needs of a session: the server's evaluator and refresher, the client, and keys on request. */
 export type TrainingParties = Pick<Session, 'ev' | 'rf' | 'client' | 'ensureRotationKeys'>;
 
 /** The block layout of a training run. */
-export type TrainingLayout = KernelLayout;
+export interface TrainingLayout extends KernelLayout {
+  /** block rows of a full batch */
+  readonly rowBlocks: number;
+}
 
 /** What an encrypted run reports. */
 export interface EncryptedOutcome {
@@ -61,8 +68,11 @@ export interface EncryptedOutcome {
     inference: number;
   };
   ops: OpCounts;
-  block: { s0: number; s1: number; cPad: number; colBlocks: number };
+  block: { s0: number; s1: number; cPad: number; colBlocks: number; rowBlocks: number };
 }
+
+/** Parts of a run, for observers that measure them (the cost model's estimate). */
+export type TrainingPhase = 'step' | 'validation' | 'inference' | 'abt' | 'atb' | 'softmax';
 
 /** Lays out a training run, refusing what does not fit with the reason. */
 export function trainingLayout(
@@ -81,9 +91,6 @@ export function trainingLayout(
       `${classes} classes (padded to ${cPad}) do not fit a block row of ${slots} slots: s0 = ${s0}, s1 = ${s1} must both be >= ${cPad}`,
     );
   }
-  if (batch > s0) {
-    throw new InputError(`--batch ${batch} is larger than a block allows (${s0} rows = ${slots} slots / ${cPad} padded classes)`);
-  }
   return {
     s0,
     s1,
@@ -91,18 +98,15 @@ export function trainingLayout(
     cPad,
     d,
     colBlocks: Math.ceil(d / s1),
+    rowBlocks: Math.ceil(batch / s0),
     maxLevel: be.maxLevel,
     dataLevel: be.maxLevel,
     complex: be.supportsComplex && cPad >= 2,
   };
 }
 
-/**
- * Trains on the backend; hyperparameters as the plaintext twins. With `pool` (worker threads
- * started after `prepareTraining` made the keys), the products' block columns run on the
- * workers; the softmax stays here (it refreshes through the key owner).
- */
-export async function trainEncrypted(
+/** Trains on the backend; hyperparameters as the plaintext twins. */
+export function trainEncrypted(
   session: TrainingParties,
   data: TrainingData,
   hyper: Hyper,
@@ -111,9 +115,10 @@ export async function trainEncrypted(
     onEpoch?: (epoch: number, loss: number) => void;
     kernels?: MatmulKernels;
     inputLevel?: 'top' | 'auto';
-    pool?: Parallel | null;
+    /** called at the start and end of each step, validation pass, inference pass and product or softmax */
+    onPhase?: (phase: TrainingPhase, edge: 'start' | 'end') => void;
   } = {},
-): Promise<EncryptedOutcome> {
+): EncryptedOutcome {
   if (!softmax.encryptable) throw new InputError(`--softmax ${softmax.id} runs only in float64 (plain backend)`);
   const be = session.ev;
   const kernels = opts.kernels ?? hetalKernels;
@@ -128,15 +133,26 @@ export async function trainEncrypted(
       `--preset ${be.preset.name} has ${be.maxLevel} levels; encrypted training with --softmax ${softmax.id} needs at least ${need} between refreshes (try n14, n15 or fgb)`,
     );
   }
-  prepareTraining(session, data, hyper, softmax, kernels);
+  session.ensureRotationKeys([...kernels.rotationSteps(layout), ...softmax.rotationSteps(layout)]);
   const before = be.counts();
-  const engine = new EncryptedEngine(session, data, hyper, softmax, layout, kernels, levelAware, opts.pool ?? null);
+  const engine = new EncryptedEngine(session, data, hyper, softmax, layout, kernels, levelAware, opts.onPhase);
+  const observe = <T>(phase: TrainingPhase, fn: () => T): T => {
+    opts.onPhase?.(phase, 'start');
+    const out = fn();
+    opts.onPhase?.(phase, 'end');
+    return out;
+  };
+  const observed = {
+    step: (b: number, gamma: number) => observe('step', () => engine.step(b, gamma)),
+    validationLoss: () => observe('validation', () => engine.validationLoss()),
+    keepBest: () => engine.keepBest(),
+  };
   try {
     const t0 = performance.now();
-    const run = await runScheduleAsync(engine, engine.batches, hyper, opts.onEpoch);
+    const run = runSchedule(observed, engine.batches, hyper, opts.onEpoch);
     const total = performance.now() - t0;
     const tInf = performance.now();
-    const result = await engine.finish();
+    const result = observe('inference', () => engine.finish());
     const inference = performance.now() - tInf;
     const ops = diffCounts(be.counts(), before);
     const t = engine.times;
@@ -156,35 +172,23 @@ export async function trainEncrypted(
         encrypt: engine.encryptMs,
         inference,
       },
-      block: { s0: layout.s0, s1: layout.s1, cPad: layout.cPad, colBlocks: layout.colBlocks },
+      block: { s0: layout.s0, s1: layout.s1, cPad: layout.cPad, colBlocks: layout.colBlocks, rowBlocks: layout.rowBlocks },
     };
   } finally {
     engine.dispose();
   }
 }
 
-/**
- * Makes the evaluation keys a training run needs (the rotations of the products and of the
- * softmax): call before starting worker threads, whose evaluators load the keys once.
- */
-export function prepareTraining(
-  session: TrainingParties,
-  data: TrainingData,
-  hyper: Hyper,
-  softmax: SoftmaxAlgorithm,
-  kernels: MatmulKernels = hetalKernels,
-): void {
-  const layout = trainingLayout(session.ev, data.classes, data.train.d, hyper.batch);
-  session.ensureRotationKeys([...kernels.rotationSteps(layout), ...softmax.rotationSteps(layout)]);
-}
-
-class EncryptedEngine implements AsyncTrainingEngine {
+class EncryptedEngine implements TrainingEngine {
   readonly times = { abt: 0, atb: 0, softmax: 0, refresh: 0 };
   readonly encryptMs: number;
   private readonly ranges: [number, number][];
-  private readonly xBatches: Ct[][];
-  private readonly yBatches: Ct[];
-  private readonly xVal: Ct[][];
+  /** by batch, block row, block column */
+  private readonly xBatches: Ct[][][];
+  /** by batch, block row */
+  private readonly yBatches: Ct[][];
+  /** by block (one block row each), block column */
+  private readonly xVal: Ct[][][];
   private readonly be: Evaluator;
   private readonly rf: Refresher;
   private readonly client: Client;
@@ -201,7 +205,7 @@ class EncryptedEngine implements AsyncTrainingEngine {
     private readonly kernels: MatmulKernels,
     /** level-aware execution: encrypt and refresh to the levels the next stage needs, not the top */
     private readonly levelAware: boolean,
-    private readonly pool: Parallel | null,
+    private readonly onPhase?: (phase: TrainingPhase, edge: 'start' | 'end') => void,
   ) {
     this.be = session.ev;
     this.rf = session.rf;
@@ -212,7 +216,9 @@ class EncryptedEngine implements AsyncTrainingEngine {
     // Client side: encrypt the data once (HETAL sends it to the server before training).
     this.xBatches = this.ranges.map(([s, e]) => this.encryptRows(data.train, s, e, 'data'));
     this.yBatches = this.ranges.map(([s, e]) =>
-      this.client.encrypt(this.oneHot(data.train.y, s, e), this.levelAware ? 1 + kernels.atbDepth(layout) : undefined, 'data'),
+      this.rowBlocksOf(s, e).map(([rs, re]) =>
+        this.client.encrypt(this.oneHot(data.train.y, rs, re), this.levelAware ? 1 + kernels.atbDepth(layout) : undefined, 'data'),
+      ),
     );
     this.xVal = this.blocksOf(data.val).map(([s, e]) => this.encryptRows(data.val, s, e, 'validation'));
     // Weights start at zero, encrypted by the client.
@@ -229,26 +235,27 @@ class EncryptedEngine implements AsyncTrainingEngine {
     return this.ranges.length;
   }
 
-  /** Row-major block packing of rows [start, end): one ciphertext per s1 columns. */
-  private encryptRows(data: LabelledData, start: number, end: number, purpose: Purpose): Ct[] {
-    const { s0, s1, colBlocks } = this.layout;
-    const out: Ct[] = [];
-    for (let k = 0; k < colBlocks; k++) {
-      const v = new Float64Array(s0 * s1);
-      for (let r = 0; r < end - start; r++) {
-        for (let j = 0; j < s1 && k * s1 + j < data.d; j++) v[r * s1 + j] = data.X[(start + r) * data.d + k * s1 + j]!;
-      }
-      out.push(this.client.encrypt(v, this.layout.dataLevel, purpose));
-    }
-    return out;
+  /** Row ranges [start, end) of the block rows (s0 rows each) of rows [start, end). */
+  private rowBlocksOf(start: number, end: number): [number, number][] {
+    return batchRanges(end - start, this.layout.s0).map(([s, e]) => [start + s, start + e]);
   }
 
-  /** One-hot labels in the softmax layout (class j mod cPad in column j). */
+  /** Row-major block packing of rows [start, end): by block row of s0 rows, one ciphertext per s1 columns. */
+  private encryptRows(data: LabelledData, start: number, end: number, purpose: Purpose): Ct[][] {
+    const { s0, s1, d } = this.layout;
+    // rows [start, end) in s0 x s1 blocks: the shared packing (algorithms/matrix/pack.ts)
+    const rows: Matrix = { rows: end - start, cols: d, data: data.X.subarray(start * d, end * d) };
+    return encryptMatrix(this.client, rows, layoutSpec('blocks', end - start, d, s0, s1), this.layout.dataLevel, purpose).cts;
+  }
+
+  /** One-hot labels of rows [start, end) in the softmax layout ('cols-repeated': class j mod cPad in column j). */
   private oneHot(y: Int32Array, start: number, end: number): Float64Array {
-    const { s1, cPad } = this.layout;
-    const v = new Float64Array(this.be.slots);
-    for (let r = 0; r < end - start; r++) for (let j = y[start + r]!; j < s1; j += cPad) v[r * s1 + j] = 1;
-    return v;
+    const { s0, s1, cPad, classes } = this.layout;
+    const n = end - start;
+    const m = new Float64Array(n * classes);
+    for (let r = 0; r < n; r++) m[r * classes + y[start + r]!] = 1;
+    const spec = layoutSpec('cols-repeated', n, classes, s0, s1, cPad);
+    return packBlock({ rows: n, cols: classes, data: m }, spec, 0, 0, new Float64Array(this.be.slots));
   }
 
   /** The plaintext scaling P - Y: lr/batch on real rows and classes, 0 elsewhere. */
@@ -272,33 +279,40 @@ class EncryptedEngine implements AsyncTrainingEngine {
     return fresh;
   }
 
-  private async timed<T>(phase: 'abt' | 'atb' | 'softmax', fn: () => T | Promise<T>): Promise<T> {
+  private timed<T>(phase: 'abt' | 'atb' | 'softmax', fn: () => T): T {
     const refreshBefore = this.be.counts().refreshMs;
+    this.onPhase?.(phase, 'start');
     const t0 = performance.now();
-    const out = await fn();
+    const out = fn();
+    this.onPhase?.(phase, 'end');
     const refreshInside = this.be.counts().refreshMs - refreshBefore;
     this.times[phase] += performance.now() - t0 - refreshInside;
     this.times.refresh += refreshInside;
     return out;
   }
 
-  private logits(x: Ct[], w: Ct[]): Promise<Ct> {
-    return this.timed('abt', () => this.kernels.abt(this.be, x, w, this.layout, this.pool));
+  private logits(x: Ct[][], w: Ct[]): Ct[] {
+    return this.timed('abt', () => this.kernels.abt(this.be, x, w, this.layout));
   }
 
-  private probabilities(z: Ct): Promise<Ct> {
+  private probabilities(z: Ct): Ct {
     return this.timed('softmax', () => this.softmax.encrypted(this.be, this.rf, z, this.layout));
   }
 
-  async step(b: number, gamma: number): Promise<void> {
+  step(b: number, gamma: number): void {
     const be = this.be;
     const [start, end] = this.ranges[b]!;
-    const next = await be.scopeAsync(async () => {
+    const next = be.scope(() => {
       const w = this.w.map((c) => this.ensure(c, this.kernels.abtDepth(this.layout)));
-      const p = await this.probabilities(await this.logits(this.xBatches[b]!, w));
-      const diff = this.ensure(be.sub(p, this.yBatches[b]!), 1 + this.kernels.atbDepth(this.layout));
-      const e = be.mulPlain(diff, this.errorMask(end - start));
-      const g = await this.timed('atb', () => this.kernels.atb(be, e, this.xBatches[b]!, this.layout, this.pool));
+      // The softmax and P - Y run per block row; the last block row of a batch may be partial.
+      const rows = this.rowBlocksOf(start, end);
+      const z = this.logits(this.xBatches[b]!, w);
+      const e = z.map((zr, r) => {
+        const p = this.probabilities(zr);
+        const diff = this.ensure(be.sub(p, this.yBatches[b]![r]!), 1 + this.kernels.atbDepth(this.layout));
+        return be.mulPlain(diff, this.errorMask(rows[r]![1] - rows[r]![0]));
+      });
+      const g = this.timed('atb', () => this.kernels.atb(be, e, this.xBatches[b]!, this.layout));
       const vNew = w.map((wk, k) => be.sub(wk, g[k]!));
       const wNew =
         gamma === 0
@@ -312,26 +326,26 @@ class EncryptedEngine implements AsyncTrainingEngine {
   }
 
   /** Server: encrypted validation probabilities; client: decrypts them and computes the loss. */
-  async validationLoss(): Promise<number> {
-    const probs = await this.be.scopeAsync(() => this.predictBlocks(this.xVal, this.data.val, true));
+  validationLoss(): number {
+    const probs = this.be.scope(() => this.predictBlocks(this.xVal, this.data.val, true));
     return crossEntropy(probs, this.data.val.n, this.layout.classes, this.data.val.y);
   }
 
   /** Decrypted first `classes` columns of every row of the blocks' outputs (probabilities or logits). */
-  private async predictBlocks(blocks: Ct[][], data: LabelledData, withSoftmax: boolean, weights = this.w): Promise<Float64Array> {
+  private predictBlocks(blocks: Ct[][][], data: LabelledData, withSoftmax: boolean, weights = this.w): Float64Array {
     const { s1, classes } = this.layout;
     const out = new Float64Array(data.n * classes);
     const ranges = this.blocksOf(data);
-    for (const [i, x] of blocks.entries()) {
+    blocks.forEach((x, i) => {
       const w = weights.map((c) => this.ensure(c, this.kernels.abtDepth(this.layout)));
-      const z = await this.kernels.abt(this.be, x, w, this.layout, this.pool);
+      const z = this.kernels.abt(this.be, x, w, this.layout)[0]!;
       const values = this.client.decrypt(
         withSoftmax ? this.softmax.encrypted(this.be, this.rf, z, this.layout) : z,
         withSoftmax ? 'validation' : 'inference',
       );
       const [s, e] = ranges[i]!;
       for (let r = 0; r < e - s; r++) for (let j = 0; j < classes; j++) out[(s + r) * classes + j] = values[r * s1 + j]!;
-    }
+    });
     return out;
   }
 
@@ -341,18 +355,18 @@ class EncryptedEngine implements AsyncTrainingEngine {
   }
 
   /** Encrypted and plaintext inference with the best weights. */
-  finish(): Promise<{
+  finish(): {
     testAccuracyEncrypted: number;
     testAccuracyDecrypted: number;
     valAccuracy: number;
     testPredictions: Int32Array;
     weights: Float64Array;
-  }> {
+  } {
     const { classes, d } = this.layout;
     const { test, val } = this.data;
-    return this.be.scopeAsync(async () => {
+    return this.be.scope(() => {
       const xTest = this.blocksOf(test).map(([s, e]) => this.encryptRows(test, s, e, 'inference'));
-      const encLogits = await this.predictBlocks(xTest, test, false, this.best);
+      const encLogits = this.predictBlocks(xTest, test, false, this.best);
       const encPred = argmaxRows(encLogits, test.n, classes);
       const weights = this.decryptWeights(this.best);
       const plainWeights = { classes, d, data: weights };
@@ -380,6 +394,8 @@ class EncryptedEngine implements AsyncTrainingEngine {
   }
 
   dispose(): void {
-    for (const c of [...this.w, ...this.v, ...this.best, ...this.yBatches, ...this.xBatches.flat(), ...this.xVal.flat()]) this.be.free(c);
+    for (const c of [...this.w, ...this.v, ...this.best, ...this.yBatches.flat(), ...this.xBatches.flat(2), ...this.xVal.flat(2)]) {
+      this.be.free(c);
+    }
   }
 }

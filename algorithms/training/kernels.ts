@@ -1,15 +1,15 @@
 /**
  * The two matrix products training chains, as the trainer sees them (layouts in encrypted.ts):
- * abt: X (one block row of colBlocks ciphertexts) x Wᵀ (colBlocks replicated-weight
- * ciphertexts) -> Z in the softmax layout (one ciphertext); atb: Eᵀ (softmax layout) x X -> G
- * in the replicated-weight layout (colBlocks ciphertexts).
+ * abt: X (a batch of one or more block rows, each colBlocks ciphertexts) x Wᵀ (colBlocks
+ * replicated-weight ciphertexts) -> Z in the softmax layout (one ciphertext per block row);
+ * atb: Eᵀ (softmax layout, one ciphertext per block row) x X -> G in the replicated-weight layout
+ * (colBlocks ciphertexts, summed over the block rows).
  */
 import type { Evaluator, Ct } from '../ckks/types';
 import type { SoftmaxLayout } from '../interface';
-import { DIAG_ABT_DEPTH, diagAbtParallel, diagAbtSteps } from '../matmul/diag-abt';
-import { diagAtbOutputLevel, diagAtbParallel, diagAtbSteps, diagAtbVariant } from '../matmul/diag-atb';
+import { DIAG_ABT_DEPTH, diagAbt, diagAbtSteps } from '../matmul/diag-abt';
+import { diagAtb, diagAtbOutputLevel, diagAtbSteps, diagAtbVariant } from '../matmul/diag-atb';
 import type { BlockMatrix } from '../matrix/types';
-import type { Parallel } from '../parallel/protocol';
 
 /** Block layout of a training run as the kernels need it. */
 export interface KernelLayout extends SoftmaxLayout {
@@ -23,10 +23,12 @@ export interface KernelLayout extends SoftmaxLayout {
   readonly complex: boolean;
 }
 
-/** The encrypted products of one training step; with a pool, their independent work runs on worker threads. */
+/** The encrypted products of one training step. */
 export interface MatmulKernels {
-  abt(be: Evaluator, x: Ct[], w: Ct[], layout: KernelLayout, pool?: Parallel | null): Promise<Ct>;
-  atb(be: Evaluator, e: Ct, x: Ct[], layout: KernelLayout, pool?: Parallel | null): Promise<Ct[]>;
+  /** x by [block row][block column]; one output ciphertext per block row */
+  abt(be: Evaluator, x: Ct[][], w: Ct[], layout: KernelLayout): Ct[];
+  /** e: one ciphertext per block row of x */
+  atb(be: Evaluator, e: Ct[], x: Ct[][], layout: KernelLayout): Ct[];
   /** levels abt consumes (the weights must have at least this many) */
   abtDepth(layout: KernelLayout): number;
   /** levels atb consumes (E must have at least this many, next to X at `layout.dataLevel`) */
@@ -38,21 +40,21 @@ export interface MatmulKernels {
 
 /** The paper's kernels: DiagABT and DiagATB (the PRotUp form is chosen by the levels). */
 export const hetalKernels: MatmulKernels = {
-  async abt(be, x, w, layout, pool = null) {
-    const z = await diagAbtParallel(be, dataMatrix(x, layout), weightMatrix(w, layout), pool);
-    return z.cts[0]![0]!;
+  abt(be, x, w, layout) {
+    const z = diagAbt(be, dataMatrix(x, layout), weightMatrix(w, layout));
+    return z.cts.map((row) => row[0]!);
   },
-  async atb(be, e, x, layout, pool = null) {
+  atb(be, e, x, layout) {
     const a: BlockMatrix = {
-      rows: layout.s0,
+      rows: layout.s0 * e.length,
       cols: layout.classes,
       s0: layout.s0,
       s1: layout.s1,
       layout: 'cols-repeated',
       period: layout.cPad,
-      cts: [[e]],
+      cts: e.map((c) => [c]),
     };
-    return (await diagAtbParallel(be, a, dataMatrix(x, layout), pool)).cts[0]!;
+    return diagAtb(be, a, dataMatrix(x, layout)).cts[0]!;
   },
   abtDepth: () => DIAG_ABT_DEPTH,
   atbDepth(layout) {
@@ -70,8 +72,8 @@ export const hetalKernels: MatmulKernels = {
   },
 };
 
-function dataMatrix(x: Ct[], layout: KernelLayout): BlockMatrix {
-  return { rows: layout.s0, cols: layout.d, s0: layout.s0, s1: layout.s1, layout: 'blocks', period: 1, cts: [x] };
+function dataMatrix(x: Ct[][], layout: KernelLayout): BlockMatrix {
+  return { rows: layout.s0 * x.length, cols: layout.d, s0: layout.s0, s1: layout.s1, layout: 'blocks', period: 1, cts: x };
 }
 
 function weightMatrix(w: Ct[], layout: KernelLayout): BlockMatrix {

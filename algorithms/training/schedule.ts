@@ -3,6 +3,7 @@
  * the same batches in the same order with the same momentum: fixed contiguous batches of the
  * (already shuffled) training split, visited in a seeded order that changes every epoch.
  */
+import { NonFiniteError } from '../errors';
 import { uniformRng } from '../random';
 import { EarlyStopping } from './early-stopping';
 import { momentum } from './nesterov';
@@ -36,89 +37,39 @@ export interface TrainingEngine {
   keepBest(): void;
 }
 
-/** An engine whose steps and validations are asynchronous (their products run on worker threads). */
-export interface AsyncTrainingEngine {
-  step(b: number, gamma: number): Promise<void>;
-  validationLoss(): Promise<number>;
-  keepBest(): void;
-}
-
-/** What the schedule did. */
-export interface ScheduleOutcome {
-  epochs: number;
-  bestEpoch: number;
-  valLosses: number[];
-  steps: number;
-}
-
-/** One call the schedule asks of an engine. */
-type EngineCall = { kind: 'step'; b: number; gamma: number } | { kind: 'validate' } | { kind: 'keepBest' };
-
-/**
- * The epochs as a sequence of engine calls (the one place the loop is written, for synchronous
- * and asynchronous engines alike): steps in schedule order, validation after each epoch (the
- * caller answers it with the loss), early stopping.
- */
-function* scheduleCalls(
-  batches: number,
-  hyper: Hyper,
-  onEpoch?: (epoch: number, loss: number) => void,
-): Generator<EngineCall, ScheduleOutcome, number> {
-  const stopper = new EarlyStopping(hyper.earlyStopping ? hyper.patience : Infinity);
-  const valLosses: number[] = [];
-  let t = 0;
-  let epochs = 0;
-  for (let epoch = 0; epoch < hyper.epochs; epoch++) {
-    for (const b of epochOrder(batches, epoch, hyper.seed)) {
-      yield { kind: 'step', b, gamma: momentum(hyper.optimizer, t) };
-      t++;
-    }
-    epochs = epoch + 1;
-    const loss = yield { kind: 'validate' };
-    valLosses.push(loss);
-    onEpoch?.(epochs, loss);
-    const { improved, stop } = stopper.observe(loss);
-    // Without early stopping the last weights are the result; with it, the best epoch's.
-    if (improved || !hyper.earlyStopping) yield { kind: 'keepBest' };
-    if (stop) break;
-  }
-  return { epochs, bestEpoch: hyper.earlyStopping ? stopper.bestEpoch : epochs, valLosses, steps: t };
-}
-
 /** Runs the epochs: steps in schedule order, validation after each epoch, early stopping. */
 export function runSchedule(
   engine: TrainingEngine,
   batches: number,
   hyper: Hyper,
   onEpoch?: (epoch: number, loss: number) => void,
-): ScheduleOutcome {
-  const calls = scheduleCalls(batches, hyper, onEpoch);
-  let answer = 0;
-  for (;;) {
-    const next = calls.next(answer);
-    if (next.done) return next.value;
-    const call = next.value;
-    if (call.kind === 'step') engine.step(call.b, call.gamma);
-    else if (call.kind === 'validate') answer = engine.validationLoss();
-    else engine.keepBest();
+): { epochs: number; bestEpoch: number; valLosses: number[]; steps: number } {
+  const stopper = new EarlyStopping(hyper.earlyStopping ? hyper.patience : Infinity);
+  const valLosses: number[] = [];
+  let t = 0;
+  let epochs = 0;
+  for (let epoch = 0; epoch < hyper.epochs; epoch++) {
+    try {
+      for (const b of epochOrder(batches, epoch, hyper.seed)) {
+        engine.step(b, momentum(hyper.optimizer, t));
+        t++;
+      }
+    } catch (err) {
+      // the weights overflowed mid-epoch: the run ends here, its loss recorded as not finite
+      if (!(err instanceof NonFiniteError)) throw err;
+      epochs = epoch + 1;
+      valLosses.push(NaN);
+      onEpoch?.(epochs, NaN);
+      break;
+    }
+    epochs = epoch + 1;
+    const loss = engine.validationLoss();
+    valLosses.push(loss);
+    onEpoch?.(epochs, loss);
+    const { improved, stop } = stopper.observe(loss);
+    // Without early stopping the last weights are the result; with it, the best epoch's.
+    if (improved || !hyper.earlyStopping) engine.keepBest();
+    if (stop) break;
   }
-}
-
-/** runSchedule for an asynchronous engine. */
-export async function runScheduleAsync(
-  engine: AsyncTrainingEngine,
-  batches: number,
-  hyper: Hyper,
-  onEpoch?: (epoch: number, loss: number) => void,
-): Promise<ScheduleOutcome> {
-  const calls = scheduleCalls(batches, hyper, onEpoch);
-  let answer = 0;
-  for (;;) {
-    const next = calls.next(answer);
-    if (next.done) return next.value;
-    const call = next.value;
-    if (call.kind === 'step') await engine.step(call.b, call.gamma);
-    else if (call.kind === 'validate') answer = await engine.validationLoss();
-    else engine.keepBest();
-  }
+  return { epochs, bestEpoch: hyper.earlyStopping ? stopper.bestEpoch : epochs, valLosses, steps: t };
 }

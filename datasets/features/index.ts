@@ -17,7 +17,8 @@ export function featureIdsFor(isImage: boolean): string[] {
 /** The feature map `id` for a dataset, or an InputError listing what it accepts. */
 export function resolveFeatureMap(id: string | undefined, dataset: string, isImage: boolean): FeatureMap {
   const accepted = featureIdsFor(isImage);
-  const wanted = id ?? accepted[0];
+  // FEATURE_MAPS holds maps for image and non-image sources alike, so `accepted` is never empty.
+  const wanted = id ?? accepted[0]!;
   const map = FEATURE_MAPS.find((m) => m.id === wanted);
   if (!map || !accepted.includes(wanted)) {
     const what = map ? `feature map '${wanted}' does not apply to ${dataset}` : `unknown feature map '${wanted}'`;

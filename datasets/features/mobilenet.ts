@@ -89,7 +89,7 @@ export const mobilenetFeatures: FeatureMap = {
     for (let start = 0; start < input.n; start += BATCH) {
       const count = Math.min(BATCH, input.n - start);
       const grey = new Float32Array(count * input.d);
-      for (let k = 0; k < grey.length; k++) grey[k] = input.values[start * input.d + k] / maxValue;
+      for (let k = 0; k < grey.length; k++) grey[k] = input.values[start * input.d + k]! / maxValue;
       const pooled = tf.tidy(() => {
         const images = tf.tensor4d(grey, [count, height, width, 1]);
         const resized = tf.image.resizeBilinear(images, [INPUT_SIZE, INPUT_SIZE], true);

@@ -38,13 +38,13 @@ export const randomProjectionFeatures: FeatureMap = {
     for (let i = 0; i < n; i++) {
       acc.fill(0);
       for (let k = 0; k < d; k++) {
-        const x = input.values[i * d + k];
+        const x = input.values[i * d + k]!;
         if (x === 0) continue; // most MNIST pixels are 0
         const v = x * scale;
-        for (let e = start[k]; e < start[k + 1]; e++) acc[target[e]] += sign[e] * v;
+        for (let e = start[k]!; e < start[k + 1]!; e++) acc[target[e]!]! += sign[e]! * v;
       }
       const out = i * PROJECTED_DIMS;
-      for (let m = 0; m < PROJECTED_DIMS; m++) values[out + m] = acc[m] > 0 ? acc[m] : 0;
+      for (let m = 0; m < PROJECTED_DIMS; m++) values[out + m] = acc[m]! > 0 ? acc[m]! : 0;
     }
     return { values, n, d: PROJECTED_DIMS };
   },

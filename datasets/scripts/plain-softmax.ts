@@ -37,11 +37,11 @@ export function trainPlainSoftmax(train: Split, val: Split, classes: number, opt
   const grad = new Float64Array(size);
   let best = { W: W.slice(), accuracy: -1, epoch: 0 };
   for (let epoch = 1; epoch <= epochs; epoch++) {
-    for (let k = 0; k < size; k++) lookahead[k] = W[k] + momentum * velocity[k];
+    for (let k = 0; k < size; k++) lookahead[k] = W[k]! + momentum * velocity[k]!;
     gradient(train, classes, lookahead, l2, grad);
     for (let k = 0; k < size; k++) {
-      velocity[k] = momentum * velocity[k] - learningRate * grad[k];
-      W[k] += velocity[k];
+      velocity[k] = momentum * velocity[k]! - learningRate * grad[k]!;
+      W[k]! += velocity[k]!;
     }
     if (epoch % 10 === 0 || epoch === epochs) {
       const accuracy = plainAccuracy({ W, d, classes, bestEpoch: epoch }, val);
@@ -58,7 +58,7 @@ export function plainAccuracy(model: PlainSoftmaxModel, split: Split): number {
   for (let i = 0; i < split.n; i++) {
     rowLogits(split.X, i, model.W, model.d, model.classes, logits);
     let arg = 0;
-    for (let k = 1; k < model.classes; k++) if (logits[k] > logits[arg]) arg = k;
+    for (let k = 1; k < model.classes; k++) if (logits[k]! > logits[arg]!) arg = k;
     if (arg === split.y[i]) correct++;
   }
   return correct / split.n;
@@ -68,31 +68,31 @@ function rowLogits(X: Float64Array, i: number, W: Float64Array, d: number, class
   out.fill(0);
   const row = i * d;
   for (let j = 0; j < d; j++) {
-    const x = X[row + j];
+    const x = X[row + j]!;
     if (x === 0) continue;
     const w = j * classes;
-    for (let k = 0; k < classes; k++) out[k] += x * W[w + k];
+    for (let k = 0; k < classes; k++) out[k]! += x * W[w + k]!;
   }
 }
 
 /** Mean cross-entropy gradient plus the L2 term, written into `grad`. */
 function gradient(train: Split, classes: number, W: Float64Array, l2: number, grad: Float64Array): void {
   const { X, y, n, d } = train;
-  for (let k = 0; k < grad.length; k++) grad[k] = l2 * W[k];
+  for (let k = 0; k < grad.length; k++) grad[k] = l2 * W[k]!;
   const p = new Float64Array(classes);
   for (let i = 0; i < n; i++) {
     rowLogits(X, i, W, d, classes, p);
     let max = -Infinity;
-    for (let k = 0; k < classes; k++) max = Math.max(max, p[k]);
+    for (let k = 0; k < classes; k++) max = Math.max(max, p[k]!);
     let sum = 0;
-    for (let k = 0; k < classes; k++) sum += p[k] = Math.exp(p[k] - max);
-    for (let k = 0; k < classes; k++) p[k] = (p[k] / sum - (k === y[i] ? 1 : 0)) / n;
+    for (let k = 0; k < classes; k++) sum += p[k] = Math.exp(p[k]! - max);
+    for (let k = 0; k < classes; k++) p[k] = (p[k]! / sum - (k === y[i] ? 1 : 0)) / n;
     const row = i * d;
     for (let j = 0; j < d; j++) {
-      const x = X[row + j];
+      const x = X[row + j]!;
       if (x === 0) continue;
       const g = j * classes;
-      for (let k = 0; k < classes; k++) grad[g + k] += x * p[k];
+      for (let k = 0; k < classes; k++) grad[g + k]! += x * p[k]!;
     }
   }
 }

@@ -24,18 +24,20 @@ export function loadCsv(spec: string, file: string, labelColumn?: string): Sourc
   const d = cells.columns - 1;
   const values = new Float64Array(n * d);
   const rawLabels = new Float64Array(n);
+  // readCsvCells gives every row `columns` cells and a line number.
   cells.rows.forEach((row, i) => {
-    const line = cells.lines[i];
+    const line = cells.lines[i]!;
     let j = 0;
     for (let c = 0; c < cells.columns; c++) {
+      const cell = row[c]!;
       if (c === label) {
-        const v = Number(row[c]);
-        if (row[c].trim() === '' || !Number.isInteger(v)) {
-          throw new InputError(`${file}:${line}: label column ${describeColumn(c, cells.header)}: '${row[c]}' is not an integer`);
+        const v = Number(cell);
+        if (cell.trim() === '' || !Number.isInteger(v)) {
+          throw new InputError(`${file}:${line}: label column ${describeColumn(c, cells.header)}: '${cell}' is not an integer`);
         }
         rawLabels[i] = v;
       } else {
-        values[i * d + j++] = toFiniteNumber(row[c], file, line, c, cells.header);
+        values[i * d + j++] = toFiniteNumber(cell, file, line, c, cells.header);
       }
     }
   });

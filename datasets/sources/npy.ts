@@ -32,24 +32,30 @@ export function loadNpyDir(spec: string, dir: string): SourceData {
     throw new InputError(`${spec}: file not found: ${missing} (the val pair must be given together or left out)`);
   }
   const splits: SplitName[] = valFeatures ? ['train', 'val', 'test'] : ['train', 'test'];
-  const read = splits.map((split) => readSplit(fullDir, split));
-  const d = read[0].d;
+  const train = readSplit(fullDir, 'train');
+  const val = valFeatures ? readSplit(fullDir, 'val') : undefined;
+  const test = readSplit(fullDir, 'test');
+  const read = val ? [train, val, test] : [train, test];
+  const d = train.d;
   for (const r of read) {
-    if (r.d !== d) throw new InputError(`${r.featuresFile}: ${r.d} features per row, but ${read[0].featuresFile} has ${d}`);
+    if (r.d !== d) throw new InputError(`${r.featuresFile}: ${r.d} features per row, but ${train.featuresFile} has ${d}`);
   }
   // Classes are the distinct labels over all splits, so a class missing from train keeps its index.
   const allLabels = read.flatMap((r) => Array.from(r.labels));
   const { y, classNames } = encodeIntegerLabels(allLabels, path.join(fullDir, 'labels_*.npy'));
+  // y holds the labels in `read` order, so the tables are taken in that order.
   let offset = 0;
-  const tables = read.map((r): Table => {
+  const toTable = (r: ReadSplit): Table => {
     const table = { values: r.values, n: r.n, d, y: y.slice(offset, offset + r.n) };
     offset += r.n;
     return table;
-  });
+  };
+  const trainTable = toTable(train);
+  const valTable = val ? toTable(val) : undefined;
+  const testTable = toTable(test);
   const counts = read.map((r) => r.n).join('/');
   const provenance = `user features ${fullDir}/features_{${splits.join(',')}}.npy (${counts} x ${d}, ${classNames.length} classes)`;
-  const [train, second, third] = tables;
-  const parts = valFeatures ? { kind: 'given' as const, train, val: second, test: third } : { kind: 'given' as const, train, test: second };
+  const parts = { kind: 'given' as const, train: trainTable, val: valTable, test: testTable };
   return { classNames, provenance, parts };
 }
 
@@ -70,10 +76,10 @@ function readSplit(dir: string, split: SplitName): ReadSplit {
   const labelsFile = npyPath(dir, 'labels', split);
   const features = readNpy(featuresFile, ['f8', 'f4'], 'float64 or float32');
   const labels = readNpy(labelsFile, ['i8', 'i4'], 'int64 or int32');
-  if (features.shape.length !== 2) {
+  const [n, d] = features.shape;
+  if (features.shape.length !== 2 || n === undefined || d === undefined) {
     throw new InputError(`${featuresFile}: expected a 2-D array (samples x features), shape is (${features.shape.join(', ')})`);
   }
-  const [n, d] = features.shape;
   const labelsShapeOk = labels.shape.length === 1 || (labels.shape.length === 2 && labels.shape[1] === 1);
   if (!labelsShapeOk) {
     throw new InputError(`${labelsFile}: expected a 1-D array of labels, shape is (${labels.shape.join(', ')})`);
@@ -85,8 +91,8 @@ function readSplit(dir: string, split: SplitName): ReadSplit {
   const data = features.data as Float64Array | Float32Array;
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < d; j++) {
-      // Fortran order stores column by column.
-      const v = data[features.fortranOrder ? j * n + i : i * d + j];
+      // Fortran order stores column by column; readNpy checked that data holds n * d values.
+      const v = data[features.fortranOrder ? j * n + i : i * d + j]!;
       if (!Number.isFinite(v)) throw new InputError(`${featuresFile}: row ${i}, column ${j}: value ${v} is not finite`);
       values[i * d + j] = v;
     }

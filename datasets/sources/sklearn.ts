@@ -56,9 +56,11 @@ export function loadSklearn(name: SklearnName): SourceData {
   }
   const values = new Float64Array(info.samples * d);
   const y = new Int32Array(info.samples);
+  // readCsvCells gives every row `columns` = d + 1 cells and a line number.
   cells.rows.forEach((row, i) => {
-    for (let j = 0; j < d; j++) values[i * d + j] = toFiniteNumber(row[j], file, cells.lines[i], j);
-    y[i] = toFiniteNumber(row[d], file, cells.lines[i], d);
+    const line = cells.lines[i]!;
+    for (let j = 0; j < d; j++) values[i * d + j] = toFiniteNumber(row[j]!, file, line, j);
+    y[i] = toFiniteNumber(row[d]!, file, line, d);
   });
   // The metadata line names the classes after the two counts; digits are named by themselves.
   const classNames = cells.header ? cells.header.slice(2) : Array.from({ length: info.classes }, (_, k) => String(k));

@@ -23,6 +23,9 @@ export interface SyntheticParams {
 
 const DEFAULTS: SyntheticParams = { n: 1000, d: 16, c: 3, sep: 3 };
 
+/** The most feature values a synthetic dataset may have (n x d). */
+export const MAX_VALUES = 100_000_000;
+
 /** Parses the part after `synthetic:`. */
 export function parseSyntheticSpec(spec: string, body: string): SyntheticParams {
   const params = { ...DEFAULTS };
@@ -30,7 +33,9 @@ export function parseSyntheticSpec(spec: string, body: string): SyntheticParams 
   for (const field of body.split(',').filter((f) => f.trim() !== '')) {
     const match = /^\s*(\w+)\s*=\s*(\S+)\s*$/.exec(field);
     if (!match) throw new InputError(`${spec}: malformed field '${field}' (expected key=value, keys n, d, c, sep)`);
-    const [, key, text] = match;
+    // Both groups are mandatory, so a match sets them.
+    const key = match[1]!;
+    const text = match[2]!;
     if (!(key in DEFAULTS)) throw new InputError(`${spec}: unknown field '${key}' (keys: n, d, c, sep)`);
     if (seen.has(key)) throw new InputError(`${spec}: field '${key}' given twice`);
     seen.add(key);
@@ -45,6 +50,12 @@ export function parseSyntheticSpec(spec: string, body: string): SyntheticParams 
   }
   if (params.c < 2) throw new InputError(`${spec}: field 'c' must be at least 2 (fewer than 2 classes)`);
   if (params.n < params.c) throw new InputError(`${spec}: field 'n' (${params.n}) must be at least c (${params.c})`);
+  if (params.n * params.d > MAX_VALUES) {
+    throw new InputError(
+      `${spec}: n x d = ${params.n * params.d} values is above the limit of ${MAX_VALUES} (800 MB of float64, before the copies of ` +
+        'splitting and scaling; larger data does not fit in memory here)',
+    );
+  }
   return params;
 }
 
@@ -68,7 +79,7 @@ export function loadSynthetic(spec: string, body: string, seed: number): SourceD
   for (let i = 0; i < n; i++) {
     const k = i % c;
     y[i] = k;
-    for (let j = 0; j < d; j++) values[i * d + j] = means[k * d + j] + gaussian(rng);
+    for (let j = 0; j < d; j++) values[i * d + j] = means[k * d + j]! + gaussian(rng);
   }
   return {
     classNames: Array.from({ length: c }, (_, k) => `class_${k}`),

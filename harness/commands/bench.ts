@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { newRunId } from '../metadata';
 import { writeReport } from '../report';
 import { expandCells, readConfig } from '../sweep/config';
+import { EXIT_SUSPECT } from '../output';
 import { openSweepStore, runCells } from '../sweep/runner';
 
 const EXPERIMENTS = path.join(__dirname, '..', 'experiments');
@@ -37,14 +38,16 @@ export function registerBench(program: Command): void {
       process.stderr.write(`bench: ${config.name}: ${cells.length} cells -> ${dir}\n`);
       const t0 = performance.now();
       const outcome = await runCells(cells, store, { done, run, progress: process.stderr.isTTY === true, log: true });
+      store.close();
       const reportFile = opts.report ?? path.join('reports', `${run}.html`);
       const { charts } = await writeReport([store.jsonl], reportFile);
       const minutes = (performance.now() - t0) / 60000;
       process.stdout.write(`results: ${store.jsonl}\nresults: ${store.csv}\nreport:  ${reportFile} (${charts} charts)\n`);
       process.stdout.write(
-        `${outcome.ran} cells run, ${outcome.failed} failed, ${outcome.skipped} resumed, in ${minutes.toFixed(1)} min\n`,
+        `${outcome.ran} cells run, ${outcome.failed} failed, ${outcome.suspect} suspect, ${outcome.skipped} resumed, in ${minutes.toFixed(1)} min\n`,
       );
       if (outcome.interrupted) process.exitCode = 130;
       else if (outcome.failed > 0) process.exitCode = 1;
+      else if (outcome.suspect > 0) process.exitCode = EXIT_SUSPECT;
     });
 }

@@ -2,11 +2,10 @@
  * `hetal-bench compare A B`: match two result sets by cell and print the ratio B/A of each
  * common cell's main figure, flagging changes beyond --threshold; optionally an HTML page.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { parsePositive } from '../options';
-import { emitTable } from '../output';
+import { emitTable, ensureDir, writeFileAtomic } from '../output';
 import { buildComparisonReport, compareRecords, summarize } from '../report/compare';
 import { loadResults } from '../report/load';
 
@@ -44,8 +43,8 @@ export function registerCompare(program: Command): void {
       }));
       emitTable(rows, { json: !!opts.json, columns: ['kind', 'cell', 'metric', 'a', 'b', 'ratio', 'changed', 'note'] });
       if (opts.out) {
-        fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
-        fs.writeFileSync(opts.out, await buildComparisonReport(comparison, { a, b }));
+        ensureDir(path.dirname(path.resolve(opts.out)), '--out');
+        writeFileAtomic(opts.out, await buildComparisonReport(comparison, { a, b }), '--out');
         process.stderr.write(`comparison written to ${opts.out}\n`);
       }
       process.stderr.write(`compare: ${summarize(comparison)}\n`);

@@ -9,14 +9,11 @@ import { type Command, Option } from 'commander';
 import { errorBound, precisionBits } from '../../algorithms/ckks/precision';
 import { resolvePreset } from '../../algorithms/ckks/presets';
 import { createSession, diffTranscripts, type Session } from '../../algorithms/ckks/session';
-import { type BackendOptions, diffCounts, type Params } from '../../algorithms/ckks/types';
+import { type BackendOptions, diffCounts, diffLevelCounts, type Params } from '../../algorithms/ckks/types';
 import { InputError } from '../../algorithms/errors';
 import type { MatmulAlgorithm, MatmulPlan, MatmulShape, Matrix } from '../../algorithms/interface';
 import { randomMatrix } from '../../algorithms/matmul/plain';
 import { MATMUL_ALGORITHMS, matmulAlgorithm } from '../../algorithms/matmul/registry';
-import { nextPow2 } from '../../algorithms/matrix/plan';
-import { EvaluatorPool } from '../../algorithms/parallel/pool';
-import type { Parallel } from '../../algorithms/parallel/protocol';
 import { uniformRng } from '../../algorithms/random';
 import { newRunId, runMeta } from '../metadata';
 import {
@@ -27,13 +24,22 @@ import {
   parseInteger,
   parseList,
   parsePerformance,
+  parseWorkers,
   withCommonOptions,
   withPerformanceOptions,
+  withWorkersOption,
 } from '../options';
 import { RecordSink } from '../output';
 import { PAPER_SHAPES, table6Counts, table7Counts } from '../paper';
-import type { MatmulRecord, TimeStats } from '../records';
+import { cellKey as makeCellKey, LIMITS } from '../cell';
+import { estimateMatmulMemory, refuseIfTooBig } from '../memory';
+import { endAfterHeapExhaustion, isHeapExhausted } from '../watchdog';
+import type { ErrorKind, FailedRecord, MatmulRecord, TimeStats } from '../records';
 import { timeAsync, timeSync } from '../timing';
+import { EvaluatorPool } from '../../algorithms/parallel/pool';
+import type { Parallel } from '../../algorithms/parallel/protocol';
+import { median } from 'simple-statistics';
+import { cpuNowMs, parsePredictMode, type Predictor, predictionFields, predictorFor } from '../cost/predict';
 
 interface MatmulOptions extends CommonOptions, PerformanceOptions {
   algo: string;
@@ -42,6 +48,9 @@ interface MatmulOptions extends CommonOptions, PerformanceOptions {
   preset?: string;
   repeat?: number;
   realOnly?: boolean;
+  noise: boolean;
+  predict?: string;
+  workers?: string;
 }
 
 /** Parses `AxBxC` into the paper's (a, b, c), or an InputError naming it. */
@@ -62,7 +71,7 @@ export function parseShape(text: string): MatmulShape {
 /** Registers `matmul`. */
 export function registerMatmul(program: Command): void {
   withCommonOptions(
-    withPerformanceOptions(program.command('matmul'))
+    withWorkersOption(withPerformanceOptions(program.command('matmul')))
       .description('run matmul algorithms on random inputs: op counts (vs Table 7), time, error against float64')
       .addOption(
         new Option('--algo <ids>', `comma list of: ${MATMUL_ALGORITHMS.map((a) => a.id).join(', ')}`).default(
@@ -77,13 +86,19 @@ export function registerMatmul(program: Command): void {
           '--repeat <n>',
           'timed calls (tinybench) after the first call, which is counted, checked and the warm-up; ' +
             "0: record the first call's own time (default: 1 on seal, 0 on sim, whose times are slot arithmetic, not CKKS cost)",
-        ).argParser((v) => parseInteger('--repeat', v, 0)),
+        ).argParser((v) => parseInteger('--repeat', v, 0, LIMITS.repeat)),
       )
-      .option('--real-only', 'no complex slots: one diagonal per product (measures the fallback)'),
+      .option('--real-only', 'no complex slots: one diagonal per product (measures the fallback)')
+      .option('--no-noise', 'sim: exact slot arithmetic (algorithmic error only; no precision is reported) instead of CKKS-sized noise')
+      .option(
+        '--predict <mode>',
+        "seal: predictedMs from this machine's latency table: cached (if one is), measure (if none is cached), off",
+        'cached',
+      ),
   ).action(async (opts: MatmulOptions) => {
     // Everything the user typed is checked before a backend exists.
     const backendId = parseChoice('--backend', opts.backend, ['sim', 'seal'] as const);
-    const perf = parsePerformance(opts, backendId);
+    const perf: Performance = { ...parsePerformance(opts), workers: parseWorkers(opts.workers, backendId) };
     const preset = resolvePreset(opts.preset ?? (backendId === 'sim' ? 'fgb' : 'n14'));
     if (!preset.backends.includes(backendId)) {
       throw new InputError(`preset ${preset.name} cannot run on backend ${backendId} (it runs on: ${preset.backends.join(', ')})`);
@@ -96,15 +111,24 @@ export function registerMatmul(program: Command): void {
       }
     });
     const shapes = parseList('--shape', opts.shape, parseShape);
+    const predictMode = parsePredictMode(opts.predict);
     const predicted = { slots: preset.slots, maxLevel: preset.levels, supportsComplex: !opts.realOnly };
     const cells = shapes.flatMap((shape) => algos.map((algo) => ({ algo, shape, plan: algo.plan(shape, predicted) })));
+    const declaredOnly = preset.ringDegree >= 32768;
+    if (backendId === 'seal') {
+      // a plan past the 4 GiB SEAL heap would grow it and then spin: refuse it before it starts
+      refuseIfTooBig(preset, estimateMatmulMemory(preset, cells, { declaredOnly, realOnly: !!opts.realOnly }), `--algo/--shape`);
+    }
+    const noise = backendId === 'sim' && opts.noise !== false;
 
+    const predictor = await predictorFor(backendId, preset.name, predictMode, (line) => process.stderr.write(`matmul: ${line}\n`));
     const be = await createSession(backendId, preset, {
       seed: opts.seed,
       realOnly: !!opts.realOnly,
       relin: perf.relin,
+      noise,
       // at N = 32768 all power-of-two keys take ~6 GB: only the steps the algorithms declare
-      ...(preset.ringDegree >= 32768 ? { rotationKeys: 'declared' as const } : {}),
+      ...(declaredOnly ? { rotationKeys: 'declared' as const } : {}),
       // one key generation for every cell (SEAL makes the whole Galois key set per call)
       rotationSteps: cells.flatMap((c) => c.algo.rotationSteps(c.plan)),
     });
@@ -141,12 +165,15 @@ export function registerMatmul(program: Command): void {
         preset: preset.name,
         realOnly: !!opts.realOnly,
         perf,
+        noise,
+        repeat,
         run,
         seed: opts.seed,
+        ...(predictor ? { predictor } : {}),
       }));
       failed = await runCells(be, bases, repeat, (r) => sink.push(r), {
         workers: perf.workers ?? 1,
-        backendOptions: { seed: opts.seed, realOnly: !!opts.realOnly },
+        backendOptions: { seed: opts.seed, realOnly: !!opts.realOnly, noise },
       });
     } finally {
       be.dispose();
@@ -168,10 +195,16 @@ export interface CellBase {
   realOnly: boolean;
   /** input levels and relinearization policy */
   perf: Performance;
-  /** worker threads the cell runs on (set by runCells: 1 unless the algorithm has a parallel form) */
-  workers?: number;
+  /** sim: CKKS-sized noise on (the error is then a precision figure) */
+  noise?: boolean;
+  /** timed calls after the first (part of the cell's key) */
+  repeat?: number;
   run: string;
   seed: number;
+  /** prices the call's counts by level (seal records carry predictedMs and overhead) */
+  predictor?: Predictor;
+  /** worker threads the cell runs on (set by runCells: 1 unless the algorithm has a parallel form) */
+  workers?: number;
 }
 
 /** Worker threads for the cells (the pool starts once, after the keys are final, if any cell can use it). */
@@ -191,7 +224,7 @@ export async function runCells(
   be: Session,
   cells: readonly CellBase[],
   repeat: number,
-  emit: (r: MatmulRecord) => void,
+  emit: (r: MatmulRecord | FailedRecord) => void,
   pool: PoolOptions = { workers: 1 },
 ): Promise<number> {
   // One key generation for every cell (SEAL regenerates the whole Galois key set per call).
@@ -212,7 +245,7 @@ export async function runCells(
       const label = `${c.algo.id} ${c.shape.a}x${c.shape.b}x${c.shape.c}`;
       process.stderr.write(`matmul: ${label} on ${c.backend}/${c.preset}\n`);
       const cell = { ...c, workers: parallel && c.algo.runParallel ? parallel.workers : 1 };
-      let record: MatmulRecord;
+      let record: MatmulRecord | FailedRecord;
       try {
         const plan = withInputLevels(c.algo, c.algo.plan(c.shape, be.ev), c.perf);
         record = await measureCell(be, c.algo, plan, repeat, cell, cell.workers > 1 ? parallel : null);
@@ -220,6 +253,11 @@ export async function runCells(
         failed += 1;
         record = failedRecord(be.ev, cell, err);
         process.stderr.write(`matmul: ${label} failed: ${record.message}\n`);
+        if (isHeapExhausted(err)) {
+          // the record is kept; disposing the backend now could spin for ever
+          emit(record);
+          endAfterHeapExhaustion();
+        }
       }
       emit(record);
     }
@@ -229,11 +267,27 @@ export async function runCells(
   return failed;
 }
 
-/** A stable key of a cell's parameters. */
-function cellKey(c: CellBase): string {
-  const workers = (c.workers ?? 1) !== 1 ? `|workers=${c.workers}` : '';
-  const perf = `${c.perf.inputLevel === 'top' ? '|input-level=top' : ''}${c.perf.relin === 'eager' ? '|relin=eager' : ''}${workers}`;
-  return `matmul|${c.backend}|${c.preset}|${c.algo.id}|${c.shape.a}x${c.shape.b}x${c.shape.c}${c.realOnly ? '|real-only' : ''}${perf}`;
+/** The cell's key (harness/cell.ts), the same as a sweep's for the same parameters. */
+function cellKey(c: CellBase, repeat?: number): string {
+  return makeCellKey('matmul', {
+    algo: c.algo.id,
+    shape: `${c.shape.a}x${c.shape.b}x${c.shape.c}`,
+    backend: c.backend,
+    preset: c.preset,
+    seed: c.seed,
+    'real-only': c.realOnly,
+    'input-level': c.perf.inputLevel,
+    relin: c.perf.relin,
+    ...(c.noise !== undefined && c.backend === 'sim' ? { noise: c.noise } : {}),
+    ...((c.repeat ?? repeat) !== undefined ? { repeat: (c.repeat ?? repeat)! } : {}),
+    ...((c.workers ?? 1) !== 1 ? { workers: c.workers! } : {}),
+  });
+}
+
+/** What a cell's error figure measures. */
+function errorKindOf(c: CellBase): ErrorKind {
+  if (c.backend === 'seal') return 'ckks';
+  return c.noise ? 'sim-noise' : 'exact-sim';
 }
 
 /** The plan with its inputs' levels: the least the algorithm accepts ('auto'), or the top. */
@@ -269,34 +323,48 @@ export async function measureCell(
     const encryptMs = performance.now() - t0;
     const checked = await be.scopeAsync(async () => {
       const before = be.counts();
+      const levelsBefore = be.levelCounts();
+      const cpu0 = cpuNowMs();
       t0 = performance.now();
       const out = parallel ? await parallel.run(be, plan, inputs, parallel.pool) : algo.run(be, plan, inputs);
       const firstMs = performance.now() - t0;
+      const firstCpuMs = cpuNowMs() - cpu0;
       const ops = diffCounts(be.counts(), before);
+      const levelCounts = diffLevelCounts(be.levelCounts(), levelsBefore);
       t0 = performance.now();
       const got = algo.decode(session.client, plan, out);
-      return { ops, got, firstMs, decryptMs: performance.now() - t0 };
+      return { ops, levelCounts, got, firstMs, firstCpuMs, decryptMs: performance.now() - t0 };
     });
+    // CPU time per call, as wall time: the median of the measured calls (tinybench makes one more);
+    // with worker threads, the process's CPU time (every thread's)
+    const cpuCalls: number[] = [];
     const timeMs: TimeStats =
       repeat === 0
         ? { median: checked.firstMs, min: checked.firstMs, max: checked.firstMs, mean: checked.firstMs, n: 1 }
         : parallel
           ? await timeAsync(
               algo.id,
-              () =>
-                be.scopeAsync(async () => {
+              async () => {
+                const cpu0 = cpuNowMs();
+                await be.scopeAsync(async () => {
                   await parallel.run(be, plan, inputs, parallel.pool);
-                }),
+                });
+                cpuCalls.push(cpuNowMs() - cpu0);
+              },
               { iterations: repeat, warmup: 0 },
             )
           : timeSync(
               algo.id,
-              () =>
+              () => {
+                const cpu0 = cpuNowMs();
                 be.scope(() => {
                   algo.run(be, plan, inputs);
-                }),
+                });
+                cpuCalls.push(cpuNowMs() - cpu0);
+              },
               { iterations: repeat, warmup: 0 },
             );
+    const cpuMs = repeat > 0 ? median(cpuCalls.slice(-timeMs.n)) : checked.firstCpuMs;
     let maxAbs = 0,
       sum = 0;
     for (let i = 0; i < expected.data.length; i++) {
@@ -306,10 +374,20 @@ export async function measureCell(
     }
     const paper = table7Counts(algo, plan.shape, plan.slots, plan.s0);
     const table6 = table6Counts(algo, plan);
+    const errorKind = errorKindOf(c);
+    // A generous CKKS bound: every operation of the longest path the algorithm declares, on
+    // results as large as a or b. Beyond it the result is wrong, not imprecise.
+    const bound = errorBound(be.preset, algo.errorOps(plan), Math.max(a, b));
+    const within = maxAbs <= bound;
     const record: MatmulRecord = {
       kind: 'matmul',
-      state: 'completed',
-      cell: cellKey(c),
+      ...(within
+        ? { state: 'completed' as const }
+        : {
+            state: 'suspect' as const,
+            reason: `max error ${Number.isFinite(maxAbs) ? maxAbs.toExponential(2) : String(maxAbs)} exceeds the CKKS bound ${bound.toExponential(2)} of preset ${c.preset}`,
+          }),
+      cell: cellKey(c, repeat),
       algorithm: algo.id,
       backend: c.backend,
       preset: c.preset,
@@ -323,7 +401,9 @@ export async function measureCell(
       depth: algo.depth(plan),
       timeMs,
       phases: { encryptMs, decryptMs: checked.decryptMs },
-      error: { maxAbs, meanAbs: sum / expected.data.length, bits: precisionBits(maxAbs) },
+      errorKind,
+      // bits of precision only where the error is a CKKS figure (exact simulation has none)
+      error: { maxAbs, meanAbs: sum / expected.data.length, bound, ...(errorKind === 'exact-sim' ? {} : { bits: precisionBits(maxAbs) }) },
       complexPacking: plan.complexPacking,
       inputLevel: c.perf.inputLevel,
       inputLevels: plan.inputLevels ?? { a: be.maxLevel, b: be.maxLevel },
@@ -334,24 +414,14 @@ export async function measureCell(
       deviations: algo.deviations(plan),
       // inputs up, the product back: the protocol of one checked call
       transcript: diffTranscripts(session.transcript.summary(), transcript0),
+      ...(c.predictor ? predictionFields(c.predictor, checked.levelCounts, timeMs.median, cpuMs) : {}),
     };
-    // Far outside CKKS precision (a generous bound: every level and rotation of the longest path,
-    // on results as large as a or b) is a wrong result, not an imprecise one.
-    const bound = errorBound(be.preset, 4 * record.depth + 2 * Math.log2(be.slots), Math.max(a, b));
-    if (!(maxAbs <= bound))
-      throw new Error(`wrong result: max error ${maxAbs.toExponential(2)} exceeds the CKKS bound ${bound.toExponential(2)}`);
     return record;
   });
 }
 
-/** The record of a cell that threw while running. */
-export function failedRecord(be: Params, c: CellBase, err: unknown): MatmulRecord {
-  let plan: MatmulPlan | null = null;
-  try {
-    plan = c.algo.plan(c.shape, be);
-  } catch {
-    // the plan itself failed: the message says why
-  }
+/** The record of a cell that threw while running: its parameters and error, no statistics. */
+export function failedRecord(be: Params, c: CellBase, err: unknown): FailedRecord {
   return {
     kind: 'matmul',
     state: 'failed',
@@ -361,16 +431,7 @@ export function failedRecord(be: Params, c: CellBase, err: unknown): MatmulRecor
     backend: c.backend,
     preset: c.preset,
     slots: be.slots,
+    params: { algo: c.algo.id, shape: `${c.shape.a}x${c.shape.b}x${c.shape.c}`, 'real-only': c.realOnly },
     meta: runMeta(c.run, c.seed),
-    family: c.algo.family,
-    shape: c.shape,
-    cPadded: plan?.cPad ?? nextPow2(c.shape.c),
-    block: { s0: plan?.s0 ?? 0, s1: plan?.s1 ?? 0 },
-    ops: {},
-    depth: plan ? c.algo.depth(plan) : 0,
-    timeMs: { median: NaN, min: NaN, max: NaN, n: 0 },
-    error: { maxAbs: NaN, meanAbs: NaN },
-    ...(plan ? { complexPacking: plan.complexPacking } : {}),
-    workers: c.workers ?? 1,
   };
 }

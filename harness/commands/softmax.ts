@@ -11,7 +11,12 @@
 import { type Command, Option } from 'commander';
 import { createSession, diffTranscripts, type Session } from '../../algorithms/ckks/session';
 import { resolvePreset, type Preset } from '../../algorithms/ckks/presets';
-import { diffCounts, type OpCounts, zeroCounts } from '../../algorithms/ckks/types';
+import { addCounts, diffCounts, diffLevelCounts, type OpCounts, scaleCounts, zeroCounts } from '../../algorithms/ckks/types';
+import type { Matrix } from '../../algorithms/interface';
+import { layoutSpec, packBlock as packLayoutBlock } from '../../algorithms/matrix/pack';
+import { median } from 'simple-statistics';
+import { addLevelCounts, type LevelCounts, scaleLevelCounts, withClientOps } from '../cost/model';
+import { cpuNowMs, parsePredictMode, type PredictMode, type Predictor, predictionFields, predictorFor } from '../cost/predict';
 import { InputError } from '../../algorithms/errors';
 import type { SoftmaxAlgorithm, SoftmaxLayout } from '../../algorithms/interface';
 import { uniformRng } from '../../algorithms/random';
@@ -21,11 +26,12 @@ import { getSoftmax, SOFTMAX_ALGORITHMS } from '../../algorithms/softmax/registr
 import { newRunId, runMeta } from '../metadata';
 import { type CommonOptions, parseChoice, parseInteger, parseList, parsePositive, withCommonOptions } from '../options';
 import { RecordSink } from '../output';
-import type { SoftmaxRecord, TimeStats } from '../records';
-import { cellKey } from '../sweep/config';
+import type { Measured, SoftmaxRecord } from '../records';
+import { sampleStats } from '../timing';
+import { cellKey, cumulativeRanges, LIMITS, PAPER_RANGES } from '../cell';
+import { errorBound } from '../../algorithms/ckks/precision';
 
-/** The paper's ranges; `--range R` means every one below R, then R (range 8: {4, 8}). */
-export const PAPER_RANGES: readonly number[] = [4, 8, 32, 128];
+export { cumulativeRanges, PAPER_RANGES };
 
 /** Rows generated and evaluated at once in plain mode. */
 const PLAIN_CHUNK = 1 << 16;
@@ -41,6 +47,7 @@ interface SoftmaxOptions extends CommonOptions {
   backend: string;
   preset?: string;
   s1?: number;
+  predict?: string;
 }
 
 /** A validated run: everything checked before anything runs. */
@@ -55,11 +62,8 @@ export interface SoftmaxRun {
   /** block columns (default cPad) */
   s1?: number;
   seed: number;
-}
-
-/** The cumulative list of sub-ranges for `--range R`. */
-export function cumulativeRanges(range: number): number[] {
-  return [...PAPER_RANGES.filter((r) => r < range), range];
+  /** seal: where the cost model's latency table comes from */
+  predict?: PredictMode;
 }
 
 /** Validates the options; throws an InputError naming the first bad input. */
@@ -99,7 +103,8 @@ export function resolveSoftmaxRun(opts: SoftmaxOptions): SoftmaxRun {
     }
   }
   if (opts.s1 !== undefined && backend === 'plain') throw new InputError('--s1: the plain backend has no block layout');
-  return { algorithms, classes, ranges, samples: opts.samples, backend, preset, s1: opts.s1, seed: opts.seed };
+  const predict = parsePredictMode(opts.predict);
+  return { algorithms, classes, ranges, samples: opts.samples, backend, preset, s1: opts.s1, seed: opts.seed, predict };
 }
 
 /** Registers `softmax`. */
@@ -118,7 +123,7 @@ export function registerSoftmax(program: Command): void {
       )
       .addOption(
         new Option('--samples <n>', 'samples per sub-range (default: 100000 plain; one ciphertext block on sim/seal)').argParser((v) =>
-          parseInteger('--samples', v, 1),
+          parseInteger('--samples', v, 1, LIMITS.samples),
         ),
       )
       .addOption(new Option('--backend <id>', 'plain, sim or seal').default('plain'))
@@ -127,6 +132,11 @@ export function registerSoftmax(program: Command): void {
         new Option('--s1 <n>', 'block columns (a power-of-two multiple of the padded classes; default: the padded classes)').argParser(
           (v) => parseInteger('--s1', v, 2),
         ),
+      )
+      .option(
+        '--predict <mode>',
+        "seal: predictedMs from this machine's latency table: cached (if one is), measure (if none is cached), off",
+        'cached',
       ),
   ).action(async (opts: SoftmaxOptions) => {
     const run = resolveSoftmaxRun(opts);
@@ -212,7 +222,7 @@ function runPlain(run: SoftmaxRun, id: string, sink: RecordSink): void {
           run.algorithms.forEach((alg, a) => {
             const s = performance.now();
             const approx = alg.plain(z, rows, c);
-            ms[a] += performance.now() - s;
+            ms[a]! += performance.now() - s;
             stats[a]!.add(exact, approx, rows, c);
           });
         }
@@ -223,7 +233,7 @@ function runPlain(run: SoftmaxRun, id: string, sink: RecordSink): void {
         const t = ms[a]!;
         const record: SoftmaxRecord & Record<string, unknown> = {
           ...baseRecord(run, alg, c, range, samples, id),
-          errorKind: 'approximation (float64, no CKKS)',
+          errorKind: 'approximation',
           error: { max: st.max, mean: st.mean, nonFinite: st.nonFinite } as SoftmaxRecord['error'],
           depth: alg.depth({ s0: 1, s1: padClasses(c), classes: c, cPad: padClasses(c) }),
           timeMs: { median: t, min: t, max: t, mean: t, n: 1 },
@@ -246,6 +256,9 @@ async function runEncrypted(run: SoftmaxRun, id: string, sink: RecordSink): Prom
     const s1 = run.s1 ?? cPad;
     return { s0: preset.slots / s1, s1, classes: c, cPad };
   });
+  const predictor = await predictorFor(run.backend, preset.name, run.predict ?? 'cached', (line) =>
+    process.stderr.write(`softmax: ${line}\n`),
+  );
   const session = await createSession(run.backend, preset, {
     seed: run.seed,
     noise: true,
@@ -254,14 +267,22 @@ async function runEncrypted(run: SoftmaxRun, id: string, sink: RecordSink): Prom
   });
   try {
     for (const layout of layouts) {
-      for (const range of run.ranges) runEncryptedCell(session, run, layout, range, id, sink);
+      for (const range of run.ranges) runEncryptedCell(session, run, layout, range, id, sink, predictor);
     }
   } finally {
     session.dispose();
   }
 }
 
-function runEncryptedCell(session: Session, run: SoftmaxRun, layout: SoftmaxLayout, range: number, id: string, sink: RecordSink): void {
+function runEncryptedCell(
+  session: Session,
+  run: SoftmaxRun,
+  layout: SoftmaxLayout,
+  range: number,
+  id: string,
+  sink: RecordSink,
+  predictor?: Predictor,
+): void {
   const be = session.ev;
   const { s0, s1, classes: c, cPad } = layout;
   const subRanges = cumulativeRanges(range);
@@ -281,7 +302,9 @@ function runEncryptedCell(session: Session, run: SoftmaxRun, layout: SoftmaxLayo
     let padded = 0;
     let copies = 0;
     const times: number[] = [];
+    const cpuTimes: number[] = [];
     let ops: OpCounts = zeroCounts();
+    let levelCounts: LevelCounts = {};
     const transcript0 = session.transcript.summary();
     for (let b = 0; b < blocks; b++) {
       const first = b * s0;
@@ -290,10 +313,18 @@ function runEncryptedCell(session: Session, run: SoftmaxRun, layout: SoftmaxLayo
       const out = be.scope(() => {
         const ct = session.client.encrypt(packBlock(z, first, n, layout, be.slots));
         const before = be.counts();
+        const levelsBefore = be.levelCounts();
+        const cpu0 = cpuNowMs();
         const t0 = performance.now();
         const res = alg.encrypted(be, session.rf, ct, layout);
         times.push(performance.now() - t0);
+        cpuTimes.push(cpuNowMs() - cpu0);
         const d = diffCounts(be.counts(), before);
+        // the refreshes inside are the client's, counted without a level
+        levelCounts = addLevelCounts(
+          levelCounts,
+          withClientOps(diffLevelCounts(be.levelCounts(), levelsBefore), { refresh: d.refresh }, be.maxLevel),
+        );
         ops = addCounts(ops, d);
         return session.client.decrypt(res);
       });
@@ -312,9 +343,24 @@ function runEncryptedCell(session: Session, run: SoftmaxRun, layout: SoftmaxLayo
       agree.add(plain.subarray(first * c), got, n, c);
     }
     const perBlock = scaleCounts(ops, 1 / blocks);
+    const timeMs = sampleStats(times);
+    // What CKKS adds (agreement with the same approximation in float64) must stay within the
+    // precision bound of the preset over every operation of a block; beyond it the figure is
+    // not an approximation error but a broken (or numerically unstable) evaluation.
+    const bound = errorBound(be.preset, perBlock.mult + perBlock.cmult + perBlock.keyswitch + perBlock.rescale + perBlock.refresh, 1);
+    const within = agree.max <= bound && agree.nonFinite === 0;
+    const verdict: Measured = within
+      ? { state: 'completed' }
+      : {
+          state: 'suspect',
+          reason: `CKKS result differs from the float64 approximation by ${agree.max.toExponential(2)} (${agree.nonFinite} non-finite), above the preset's precision bound ${bound.toExponential(2)}`,
+        };
     const record: SoftmaxRecord & Record<string, unknown> = {
       ...baseRecord(run, alg, c, range, samples, id),
-      errorKind: `approximation + CKKS (${run.backend}${run.backend === 'sim' ? ' with SEAL-sized noise' : ''})`,
+      ...verdict,
+      // CKKS error on top of the approximation's own: simulated noise on sim, real on seal
+      errorKind: run.backend === 'seal' ? 'ckks' : 'sim-noise',
+      errorBound: bound,
       error: { max: err.max, mean: err.mean, nonFinite: err.nonFinite } as SoftmaxRecord['error'],
       plainError: { max: plainErr.max, mean: plainErr.mean },
       agreement: { max: agree.max, mean: agree.mean },
@@ -325,7 +371,8 @@ function runEncryptedCell(session: Session, run: SoftmaxRun, layout: SoftmaxLayo
       depth: alg.depth(layout),
       ops: perBlock,
       refreshes: perBlock.refresh,
-      timeMs: stats(times),
+      timeMs,
+      ...(predictor ? predictionFields(predictor, scaleLevelCounts(levelCounts, 1 / blocks), timeMs.median, median(cpuTimes)) : {}),
       transcript: diffTranscripts(session.transcript.summary(), transcript0),
       deviations: [
         `refresh: client-aided re-encryption stands in for bootstrapping (${perBlock.refresh} per block, ${(perBlock.refreshBytes / 2 ** 20).toFixed(1)} MiB moved, ${perBlock.refreshMs.toFixed(0)} ms of the block time)`,
@@ -335,34 +382,9 @@ function runEncryptedCell(session: Session, run: SoftmaxRun, layout: SoftmaxLayo
   }
 }
 
-/** Rows first..first+n-1 of z in the SoftmaxLayout: logits repeated with period cPad, 0 in padded classes. */
+/** Rows first..first+n-1 of z in the SoftmaxLayout ('cols-repeated', period cPad: the shared packing). */
 function packBlock(z: Float64Array, first: number, n: number, layout: SoftmaxLayout, slots: number): Float64Array {
-  const { s1, classes: c, cPad } = layout;
-  const v = new Float64Array(slots);
-  for (let r = 0; r < n; r++) {
-    for (let j = 0; j < s1; j++) {
-      const k = j % cPad;
-      if (k < c) v[r * s1 + j] = z[(first + r) * c + k]!;
-    }
-  }
-  return v;
-}
-
-function addCounts(a: OpCounts, b: OpCounts): OpCounts {
-  const out = zeroCounts();
-  for (const k of Object.keys(out) as (keyof OpCounts)[]) out[k] = a[k] + b[k];
-  return out;
-}
-
-function scaleCounts(a: OpCounts, f: number): OpCounts {
-  const out = zeroCounts();
-  for (const k of Object.keys(out) as (keyof OpCounts)[]) out[k] = a[k] * f;
-  return out;
-}
-
-function stats(xs: number[]): TimeStats {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length / 2;
-  const median = s.length % 2 ? s[Math.floor(mid)]! : (s[mid - 1]! + s[mid]!) / 2;
-  return { median, min: s[0]!, max: s[s.length - 1]!, mean: s.reduce((x, y) => x + y, 0) / s.length, n: s.length };
+  const { s0, s1, classes: c, cPad } = layout;
+  const rows: Matrix = { rows: n, cols: c, data: z.subarray(first * c, (first + n) * c) };
+  return packLayoutBlock(rows, layoutSpec('cols-repeated', n, c, s0, s1, cPad), 0, 0, new Float64Array(slots));
 }

@@ -4,11 +4,14 @@
  */
 import { type Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
+import { resolvePreset } from '../../algorithms/ckks/presets';
 import { createSession, type TranscriptSummary } from '../../algorithms/ckks/session';
 import { InputError } from '../../algorithms/errors';
 import { getSoftmax } from '../../algorithms/softmax/registry';
-import { EvaluatorPool } from '../../algorithms/parallel/pool';
-import { prepareTraining, trainEncrypted, type EncryptedOutcome } from '../../algorithms/training/encrypted';
+import { trainEncrypted, type EncryptedOutcome, type TrainingPhase } from '../../algorithms/training/encrypted';
+import { diffCounts, diffLevelCounts, type Evaluator, type OpCounts } from '../../algorithms/ckks/types';
+import { addLevelCounts, type LevelCounts, withClientOps } from '../cost/model';
+import { cpuNowMs, parsePredictMode, type Predictor, predictionFields, predictorFor } from '../cost/predict';
 import { resolveHyper } from '../../algorithms/training/hyper';
 import { accuracy, exactSoftmax, perClassReport } from '../../algorithms/training/metrics';
 import { predict, trainPlain } from '../../algorithms/training/plain';
@@ -25,6 +28,9 @@ import {
   withPerformanceOptions,
 } from '../options';
 import { RecordSink } from '../output';
+import { cellKey, LIMITS } from '../cell';
+import { refuseIfKeysTooBig } from '../memory';
+import { trainVerdict } from '../verdict';
 import type { TrainRecord } from '../records';
 
 interface TrainOptions extends CommonOptions, PerformanceOptions {
@@ -41,6 +47,7 @@ interface TrainOptions extends CommonOptions, PerformanceOptions {
   limit?: number;
   softmax: string;
   labelColumn?: string;
+  predict?: string;
 }
 
 /** Registers `train`. */
@@ -56,21 +63,41 @@ export function registerTrain(program: Command): void {
       .option('--features <id>', 'feature map (mnist: pixels, random768, mobilenet)')
       .addOption(new Option('--backend <id>', 'plain, sim or seal').default('sim'))
       .addOption(new Option('--preset <id>', 'CKKS preset (sim, seal)').default('n14'))
-      .addOption(new Option('--epochs <n>', 'maximum epochs (default: per dataset)').argParser((v) => parseInteger('--epochs', v)))
-      .addOption(new Option('--batch <n>', 'mini-batch rows (default: per dataset)').argParser((v) => parseInteger('--batch', v)))
+      .addOption(
+        new Option('--epochs <n>', 'maximum epochs (default: per dataset)').argParser((v) => parseInteger('--epochs', v, 1, LIMITS.epochs)),
+      )
+      .addOption(
+        new Option('--batch <n>', 'mini-batch rows (default: per dataset)').argParser((v) => parseInteger('--batch', v, 1, LIMITS.batch)),
+      )
       .addOption(new Option('--lr <x>', 'learning rate (default: per dataset)').argParser((v) => parsePositive('--lr', v)))
       .addOption(new Option('--optimizer <id>', 'nesterov or sgd').default('nesterov'))
       .option('--early-stopping', 'stop on validation loss (patience epochs without improvement) and keep the best weights')
-      .addOption(new Option('--patience <n>', 'early-stopping patience').default(3).argParser((v) => parseInteger('--patience', v)))
-      .addOption(new Option('--limit <n>', 'use at most N samples (seeded, before splitting)').argParser((v) => parseInteger('--limit', v)))
+      .addOption(
+        new Option('--patience <n>', 'early-stopping patience')
+          .default(3)
+          .argParser((v) => parseInteger('--patience', v, 1, LIMITS.patience)),
+      )
+      .addOption(
+        new Option('--limit <n>', 'use at most N samples (seeded, before splitting)').argParser((v) =>
+          parseInteger('--limit', v, 1, LIMITS.limit),
+        ),
+      )
       .addOption(new Option('--softmax <id>', 'softmax approximation of the encrypted run and the approximate twin').default('hetal'))
-      .option('--label-column <name>', 'csv: label column by header name or 0-based index (default: last)'),
+      .option('--label-column <name>', 'csv: label column by header name or 0-based index (default: last)')
+      .option(
+        '--predict <mode>',
+        "seal: predictedMs from this machine's latency table: cached (if one is), measure (if none is cached), off",
+        'cached',
+      ),
   ).action(async (opts: TrainOptions) => {
     const backend = parseChoice('--backend', opts.backend, ['plain', 'sim', 'seal'] as const);
-    const perf = parsePerformance(opts, backend);
+    const predictMode = parsePredictMode(opts.predict);
+    const perf = parsePerformance(opts);
+    // keys that cannot fit the SEAL heap would fill it and then spin: refuse before loading anything
+    if (backend === 'seal')
+      refuseIfKeysTooBig(resolvePreset(opts.preset), { declaredOnly: false, realOnly: false }, `--preset ${opts.preset}`);
     const optimizer = parseChoice('--optimizer', opts.optimizer, ['nesterov', 'sgd'] as const);
     const softmax = getSoftmax(opts.softmax);
-    const workers = perf.workers ?? 1;
     const hyper = resolveHyper(opts.dataset, {
       lr: opts.lr,
       batch: opts.batch,
@@ -81,6 +108,7 @@ export function registerTrain(program: Command): void {
       seed: opts.seed,
     });
     const data = await loadWithProgress(opts);
+    checkFinite(data, opts.dataset);
     if (data.train.n < 1 || data.val.n < 1 || data.test.n < 1) {
       throw new InputError(
         `--dataset ${opts.dataset}: too small for a train/validation/test split (${data.train.n}/${data.val.n}/${data.test.n})`,
@@ -117,9 +145,23 @@ export function registerTrain(program: Command): void {
     const base = {
       kind: 'train' as const,
       state: 'completed' as const,
-      cell: `train|${opts.dataset}|${data.features}|${backend}|${backend === 'plain' ? '-' : opts.preset}|${opts.softmax}|${JSON.stringify(hyper)}${
-        backend === 'plain' ? '' : `${perf.inputLevel === 'top' ? '|input-level=top' : ''}${perf.relin === 'eager' ? '|relin=eager' : ''}`
-      }`,
+      cell: cellKey('train', {
+        dataset: opts.dataset,
+        features: data.features,
+        backend,
+        preset: opts.preset,
+        epochs: hyper.epochs,
+        batch: hyper.batch,
+        lr: hyper.lr,
+        optimizer: hyper.optimizer,
+        'early-stopping': hyper.earlyStopping,
+        patience: hyper.patience,
+        softmax: opts.softmax,
+        seed: opts.seed,
+        ...(backend === 'plain' ? {} : { 'input-level': perf.inputLevel, relin: perf.relin }),
+        ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+        ...(opts.labelColumn !== undefined ? { 'label-column': opts.labelColumn } : {}),
+      }),
       ...(backend === 'plain' ? {} : { inputLevel: perf.inputLevel, relin: perf.relin }),
       algorithm: opts.softmax,
       backend,
@@ -153,24 +195,21 @@ export function registerTrain(program: Command): void {
         meta: runMeta(run, opts.seed),
       };
     } else {
+      const predictor = await predictorFor(backend, opts.preset, predictMode, (line) => process.stderr.write(`train: ${line}\n`));
       const session = await createSession(backend, opts.preset, { seed: opts.seed, relin: perf.relin });
       const be = session.ev;
+      const probe = predictor ? new PhaseProbe(be) : undefined;
       let enc: EncryptedOutcome;
       let transcript: TranscriptSummary;
-      let pool: EvaluatorPool | null = null;
       try {
-        // the keys first: the workers' evaluators load them once
-        prepareTraining(session, data, hyper, softmax);
-        pool = workers > 1 ? await EvaluatorPool.start(session, workers, { seed: opts.seed }) : null;
-        enc = await trainEncrypted(session, data, hyper, softmax, {
+        enc = trainEncrypted(session, data, hyper, softmax, {
           inputLevel: perf.inputLevel,
           onEpoch: (epoch, loss) => process.stderr.write(`train: epoch ${epoch}: validation loss ${loss.toFixed(4)}\n`),
-          pool,
+          ...(probe ? { onPhase: probe.observe } : {}),
         });
         // keys, data, refreshes, validation, inference and the final model: the whole protocol
         transcript = session.transcript.summary();
       } finally {
-        await pool?.destroy();
         session.dispose();
       }
       record = {
@@ -181,18 +220,19 @@ export function registerTrain(program: Command): void {
         epochs: enc.epochs,
         bestEpoch: enc.bestEpoch,
         valLosses: enc.valLosses,
-        timeMs: enc.timeMs,
+        // ops.refreshMs also counts the refreshes of validation and inference, outside the steps
+        timeMs: { ...enc.timeMs, refreshOutsideSteps: enc.ops.refreshMs - (enc.timeMs.refresh ?? 0) },
         ops: enc.ops,
         refreshes: enc.ops.refresh,
         bytesMoved: enc.ops.refreshBytes,
         perClass: perClassReport(enc.testPredictions, data.test.y, data.classes),
         block: enc.block,
-        workers: pool ? workers : 1,
         transcript,
         meta: runMeta(run, opts.seed),
+        ...(predictor && probe ? trainingPrediction(predictor, probe, enc) : {}),
       } as TrainRecord;
     }
-    sink.push(record);
+    sink.push(trainVerdict(record));
     sink.finish();
   });
 }
@@ -219,6 +259,65 @@ async function loadWithProgress(opts: TrainOptions): Promise<Dataset> {
     });
   } finally {
     (bar as SingleBar | null)?.stop();
+  }
+}
+
+/**
+ * Counts by level and CPU time of the parts of a training run (the trainer's phases), so that
+ * its record can carry the cost model's prediction beside the measured times.
+ */
+class PhaseProbe {
+  readonly counts = new Map<TrainingPhase, LevelCounts>();
+  readonly cpuMs = new Map<TrainingPhase, number>();
+  private readonly open = new Map<TrainingPhase, { counts: LevelCounts; flat: OpCounts; cpu: number }>();
+
+  constructor(private readonly ev: Evaluator) {}
+
+  readonly observe = (phase: TrainingPhase, edge: 'start' | 'end'): void => {
+    if (edge === 'start') {
+      this.open.set(phase, { counts: this.ev.levelCounts(), flat: this.ev.counts(), cpu: cpuNowMs() });
+      return;
+    }
+    const o = this.open.get(phase)!;
+    const flat = diffCounts(this.ev.counts(), o.flat);
+    const part = withClientOps(diffLevelCounts(this.ev.levelCounts(), o.counts), flat, this.ev.maxLevel);
+    this.counts.set(phase, addLevelCounts(this.counts.get(phase) ?? {}, part));
+    this.cpuMs.set(phase, (this.cpuMs.get(phase) ?? 0) + cpuNowMs() - o.cpu);
+  };
+}
+
+/** Prediction fields of a training record: the training time (steps and validation passes) and its products and softmax. */
+function trainingPrediction(p: Predictor, probe: PhaseProbe, enc: EncryptedOutcome): Record<string, unknown> {
+  const part = (phase: TrainingPhase) => probe.counts.get(phase) ?? {};
+  const training = addLevelCounts(part('step'), part('validation'));
+  const cpu = (probe.cpuMs.get('step') ?? 0) + (probe.cpuMs.get('validation') ?? 0);
+  return {
+    ...predictionFields(p, training, enc.timeMs.total, cpu),
+    predictedPhasesMs: {
+      abt: Math.round(p.price(part('abt'))),
+      atb: Math.round(p.price(part('atb'))),
+      softmax: Math.round(p.price(part('softmax'))),
+    },
+  };
+}
+
+/**
+ * Refuses features that are not finite after scaling (a file holding NaN or values near 1e308,
+ * which overflow the standardization): training on them can only produce NaN.
+ */
+function checkFinite(data: Dataset, spec: string): void {
+  for (const [name, split] of [
+    ['training', data.train],
+    ['validation', data.val],
+    ['test', data.test],
+  ] as const) {
+    const i = split.X.findIndex((v) => !Number.isFinite(v));
+    if (i >= 0) {
+      throw new InputError(
+        `--dataset ${spec}: feature ${i % split.d} of ${name} sample ${Math.floor(i / split.d)} is ${split.X[i]} after scaling ` +
+          '(the file holds a non-finite value, or values so large that standardizing them overflows); fix or rescale the data',
+      );
+    }
   }
 }
 

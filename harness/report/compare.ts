@@ -5,7 +5,7 @@
  * compared together: the ratio of means with a 95% bootstrap interval (stats.ts, as the report's
  * Ablation section), flagged only when it is beyond the threshold and outside the noise.
  */
-import type { ResultRecord } from '../records';
+import type { MeasuredRecord, ResultRecord } from '../records';
 import { ChartRenderer } from './charts';
 import type { ChartSpec } from './charts';
 import { type CellValue, badge, escapeHtml, formatNumber, page, para, table } from './html';
@@ -13,15 +13,15 @@ import { num } from './select';
 import { seedOf, seedlessKey } from './ablation';
 import { bootstrapEffect, formatInterval } from './stats';
 
-/** The figures compared per kind: the main one of each experiment. */
-export const MAIN_FIGURES: Readonly<Record<string, readonly { metric: string; get: (r: ResultRecord) => number | undefined }[]>> = {
-  matmul: [{ metric: 'timeMs.median', get: (r) => num((r as { timeMs?: { median?: unknown } }).timeMs?.median) }],
-  softmax: [{ metric: 'error.mean', get: (r) => num((r as { error?: { mean?: unknown } }).error?.mean) }],
+/** The figures compared per kind: the main one of each experiment (read from a record with statistics). */
+export const MAIN_FIGURES: Readonly<Record<string, readonly { metric: string; get: (r: MeasuredRecord) => number | undefined }[]>> = {
+  matmul: [{ metric: 'timeMs.median', get: (r) => (r.kind === 'matmul' ? num(r.timeMs.median) : undefined) }],
+  softmax: [{ metric: 'error.mean', get: (r) => (r.kind === 'softmax' ? num(r.error.mean) : undefined) }],
   train: [
-    { metric: 'timeMs.total', get: (r) => num((r as { timeMs?: { total?: unknown } }).timeMs?.total) },
-    { metric: 'accuracy.test', get: (r) => num((r as { accuracy?: { test?: unknown } }).accuracy?.test) },
+    { metric: 'timeMs.total', get: (r) => (r.kind === 'train' ? num(r.timeMs.total) : undefined) },
+    { metric: 'accuracy.test', get: (r) => (r.kind === 'train' ? num(r.accuracy.test) : undefined) },
   ],
-  ops: [{ metric: 'timeMs.median', get: (r) => num((r as { timeMs?: { median?: unknown } }).timeMs?.median) }],
+  ops: [{ metric: 'timeMs.median', get: (r) => (r.kind === 'ops' ? num(r.timeMs.median) : undefined) }],
 };
 
 /** One compared figure of one cell. */

@@ -3,9 +3,9 @@
  * SVG in Node (no scripts, no network: it opens offline in any browser). Sections live in
  * sections/, one file each; this file assembles the page.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ResultRecord } from '../records';
+import { ensureDir, writeFileAtomic } from '../output';
 import { ChartRenderer } from './charts';
 import { escapeHtml, page } from './html';
 import { loadResults, mergeRecords } from './load';
@@ -92,10 +92,10 @@ ${sources}${
 }
 
 /** Reads results files (or directories holding results.jsonl), builds the report, writes it to `outFile`. */
-export async function writeReport(files: string[], outFile: string): Promise<{ charts: number }> {
+export async function writeReport(files: string[], outFile: string): Promise<{ charts: number; records: number }> {
   const loaded = loadResults(files);
   const built = await renderReport(loaded.records, { sources: loaded.files });
-  fs.mkdirSync(path.dirname(path.resolve(outFile)), { recursive: true });
-  fs.writeFileSync(outFile, built.html);
-  return { charts: built.charts };
+  ensureDir(path.dirname(path.resolve(outFile)), '--out');
+  writeFileAtomic(outFile, built.html, '--out');
+  return { charts: built.charts, records: loaded.records.length };
 }

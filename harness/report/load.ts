@@ -9,7 +9,7 @@ import { InputError } from '../../algorithms/errors';
 import type { ResultRecord } from '../records';
 
 /** The outcome states of the record contract (harness/records.ts). */
-const STATES = ['completed', 'failed', 'skipped'];
+const STATES = ['completed', 'suspect', 'failed', 'skipped'];
 
 /** The results files named by `inputs`: a file as is, a directory's results.jsonl (or its
  * shards' files, for a submitted run), or else those of each of its subdirectories (results/
@@ -113,8 +113,8 @@ export interface Merged {
 }
 
 /**
- * Concatenates record lists and keeps one record per `cell`: a completed one over a failed or
- * skipped one (a resumed sweep's retry supersedes the failure), then the latest by its
+ * Concatenates record lists and keeps one record per `cell`: a completed one over a suspect one
+ * over a failed or skipped one (a resumed sweep's retry supersedes the failure), then the latest by its
  * timestamp (file order breaks ties). Records without a cell key are all kept. The kept record
  * takes the place of the cell's first appearance, so the order stays that of the sweep.
  */
@@ -144,10 +144,13 @@ function cellKey(r: ResultRecord): string | null {
   return typeof r.cell === 'string' && r.cell !== '' ? r.cell : null;
 }
 
+/** completed over suspect (a retry that passed its checks) over failed or skipped */
+const RANK: Readonly<Record<string, number>> = { completed: 2, suspect: 1, failed: 0, skipped: 0 };
+
 function better(a: ResultRecord, ai: number, b: ResultRecord, bi: number): boolean {
-  const ac = a.state === 'completed',
-    bc = b.state === 'completed';
-  if (ac !== bc) return ac;
+  const ar = RANK[a.state] ?? 0,
+    br = RANK[b.state] ?? 0;
+  if (ar !== br) return ar > br;
   const at = time(a),
     bt = time(b);
   if (at !== bt) return at > bt;

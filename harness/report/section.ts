@@ -4,13 +4,13 @@
  * its HTML, or null when the records hold nothing for it (the section is then left out).
  */
 import type { ChartRenderer } from './charts';
-import type { MatmulRecord, OpsRecord, ResultRecord, SoftmaxRecord, TrainRecord } from '../records';
+import type { MatmulRecord, MeasuredRecord, OpsRecord, ResultRecord, SoftmaxRecord, TrainRecord } from '../records';
 
 /** What a section is given. */
 export interface ReportContext {
   /** every record, de-duplicated, any state */
   readonly records: readonly ResultRecord[];
-  /** completed records by kind */
+  /** completed records by kind (suspect ones are not figures to believe) */
   readonly matmul: readonly MatmulRecord[];
   readonly softmax: readonly SoftmaxRecord[];
   readonly train: readonly TrainRecord[];
@@ -28,9 +28,12 @@ export interface ReportSection {
   render(ctx: ReportContext): Promise<string | null>;
 }
 
-/** The context for `records` (only completed records feed the figures). */
+/**
+ * The context for `records`. Only completed records feed the figures: a suspect one (its error
+ * above the CKKS bound, a diverged run) is listed with its reason in the failures section.
+ */
 export function makeContext(records: readonly ResultRecord[], charts: ChartRenderer): ReportContext {
-  const done = records.filter((r) => r.state === 'completed');
+  const done = records.filter((r): r is MeasuredRecord => r.state === 'completed');
   return {
     records,
     charts,

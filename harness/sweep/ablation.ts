@@ -95,9 +95,19 @@ function parseAblation(
       throw new InputError(`${at}: "${factor}" is not a parameter of ${e.kind} (known: ${allowed.join(', ')})`);
     if (factor === 'seed') throw new InputError(`${at}: the seed is the repetition, not a factor (use "seeds")`);
     const values = e.grid[factor];
+    // an experiment of a multi-factor study may hold a factor fixed at its baseline while its
+    // grid varies another one: its cells are then that other factor's arms
+    if (!values && e.fixed && factor in e.fixed) {
+      if (e.fixed[factor] !== value)
+        throw new InputError(
+          `${at}: ${experimentWhere}.fixed holds "${factor}" at ${JSON.stringify(e.fixed[factor])}, not at its baseline ${JSON.stringify(value)}`,
+        );
+      out[factor] = value as Value;
+      continue;
+    }
     if (!values)
       throw new InputError(
-        `${at}: "${factor}" is not in ${experimentWhere}.grid (a factor takes its baseline and its arms from the grid's values)`,
+        `${at}: "${factor}" is not in ${experimentWhere}.grid nor fixed at its baseline (a factor takes its baseline and its arms from the grid's values)`,
       );
     if (!values.some((v) => v === value))
       throw new InputError(`${at}: baseline ${JSON.stringify(value)} is not one of the grid's values ${JSON.stringify(values)}`);

@@ -1,37 +1,23 @@
 /**
  * Sweep configs: JSON naming experiments (matmul, softmax, train) and the values of any of their
  * parameters; the grid is expanded in a deterministic order into cells, one CLI run and one
- * record each. Everything is validated before any cell runs.
+ * record each. Every value is checked against its parameter's type (harness/cell.ts) before any
+ * cell runs, and cells get their values as data (harness/sweep/cell-spec.ts), never as words of
+ * a command line.
  */
 import * as fs from 'node:fs';
 import { InputError } from '../../algorithms/errors';
 import { ABLATION_FIELDS, type AblationFields, expandSeeds, withAblation } from './ablation';
+import { cellKey, checkParam, PARAMETERS as CELL_PARAMETERS } from '../cell';
 
 export type Kind = 'matmul' | 'softmax' | 'train';
 type Value = string | number | boolean;
 
-/** The parameters each kind accepts: the flags of its command, single-valued per cell. */
+/** The parameters each kind accepts in a sweep: the flags of its command, single-valued per cell. */
 export const PARAMETERS: Readonly<Record<Kind, readonly string[]>> = {
-  matmul: ['algo', 'shape', 'backend', 'preset', 'repeat', 'real-only', 'input-level', 'relin', 'workers', 'seed'],
-  softmax: ['algo', 'classes', 'range', 'samples', 'backend', 'preset', 'seed'],
-  train: [
-    'dataset',
-    'features',
-    'backend',
-    'preset',
-    'epochs',
-    'batch',
-    'lr',
-    'optimizer',
-    'early-stopping',
-    'patience',
-    'limit',
-    'softmax',
-    'input-level',
-    'relin',
-    'workers',
-    'seed',
-  ],
+  matmul: Object.keys(CELL_PARAMETERS.matmul),
+  softmax: Object.keys(CELL_PARAMETERS.softmax),
+  train: Object.keys(CELL_PARAMETERS.train),
 };
 
 /** One experiment of a config: a kind, a grid (lists of values) and fixed values (and an ablation: ablation.ts). */
@@ -112,7 +98,7 @@ function validateExperiment(raw: unknown, where: string): ExperimentConfig {
     if (!allowed.includes(p)) throw new InputError(`${where}.grid: unknown parameter "${p}" for ${kind} (known: ${allowed.join(', ')})`);
     if (!Array.isArray(values) || values.length === 0)
       throw new InputError(`${where}.grid.${p}: must be a non-empty list (an empty grid has no cells)`);
-    values.forEach((v, i) => checkValue(v, `${where}.grid.${p}[${i}]`, p));
+    values.forEach((v, i) => checkParam(kind, p, v, `${where}.grid.${p}[${i}]`));
     grid[p] = values as Value[];
   }
   if (Object.keys(grid).length === 0) throw new InputError(`${where}.grid: empty grid (no parameter lists)`);
@@ -122,21 +108,11 @@ function validateExperiment(raw: unknown, where: string): ExperimentConfig {
     for (const [p, v] of Object.entries(e.fixed as Record<string, unknown>)) {
       if (!allowed.includes(p)) throw new InputError(`${where}.fixed: unknown parameter "${p}" for ${kind} (known: ${allowed.join(', ')})`);
       if (p in grid) throw new InputError(`${where}.fixed.${p}: also in the grid`);
-      checkValue(v, `${where}.fixed.${p}`, p);
+      checkParam(kind, p, v, `${where}.fixed.${p}`);
       fixed[p] = v as Value;
     }
   }
   return { kind, grid, fixed };
-}
-
-/** Commas separate list items in the commands' flags, so only a dataset spec may contain them. */
-function checkValue(v: unknown, where: string, param: string): void {
-  const ok =
-    (typeof v === 'string' && v.trim() !== '' && (param === 'dataset' || !v.includes(','))) ||
-    (typeof v === 'number' && Number.isFinite(v)) ||
-    typeof v === 'boolean';
-  if (!ok)
-    throw new InputError(`${where}: malformed value ${JSON.stringify(v)} (a number, a boolean, or a non-empty string without commas)`);
 }
 
 function isObject(x: unknown): boolean {
@@ -164,15 +140,7 @@ export function expandCells(config: SweepConfig): Cell[] {
   return cells.filter((c) => (seen.has(c.key) ? false : (seen.add(c.key), true)));
 }
 
-/** `kind|k1=v1|k2=v2` with keys sorted: the same cell always has the same key. */
-export function cellKey(kind: string, params: Record<string, Value>): string {
-  return [
-    kind,
-    ...Object.keys(params)
-      .sort()
-      .map((k) => `${k}=${String(params[k])}`),
-  ].join('|');
-}
+export { cellKey };
 
 /** Parses `I/N` and keeps every N-th cell starting at I. */
 export function shardCells(cells: Cell[], shard: string | undefined): Cell[] {
@@ -183,14 +151,4 @@ export function shardCells(cells: Cell[], shard: string | undefined): Cell[] {
     n = Number(m[2]);
   if (n < 1 || i >= n) throw new InputError(`--shard: '${shard}' needs 0 <= I < N`);
   return cells.filter((_, k) => k % n === i);
-}
-
-/** The command-line arguments that run one cell through the CLI. */
-export function cellArgs(cell: Cell): string[] {
-  const args = [cell.kind, '--json'];
-  for (const [k, v] of Object.entries(cell.params)) {
-    if (v === true) args.push(`--${k}`);
-    else if (v !== false) args.push(`--${k}`, String(v));
-  }
-  return args;
 }

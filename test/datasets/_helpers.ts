@@ -74,7 +74,7 @@ export function assertWellFormed(split: Split, classes: number): void {
   assert.is(split.y.length, split.n);
   for (let i = 0; i < split.n; i++) {
     assert.is(split.X[i * split.d + split.d - 1], 1, `bias of row ${i}`);
-    assert.ok(split.y[i] >= 0 && split.y[i] < classes, `label ${split.y[i]} of row ${i}`);
+    assert.ok(split.y[i]! >= 0 && split.y[i]! < classes, `label ${split.y[i]} of row ${i}`);
   }
   for (const v of split.X) assert.ok(v >= -1 && v <= 1 && Number.isFinite(v), `value ${v} out of [-1, 1]`);
 }

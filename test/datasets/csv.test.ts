@@ -7,7 +7,7 @@ const dir = tempDir('csv');
 const { rows, labels } = clusterRows(60, 3, 3);
 
 test('csv with a header: label in the last column by default, labels mapped to 0..C-1', async () => {
-  const lines = ['a,b,c,label', ...rows.map((r, i) => [...r, labels[i] * 10 + 5].join(','))];
+  const lines = ['a,b,c,label', ...rows.map((r, i) => [...r, labels[i]! * 10 + 5].join(','))];
   const file = writeText(dir, 'header.csv', lines.join('\n') + '\n');
   const ds = await loadDataset(`csv:${file}`, { seed: 1 });
   assert.equal(ds.classNames, ['5', '15', '25']);

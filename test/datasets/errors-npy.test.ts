@@ -61,7 +61,7 @@ test('feature widths that differ between splits: names the file', async () => {
 test('NaN or Inf in features: names file, row and column', async () => {
   const dir = validDir('nan');
   const { rows, labels } = clusterRows(12, 3, 3);
-  rows[5][2] = NaN;
+  rows[5]![2] = NaN;
   writeNpySplit(dir, 'val', rows, labels);
   await rejectsWith(() => loadDataset(`npy:${dir}`), path.join(dir, 'features_val.npy'), 'row 5, column 2', 'not finite');
 });

@@ -29,14 +29,14 @@ test('npy float32 / int32 files and Fortran order are read too', async () => {
     const { rows, labels } = clusterRows(20, 3, 2);
     const n = rows.length;
     // Fortran order: column by column.
-    const columnMajor = Float32Array.from({ length: n * 3 }, (_, k) => rows[k % n][Math.floor(k / n)]);
+    const columnMajor = Float32Array.from({ length: n * 3 }, (_, k) => rows[k % n]![Math.floor(k / n)]!);
     fs.writeFileSync(path.join(dir, `features_${split}.npy`), npyBytes('<f4', [n, 3], columnMajor, true));
     fs.writeFileSync(path.join(dir, `labels_${split}.npy`), npyBytes('<i4', [n], Int32Array.from(labels)));
   }
   const ds = await loadDataset(`npy:${dir}`);
   assert.equal([ds.train.n, ds.val.n, ds.test.n], [20, 20, 20]);
   // Column 0 grows with the label in clusterRows; after the same scaling, class 1 > class 0.
-  const x0 = (i: number) => ds.test.X[i * ds.test.d];
+  const x0 = (i: number) => ds.test.X[i * ds.test.d]!;
   assert.ok(x0(1) > x0(0));
 });
 

@@ -3,7 +3,9 @@ import * as assert from 'uvu/assert';
 import { loadDataset } from '../../datasets';
 import { applyScaler, fitScaler } from '../../datasets/scaling';
 
-const close = (a: number, b: number, tol = 1e-12) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
+// Takes indexed elements as they come: an element missing (undefined) fails the check.
+const close = (a: number | undefined, b: number | undefined, tol = 1e-12) =>
+  assert.ok(a !== undefined && b !== undefined && Math.abs(a - b) <= tol, `${a} vs ${b}`);
 
 test('the scaler uses the training statistics for every split', () => {
   // Two features: column 0 has train mean 2 and std 1; column 1 is constant 5 in train.
@@ -44,8 +46,8 @@ test('a loaded dataset: train features centred, val/test scaled with the same st
     let sum = 0;
     let sumSq = 0;
     for (let i = 0; i < ds.train.n; i++) {
-      sum += ds.train.X[i * d + j];
-      sumSq += ds.train.X[i * d + j] ** 2;
+      sum += ds.train.X[i * d + j]!;
+      sumSq += ds.train.X[i * d + j]! ** 2;
     }
     // Standardized then divided by sqrt(13): mean 0 and variance 1/13 (clipping at 3.6 std barely moves them).
     assert.ok(Math.abs(sum / ds.train.n) < 0.01, `train mean of column ${j}`);
@@ -54,7 +56,7 @@ test('a loaded dataset: train features centred, val/test scaled with the same st
   // The test split's own mean is not forced to 0 (scaling is fitted on train only).
   const testMeans = Array.from({ length: d - 1 }, (_, j) => {
     let sum = 0;
-    for (let i = 0; i < ds.test.n; i++) sum += ds.test.X[i * d + j];
+    for (let i = 0; i < ds.test.n; i++) sum += ds.test.X[i * d + j]!;
     return Math.abs(sum / ds.test.n);
   });
   assert.ok(Math.max(...testMeans) > 1e-3);

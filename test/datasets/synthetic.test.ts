@@ -20,13 +20,14 @@ test('synthetic: well separated clusters sit apart (nearest class mean classifie
   const means = Array.from({ length: 3 }, () => new Float64Array(d));
   const counts = [0, 0, 0];
   for (let i = 0; i < ds.train.n; i++) {
-    counts[ds.train.y[i]]++;
-    for (let j = 0; j < d; j++) means[ds.train.y[i]][j] += ds.train.X[i * d + j];
+    const k = ds.train.y[i]!;
+    counts[k]!++;
+    for (let j = 0; j < d; j++) means[k]![j]! += ds.train.X[i * d + j]!;
   }
-  means.forEach((m, k) => m.forEach((v, j) => (m[j] = v / counts[k])));
+  means.forEach((m, k) => m.forEach((v, j) => (m[j] = v / counts[k]!)));
   let correct = 0;
   for (let i = 0; i < ds.test.n; i++) {
-    const dist = means.map((m) => m.reduce((s, v, j) => s + (v - ds.test.X[i * d + j]) ** 2, 0));
+    const dist = means.map((m) => m.reduce((s, v, j) => s + (v - ds.test.X[i * d + j]!) ** 2, 0));
     if (dist.indexOf(Math.min(...dist)) === ds.test.y[i]) correct++;
   }
   assert.ok(correct / ds.test.n > 0.95, `accuracy ${correct / ds.test.n}`);

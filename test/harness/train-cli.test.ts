@@ -21,10 +21,6 @@ test('bad input exits non-zero with a one-line message naming it', () => {
   const cases: [string[], RegExp][] = [
     [['--lr', '-1'], /--lr: '-1' is not a positive number/],
     [['--lr', 'abc'], /--lr: 'abc' is not a positive number/],
-    [
-      ['--dataset', 'digits', '--backend', 'sim', '--preset', 'n14', '--batch', '5000'],
-      /--batch 5000 is larger than a block allows \(512 rows/,
-    ],
     [['--dataset', 'synthetic:n=600,d=4,c=100,sep=3', '--backend', 'sim', '--preset', 'n13'], /do not fit a block row/],
     [['--dataset', 'wine', '--backend', 'sim', '--preset', 'n13'], /n13 has 2 levels; encrypted training .* needs at least/],
     [['--dataset', 'synthetic:n=4,d=2,c=2,sep=3'], /too small|at least/],

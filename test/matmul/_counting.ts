@@ -30,6 +30,12 @@ class LevelCt extends Handle implements Ct {
 }
 
 class LevelPt extends Handle implements Pt {
+  constructor(
+    id: number,
+    readonly complex: boolean,
+  ) {
+    super(id);
+  }
   release(): void {}
 }
 
@@ -49,10 +55,10 @@ class LevelEvaluator extends EvaluatorBase<LevelCt, LevelPt> {
   private make(level: number, complex = false): LevelCt {
     return this.track(new LevelCt(this.newId(), level, complex));
   }
-  encode(values: ArrayLike<number>, level = this.maxLevel): Pt {
+  encode(values: ArrayLike<number>, level = this.maxLevel, imag?: ArrayLike<number>): Pt {
     this.padded(values, 'encode');
     this.checkLevel(level);
-    return this.track(new LevelPt(this.newId()));
+    return this.track(new LevelPt(this.newId(), this.imaginary(imag, 'encode') !== null));
   }
   add(a: Ct, b: Ct): Ct {
     const x = this.ct(a),
@@ -71,16 +77,17 @@ class LevelEvaluator extends EvaluatorBase<LevelCt, LevelPt> {
     const x = this.ct(a);
     return this.make(x.level, x.complex);
   }
-  addPlain(a: Ct): Ct {
-    return this.negate(a);
+  addPlain(a: Ct, p: Pt | ArrayLike<number>): Ct {
+    const x = this.ct(a);
+    return this.make(x.level, x.complex || (p instanceof LevelPt && p.complex));
   }
   addConst(a: Ct): Ct {
     return this.negate(a);
   }
-  mulPlain(a: Ct): Ct {
+  mulPlain(a: Ct, p?: Pt | ArrayLike<number>): Ct {
     const x = this.ct(a);
     this.needLevel(x, 'mulPlain');
-    return this.make(x.level - 1, x.complex);
+    return this.make(x.level - 1, x.complex || (p instanceof LevelPt && p.complex));
   }
   mulConst(a: Ct): Ct {
     return this.mulPlain(a);
@@ -115,6 +122,16 @@ class LevelEvaluator extends EvaluatorBase<LevelCt, LevelPt> {
     if (!this.supportsComplex) throw new Error('conjugate: this backend was created real-only');
     const x = this.ct(a);
     return this.make(x.level, x.complex);
+  }
+  rotateConjugate(a: Ct, k: number): Ct {
+    if (!this.supportsComplex) throw new Error('rotateConjugate: this backend was created real-only');
+    const x = this.ct(a);
+    this.rotationPlan(k);
+    return this.make(x.level, x.complex);
+  }
+  twiceRealPart(a: Ct): Ct {
+    if (!this.supportsComplex) throw new Error('twiceRealPart: this backend was created real-only');
+    return this.make(this.ct(a).level, false);
   }
   mulI(a: Ct): Ct {
     if (!this.supportsComplex) throw new Error('mulI: this backend was created real-only');

@@ -8,7 +8,7 @@ import type { MatmulAlgorithm } from '../../algorithms/interface';
 import { matmulAlgorithm } from '../../algorithms/matmul/registry';
 import { main } from '../../harness/cli';
 import { runCells } from '../../harness/commands/matmul';
-import type { MatmulRecord } from '../../harness/records';
+import type { FailedRecord, MatmulRecord } from '../../harness/records';
 import { sharedSession } from '../helpers/backends';
 import { cli, jsonLines } from '../helpers/cli';
 
@@ -26,6 +26,7 @@ test('records: counts, block, depth, times (tinybench), errors, Table 7 where it
     '128x128x4,100x50x3',
     '--repeat',
     '2',
+    '--no-noise',
     '--json',
     '--out',
     out,
@@ -41,17 +42,22 @@ test('records: counts, block, depth, times (tinybench), errors, Table 7 where it
     for (const k of ['cmult', 'mult', 'rot', 'keyswitch', 'add', 'rescale', 'refresh'] as const) assert.type(row.ops[k], 'number', k);
     assert.is(row.timeMs.n, 2);
     assert.ok(row.timeMs.min <= row.timeMs.median && row.timeMs.median <= row.timeMs.max);
-    assert.ok(row.error.maxAbs < 1e-9 && row.error.bits! > 30);
+    // exact simulation: float64 rounding only, and no precision figure claimed for it
+    assert.is(row.errorKind, 'exact-sim');
+    assert.ok(row.error.maxAbs < 1e-9 && row.error.bits === undefined);
     assert.ok(row.depth >= 3 && row.block.s0 * row.block.s1 === 32768);
     assert.type(row.meta.gitCommit, 'string');
-    assert.match(row.cell, /^matmul\|sim\|fgb\|/);
+    assert.match(
+      row.cell,
+      /^matmul\|algo=[a-z-]+\|backend=sim\|input-level=auto\|noise=false\|preset=fgb\|real-only=false\|relin=lazy\|repeat=2\|seed=1\|shape=\d+x\d+x\d+$/,
+    );
   }
   const cell = (algo: string, a: number) => rows.find((x) => x.algorithm === algo && x.shape.a === a)!;
   assert.equal(cell('colmajor', 128).paper, { cmult: 8, mult: 4, rot: 63 });
   assert.equal(cell('colmajor', 128).ops.rot, 63);
   assert.equal(cell('diag-abt', 128).paper, { cmult: 4, mult: 2, rot: 34 });
   assert.is(cell('diag-abt', 128).complexPacking, true);
-  assert.ok(cell('diag-abt', 128).deviations!.some((d) => /complex masks/.test(d)));
+  assert.ok(cell('diag-abt', 128).deviations!.some((d) => /row-sum conjugations/.test(d)));
   assert.is(cell('diag-atb', 100).paper, undefined, 'Table 7 has no (100, 50, 3)');
   assert.is(cell('diag-atb', 100).cPadded, 4);
   assert.is(fs.readFileSync(path.join(out, 'results.jsonl'), 'utf8').trim().split('\n').length, 6);
@@ -109,7 +115,7 @@ test('a cell that fails while running is recorded as failed and the others still
       throw new Error('out of wasm memory');
     },
   };
-  const records: MatmulRecord[] = [];
+  const records: (MatmulRecord | FailedRecord)[] = [];
   const base = {
     backend: 'sim',
     preset: 'n14',
@@ -135,9 +141,20 @@ test('a cell that fails while running is recorded as failed and the others still
     records.map((x) => x.state),
     ['failed', 'completed'],
   );
-  assert.is(records[0]!.message, 'out of wasm memory');
+  const first = records[0]!;
+  assert.ok(first.state === 'failed' && first.message === 'out of wasm memory');
+  assert.not.ok('timeMs' in first || 'error' in first, 'a failed record carries no statistics');
   assert.is(records[0]!.algorithm, 'broken');
   assert.is(be.liveObjects(), 0, 'the failed cell freed its ciphertexts');
+});
+
+test('sim adds CKKS-sized noise by default and says so', () => {
+  const r = cli(['matmul', '--backend', 'sim', '--preset', 'n14', '--algo', 'diag-abt', '--shape', '16x16x4', '--json']);
+  assert.is(r.status, 0, r.stderr);
+  const [row] = jsonLines(r.stdout) as unknown as MatmulRecord[];
+  assert.is(row!.errorKind, 'sim-noise');
+  assert.ok(row!.error.maxAbs > 1e-12 && row!.error.maxAbs <= row!.error.bound!, `noise on, within the bound: ${row!.error.maxAbs}`);
+  assert.ok(row!.error.bits! < 40, 'precision reflects CKKS noise, not float64');
 });
 
 test('list shows the six matmul algorithms', async () => {

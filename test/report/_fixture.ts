@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readResultFile } from '../../harness/report/load';
-import type { MatmulRecord, ResultRecord } from '../../harness/records';
+import type { FailedRecord, MatmulRecord, ResultRecord } from '../../harness/records';
 
 /** The fixture folders: two shards of a sweep (one cell in both) and an `ops` run. */
 export const FIXTURE = {
@@ -19,7 +19,7 @@ export function fixtureRecords(): ResultRecord[] {
 
 /** A completed matmul record with the given counts and paper figure. */
 export function matmulRecord(over: Partial<MatmulRecord> = {}): MatmulRecord {
-  return {
+  const record: MatmulRecord = {
     kind: 'matmul',
     state: 'completed',
     cell: 'matmul|algo=diag-abt|shape=128x128x4',
@@ -34,6 +34,7 @@ export function matmulRecord(over: Partial<MatmulRecord> = {}): MatmulRecord {
     ops: { cmult: 4, mult: 2, rot: 34 },
     depth: 2,
     timeMs: { median: 1, min: 1, max: 1, n: 1 },
+    errorKind: 'exact-sim',
     error: { maxAbs: 0, meanAbs: 0 },
     paper: { cmult: 4, mult: 2, rot: 34 },
     meta: {
@@ -46,8 +47,14 @@ export function matmulRecord(over: Partial<MatmulRecord> = {}): MatmulRecord {
       cores: 2,
       seed: 1,
     },
-    ...over,
   };
+  return { ...record, ...over } as MatmulRecord;
+}
+
+/** A failed matmul record (no statistics) of the same cell as `matmulRecord()`. */
+export function failedRecord(over: Partial<FailedRecord> = {}): FailedRecord {
+  const { cell, algorithm, backend, preset, meta } = matmulRecord();
+  return { kind: 'matmul', state: 'failed', message: 'boom', cell, algorithm, backend, preset, meta, ...over };
 }
 
 /** A fresh temporary folder. */

@@ -66,6 +66,12 @@ test('the report renders offline in Chromium: no console errors, every chart vis
       headings.includes("Op counts against the paper's Table 7") && headings.includes('Deviations from the paper'),
       String(headings),
     );
+    // wide tables scroll inside their section: with every data table unfolded the page is no wider than the window
+    // (a string: the test is type-checked without the DOM library)
+    const widths = (await page.evaluate(
+      "(() => { document.querySelectorAll('details').forEach((d) => { d.open = true; }); return { page: document.documentElement.scrollWidth, window: window.innerWidth }; })()",
+    )) as { page: number; window: number };
+    assert.ok(widths.page <= widths.window, `page ${widths.page} px wide in a ${widths.window} px window`);
     fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     assert.equal(problems, []);

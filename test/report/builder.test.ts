@@ -5,8 +5,8 @@ import { buildReport, renderReport } from '../../harness/report';
 import { opCountVerdict } from '../../harness/report/sections/op-counts';
 import { speedups } from '../../harness/report/sections/matmul-speed';
 import { stepBreakdown } from '../../harness/report/sections/training';
-import type { ResultRecord, TrainRecord } from '../../harness/records';
-import { fixtureRecords, matmulRecord, sectionOf } from './_fixture';
+import type { ResultRecord, SoftmaxRecord, TrainRecord } from '../../harness/records';
+import { failedRecord, fixtureRecords, matmulRecord, sectionOf } from './_fixture';
 
 // the whole fixture's report, built once (charts take most of the time)
 let full: ReturnType<typeof renderReport> | null = null;
@@ -25,7 +25,8 @@ test('the full fixture has every section, charts as inline SVG, and no script or
     'records',
     'metadata',
   ]);
-  assert.is(built.charts, 8);
+  // speed-up charts only for real (seal) setups: the simulator's times get a time chart alone
+  assert.is(built.charts, 7);
   assert.is((built.html.match(/<svg /g) ?? []).length, built.charts);
   assert.not.match(built.html, /<script/i);
   assert.not.match(built.html, /(src|href)="https?:/i);
@@ -83,7 +84,7 @@ test('shards merge: a cell recorded twice keeps its latest completed record', as
     timeMs: { median: 222, min: 1, max: 1, n: 1 },
     meta: { ...older.meta, timestamp: '2026-02-01T00:00:00.000Z' },
   });
-  const failedLater = matmulRecord({ state: 'failed', message: 'boom', meta: { ...older.meta, timestamp: '2026-03-01T00:00:00.000Z' } });
+  const failedLater = failedRecord({ message: 'boom', meta: { ...older.meta, timestamp: '2026-03-01T00:00:00.000Z' } });
   for (const order of [
     [older, newer, failedLater],
     [failedLater, newer, older],
@@ -157,6 +158,42 @@ test('records missing their figures (old or partial) do not break the report', a
   ]);
   assert.equal(built.sections, ['deviations', 'failures', 'records', 'metadata']);
   assert.is(built.charts, 0);
+});
+
+test('simulator times are never turned into speed-ups, and come after the real ones', async () => {
+  const section = sectionOf((await fullReport()).html, 'matmul-speed');
+  const parts = section.split('<h3>').slice(1);
+  const sim = parts.filter((p) => p.startsWith('sim/'));
+  assert.ok(sim.length > 0 && parts.findIndex((p) => p.startsWith('sim/')) > parts.findIndex((p) => p.startsWith('seal/')));
+  for (const p of sim) {
+    assert.match(p, /never as speed-ups/);
+    assert.not.match(p, /Measured speed-ups|speed-up \(x\)/);
+  }
+});
+
+test('a diverged error is drawn clipped and marked, not stretching the axis', async () => {
+  const base = fixtureRecords().find((r): r is SoftmaxRecord => r.kind === 'softmax' && r.state === 'completed')!;
+  const at = (algorithm: string, range: number, max: number): SoftmaxRecord => ({
+    ...base,
+    cell: `${algorithm}|${range}`,
+    algorithm,
+    range,
+    error: { max, mean: max / 3 },
+  });
+  const records = [at('hetal', 4, 3e-3), at('hetal', 8, 4e-3), at('jin', 4, 0.2), at('jin', 8, 6.6e35)];
+  const section = sectionOf(await buildReport(records), 'softmax');
+  assert.match(section, /2 value\(s\) above 10 \(a diverged approximation\) are drawn clipped at 10 and marked with a red triangle/);
+  assert.match(section, /fill="#b42318"/);
+  assert.not.match(section, /1e\+3[0-9]/, 'the axis stops at the ceiling');
+  assert.match(section, /6\.60e\+35/, 'the table keeps the true value');
+});
+
+test('a suspect record is left out of the figures and listed with its reason', async () => {
+  const suspect = matmulRecord({ cell: 'sus', state: 'suspect', reason: 'max error 1e-2 exceeds the CKKS bound' } as never);
+  const built = await renderReport([suspect, matmulRecord({ cell: 'ok' })]);
+  const failures = sectionOf(built.html, 'failures');
+  assert.match(failures, /suspect/);
+  assert.match(failures, /max error 1e-2 exceeds the CKKS bound/);
 });
 
 test.run();

@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildComparisonReport, compareRecords, summarize } from '../../harness/report/compare';
 import type { ResultRecord, SoftmaxRecord, TrainRecord } from '../../harness/records';
-import { matmulRecord } from './_fixture';
+import { failedRecord, matmulRecord } from './_fixture';
 
 const meta = matmulRecord().meta;
 const softmax = (cell: string, mean: number): SoftmaxRecord => ({
@@ -17,6 +17,7 @@ const softmax = (cell: string, mean: number): SoftmaxRecord => ({
   classes: 3,
   range: 8,
   samples: 10,
+  errorKind: 'approximation',
   error: { max: mean * 3, mean },
   depth: 14,
   meta,
@@ -70,7 +71,7 @@ test('cells on one side only, and cells that did not complete on both, are repor
   const b: ResultRecord[] = [
     matmulRecord({ cell: 'both' }),
     matmulRecord({ cell: 'onlyB' }),
-    matmulRecord({ cell: 'broke', state: 'failed', message: 'x' }),
+    failedRecord({ cell: 'broke', message: 'x' }),
   ];
   const c = compareRecords(a, b);
   assert.equal(c.onlyA, ['onlyA']);

@@ -2,6 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InputError } from '../../algorithms/errors';
+import { cellKey } from '../../harness/cell';
 import { expandCells, validateConfig } from '../../harness/sweep/config';
 
 const base = {
@@ -34,7 +35,7 @@ test('seeds repeat every cell (whole replicates first) and cells carry the ablat
     cells.map((c) => c.params.seed),
     [7, 7, 7, 7, 9, 9, 9, 9],
   );
-  assert.is(cells[0]!.key, 'train|backend=sim|dataset=digits|optimizer=nesterov|seed=7|softmax=hetal');
+  assert.is(cells[0]!.key, cellKey('train', { backend: 'sim', dataset: 'digits', optimizer: 'nesterov', seed: 7, softmax: 'hetal' }));
   assert.equal(cells[5]!.ablation, { baseline: { softmax: 'hetal', optimizer: 'nesterov' } });
   assert.is(new Set(cells.map((c) => c.key)).size, 8);
   // a count means seeds 1..N

@@ -1,6 +1,7 @@
 /** The report's sections, in page order. A new section is one file plus one line here. */
 import type { ReportSection } from '../section';
 import { ablationSection } from './ablation';
+import { costModelSection } from './cost-model';
 import { deviationsSection } from './deviations';
 import { matmulSpeedSection } from './matmul-speed';
 import { opCountsSection } from './op-counts';
@@ -19,6 +20,7 @@ export const SECTIONS: readonly ReportSection[] = [
   trainingSection,
   ablationSection,
   protocolSection,
+  costModelSection,
   opLatencySection,
   deviationsSection,
   failuresSection,

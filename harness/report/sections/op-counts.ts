@@ -47,6 +47,15 @@ export const opCountsSection: ReportSection = {
       ),
     );
     parts.push(
+      para(
+        "HETAL's DiagABT and DiagATB multiply each pair of diagonals by one complex mask, as the paper does (on node-seal a " +
+          'complex plaintext built from two real encodes). Conjugations are counted apart (the detail table), as the ' +
+          "paper's Rot has none: one real part per accumulated sum, and in DiagABT cPad/2 per block row in the row sums, " +
+          "a cost of SEAL's slot order (its free imaginary unit is -i in odd slots) that HEaaN does not have.",
+        'note',
+      ),
+    );
+    parts.push(
       withPaper.length > 0
         ? `<p><strong>${equal} of ${withPaper.length}</strong> cells with a paper figure match all three counts exactly` +
             (withPaper.length - equal > 0
@@ -101,6 +110,7 @@ export const opCountsSection: ReportSection = {
           r.complexPacking === undefined ? '' : r.complexPacking ? 'yes' : 'no',
           ...COUNTS.flatMap((k): CellValue[] => [countCell(v, k), v.paper?.[k]]),
           num(r.ops?.keyswitch),
+          num(r.ops?.conj),
           num(r.depth),
           verdictBadge(v),
         ];
@@ -122,6 +132,7 @@ export const opCountsSection: ReportSection = {
             'Rot',
             'paper',
             'key switches',
+            'conjugations',
             'depth',
             'verdict',
           ],

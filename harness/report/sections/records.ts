@@ -1,28 +1,33 @@
 /**
  * The data behind everything: every record flattened into one table per kind (folded away, as
- * they are wide), and the cells that failed or were skipped, with their messages.
+ * they are wide), and the cells that failed, were skipped or are suspect, with their reasons.
  */
 import { flatten } from '../../output';
-import type { ResultRecord } from '../../records';
-import { type CellValue, escapeHtml, table } from '../html';
+import { notCompletedWhy, type ResultRecord } from '../../records';
+import { type CellValue, badge, escapeHtml, table } from '../html';
 import type { ReportSection } from '../section';
 import { groupBy } from '../select';
 
 /** Columns first in every data table; the rest follow in first-seen order. */
 const LEAD = ['cell', 'state', 'algorithm', 'backend', 'preset', 'slots'];
 
-/** The failures section: only present when some cell did not complete. */
+/** The failures section: only present when some cell did not complete plainly. */
 export const failuresSection: ReportSection = {
   id: 'failures',
-  title: 'Failed and skipped cells',
+  title: 'Failed, suspect and skipped cells',
   async render(ctx) {
     const bad = ctx.records.filter((r) => r.state !== 'completed');
     if (bad.length === 0) return null;
+    const suspect = bad.filter((r) => r.state === 'suspect').length;
     return (
-      `<p>${bad.length} cell(s) did not complete; their figures are missing above.</p>` +
+      `<p class="${suspect > 0 ? 'bad' : ''}">${bad.length} cell(s) did not complete plainly; their figures are left out above` +
+      (suspect > 0
+        ? `. ${suspect} ran but are <strong>suspect</strong>: their figures failed a sanity check (reason below) and are not to be believed`
+        : '') +
+      '.</p>' +
       table(
-        ['kind', 'cell', 'state', 'message', 'run'],
-        bad.map((r) => [r.kind, r.cell, r.state, r.message ?? '', r.meta?.run]),
+        ['kind', 'cell', 'state', 'message or reason', 'run'],
+        bad.map((r) => [r.kind, r.cell, badge(r.state, r.state === 'skipped' ? 'neutral' : 'bad'), notCompletedWhy(r), r.meta?.run]),
         { wrap: [3] },
       )
     );
@@ -45,8 +50,8 @@ export const recordsSection: ReportSection = {
 
 function dataTable(records: ResultRecord[]): string {
   const flat = records.map((r): Record<string, unknown> => {
-    const { meta, ...rest } = r as ResultRecord & { meta?: { run?: string } };
-    return { ...flatten(rest as Record<string, unknown>), 'meta.run': meta?.run };
+    const { meta, ...rest } = r;
+    return { ...flatten(rest), 'meta.run': meta?.run };
   });
   const seen = [...new Set(flat.flatMap((r) => Object.keys(r)))];
   const columns = [...LEAD.filter((c) => seen.includes(c)), ...seen.filter((c) => !LEAD.includes(c))];

@@ -9,6 +9,13 @@ import { type CellValue, para, raw, table } from '../html';
 import type { ReportSection } from '../section';
 import { distinct, groupBy, num } from '../select';
 
+/**
+ * The top of the error axis. A softmax error above 1 means the approximation left its domain
+ * (the probabilities themselves are in [0, 1]); a diverged one reaches 1e35, which on a shared
+ * log axis would flatten every other line. Such values are drawn at this ceiling and marked.
+ */
+export const ERROR_CLIP = 10;
+
 /** What an error was measured with: the approximation alone, or under CKKS on a backend. */
 export function evaluationLabel(r: { backend?: string; preset?: string }): string {
   if (r.backend === 'plain') return 'approximation (float64)';
@@ -31,7 +38,16 @@ export const softmaxSection: ReportSection = {
           x.range - y.range ||
           evaluationLabel(x).localeCompare(evaluationLabel(y)),
       );
-    const points: { algorithm: string; evaluation: string; classes: string; range: string; statistic: string; error: number }[] = [];
+    const points: {
+      algorithm: string;
+      evaluation: string;
+      classes: string;
+      range: string;
+      statistic: string;
+      error: number;
+      shown: number;
+      clipped: boolean;
+    }[] = [];
     let omitted = 0;
     for (const r of sorted) {
       for (const statistic of ['max', 'mean'] as const) {
@@ -47,6 +63,8 @@ export const softmaxSection: ReportSection = {
           range: String(r.range),
           statistic: `${statistic} error`,
           error: e,
+          shown: Math.min(e, ERROR_CLIP),
+          clipped: e > ERROR_CLIP,
         });
       }
     }
@@ -68,10 +86,14 @@ export const softmaxSection: ReportSection = {
       const evaluations = distinct(points.map((p) => p.evaluation)).sort((a, b) =>
         a.startsWith('approx') ? -1 : b.startsWith('approx') ? 1 : a.localeCompare(b),
       );
+      const clipped = points.filter((p) => p.clipped).length;
       parts.push(
         await ctx.charts.figure(
           errorSpec(points, ranges, classes, evaluations),
-          'Softmax error against the input range, per approximation; columns: class count, rows: max and mean error (log scale).',
+          'Softmax error against the input range, per approximation; columns: class count, rows: max and mean error (log scale).' +
+            (clipped > 0
+              ? ` ${clipped} value(s) above ${ERROR_CLIP} (a diverged approximation) are drawn clipped at ${ERROR_CLIP} and marked with a red triangle; the table gives them.`
+              : ''),
         ),
       );
     }
@@ -118,15 +140,30 @@ function errorSpec(points: object[], ranges: string[], classes: string[], evalua
     spec: {
       width: 190,
       height: 170,
-      mark: { type: 'line', point: true },
-      encoding: {
-        x: { field: 'range', type: 'ordinal', sort: ranges, title: 'input range r', axis: { labelAngle: 0 } },
-        y: { field: 'error', type: 'quantitative', scale: { type: 'log' }, title: null, axis: { format: '.0e' } },
-        color: { field: 'algorithm', type: 'nominal', title: 'algorithm' },
-        strokeDash: { field: 'evaluation', type: 'nominal', sort: evaluations, title: 'measured with' },
-        shape: { field: 'evaluation', type: 'nominal', sort: evaluations, title: 'measured with' },
-        detail: { field: 'evaluation' },
-      },
+      layer: [
+        {
+          mark: { type: 'line', point: true },
+          encoding: {
+            x: { field: 'range', type: 'ordinal', sort: ranges, title: 'input range r', axis: { labelAngle: 0 } },
+            // values past the ceiling are drawn at it (and marked below), so one diverged line cannot flatten the rest
+            y: { field: 'shown', type: 'quantitative', scale: { type: 'log' }, title: null, axis: { format: '.0e' } },
+            color: { field: 'algorithm', type: 'nominal', title: 'algorithm' },
+            strokeDash: { field: 'evaluation', type: 'nominal', sort: evaluations, title: 'measured with' },
+            shape: { field: 'evaluation', type: 'nominal', sort: evaluations, title: 'measured with' },
+            detail: { field: 'evaluation' },
+            tooltip: [{ field: 'algorithm' }, { field: 'error', format: '.2e', title: 'error' }],
+          },
+        },
+        {
+          transform: [{ filter: 'datum.clipped' }],
+          mark: { type: 'point', shape: 'triangle-up', filled: true, size: 110, color: '#b42318', opacity: 1 },
+          encoding: {
+            x: { field: 'range', type: 'ordinal', sort: ranges },
+            y: { field: 'shown', type: 'quantitative', scale: { type: 'log' } },
+            tooltip: [{ field: 'algorithm' }, { field: 'error', format: '.2e', title: 'error (clipped)' }],
+          },
+        },
+      ],
     },
   } as ChartSpec;
 }
