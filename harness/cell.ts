@@ -100,6 +100,7 @@ export const PARAMETERS: Readonly<Record<CellKind, Readonly<Record<string, Param
     'label-column': { type: 'word' },
     'input-level': { type: 'choice', values: ['top', 'auto'] },
     relin: { type: 'choice', values: ['eager', 'lazy'] },
+    workers: int(1),
     seed: int(0),
     predict: PREDICT,
   },
@@ -209,9 +210,11 @@ export function canonicalParams(kind: CellKind, given: CellParams): CellParams {
       if (p.backend === 'plain') {
         delete p['input-level'];
         delete p.relin;
+        delete p.workers;
       } else {
         fill('input-level', 'auto');
         fill('relin', 'lazy');
+        workersInKey(p);
       }
       break;
     }

@@ -23,6 +23,7 @@ import type { Session } from '../ckks/session';
 import type { Client, Ct, Evaluator, OpCounts, Purpose, Refresher } from '../ckks/types';
 import { diffCounts } from '../ckks/types';
 import { InputError } from '../errors';
+import type { Parallel } from '../parallel/protocol';
 import type { SoftmaxAlgorithm } from '../interface';
 import { type KernelLayout, type MatmulKernels, hetalKernels } from './kernels';
 import type { Matrix } from '../interface';
@@ -30,7 +31,7 @@ import { encryptMatrix, layoutSpec, packBlock } from '../matrix/pack';
 import { ensureLevel } from '../softmax/layout';
 import { accuracy, argmaxRows, crossEntropy } from './metrics';
 import { predict } from './plain';
-import { batchRanges, runSchedule, type TrainingEngine } from './schedule';
+import { type AsyncTrainingEngine, batchRanges, runScheduleAsync } from './schedule';
 import type { Hyper, LabelledData, TrainingData } from './types';
 
 /** What the trainer needs of a session: the server's evaluator and refresher, the client, and keys on request. */
@@ -106,7 +107,7 @@ export function trainingLayout(
 }
 
 /** Trains on the backend; hyperparameters as the plaintext twins. */
-export function trainEncrypted(
+export async function trainEncrypted(
   session: TrainingParties,
   data: TrainingData,
   hyper: Hyper,
@@ -117,8 +118,10 @@ export function trainEncrypted(
     inputLevel?: 'top' | 'auto';
     /** called at the start and end of each step, validation pass, inference pass and product or softmax */
     onPhase?: (phase: TrainingPhase, edge: 'start' | 'end') => void;
+    /** worker threads for the products' block columns (start it after `prepareTraining`); the softmax stays here */
+    pool?: Parallel | null;
   } = {},
-): EncryptedOutcome {
+): Promise<EncryptedOutcome> {
   if (!softmax.encryptable) throw new InputError(`--softmax ${softmax.id} runs only in float64 (plain backend)`);
   const be = session.ev;
   const kernels = opts.kernels ?? hetalKernels;
@@ -133,12 +136,12 @@ export function trainEncrypted(
       `--preset ${be.preset.name} has ${be.maxLevel} levels; encrypted training with --softmax ${softmax.id} needs at least ${need} between refreshes (try n14, n15 or fgb)`,
     );
   }
-  session.ensureRotationKeys([...kernels.rotationSteps(layout), ...softmax.rotationSteps(layout)]);
+  prepareTraining(session, data, hyper, softmax, kernels);
   const before = be.counts();
-  const engine = new EncryptedEngine(session, data, hyper, softmax, layout, kernels, levelAware, opts.onPhase);
-  const observe = <T>(phase: TrainingPhase, fn: () => T): T => {
+  const engine = new EncryptedEngine(session, data, hyper, softmax, layout, kernels, levelAware, opts.onPhase, opts.pool ?? null);
+  const observe = async <T>(phase: TrainingPhase, fn: () => Promise<T>): Promise<T> => {
     opts.onPhase?.(phase, 'start');
-    const out = fn();
+    const out = await fn();
     opts.onPhase?.(phase, 'end');
     return out;
   };
@@ -149,10 +152,10 @@ export function trainEncrypted(
   };
   try {
     const t0 = performance.now();
-    const run = runSchedule(observed, engine.batches, hyper, opts.onEpoch);
+    const run = await runScheduleAsync(observed, engine.batches, hyper, opts.onEpoch);
     const total = performance.now() - t0;
     const tInf = performance.now();
-    const result = observe('inference', () => engine.finish());
+    const result = await observe('inference', () => engine.finish());
     const inference = performance.now() - tInf;
     const ops = diffCounts(be.counts(), before);
     const t = engine.times;
@@ -179,7 +182,22 @@ export function trainEncrypted(
   }
 }
 
-class EncryptedEngine implements TrainingEngine {
+/**
+ * Makes the evaluation keys a training run needs (the rotations of the products and of the
+ * softmax): call it before starting worker threads, whose evaluators load the keys once.
+ */
+export function prepareTraining(
+  session: TrainingParties,
+  data: TrainingData,
+  hyper: Hyper,
+  softmax: SoftmaxAlgorithm,
+  kernels: MatmulKernels = hetalKernels,
+): void {
+  const layout = trainingLayout(session.ev, data.classes, data.train.d, hyper.batch);
+  session.ensureRotationKeys([...kernels.rotationSteps(layout), ...softmax.rotationSteps(layout)]);
+}
+
+class EncryptedEngine implements AsyncTrainingEngine {
   readonly times = { abt: 0, atb: 0, softmax: 0, refresh: 0 };
   readonly encryptMs: number;
   private readonly ranges: [number, number][];
@@ -205,7 +223,8 @@ class EncryptedEngine implements TrainingEngine {
     private readonly kernels: MatmulKernels,
     /** level-aware execution: encrypt and refresh to the levels the next stage needs, not the top */
     private readonly levelAware: boolean,
-    private readonly onPhase?: (phase: TrainingPhase, edge: 'start' | 'end') => void,
+    private readonly onPhase: ((phase: TrainingPhase, edge: 'start' | 'end') => void) | undefined,
+    private readonly pool: Parallel | null,
   ) {
     this.be = session.ev;
     this.rf = session.rf;
@@ -279,11 +298,11 @@ class EncryptedEngine implements TrainingEngine {
     return fresh;
   }
 
-  private timed<T>(phase: 'abt' | 'atb' | 'softmax', fn: () => T): T {
+  private async timed<T>(phase: 'abt' | 'atb' | 'softmax', fn: () => T | Promise<T>): Promise<T> {
     const refreshBefore = this.be.counts().refreshMs;
     this.onPhase?.(phase, 'start');
     const t0 = performance.now();
-    const out = fn();
+    const out = await fn();
     this.onPhase?.(phase, 'end');
     const refreshInside = this.be.counts().refreshMs - refreshBefore;
     this.times[phase] += performance.now() - t0 - refreshInside;
@@ -291,28 +310,29 @@ class EncryptedEngine implements TrainingEngine {
     return out;
   }
 
-  private logits(x: Ct[][], w: Ct[]): Ct[] {
-    return this.timed('abt', () => this.kernels.abt(this.be, x, w, this.layout));
+  private logits(x: Ct[][], w: Ct[]): Promise<Ct[]> {
+    return this.timed('abt', () => this.kernels.abt(this.be, x, w, this.layout, this.pool));
   }
 
-  private probabilities(z: Ct): Ct {
+  private probabilities(z: Ct): Promise<Ct> {
     return this.timed('softmax', () => this.softmax.encrypted(this.be, this.rf, z, this.layout));
   }
 
-  step(b: number, gamma: number): void {
+  async step(b: number, gamma: number): Promise<void> {
     const be = this.be;
     const [start, end] = this.ranges[b]!;
-    const next = be.scope(() => {
+    const next = await be.scopeAsync(async () => {
       const w = this.w.map((c) => this.ensure(c, this.kernels.abtDepth(this.layout)));
       // The softmax and P - Y run per block row; the last block row of a batch may be partial.
       const rows = this.rowBlocksOf(start, end);
-      const z = this.logits(this.xBatches[b]!, w);
-      const e = z.map((zr, r) => {
-        const p = this.probabilities(zr);
+      const z = await this.logits(this.xBatches[b]!, w);
+      const e: Ct[] = [];
+      for (const [r, zr] of z.entries()) {
+        const p = await this.probabilities(zr);
         const diff = this.ensure(be.sub(p, this.yBatches[b]![r]!), 1 + this.kernels.atbDepth(this.layout));
-        return be.mulPlain(diff, this.errorMask(rows[r]![1] - rows[r]![0]));
-      });
-      const g = this.timed('atb', () => this.kernels.atb(be, e, this.xBatches[b]!, this.layout));
+        e.push(be.mulPlain(diff, this.errorMask(rows[r]![1] - rows[r]![0])));
+      }
+      const g = await this.timed('atb', () => this.kernels.atb(be, e, this.xBatches[b]!, this.layout, this.pool));
       const vNew = w.map((wk, k) => be.sub(wk, g[k]!));
       const wNew =
         gamma === 0
@@ -326,26 +346,26 @@ class EncryptedEngine implements TrainingEngine {
   }
 
   /** Server: encrypted validation probabilities; client: decrypts them and computes the loss. */
-  validationLoss(): number {
-    const probs = this.be.scope(() => this.predictBlocks(this.xVal, this.data.val, true));
+  async validationLoss(): Promise<number> {
+    const probs = await this.be.scopeAsync(() => this.predictBlocks(this.xVal, this.data.val, true));
     return crossEntropy(probs, this.data.val.n, this.layout.classes, this.data.val.y);
   }
 
   /** Decrypted first `classes` columns of every row of the blocks' outputs (probabilities or logits). */
-  private predictBlocks(blocks: Ct[][][], data: LabelledData, withSoftmax: boolean, weights = this.w): Float64Array {
+  private async predictBlocks(blocks: Ct[][][], data: LabelledData, withSoftmax: boolean, weights = this.w): Promise<Float64Array> {
     const { s1, classes } = this.layout;
     const out = new Float64Array(data.n * classes);
     const ranges = this.blocksOf(data);
-    blocks.forEach((x, i) => {
+    for (const [i, x] of blocks.entries()) {
       const w = weights.map((c) => this.ensure(c, this.kernels.abtDepth(this.layout)));
-      const z = this.kernels.abt(this.be, x, w, this.layout)[0]!;
+      const z = (await this.kernels.abt(this.be, x, w, this.layout, this.pool))[0]!;
       const values = this.client.decrypt(
         withSoftmax ? this.softmax.encrypted(this.be, this.rf, z, this.layout) : z,
         withSoftmax ? 'validation' : 'inference',
       );
       const [s, e] = ranges[i]!;
       for (let r = 0; r < e - s; r++) for (let j = 0; j < classes; j++) out[(s + r) * classes + j] = values[r * s1 + j]!;
-    });
+    }
     return out;
   }
 
@@ -355,18 +375,18 @@ class EncryptedEngine implements TrainingEngine {
   }
 
   /** Encrypted and plaintext inference with the best weights. */
-  finish(): {
+  finish(): Promise<{
     testAccuracyEncrypted: number;
     testAccuracyDecrypted: number;
     valAccuracy: number;
     testPredictions: Int32Array;
     weights: Float64Array;
-  } {
+  }> {
     const { classes, d } = this.layout;
     const { test, val } = this.data;
-    return this.be.scope(() => {
+    return this.be.scopeAsync(async () => {
       const xTest = this.blocksOf(test).map(([s, e]) => this.encryptRows(test, s, e, 'inference'));
-      const encLogits = this.predictBlocks(xTest, test, false, this.best);
+      const encLogits = await this.predictBlocks(xTest, test, false, this.best);
       const encPred = argmaxRows(encLogits, test.n, classes);
       const weights = this.decryptWeights(this.best);
       const plainWeights = { classes, d, data: weights };

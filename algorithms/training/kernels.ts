@@ -7,9 +7,10 @@
  */
 import type { Evaluator, Ct } from '../ckks/types';
 import type { SoftmaxLayout } from '../interface';
-import { DIAG_ABT_DEPTH, diagAbt, diagAbtSteps } from '../matmul/diag-abt';
-import { diagAtb, diagAtbOutputLevel, diagAtbSteps, diagAtbVariant } from '../matmul/diag-atb';
+import { DIAG_ABT_DEPTH, diagAbtParallel, diagAbtSteps } from '../matmul/diag-abt';
+import { diagAtbOutputLevel, diagAtbParallel, diagAtbSteps, diagAtbVariant } from '../matmul/diag-atb';
 import type { BlockMatrix } from '../matrix/types';
+import type { Parallel } from '../parallel/protocol';
 
 /** Block layout of a training run as the kernels need it. */
 export interface KernelLayout extends SoftmaxLayout {
@@ -23,12 +24,12 @@ export interface KernelLayout extends SoftmaxLayout {
   readonly complex: boolean;
 }
 
-/** The encrypted products of one training step. */
+/** The encrypted products of one training step; with a pool, their block columns run on worker threads. */
 export interface MatmulKernels {
   /** x by [block row][block column]; one output ciphertext per block row */
-  abt(be: Evaluator, x: Ct[][], w: Ct[], layout: KernelLayout): Ct[];
+  abt(be: Evaluator, x: Ct[][], w: Ct[], layout: KernelLayout, pool?: Parallel | null): Promise<Ct[]>;
   /** e: one ciphertext per block row of x */
-  atb(be: Evaluator, e: Ct[], x: Ct[][], layout: KernelLayout): Ct[];
+  atb(be: Evaluator, e: Ct[], x: Ct[][], layout: KernelLayout, pool?: Parallel | null): Promise<Ct[]>;
   /** levels abt consumes (the weights must have at least this many) */
   abtDepth(layout: KernelLayout): number;
   /** levels atb consumes (E must have at least this many, next to X at `layout.dataLevel`) */
@@ -40,11 +41,11 @@ export interface MatmulKernels {
 
 /** The paper's kernels: DiagABT and DiagATB (the PRotUp form is chosen by the levels). */
 export const hetalKernels: MatmulKernels = {
-  abt(be, x, w, layout) {
-    const z = diagAbt(be, dataMatrix(x, layout), weightMatrix(w, layout));
+  async abt(be, x, w, layout, pool = null) {
+    const z = await diagAbtParallel(be, dataMatrix(x, layout), weightMatrix(w, layout), pool);
     return z.cts.map((row) => row[0]!);
   },
-  atb(be, e, x, layout) {
+  async atb(be, e, x, layout, pool = null) {
     const a: BlockMatrix = {
       rows: layout.s0 * e.length,
       cols: layout.classes,
@@ -54,7 +55,7 @@ export const hetalKernels: MatmulKernels = {
       period: layout.cPad,
       cts: e.map((c) => [c]),
     };
-    return diagAtb(be, a, dataMatrix(x, layout)).cts[0]!;
+    return (await diagAtbParallel(be, a, dataMatrix(x, layout), pool)).cts[0]!;
   },
   abtDepth: () => DIAG_ABT_DEPTH,
   atbDepth(layout) {

@@ -37,13 +37,34 @@ export interface TrainingEngine {
   keepBest(): void;
 }
 
-/** Runs the epochs: steps in schedule order, validation after each epoch, early stopping. */
-export function runSchedule(
-  engine: TrainingEngine,
+/** An engine whose steps and validations are asynchronous (their products run on worker threads). */
+export interface AsyncTrainingEngine {
+  step(b: number, gamma: number): Promise<void>;
+  validationLoss(): Promise<number>;
+  keepBest(): void;
+}
+
+/** What the schedule did. */
+export interface ScheduleOutcome {
+  epochs: number;
+  bestEpoch: number;
+  valLosses: number[];
+  steps: number;
+}
+
+/** One call the schedule asks of an engine. */
+type EngineCall = { kind: 'step'; b: number; gamma: number } | { kind: 'validate' } | { kind: 'keepBest' };
+
+/**
+ * The epochs as a sequence of engine calls (the one place the loop is written, for synchronous
+ * and asynchronous engines alike): steps in schedule order, validation after each epoch (the
+ * driver answers it with the loss; an error of a call is thrown back in here), early stopping.
+ */
+function* scheduleCalls(
   batches: number,
   hyper: Hyper,
   onEpoch?: (epoch: number, loss: number) => void,
-): { epochs: number; bestEpoch: number; valLosses: number[]; steps: number } {
+): Generator<EngineCall, ScheduleOutcome, number> {
   const stopper = new EarlyStopping(hyper.earlyStopping ? hyper.patience : Infinity);
   const valLosses: number[] = [];
   let t = 0;
@@ -51,7 +72,7 @@ export function runSchedule(
   for (let epoch = 0; epoch < hyper.epochs; epoch++) {
     try {
       for (const b of epochOrder(batches, epoch, hyper.seed)) {
-        engine.step(b, momentum(hyper.optimizer, t));
+        yield { kind: 'step', b, gamma: momentum(hyper.optimizer, t) };
         t++;
       }
     } catch (err) {
@@ -63,13 +84,63 @@ export function runSchedule(
       break;
     }
     epochs = epoch + 1;
-    const loss = engine.validationLoss();
+    const loss = yield { kind: 'validate' };
     valLosses.push(loss);
     onEpoch?.(epochs, loss);
     const { improved, stop } = stopper.observe(loss);
     // Without early stopping the last weights are the result; with it, the best epoch's.
-    if (improved || !hyper.earlyStopping) engine.keepBest();
+    if (improved || !hyper.earlyStopping) yield { kind: 'keepBest' };
     if (stop) break;
   }
   return { epochs, bestEpoch: hyper.earlyStopping ? stopper.bestEpoch : epochs, valLosses, steps: t };
+}
+
+/** Runs the epochs: steps in schedule order, validation after each epoch, early stopping. */
+export function runSchedule(
+  engine: TrainingEngine,
+  batches: number,
+  hyper: Hyper,
+  onEpoch?: (epoch: number, loss: number) => void,
+): ScheduleOutcome {
+  const calls = scheduleCalls(batches, hyper, onEpoch);
+  let next = calls.next(0);
+  while (!next.done) {
+    const call = next.value;
+    let answer = 0;
+    try {
+      if (call.kind === 'step') engine.step(call.b, call.gamma);
+      else if (call.kind === 'validate') answer = engine.validationLoss();
+      else engine.keepBest();
+    } catch (err) {
+      next = calls.throw(err);
+      continue;
+    }
+    next = calls.next(answer);
+  }
+  return next.value;
+}
+
+/** runSchedule for an asynchronous engine. */
+export async function runScheduleAsync(
+  engine: AsyncTrainingEngine,
+  batches: number,
+  hyper: Hyper,
+  onEpoch?: (epoch: number, loss: number) => void,
+): Promise<ScheduleOutcome> {
+  const calls = scheduleCalls(batches, hyper, onEpoch);
+  let next = calls.next(0);
+  while (!next.done) {
+    const call = next.value;
+    let answer = 0;
+    try {
+      if (call.kind === 'step') await engine.step(call.b, call.gamma);
+      else if (call.kind === 'validate') answer = await engine.validationLoss();
+      else engine.keepBest();
+    } catch (err) {
+      next = calls.throw(err);
+      continue;
+    }
+    next = calls.next(answer);
+  }
+  return next.value;
 }

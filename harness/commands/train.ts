@@ -8,7 +8,8 @@ import { resolvePreset } from '../../algorithms/ckks/presets';
 import { createSession, type TranscriptSummary } from '../../algorithms/ckks/session';
 import { InputError } from '../../algorithms/errors';
 import { getSoftmax } from '../../algorithms/softmax/registry';
-import { trainEncrypted, type EncryptedOutcome, type TrainingPhase } from '../../algorithms/training/encrypted';
+import { EvaluatorPool } from '../../algorithms/parallel/pool';
+import { prepareTraining, trainEncrypted, type EncryptedOutcome, type TrainingPhase } from '../../algorithms/training/encrypted';
 import { diffCounts, diffLevelCounts, type Evaluator, type OpCounts } from '../../algorithms/ckks/types';
 import { addLevelCounts, type LevelCounts, withClientOps } from '../cost/model';
 import { cpuNowMs, parsePredictMode, type Predictor, predictionFields, predictorFor } from '../cost/predict';
@@ -25,7 +26,9 @@ import {
   withCommonOptions,
   type PerformanceOptions,
   parsePerformance,
+  parseWorkers,
   withPerformanceOptions,
+  withWorkersOption,
 } from '../options';
 import { RecordSink } from '../output';
 import { cellKey, LIMITS } from '../cell';
@@ -34,6 +37,7 @@ import { trainVerdict } from '../verdict';
 import type { TrainRecord } from '../records';
 
 interface TrainOptions extends CommonOptions, PerformanceOptions {
+  workers?: string;
   dataset: string;
   features?: string;
   backend: string;
@@ -53,7 +57,7 @@ interface TrainOptions extends CommonOptions, PerformanceOptions {
 /** Registers `train`. */
 export function registerTrain(program: Command): void {
   withCommonOptions(
-    withPerformanceOptions(program.command('train'))
+    withWorkersOption(withPerformanceOptions(program.command('train')))
       .description('train the softmax classifier (encrypted or plain) beside its plaintext twins, and test it')
       .addOption(
         new Option('--dataset <spec>', 'digits, wine, breast-cancer, mnist, csv:PATH, npy:DIR, synthetic:n=..,d=..,c=..,sep=..').default(
@@ -93,6 +97,7 @@ export function registerTrain(program: Command): void {
     const backend = parseChoice('--backend', opts.backend, ['plain', 'sim', 'seal'] as const);
     const predictMode = parsePredictMode(opts.predict);
     const perf = parsePerformance(opts);
+    const workers = parseWorkers(opts.workers, backend);
     // keys that cannot fit the SEAL heap would fill it and then spin: refuse before loading anything
     if (backend === 'seal')
       refuseIfKeysTooBig(resolvePreset(opts.preset), { declaredOnly: false, realOnly: false }, `--preset ${opts.preset}`);
@@ -158,7 +163,7 @@ export function registerTrain(program: Command): void {
         patience: hyper.patience,
         softmax: opts.softmax,
         seed: opts.seed,
-        ...(backend === 'plain' ? {} : { 'input-level': perf.inputLevel, relin: perf.relin }),
+        ...(backend === 'plain' ? {} : { 'input-level': perf.inputLevel, relin: perf.relin, workers }),
         ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
         ...(opts.labelColumn !== undefined ? { 'label-column': opts.labelColumn } : {}),
       }),
@@ -201,15 +206,21 @@ export function registerTrain(program: Command): void {
       const probe = predictor ? new PhaseProbe(be) : undefined;
       let enc: EncryptedOutcome;
       let transcript: TranscriptSummary;
+      let pool: EvaluatorPool | null = null;
       try {
-        enc = trainEncrypted(session, data, hyper, softmax, {
+        // the keys first: the workers' evaluators load them once
+        prepareTraining(session, data, hyper, softmax);
+        pool = workers > 1 ? await EvaluatorPool.start(session, workers, { seed: opts.seed }) : null;
+        enc = await trainEncrypted(session, data, hyper, softmax, {
           inputLevel: perf.inputLevel,
           onEpoch: (epoch, loss) => process.stderr.write(`train: epoch ${epoch}: validation loss ${loss.toFixed(4)}\n`),
           ...(probe ? { onPhase: probe.observe } : {}),
+          pool,
         });
         // keys, data, refreshes, validation, inference and the final model: the whole protocol
         transcript = session.transcript.summary();
       } finally {
+        await pool?.destroy();
         session.dispose();
       }
       record = {
@@ -227,6 +238,7 @@ export function registerTrain(program: Command): void {
         bytesMoved: enc.ops.refreshBytes,
         perClass: perClassReport(enc.testPredictions, data.test.y, data.classes),
         block: enc.block,
+        workers: pool ? workers : 1,
         transcript,
         meta: runMeta(run, opts.seed),
         ...(predictor && probe ? trainingPrediction(predictor, probe, enc) : {}),

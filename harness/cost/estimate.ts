@@ -147,7 +147,7 @@ export async function profileTraining(
     const hyper = { lr: spec.lr, batch: spec.batch, epochs: 1, optimizer: 'nesterov' as const, earlyStopping: false, patience: 3, seed: 1 };
     const sums = new Map<TrainingPhase, LevelCounts>();
     const open = new Map<TrainingPhase, LevelCounts>();
-    trainEncrypted(session, data, hyper, softmax, {
+    await trainEncrypted(session, data, hyper, softmax, {
       inputLevel: perf.inputLevel,
       onPhase: (phase, edge) => {
         if (edge === 'start') open.set(phase, levelCounts());

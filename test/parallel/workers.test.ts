@@ -2,7 +2,8 @@
  * Worker threads: DiagABT and DiagATB split over a pool of evaluators (each built from the
  * serialized evaluation keys) give the same ciphertexts, bit for bit, as on the main thread
  * alone, with the same op counts; every task frees what it made (no ciphertext or plaintext
- * left in any worker); and the matmul command's cells record their worker count.
+ * left in any worker); the matmul command's cells record their worker count; and a training run
+ * with its products on workers ends with the same weights and counts.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -15,6 +16,10 @@ import { EvaluatorPool } from '../../algorithms/parallel/pool';
 import { splitRange } from '../../algorithms/parallel/wire';
 import { runCells, withInputLevels } from '../../harness/commands/matmul';
 import type { FailedRecord, MatmulRecord } from '../../harness/records';
+import { getSoftmax } from '../../algorithms/softmax/registry';
+import { type EncryptedOutcome, prepareTraining, trainEncrypted } from '../../algorithms/training/encrypted';
+import { loadDataset } from '../../datasets';
+import { maxAbsDiff } from '../helpers/backends';
 import { operands } from '../matmul/_run';
 
 // 512 rows make s0 = 512 and s1 = 16 at n14: 40 features span 3 block columns, so the columns
@@ -126,6 +131,33 @@ test('matmul cells: one pool for the command, records carry workers (in the cell
   records[1]!.forEach((r, i) => assert.equal((records[2]![i] as MatmulRecord).ops, (r as MatmulRecord).ops, `${r.algorithm}: same counts`));
   assert.is(s.ev.liveObjects(), 0);
   s.dispose();
+});
+
+test('sim training: the products on 2 workers, the softmax here: the same weights and counts as on 1', async () => {
+  // batch 256 at n14 makes s1 = 32: 69 features + bias span 3 column blocks; 2 batches, one epoch
+  const data = await loadDataset('synthetic:n=400,d=69,c=3,sep=3', { seed: 3 });
+  const hyper = { lr: 2, batch: 256, epochs: 1, optimizer: 'nesterov', earlyStopping: false, patience: 3, seed: 1 } as const;
+  const softmax = getSoftmax('hetal');
+  const runs: EncryptedOutcome[] = [];
+  for (const workers of [1, 2]) {
+    const s = await createSession('sim', 'n14');
+    prepareTraining(s, data, hyper, softmax);
+    const pool = workers > 1 ? await EvaluatorPool.start(s, workers) : null;
+    try {
+      runs.push(await trainEncrypted(s, data, hyper, softmax, { pool }));
+      if (pool) for (const r of await pool.probe()) assert.is(r.liveObjects, 0, `worker ${r.threadId} freed everything`);
+    } finally {
+      await pool?.destroy();
+      s.dispose();
+    }
+  }
+  const [one, two] = runs as [EncryptedOutcome, EncryptedOutcome];
+  assert.is(one.block.colBlocks, 3);
+  assert.is(one.steps, 2);
+  assert.equal({ ...two.ops, refreshMs: 0 }, { ...one.ops, refreshMs: 0 }, 'the same counts (refreshMs is a time)');
+  // the simulator sums floats: a split sum may round differently in the last bits (seal's modular sums do not)
+  const d = maxAbsDiff(one.weights, two.weights);
+  assert.ok(d < 1e-12, `|W_1 - W_2| = ${d}`);
 });
 
 test.run();

@@ -35,15 +35,15 @@ function conjugationsByKernel(): { kernels: MatmulKernels; abt: number[]; atb: n
     atb: number[] = [];
   const kernels: MatmulKernels = {
     ...hetalKernels,
-    abt(be, x, w, layout) {
+    async abt(be, x, w, layout) {
       const before = be.counts().conj;
-      const out = hetalKernels.abt(be, x, w, layout);
+      const out = await hetalKernels.abt(be, x, w, layout);
       abt.push(be.counts().conj - before);
       return out;
     },
-    atb(be, e, x, layout) {
+    async atb(be, e, x, layout) {
       const before = be.counts().conj;
-      const out = hetalKernels.atb(be, e, x, layout);
+      const out = await hetalKernels.atb(be, e, x, layout);
       atb.push(be.counts().conj - before);
       return out;
     },
@@ -73,7 +73,7 @@ test('sim: one step equals the float64 step with the approximate softmax', async
   const be = await createSession('sim', 'n14');
   const h = hyper(32, 1);
   const seen = conjugationsByKernel();
-  const enc = trainEncrypted(be, data, h, softmax, { kernels: seen.kernels });
+  const enc = await trainEncrypted(be, data, h, softmax, { kernels: seen.kernels });
   const plain = trainPlain(data, h, (z, rows, c) => softmax.plain(z, rows, c));
   assert.is(enc.steps, 1);
   assertConjugations(enc, seen);
@@ -89,7 +89,7 @@ test('sim with SEAL-sized noise and three steps stays within the CKKS bound', as
   const softmax = getSoftmax('hetal');
   const be = await createSession('sim', 'n14', { noise: true, seed: 5 });
   const h = hyper(16, 1); // 28 train rows -> 2 batches; one epoch = 2 steps with momentum
-  const enc = trainEncrypted(be, data, h, softmax);
+  const enc = await trainEncrypted(be, data, h, softmax);
   const plain = trainPlain(data, h, (z, rows, c) => softmax.plain(z, rows, c));
   const d = maxAbsDiff(enc.weights, plain.weights.data);
   // Each weight is lr/batch times a sum over `batch` rows of (P - Y) x with |x| <= 1, so an error
@@ -106,13 +106,13 @@ test('seal (n14): one step agrees with the float64 step within the CKKS bound', 
   const be = await createSession('seal', 'n14');
   const h = hyper(32, 1);
   const seen = conjugationsByKernel();
-  const enc = trainEncrypted(be, data, h, softmax, { kernels: seen.kernels });
+  const enc = await trainEncrypted(be, data, h, softmax, { kernels: seen.kernels });
   const plain = trainPlain(data, h, (z, rows, c) => softmax.plain(z, rows, c));
   const d = maxAbsDiff(enc.weights, plain.weights.data);
   assertConjugations(enc, seen);
   // the same operations as the simulator's run of the same step
   const sim = await createSession('sim', 'n14');
-  const twin = trainEncrypted(sim, data, h, softmax);
+  const twin = await trainEncrypted(sim, data, h, softmax);
   // (refresh wall time and bytes aside: seal's are measured, the simulator's modelled)
   const ops = (o: typeof enc.ops) => ({ ...o, refreshMs: 0, refreshBytes: 0 });
   assert.equal(ops(enc.ops), ops(twin.ops), 'seal counts as the simulator');
@@ -132,7 +132,7 @@ test('sim: batches of several block rows (and a partial last one) equal the floa
   const h = hyper(256, 1);
   const layout = trainingLayout(be.ev, data.classes, data.train.d, h.batch);
   assert.equal([layout.s0, layout.rowBlocks], [128, 2]);
-  const enc = trainEncrypted(be, data, h, softmax);
+  const enc = await trainEncrypted(be, data, h, softmax);
   const plain = trainPlain(data, h, (z, rows, c) => softmax.plain(z, rows, c));
   assert.is(enc.steps, Math.ceil(data.train.n / 256));
   const d = maxAbsDiff(enc.weights, plain.weights.data);
