@@ -66,7 +66,7 @@ test('std::bad_alloc in a matmul cell: its record is kept and the process ends a
       const diag = matmulAlgorithm('diag-abt');
       const broken = { ...diag, id: 'broken', run: () => { throw new Error('std::bad_alloc'); } };
       const base = { backend: 'sim', preset: 'n14', realOnly: false, perf: { inputLevel: 'auto', relin: 'lazy' }, run: 't', seed: 1, shape: { a: 16, b: 16, c: 4 } };
-      runCells(be, [{ ...base, algo: broken }, { ...base, algo: diag }], 0, (r) => process.stdout.write(JSON.stringify(r) + '\\n'));
+      await runCells(be, [{ ...base, algo: broken }, { ...base, algo: diag }], 0, (r) => process.stdout.write(JSON.stringify(r) + '\\n'));
       process.stdout.write('not reached\\n');
     })();`;
   const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], {
