@@ -129,36 +129,46 @@ export function abtColumnSums(be: Evaluator, x: readonly (readonly Ct[])[], w: r
 }
 
 /**
- * The rest, per diagonal pair and block row: each sum finished (one relinearization and rescale),
- * summed along its rows, masked into the class columns and accumulated; then the real part.
- * Returns one ciphertext per block row.
+ * Pair k's term of one block row (independent per pair and block row): its sum finished (one
+ * relinearization and rescale), summed along its rows into column 0, copied across the row and
+ * masked into the class columns.
  */
-function abtFinish(be: Evaluator, sums: readonly (readonly Ct[])[], g: AbtGeometry): Ct[][] {
-  const { s0, s1, p, complex, level } = g;
+export function abtPairTerm(be: Evaluator, masks: MaskSet, g: AbtGeometry, k: number, sum: Ct): Ct {
+  const { s1, p, complex, level } = g;
   const half = p / 2;
-  const masks = new MaskSet(be, s0, s1);
   // column 0 after the row sum; the 1/2 of (T + conj T)/2 folded in
   const first = masks.get('first', level - 1, (_r, c) => (c === 0 ? (complex ? 0.5 : 1) : 0));
-  const blockRows = sums[0]!.length;
-  const acc: (Ct | null)[] = new Array(blockRows).fill(null);
-  sums.forEach((row, k) => {
-    // diagonal k in the real part; with complex packing, - i·(diagonal k + p/2's mask), conjugated
-    // in odd columns, whose copies the spread conjugates
-    const classMask = masks.get(
-      `class${k}`,
-      level - 2,
-      (r, c) => (c % p === (r + k) % p ? 1 : 0),
-      complex ? (r, c) => (c % p === (r + k + half) % p ? (c % 2 === 0 ? -1 : 1) : 0) : undefined,
-    );
-    for (let i = 0; i < blockRows; i++) {
-      const z = rowSumsToFirstColumn(be, be.finishDot(row[i]!), s1);
-      const spread = (complex ? spreadFirstColumnConjugatingOdd : spreadFirstColumn)(be, be.mulPlain(z, first), s1);
-      be.free(z);
-      acc[i] = accumulate(be, acc[i] ?? null, be.mulPlain(spread, classMask));
-      be.free(spread);
-    }
-  });
-  return acc.map((t) => [complex ? be.twiceRealPart(t!) : t!]);
+  // diagonal k in the real part; with complex packing, - i·(diagonal k + p/2's mask), conjugated
+  // in odd columns, whose copies the spread conjugates
+  const classMask = masks.get(
+    `class${k}`,
+    level - 2,
+    (r, c) => (c % p === (r + k) % p ? 1 : 0),
+    complex ? (r, c) => (c % p === (r + k + half) % p ? (c % 2 === 0 ? -1 : 1) : 0) : undefined,
+  );
+  const z = rowSumsToFirstColumn(be, be.finishDot(sum), s1);
+  const spread = (complex ? spreadFirstColumnConjugatingOdd : spreadFirstColumn)(be, be.mulPlain(z, first), s1);
+  be.free(z);
+  const term = be.mulPlain(spread, classMask);
+  be.free(spread);
+  return term;
+}
+
+/** The pairs' terms [k][i] accumulated per block row in pair order, then the real part: one ciphertext per block row. */
+function abtCombine(be: Evaluator, terms: readonly (readonly Ct[])[], g: AbtGeometry): Ct[][] {
+  const acc: (Ct | null)[] = new Array(terms[0]!.length).fill(null);
+  for (const row of terms) row.forEach((t, i) => (acc[i] = accumulate(be, acc[i] ?? null, t)));
+  return acc.map((t) => [g.complex ? be.twiceRealPart(t!) : t!]);
+}
+
+/** The rest on this thread: every pair's term of every block row, combined. */
+function abtFinish(be: Evaluator, sums: readonly (readonly Ct[])[], g: AbtGeometry): Ct[][] {
+  const masks = new MaskSet(be, g.s0, g.s1);
+  return abtCombine(
+    be,
+    sums.map((row, k) => row.map((sum) => abtPairTerm(be, masks, g, k, sum))),
+    g,
+  );
 }
 
 /** The result matrix of Z = X·Wᵀ. */
@@ -178,9 +188,10 @@ export function diagAbt(be: Evaluator, X: BlockMatrix, W: BlockMatrix, opts: { c
 }
 
 /**
- * diagAbt with the products on worker threads: each worker takes a contiguous range of block
- * columns and returns its unfinished sums, which add exactly (bit-identical to diagAbt, and
- * counted alike); the rest runs here. One worker or one block column: diagAbt itself.
+ * diagAbt on worker threads: each worker takes a contiguous range of block columns and returns
+ * its unfinished sums, which add exactly here; then each pair's term of each block row runs on a
+ * worker, and the terms are accumulated here in pair order (bit-identical to diagAbt, and counted
+ * alike). One worker or one block column: diagAbt itself.
  */
 export async function diagAbtParallel(
   be: Evaluator,
@@ -202,18 +213,31 @@ export async function diagAbtParallel(
       }),
     ),
   );
-  const out = be.scope(() => {
-    const sums = replies[0]!.map((row) => row.map((w) => fromWire(be, w)));
+  // the columns' sums of each pair and block row, added (exact), as they travel to the terms' workers
+  const sums = be.scope(() => {
+    const total = replies[0]!.map((row) => row.map((w) => fromWire(be, w)));
     for (const reply of replies.slice(1)) {
       reply.forEach((row, k) =>
         row.forEach((w, i) => {
           const part = fromWire(be, w);
-          be.addInPlace(sums[k]![i]!, part);
+          be.addInPlace(total[k]![i]!, part);
           be.free(part);
         }),
       );
     }
-    return abtFinish(be, sums, g);
+    return total.map((row) => row.map((ct) => toWire(be, ct)));
+  });
+  // then each pair's term of each block row on a worker (independent units)
+  const units = sums.flatMap((row, k) => row.map((sum, i) => ({ k, i, sum })));
+  const terms = await Promise.all(units.map((u) => pool.run({ kind: 'abt-term', k: u.k, sum: u.sum, geometry: g })));
+  const out = be.scope(() => {
+    const byPair = sums.map((row) => row.map(() => null as Ct | null));
+    units.forEach((u, n) => (byPair[u.k]![u.i] = fromWire(be, terms[n]!)));
+    return abtCombine(
+      be,
+      byPair.map((row) => row.map((t) => t!)),
+      g,
+    );
   });
   return abtResult(X, W, out);
 }

@@ -31,6 +31,7 @@ function shared(bytes: Uint8Array): Uint8Array {
 function wires(task: Task): WireCt[] {
   if (task.kind === 'abt-columns') return [...task.x.flat(), ...task.w];
   if (task.kind === 'atb-columns') return task.x.flat(); // A's shifts go to every worker: copied
+  if (task.kind === 'abt-term') return [task.sum];
   return [];
 }
 

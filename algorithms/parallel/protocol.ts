@@ -23,6 +23,14 @@ export interface AbtColumnsTask {
   readonly geometry: AbtGeometry;
 }
 
+/** DiagABT's term of diagonal pair k for one block row, from the pair's finished-to-be sum (pending). Reply: the term. */
+export interface AbtTermTask {
+  readonly kind: 'abt-term';
+  readonly k: number;
+  readonly sum: WireCt;
+  readonly geometry: AbtGeometry;
+}
+
 /** DiagATB's outputs for some block columns: the shifted A [k][i] and x[i][j'] of those columns. Reply: one output per column. */
 export interface AtbColumnsTask {
   readonly kind: 'atb-columns';
@@ -38,7 +46,7 @@ export interface ProbeTask {
   readonly parties: number;
 }
 
-export type Task = AbtColumnsTask | AtbColumnsTask | ProbeTask;
+export type Task = AbtColumnsTask | AbtTermTask | AtbColumnsTask | ProbeTask;
 
 /** A worker's state as a probe sees it. */
 export interface ProbeReport {
@@ -50,6 +58,7 @@ export interface ProbeReport {
 /** What each task returns. */
 export interface TaskResults {
   'abt-columns': WireCt[][];
+  'abt-term': WireCt;
   'atb-columns': WireCt[];
   probe: ProbeReport;
 }

@@ -10,10 +10,10 @@ import { CountingEvaluator } from '../ckks/counting';
 import type { Preset } from '../ckks/presets';
 import { createRawEvaluator } from '../ckks/session';
 import { type BackendId, type BackendOptions, diffCounts, diffLevelCounts, type EvaluationKeys } from '../ckks/types';
-import { abtColumnSums } from '../matmul/diag-abt';
+import { abtColumnSums, abtPairTerm } from '../matmul/diag-abt';
 import { atbColumn } from '../matmul/diag-atb';
 import { MaskSet } from '../matrix/masks';
-import type { AbtColumnsTask, AtbColumnsTask, ProbeReport, ProbeTask, Reply, Task, TaskResults, WireCt } from './protocol';
+import type { AbtColumnsTask, AbtTermTask, AtbColumnsTask, ProbeReport, ProbeTask, Reply, Task, TaskResults, WireCt } from './protocol';
 import { fromWire, toWire } from './wire';
 
 /** What the pool gives every worker when it starts it. */
@@ -41,6 +41,11 @@ function abtColumns(be: CountingEvaluator, t: AbtColumnsTask): WireCt[][] {
   const x = t.x.map((row) => row.map((w) => fromWire(be, w)));
   const w = t.w.map((c) => fromWire(be, c));
   return abtColumnSums(be, x, w, t.geometry).map((row) => row.map((ct) => toWire(be, ct)));
+}
+
+function abtTerm(be: CountingEvaluator, t: AbtTermTask): WireCt {
+  const masks = new MaskSet(be, t.geometry.s0, t.geometry.s1);
+  return toWire(be, abtPairTerm(be, masks, t.geometry, t.k, fromWire(be, t.sum)));
 }
 
 function atbColumns(be: CountingEvaluator, t: AtbColumnsTask): WireCt[] {
@@ -87,6 +92,8 @@ export async function handle(task: Task): Promise<Reply<Task['kind']>> {
     value = { threadId, liveObjects: be.liveObjects() } satisfies ProbeReport;
   } else if (task.kind === 'abt-columns') {
     value = be.scope(() => abtColumns(be, task));
+  } else if (task.kind === 'abt-term') {
+    value = be.scope(() => abtTerm(be, task));
   } else {
     value = be.scope(() => atbColumns(be, task));
   }
