@@ -8,11 +8,11 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { COEFF_TO_SLOT_DEPTH, coeffToSlotCt, coeffToSlotPlain, coeffToSlotTransform } from '../../algorithms/ckks/bootstrap/coeff-to-slot';
+import { coeffToSlotDepth, coeffToSlotCt, coeffToSlotPlain, coeffToSlotTransform } from '../../algorithms/ckks/bootstrap/coeff-to-slot';
 import { decodeCoeffs, encodeCoeffs } from '../../algorithms/ckks/bootstrap/embedding';
 import { DEFAULT_EVAL_MOD, evalModBound, evalModCt, evalModDepth } from '../../algorithms/ckks/bootstrap/eval-mod';
 import { lintransPlain, lintransSteps, replicate } from '../../algorithms/ckks/bootstrap/linear-transform';
-import { SLOT_TO_COEFF_DEPTH, slotToCoeffCt, slotToCoeffPlain, slotToCoeffTransform } from '../../algorithms/ckks/bootstrap/slot-to-coeff';
+import { slotToCoeffDepth, slotToCoeffCt, slotToCoeffPlain, slotToCoeffTransform } from '../../algorithms/ckks/bootstrap/slot-to-coeff';
 import { errorBound } from '../../algorithms/ckks/precision';
 import { resolvePreset } from '../../algorithms/ckks/presets';
 import { uniformArray, uniformRng } from '../../algorithms/random';
@@ -102,7 +102,8 @@ for (const noise of [false, true]) {
       const z = decodeCoeffs(m0, n);
       const ct = encryptComplex(s.ev, s.client, z.re, z.im, n);
       const c = coeffToSlotCt(s.ev, ct, cts);
-      assert.is(ct.level - c.level, COEFF_TO_SLOT_DEPTH);
+      assert.is(ct.level - c.level, coeffToSlotDepth(cts));
+      assert.is(coeffToSlotDepth(cts), 1);
       assert.is(c.complex, false);
       const coeffs = s.client.decrypt(c);
       // each output sums 2n terms of size |z|/(2n) <= 1 through the transform's operations, and
@@ -111,7 +112,8 @@ for (const noise of [false, true]) {
       assert.ok(maxAbsDiff(coeffs, replicate(m0, 2 * n, s.ev.slots)) < bound, `CoeffToSlot n ${n}`);
       assert.ok(maxAbsDiff(coeffs, replicate(coeffToSlotPlain(z.re, z.im, n), 2 * n, s.ev.slots)) < bound);
       const back = slotToCoeffCt(s.ev, c, stc);
-      assert.is(c.level - back.level, SLOT_TO_COEFF_DEPTH);
+      assert.is(c.level - back.level, slotToCoeffDepth(stc));
+      assert.is(slotToCoeffDepth(stc), 1);
       const got = decryptComplex(s.ev, s.client, back);
       // SlotToCoeff sums 2n unit-size terms: its own errors and CoeffToSlot's (amplified by up to 2n)
       const bound2 = noise ? bound * 2 * n + errorBound(preset, 3 + 2 * Math.sqrt(2 * n), 2 * n) : 1e-8;
@@ -160,7 +162,7 @@ for (const { preset, noise } of [
     const c = coeffToSlotCt(s.ev, ct, cts);
     const y = evalModCt(s.ev, c, p, true);
     const out = slotToCoeffCt(s.ev, y, stc);
-    assert.is(ct.level - out.level, COEFF_TO_SLOT_DEPTH + evalModDepth(p, true) + SLOT_TO_COEFF_DEPTH);
+    assert.is(ct.level - out.level, coeffToSlotDepth(cts) + evalModDepth(p, true) + slotToCoeffDepth(stc));
     // EvalMod's output, per coefficient, in units of q0
     const mErr = maxAbsDiff(
       s.client.decrypt(y).map((v) => v * 2 ** -10),

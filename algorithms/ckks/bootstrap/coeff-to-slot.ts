@@ -5,19 +5,23 @@
  * then m_n..m_(2n-1), the real and imaginary parts of Lattigo's packing side by side, so EvalMod
  * runs once on one ciphertext.
  *
- * One dense linear transform (linear-transform.ts) of dimension 2n gives v with
- * v_k = scale/(2n) * sum_j conj(V[j][k]) z_j, and 2 Re(v) = scale * m (twiceRealPart: one
- * conjugation). Depth 1. Dense, not the log(n) sparse butterfly factors: at the sparse packings
- * used here (16-64 slots, 2n dense diagonals, about 2*sqrt(2n) rotation keys) one level is worth
- * more than the rotations saved; at 16384 slots the dense form needs 32768 diagonal products and
- * about 2*181 keys per transform (bootstrapping.md's budget is about 1000 products and 6-10 keys),
- * so the seal bootstrap at full packing needs the factored form with factors merged into 2-3
- * levels, which the same `linearTransform` evaluates (it skips zero diagonals).
+ * Two forms. Dense (`coeffToSlotTransform`): one linear transform (linear-transform.ts) of
+ * dimension 2n gives v with v_k = scale/(2n) * sum_j conj(V[j][k]) z_j, and 2 Re(v) = scale * m
+ * (twiceRealPart: one conjugation); depth 1, 2n plaintext products, about 2 sqrt(2n) rotation
+ * keys; any root generator. Factored (`coeffToSlotFactored`): the log2(n) butterfly stages of
+ * special-fft.ts merged into 1..log2(n) levels, one level each, coefficients in bit-reversed order.
+ * Which: at the small sparse packings (16-64 slots) the dense form costs one level and a handful of
+ * keys, so it is the default there. At N=32768 (n up to 8192) the dense form needs 16384
+ * products and 254 keys per transform; the factored one in 3 levels 125 products and 34 keys, in 4
+ * levels 76 and 28 (measured by test/bootstrap/factored.test.ts): seal needs the factored form.
+ * A full packing (n = slots) does not fit the [Re, Im] layout: it needs the two halves in two
+ * ciphertexts (Lattigo's full-slot path), not built here.
  * The roots' generator (5 or SEAL's 3) is embedding.ts's choice.
  */
 import type { Ct, Evaluator } from '../types';
 import { DEFAULT_GENERATOR, embeddingEntry, encodeCoeffs, rootExponents } from './embedding';
-import { LINTRANS_DEPTH, type LinearTransform, linearTransform, lintransCt, lintransSteps, zeroMatrix } from './linear-transform';
+import { type LinearTransform, composeTransforms, linearTransform, lintransCt, lintransSteps, zeroMatrix } from './linear-transform';
+import { bitReverse, butterflyStages, groupStages, slotwise } from './special-fft';
 
 /** The dimension-2n transform before the real part: M[k][i] = scale/(4n) * conj(V[i mod n][k]). */
 export function coeffToSlotTransform(n: number, scale = 1, generator = DEFAULT_GENERATOR): LinearTransform {
@@ -34,13 +38,44 @@ export function coeffToSlotTransform(n: number, scale = 1, generator = DEFAULT_G
   return linearTransform(m);
 }
 
-/** Rotation steps CoeffToSlot needs (with the conjugation key for the real part). */
-export function coeffToSlotSteps(lt: LinearTransform): number[] {
-  return lintransSteps(lt);
+/**
+ * The factored form in `levels` transforms (1 <= levels <= log2 n, n >= 2, generator 5): the
+ * inverse butterflies of special-fft.ts grouped into `levels` merged stages, the last one
+ * followed by the slot-wise [scale/2, -i scale/2] that makes 2 Re(.) the [Re w, Im w] layout.
+ * The coefficients come out in bit-reversed order (`bitReversedLayout`).
+ */
+export function coeffToSlotFactored(n: number, levels: number, scale = 1): LinearTransform[] {
+  const groups = groupStages(butterflyStages(n, true), levels);
+  const re = new Float64Array(2 * n).fill(scale / 2, 0, n);
+  const im = new Float64Array(2 * n).fill(-scale / 2, n);
+  groups[groups.length - 1] = composeTransforms(slotwise(re, im), groups[groups.length - 1]!);
+  return groups;
 }
 
-/** Levels CoeffToSlot consumes. */
-export const COEFF_TO_SLOT_DEPTH = LINTRANS_DEPTH;
+/** The 2n coefficients as the factored forms hold them: slot k holds m_rev(k), slot n + k holds m_(n+rev(k)). */
+export function bitReversedLayout(m: ArrayLike<number>, n: number): Float64Array {
+  const out = new Float64Array(2 * n);
+  for (let k = 0; k < n; k++) {
+    const r = bitReverse(k, n);
+    out[k] = m[r]!;
+    out[n + k] = m[n + r]!;
+  }
+  return out;
+}
+
+/** Rotation steps CoeffToSlot needs (besides the conjugation key of the real part). */
+export function coeffToSlotSteps(lt: LinearTransform | readonly LinearTransform[]): number[] {
+  return [...new Set(asList(lt).flatMap(lintransSteps))].sort((a, b) => a - b);
+}
+
+/** Levels CoeffToSlot consumes: one per transform (1 for the dense form). */
+export function coeffToSlotDepth(lt: LinearTransform | readonly LinearTransform[]): number {
+  return asList(lt).length;
+}
+
+function asList(lt: LinearTransform | readonly LinearTransform[]): readonly LinearTransform[] {
+  return 'd' in lt ? [lt] : lt;
+}
 
 /** Float64 meaning: scale * m (2n reals) from the n complex slots z. */
 export function coeffToSlotPlain(
@@ -53,7 +88,14 @@ export function coeffToSlotPlain(
   return encodeCoeffs(zre, zim, n, generator).map((v) => v * scale);
 }
 
-/** Encrypted CoeffToSlot: `ct` holds z with period lt.d / 2; the result is real, scale * m with period lt.d. */
-export function coeffToSlotCt(ev: Evaluator, ct: Ct, lt: LinearTransform): Ct {
-  return ev.scope(() => ev.twiceRealPart(lintransCt(ev, ct, lt)));
+/**
+ * Encrypted CoeffToSlot: `ct` holds z with period n; the result is real, scale * m with period
+ * 2n (bit-reversed for the factored form), `coeffToSlotDepth(lt)` levels lower.
+ */
+export function coeffToSlotCt(ev: Evaluator, ct: Ct, lt: LinearTransform | readonly LinearTransform[]): Ct {
+  return ev.scope(() => {
+    let x = ct;
+    for (const t of asList(lt)) x = lintransCt(ev, x, t);
+    return ev.twiceRealPart(x);
+  });
 }

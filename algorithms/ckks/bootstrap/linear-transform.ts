@@ -58,6 +58,37 @@ export function linearTransform(m: ComplexMatrix, dropBelow = 0): LinearTransfor
     }
     if (any) diagonals.set(k, { re, im });
   }
+  return fromDiagonals(d, diagonals);
+}
+
+/**
+ * A rotation step as performed: k in (d/2, d) becomes k - d (the same rotation of a period-d
+ * vector), so a transform with diagonals at +-h needs the keys of +-h, not of d - h.
+ */
+export function signedStep(k: number, d: number): number {
+  return k > d / 2 ? k - d : k;
+}
+
+/** The distinct rotation steps (signed) of a BSGS with baby count n1 over these diagonal indices. */
+function rotationSteps(d: number, n1: number, ks: Iterable<number>): number[] {
+  const steps = new Set<number>();
+  for (const k of ks) {
+    const b = k % n1,
+      g = k - b;
+    if (b !== 0) steps.add(signedStep(b, d));
+    if (g !== 0) steps.add(signedStep(g, d));
+  }
+  return [...steps].sort((a, b) => a - b);
+}
+
+/** Rotation steps the transform performs (each needs a key, or SEAL splits it into pieces that do). */
+export function lintransSteps(lt: LinearTransform): number[] {
+  return rotationSteps(lt.d, lt.n1, lt.diagonals.keys());
+}
+
+/** A transform from its diagonals (index k in [0, d) -> complex vector of length d), with the cheapest n1. */
+export function fromDiagonals(d: number, diagonals: ReadonlyMap<number, { re: Float64Array; im: Float64Array }>): LinearTransform {
+  if (!(d >= 1 && (d & (d - 1)) === 0)) throw new Error(`linearTransform: dimension ${d} is not a power of two`);
   let best = 1,
     bestCost = Infinity;
   for (let n1 = 1; n1 <= d; n1 *= 2) {
@@ -70,21 +101,45 @@ export function linearTransform(m: ComplexMatrix, dropBelow = 0): LinearTransfor
   return { d, n1: best, diagonals };
 }
 
-/** The distinct rotation steps (in (0, d)) of a BSGS with baby count n1 over these diagonal indices. */
-function rotationSteps(d: number, n1: number, ks: Iterable<number>): number[] {
-  const steps = new Set<number>();
-  for (const k of ks) {
-    const b = k % n1,
-      g = k - b;
-    if (b !== 0) steps.add(b);
-    if (g !== 0) steps.add(g);
+/**
+ * A after B in diagonal form (no dense matrix, so it scales to d = 32768): (A B)_(a+b) =
+ * A_a * rot_a(B_b). Entries below `dropBelow` in magnitude are dropped (cancellations of merged
+ * butterflies leave rounding residue).
+ */
+export function composeTransforms(a: LinearTransform, b: LinearTransform, dropBelow = 1e-13): LinearTransform {
+  if (a.d !== b.d) throw new Error(`composeTransforms: dimensions ${a.d} and ${b.d}`);
+  const d = a.d;
+  const out = new Map<number, { re: Float64Array; im: Float64Array }>();
+  for (const [ka, da] of a.diagonals) {
+    for (const [kb, db] of b.diagonals) {
+      const k = (ka + kb) % d;
+      let acc = out.get(k);
+      if (!acc) {
+        acc = { re: new Float64Array(d), im: new Float64Array(d) };
+        out.set(k, acc);
+      }
+      for (let i = 0; i < d; i++) {
+        const j = (i + ka) % d;
+        const xr = da.re[i]!,
+          xi = da.im[i]!,
+          yr = db.re[j]!,
+          yi = db.im[j]!;
+        acc.re[i]! += xr * yr - xi * yi;
+        acc.im[i]! += xr * yi + xi * yr;
+      }
+    }
   }
-  return [...steps].sort((a, b) => a - b);
-}
-
-/** Rotation steps the transform performs (each needs a key, or SEAL splits it into pieces that do). */
-export function lintransSteps(lt: LinearTransform): number[] {
-  return rotationSteps(lt.d, lt.n1, lt.diagonals.keys());
+  for (const [k, dg] of out) {
+    let any = false;
+    for (let i = 0; i < d; i++) {
+      if (Math.hypot(dg.re[i]!, dg.im[i]!) <= dropBelow) {
+        dg.re[i] = 0;
+        dg.im[i] = 0;
+      } else any = true;
+    }
+    if (!any) out.delete(k);
+  }
+  return fromDiagonals(d, out);
 }
 
 /** Float64 meaning: M v for a complex d-vector v; returns the complex d-vector. */
@@ -151,7 +206,7 @@ export function lintransCt(ev: Evaluator, ct: Ct, lt: LinearTransform): Ct {
     const baby = (b: number): Ct => {
       let r = babies.get(b);
       if (!r) {
-        r = ev.rotate(ct, b);
+        r = ev.rotate(ct, signedStep(b, d));
         babies.set(b, r);
       }
       return r;
@@ -175,7 +230,7 @@ export function lintransCt(ev: Evaluator, ct: Ct, lt: LinearTransform): Ct {
         if (inner) ev.addInPlace(inner, term);
         else inner = term;
       }
-      const shifted: Ct = g === 0 ? inner! : ev.rotate(inner!, g);
+      const shifted: Ct = g === 0 ? inner! : ev.rotate(inner!, signedStep(g, d));
       if (acc) ev.addInPlace(acc, shifted);
       else acc = shifted;
     }

@@ -2,12 +2,13 @@
  * SlotToCoeff for a sparse packing of n slots, CoeffToSlot's inverse (coeff-to-slot.ts): from a
  * ciphertext holding the 2n coefficients m of a real polynomial (period 2n; in the bootstrap,
  * EvalMod's output), to the n slots z = V m (period n) (embedding.ts). One dense linear
- * transform of dimension 2n, M[j][k] = scale * V[j mod n][k]: depth 1 (the dense-vs-factored
- * choice is explained in coeff-to-slot.ts).
+ * transform of dimension 2n, M[j][k] = scale * V[j mod n][k]: depth 1; or the factored form,
+ * one level per merged group of butterflies (the choice is explained in coeff-to-slot.ts).
  */
 import type { Ct, Evaluator } from '../types';
 import { DEFAULT_GENERATOR, decodeCoeffs, embeddingEntry, rootExponents } from './embedding';
-import { LINTRANS_DEPTH, type LinearTransform, linearTransform, lintransCt, lintransSteps, zeroMatrix } from './linear-transform';
+import { type LinearTransform, composeTransforms, linearTransform, lintransCt, lintransSteps, zeroMatrix } from './linear-transform';
+import { butterflyStages, combineHalves, groupStages, slotwise } from './special-fft';
 
 /** The dimension-2n transform: M[j][k] = scale * zeta^(g^(j mod n) k). */
 export function slotToCoeffTransform(n: number, scale = 1, generator = DEFAULT_GENERATOR): LinearTransform {
@@ -24,13 +25,31 @@ export function slotToCoeffTransform(n: number, scale = 1, generator = DEFAULT_G
   return linearTransform(m);
 }
 
-/** Rotation steps SlotToCoeff needs. */
-export function slotToCoeffSteps(lt: LinearTransform): number[] {
-  return lintransSteps(lt);
+/**
+ * The factored form in `levels` transforms (1 <= levels <= log2 n, n >= 2, generator 5), taking
+ * the coefficients in CoeffToSlot's bit-reversed order: the halves combined into w = a + i b
+ * (scaled) and merged into the first group of butterflies S_2, ..., S_n (special-fft.ts).
+ */
+export function slotToCoeffFactored(n: number, levels: number, scale = 1): LinearTransform[] {
+  const groups = groupStages(butterflyStages(n, false), levels);
+  const scaled = composeTransforms(slotwise(new Float64Array(2 * n).fill(scale), new Float64Array(2 * n)), combineHalves(n));
+  groups[0] = composeTransforms(groups[0]!, scaled);
+  return groups;
 }
 
-/** Levels SlotToCoeff consumes. */
-export const SLOT_TO_COEFF_DEPTH = LINTRANS_DEPTH;
+/** Rotation steps SlotToCoeff needs. */
+export function slotToCoeffSteps(lt: LinearTransform | readonly LinearTransform[]): number[] {
+  return [...new Set(asList(lt).flatMap(lintransSteps))].sort((a, b) => a - b);
+}
+
+/** Levels SlotToCoeff consumes: one per transform (1 for the dense form). */
+export function slotToCoeffDepth(lt: LinearTransform | readonly LinearTransform[]): number {
+  return asList(lt).length;
+}
+
+function asList(lt: LinearTransform | readonly LinearTransform[]): readonly LinearTransform[] {
+  return 'd' in lt ? [lt] : lt;
+}
 
 /** Float64 meaning: the n complex slots scale * V m of the 2n coefficients m. */
 export function slotToCoeffPlain(
@@ -43,7 +62,11 @@ export function slotToCoeffPlain(
   return { re: z.re.map((v) => v * scale), im: z.im.map((v) => v * scale) };
 }
 
-/** Encrypted SlotToCoeff: `ct` holds m with period lt.d; the result holds scale * V m with period lt.d / 2. */
-export function slotToCoeffCt(ev: Evaluator, ct: Ct, lt: LinearTransform): Ct {
-  return lintransCt(ev, ct, lt);
+/** Encrypted SlotToCoeff: `ct` holds m with period 2n; the result holds scale * V m with period n, `slotToCoeffDepth(lt)` levels lower. */
+export function slotToCoeffCt(ev: Evaluator, ct: Ct, lt: LinearTransform | readonly LinearTransform[]): Ct {
+  return ev.scope(() => {
+    let x = ct;
+    for (const t of asList(lt)) x = lintransCt(ev, x, t);
+    return x;
+  });
 }
