@@ -4,15 +4,31 @@
  * Y -> Y^g is a rotation by one slot, for g = 5 and SEAL's 3), the transforms' float64 forms
  * against the embedding, the encrypted forms on sim (n13 and n15) against float64 with noise off
  * and on, one level each, the round trip SlotToCoeff(CoeffToSlot(z)) = z, and the chain
- * CoeffToSlot -> EvalMod -> SlotToCoeff on slots of m/q0 + I (a bootstrap without its ModRaise).
+ * CoeffToSlot -> EvalMod -> SlotToCoeff on slots of m/q0 + I (a bootstrap without its ModRaise),
+ * dense and factored, at scale 2^40 and 2^50.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { coeffToSlotDepth, coeffToSlotCt, coeffToSlotPlain, coeffToSlotTransform } from '../../algorithms/ckks/bootstrap/coeff-to-slot';
+import {
+  bitReversedLayout,
+  coeffToSlotDepth,
+  coeffToSlotFactored,
+  coeffToSlotSteps,
+  coeffToSlotCt,
+  coeffToSlotPlain,
+  coeffToSlotTransform,
+} from '../../algorithms/ckks/bootstrap/coeff-to-slot';
 import { decodeCoeffs, encodeCoeffs } from '../../algorithms/ckks/bootstrap/embedding';
 import { DEFAULT_EVAL_MOD, evalModBound, evalModCt, evalModDepth } from '../../algorithms/ckks/bootstrap/eval-mod';
 import { lintransPlain, lintransSteps, replicate } from '../../algorithms/ckks/bootstrap/linear-transform';
-import { slotToCoeffDepth, slotToCoeffCt, slotToCoeffPlain, slotToCoeffTransform } from '../../algorithms/ckks/bootstrap/slot-to-coeff';
+import {
+  slotToCoeffDepth,
+  slotToCoeffFactored,
+  slotToCoeffSteps,
+  slotToCoeffCt,
+  slotToCoeffPlain,
+  slotToCoeffTransform,
+} from '../../algorithms/ckks/bootstrap/slot-to-coeff';
 import { errorBound } from '../../algorithms/ckks/precision';
 import { resolvePreset } from '../../algorithms/ckks/presets';
 import { uniformArray, uniformRng } from '../../algorithms/random';
@@ -127,12 +143,13 @@ for (const noise of [false, true]) {
 /** N=32768, 13 primes of 55 bits (835 modulus bits, inside 128-bit security), scale 2^50. */
 const SCALE50 = `custom:N=32768:chain=60-${Array(13).fill(55).join('-')}-60:scale=50`;
 
-for (const { preset, noise } of [
-  { preset: 'n15', noise: false },
-  { preset: 'n15', noise: true },
-  { preset: SCALE50, noise: true },
+for (const { preset, noise, levels } of [
+  { preset: 'n15', noise: false, levels: 0 },
+  { preset: 'n15', noise: true, levels: 0 },
+  { preset: SCALE50, noise: true, levels: 0 },
+  { preset: SCALE50, noise: true, levels: 2 },
 ]) {
-  test(`CoeffToSlot -> EvalMod -> SlotToCoeff on slots of m/q0 + I recovers the slots of m (scale 2^${resolvePreset(preset).scaleBits}, noise ${noise ? 'on' : 'off'})`, async () => {
+  test(`CoeffToSlot -> EvalMod -> SlotToCoeff on slots of m/q0 + I recovers the slots of m (${levels ? `factored in ${levels} levels` : 'dense'}, scale 2^${resolvePreset(preset).scaleBits}, noise ${noise ? 'on' : 'off'})`, async () => {
     const n = 32;
     const p = { ...DEFAULT_EVAL_MOD, outputScale: 2 ** 10 };
     const B = evalModBound(p);
@@ -140,13 +157,13 @@ for (const { preset, noise } of [
     // in 1/(w B) so EvalMod gets x / B (prescaled), and EvalMod's output scale 2^10 brings
     // m/q0 (<= 2^-10) to [-1, 1]
     const w = 1 / (2 * n * B);
-    const cts = coeffToSlotTransform(n, 1 / (w * B));
-    const stc = slotToCoeffTransform(n);
+    const cts = levels ? coeffToSlotFactored(n, levels, 1 / (w * B)) : coeffToSlotTransform(n, 1 / (w * B));
+    const stc = levels ? slotToCoeffFactored(n, levels) : slotToCoeffTransform(n);
     const s = await sharedSession('sim', preset, {
       noise,
       seed: 5,
       rotationKeys: 'declared',
-      rotationSteps: [...lintransSteps(cts), ...lintransSteps(stc)],
+      rotationSteps: [...coeffToSlotSteps(cts), ...slotToCoeffSteps(stc)],
     });
     const rng = uniformRng(8);
     const m = uniformArray(rng, 2 * n, -(2 ** -10), 2 ** -10);
@@ -166,7 +183,8 @@ for (const { preset, noise } of [
     // EvalMod's output, per coefficient, in units of q0
     const mErr = maxAbsDiff(
       s.client.decrypt(y).map((v) => v * 2 ** -10),
-      replicate(m, 2 * n, s.ev.slots),
+      // the factored form holds the coefficients in bit-reversed order
+      replicate(levels ? bitReversedLayout(m, n) : m, 2 * n, s.ev.slots),
     );
     const got = decryptComplex(s.ev, s.client, out);
     const want = slotToCoeffPlain(

@@ -28,12 +28,15 @@ export function slotToCoeffTransform(n: number, scale = 1, generator = DEFAULT_G
 /**
  * The factored form in `levels` transforms (1 <= levels <= log2 n, n >= 2, generator 5), taking
  * the coefficients in CoeffToSlot's bit-reversed order: the halves combined into w = a + i b
- * (scaled) and merged into the first group of butterflies S_2, ..., S_n (special-fft.ts).
+ * and merged into the first group of butterflies S_2, ..., S_n (special-fft.ts).
  */
 export function slotToCoeffFactored(n: number, levels: number, scale = 1): LinearTransform[] {
-  const groups = groupStages(butterflyStages(n, false), levels);
-  const scaled = composeTransforms(slotwise(new Float64Array(2 * n).fill(scale), new Float64Array(2 * n)), combineHalves(n));
-  groups[0] = composeTransforms(groups[0]!, scaled);
+  // the scale spread evenly over the levels (see coeffToSlotFactored)
+  const f = scale ** (1 / levels);
+  const groups = groupStages(butterflyStages(n, false), levels).map((g) =>
+    composeTransforms(g, slotwise(new Float64Array(2 * n).fill(f), new Float64Array(2 * n))),
+  );
+  groups[0] = composeTransforms(groups[0]!, combineHalves(n));
   return groups;
 }
 
