@@ -21,8 +21,11 @@
  * Depth: ceil(log2(degree + 1)) + r, plus one for the input scaling x -> x / B unless the
  * caller has folded 1/B into CoeffToSlot's matrix (Lattigo does; `prescaled`).
  * Default parameters (K = 16, r = 3, degree 31): 5 + 3 = 8 levels prescaled (Lattigo's default
- * EvalMod is degree 30 with 3 double angles, also 8 levels); the float64 error is measured by
- * test/bootstrap/eval-mod.test.ts against the 2^-20 target (in units of q0).
+ * EvalMod is degree 30 with 3 double angles, also 8 levels). Error against m/q0 on m/q0 + I,
+ * |I| <= 16, |m/q0| <= 2^-10 (test/bootstrap/eval-mod.test.ts): float64 2^-27.0 (2 double angles
+ * or degree 15 miss 2^-20); encrypted on sim with noise, 2^-19 at scale 2^40 (the noise of
+ * T_16, amplified 4x per doubling, and of the double angles) and 2^-27 at scale 2^50: the
+ * bootstrap's EvalMod levels want primes and a scale above 2^40, as Lattigo's 55-bit ones.
  */
 import type { Ct, Evaluator } from '../types';
 
