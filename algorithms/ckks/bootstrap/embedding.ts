@@ -11,6 +11,12 @@
  * simulator has no polynomial, so there it only names which "coefficients" a slot vector stands
  * for, and both transforms use the same V: any valid generator gives exact inverses. On seal it
  * must be SEAL's order (generator 3 and SEAL's slot index map), checked against SEAL's encoder.
+ * Also on seal, the evaluator's complex slots are not the true slot values: it carries i as
+ * X^(N/2), which is +i on even slots and -i on odd ones (seal.ts, the imaginary unit), so an odd
+ * slot it reports as v + i w truly holds v - i w. For the dense transforms this folds into the
+ * matrices (CoeffToSlot takes a real part: conjugate its odd columns; SlotToCoeff's input is
+ * real: conjugate its odd rows); the factored forms would need the input conjugated on odd
+ * slots first (one conjugation, two first-stage transforms). Not done here: sim has no twist.
  */
 
 /** Default root generator (Lattigo's and the CKKS papers' 5). */
