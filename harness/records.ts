@@ -93,8 +93,10 @@ export interface Predicted {
   overhead?: number;
   /** measured CPU time (user + system) of the same work, ms */
   cpuMs?: number;
-  /** cpuMs / predictedMs: the model's own error */
+  /** cpuMs / the predicted work on one thread: the model's own error (all threads' CPU counts) */
   cpuOverhead?: number;
+  /** with worker threads: the speed-up the wall-time prediction assumed (predictedMs = work / it) */
+  predictedSpeedup?: number;
   /** when the latency table was measured */
   latencyTable?: string;
 }

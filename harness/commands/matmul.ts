@@ -39,6 +39,7 @@ import { timeAsync, timeSync } from '../timing';
 import { EvaluatorPool } from '../../algorithms/parallel/pool';
 import type { Parallel } from '../../algorithms/parallel/protocol';
 import { median } from 'simple-statistics';
+import { speedup } from '../cost/estimate';
 import { cpuNowMs, parsePredictMode, type Predictor, predictionFields, predictorFor } from '../cost/predict';
 
 interface MatmulOptions extends CommonOptions, PerformanceOptions {
@@ -414,7 +415,16 @@ export async function measureCell(
       deviations: algo.deviations(plan),
       // inputs up, the product back: the protocol of one checked call
       transcript: diffTranscripts(session.transcript.summary(), transcript0),
-      ...(c.predictor ? predictionFields(c.predictor, checked.levelCounts, timeMs.median, cpuMs) : {}),
+      ...(c.predictor
+        ? predictionFields(
+            c.predictor,
+            checked.levelCounts,
+            timeMs.median,
+            cpuMs,
+            // the parallel algorithms split their block columns over the workers
+            (c.workers ?? 1) > 1 ? speedup(c.workers!, Math.ceil(plan.shape.b / plan.s1)) : 1,
+          )
+        : {}),
     };
     return record;
   });

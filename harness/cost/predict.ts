@@ -58,18 +58,30 @@ export interface PredictionFields {
   overhead: number;
   /** measured CPU time, ms */
   cpuMs?: number;
-  /** measured CPU time / predicted */
+  /** measured CPU time / the predicted work of one thread (all threads' CPU counts) */
   cpuOverhead?: number;
+  /** with workers: the speed-up the wall-time prediction assumed */
+  predictedSpeedup?: number;
   latencyTable: string;
 }
 
 /** Prediction fields for a measurement. */
-export function predictionFields(p: Predictor, counts: LevelCounts, measuredMs: number, cpuMs?: number): PredictionFields {
-  const predictedMs = p.price(counts);
+export function predictionFields(
+  p: Predictor,
+  counts: LevelCounts,
+  measuredMs: number,
+  cpuMs?: number,
+  parallelSpeedup = 1,
+): PredictionFields {
+  // the work priced on one thread; with workers, the wall time is that over the workers'
+  // speed-up (harness/cost/estimate.ts speedup), while the CPU time stays the whole work's
+  const workMs = p.price(counts);
+  const predictedMs = workMs / parallelSpeedup;
   return {
     predictedMs: Math.round(predictedMs * 10) / 10,
     overhead: measuredMs / predictedMs,
-    ...(cpuMs !== undefined ? { cpuMs: Math.round(cpuMs * 10) / 10, cpuOverhead: cpuMs / predictedMs } : {}),
+    ...(parallelSpeedup !== 1 ? { predictedSpeedup: parallelSpeedup } : {}),
+    ...(cpuMs !== undefined ? { cpuMs: Math.round(cpuMs * 10) / 10, cpuOverhead: cpuMs / workMs } : {}),
     latencyTable: p.table.measuredAt,
   };
 }
