@@ -8,7 +8,6 @@
 import { type Command, Option } from 'commander';
 import { resolvePreset } from '../../algorithms/ckks/presets';
 import { InputError } from '../../algorithms/errors';
-import { matmulAlgorithm } from '../../algorithms/matmul/registry';
 import { getSoftmax } from '../../algorithms/softmax/registry';
 import { resolveHyper } from '../../algorithms/training/hyper';
 import { loadDataset } from '../../datasets';
@@ -30,7 +29,7 @@ import {
 import { RecordSink } from '../output';
 import { PAPER_TRAINING, PAPER_TRAINING_TIMES } from '../paper';
 import type { EstimateRecord } from '../records';
-import { parseShape } from './matmul';
+import { parseAlgos, parseShape } from './matmul';
 
 interface EstimateOptions extends CommonOptions, PerformanceOptions {
   paper?: boolean;
@@ -139,13 +138,7 @@ export function registerEstimate(program: Command): void {
         out: opts.out,
         columns: ['algorithm', 'shape', 'preset', 'workers', 'predictedMs', 'keyswitches', 'products'],
       });
-      const algos = parseList('--algo', opts.algo, (id) => {
-        try {
-          return matmulAlgorithm(id);
-        } catch (err) {
-          throw new InputError(`--algo: ${(err as Error).message}`);
-        }
-      });
+      const algos = parseAlgos(opts.algo);
       const shapes = parseList('--shape', opts.shape, parseShape);
       for (const preset of presets) {
         const t = await table(preset);

@@ -54,6 +54,17 @@ interface MatmulOptions extends CommonOptions, PerformanceOptions {
   workers?: string;
 }
 
+/** The matmul algorithms of an `--algo` list, or an InputError naming the flag and the known ids. */
+export function parseAlgos(text: string): MatmulAlgorithm[] {
+  return parseList('--algo', text, (id) => {
+    try {
+      return matmulAlgorithm(id);
+    } catch (err) {
+      throw new InputError(`--algo: ${(err as Error).message}`);
+    }
+  });
+}
+
 /** Parses `AxBxC` into the paper's (a, b, c), or an InputError naming it. */
 export function parseShape(text: string): MatmulShape {
   const m = /^\s*(-?\d+)\s*[x×]\s*(-?\d+)\s*[x×]\s*(-?\d+)\s*$/i.exec(text);
@@ -104,13 +115,7 @@ export function registerMatmul(program: Command): void {
     if (!preset.backends.includes(backendId)) {
       throw new InputError(`preset ${preset.name} cannot run on backend ${backendId} (it runs on: ${preset.backends.join(', ')})`);
     }
-    const algos = parseList('--algo', opts.algo, (id) => {
-      try {
-        return matmulAlgorithm(id);
-      } catch (err) {
-        throw new InputError(`--algo: ${(err as Error).message}`);
-      }
-    });
+    const algos = parseAlgos(opts.algo);
     const shapes = parseList('--shape', opts.shape, parseShape);
     const predictMode = parsePredictMode(opts.predict);
     const predicted = { slots: preset.slots, maxLevel: preset.levels, supportsComplex: !opts.realOnly };

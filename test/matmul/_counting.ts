@@ -4,18 +4,11 @@
  * do). It lets the paper's 2^15-slot cells with hundreds of thousands of rotations be counted in
  * milliseconds; table7.test.ts checks it against the simulator on cheaper cells.
  */
-import {
-  checkLevel,
-  ciphertextBytes,
-  EvaluatorBase,
-  fallbackSteps,
-  Handle,
-  normalizeSteps,
-  paddedVector,
-} from '../../algorithms/ckks/base';
+import { checkLevel, EvaluatorBase, fallbackSteps, Handle, paddedVector } from '../../algorithms/ckks/base';
 import { resolvePreset, type Preset } from '../../algorithms/ckks/presets';
 import { Session } from '../../algorithms/ckks/session';
-import type { BackendOptions, Ct, EvaluationKeys, KeyOwner, Pt } from '../../algorithms/ckks/types';
+import { SimKeyOwner } from '../../algorithms/ckks/sim';
+import type { BackendOptions, Ct, EvaluationKeys, Pt } from '../../algorithms/ckks/types';
 
 class LevelCt extends Handle implements Ct {
   constructor(
@@ -160,42 +153,16 @@ class LevelEvaluator extends EvaluatorBase<LevelCt, LevelPt> {
 }
 
 /** A key owner whose ciphertexts are their level (one byte). */
-class LevelKeyOwner implements KeyOwner {
-  readonly id = 'sim' as const;
-  readonly slots: number;
-  readonly maxLevel: number;
-  readonly supportsComplex: boolean;
-  constructor(
-    readonly preset: Preset,
-    private readonly options: BackendOptions,
-  ) {
-    this.slots = preset.slots;
-    this.maxLevel = preset.levels;
-    this.supportsComplex = !options.realOnly;
-  }
-  evaluationKeys(steps: Iterable<number>): EvaluationKeys {
-    const all = normalizeSteps([...steps, ...fallbackSteps(this.slots, this.options)], this.slots);
-    return {
-      backend: 'sim',
-      preset: this.preset.name,
-      steps: all,
-      conjugation: this.supportsComplex,
-      relin: new Uint8Array(0),
-      galois: new Uint8Array(0),
-    };
-  }
-  encryptToBytes(values: ArrayLike<number>, level = this.maxLevel): Uint8Array {
+/** The simulator's key owner (same keys: the steps), whose ciphertexts are their level (one byte). */
+class LevelKeyOwner extends SimKeyOwner {
+  override encryptToBytes(values: ArrayLike<number>, level = this.maxLevel): Uint8Array {
     paddedVector(values, this.slots, this.preset.name, 'encrypt');
     checkLevel(level, this.maxLevel, this.preset.name);
     return Uint8Array.of(level);
   }
-  decryptBytes(): Float64Array {
+  override decryptBytes(): Float64Array {
     return new Float64Array(this.slots);
   }
-  ciphertextBytes(level: number): number {
-    return ciphertextBytes(this.preset, level);
-  }
-  dispose(): void {}
 }
 
 /** A session of the level-only backend: counts like the simulator, computes nothing (decrypt returns zeros). */
