@@ -37,7 +37,7 @@ export function registerSweep(program: Command): void {
     )
     .option(
       '--cell-memory <MiB>',
-      `kill and record as failed a cell whose resident memory passes this (default ${DEFAULT_CELL_MEMORY_MIB})`,
+      `kill and record as failed a cell whose resident memory passes this (default ${DEFAULT_CELL_MEMORY_MIB}, plus 4096 per worker thread of a seal cell)`,
       (v) => parseInteger('--cell-memory', v, 64),
     )
     .option('--shard <I/N>', 'run only every N-th cell starting at I (spread a sweep over machines)')

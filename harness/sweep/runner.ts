@@ -10,6 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { InputError } from '../../algorithms/errors';
@@ -31,9 +32,18 @@ export const DEFAULT_CELL_TIMEOUT_S: Readonly<Record<Kind, number>> = { matmul: 
 
 /**
  * Default resident-memory limit of one cell, MiB: above the 4 GiB SEAL heap plus Node's own
- * (a seal cell cannot legitimately pass it); a simulator cell growing past it is runaway.
+ * (a seal cell cannot legitimately pass it); a simulator cell growing past it is runaway. A seal
+ * cell with worker threads holds one more SEAL heap per worker: 4 GiB more each (cellMemoryMiB).
  */
 export const DEFAULT_CELL_MEMORY_MIB = 6144;
+
+/** The default memory limit of a cell: one SEAL heap per worker thread on top of the main one. */
+export function cellMemoryMiB(cell: Cell): number {
+  const p = cell.params;
+  if (p.backend !== 'seal') return DEFAULT_CELL_MEMORY_MIB;
+  const workers = typeof p.workers === 'number' ? p.workers : os.availableParallelism();
+  return DEFAULT_CELL_MEMORY_MIB + 4096 * Math.max(0, workers);
+}
 
 /** How often the watchdog reads a child's memory. */
 const WATCH_MS = 250;
@@ -120,7 +130,7 @@ export async function runCells(
       const t0 = performance.now();
       const limits = {
         timeoutS: opts.limits?.timeoutS ?? DEFAULT_CELL_TIMEOUT_S[cell.kind],
-        memoryMiB: opts.limits?.memoryMiB ?? DEFAULT_CELL_MEMORY_MIB,
+        memoryMiB: opts.limits?.memoryMiB ?? cellMemoryMiB(cell),
       };
       const result = await runOne(cell, limits, (c) => {
         child = c;
