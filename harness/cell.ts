@@ -9,7 +9,7 @@
  * a sweep config is validated value by value before any cell runs.
  */
 import os from 'node:os';
-import { resolvePreset } from '../algorithms/ckks/presets';
+import { defaultPreset, resolvePreset } from '../algorithms/ckks/presets';
 import { InputError } from '../algorithms/errors';
 import { DEFAULT_HYPER } from '../algorithms/training/hyper';
 import { findSource } from '../datasets/registry';
@@ -147,11 +147,8 @@ export function checkParam(kind: CellKind, param: string, v: unknown, where: str
   }
 }
 
-/** The default preset of a backend, the same rule in every command. */
-export function defaultPreset(backend: string): string {
-  if (backend === 'plain') return 'none';
-  return backend === 'seal' ? 'n14' : 'fgb';
-}
+/** The default preset of a backend, the same rule in every command (algorithms/ckks/presets.ts). */
+export { defaultPreset };
 
 /**
  * The parameters with every default filled: what the command will actually run. Unknown
@@ -195,7 +192,7 @@ export function canonicalParams(kind: CellKind, given: CellParams): CellParams {
       fill('backend', 'sim');
       // the plain backend has no CKKS preset, whatever was typed
       if (p.backend === 'plain') p.preset = 'none';
-      fill('preset', 'n14');
+      fill('preset', defaultPreset(String(p.backend)));
       const hyper = DEFAULT_HYPER[String(p.dataset).split(':')[0]!] ?? DEFAULT_HYPER.default!;
       fill('epochs', hyper.epochs);
       fill('batch', hyper.batch);

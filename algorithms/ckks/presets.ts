@@ -152,3 +152,27 @@ function parseCustom(id: string): PresetLiteral {
     backends: ['seal', 'sim'],
   };
 }
+
+/**
+ * The default preset of a backend, the one rule of every command: n14 on seal (the largest
+ * SEAL setting whose power-of-two keys fit the heap), the paper's fgb on the simulator, none
+ * for the float64 `plain` backend.
+ */
+export function defaultPreset(backend: string): string {
+  if (backend === 'plain') return 'none';
+  return backend === 'seal' ? 'n14' : 'fgb';
+}
+
+/** Refuses a preset that may not run on a backend (the one compatibility check). */
+export function checkPresetBackend(preset: Preset, backend: string): void {
+  if (!(preset.backends as readonly string[]).includes(backend)) {
+    throw new InputError(`--preset ${preset.name} cannot run on backend ${backend} (it runs on: ${preset.backends.join(', ')})`);
+  }
+}
+
+/** The preset a command runs: the one given, or the backend's default; resolved and checked. */
+export function presetFor(backend: string, given?: string): Preset {
+  const p = resolvePreset(given ?? defaultPreset(backend));
+  checkPresetBackend(p, backend);
+  return p;
+}

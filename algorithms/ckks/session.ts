@@ -10,7 +10,7 @@ import { InputError, NonFiniteError } from '../errors';
 import { beat } from './progress';
 import { keySwitchKeyBytes, type RawEvaluator } from './base';
 import { CountingEvaluator, OpCounter } from './counting';
-import { resolvePreset, type Preset } from './presets';
+import { checkPresetBackend, resolvePreset, type Preset } from './presets';
 import { createSealEvaluator, createSealKeyOwner } from './seal';
 import { SimEvaluator, SimKeyOwner } from './sim';
 import {
@@ -290,9 +290,7 @@ export async function createEvaluator(
 export async function createSession(id: string, preset: Preset | string, options: SessionOptions = {}): Promise<Session> {
   const p = typeof preset === 'string' ? resolvePreset(preset) : preset;
   if (id !== 'sim' && id !== 'seal') throw new InputError(`unknown CKKS backend '${id}' (known: sim, seal)`);
-  if (!p.backends.includes(id)) {
-    throw new InputError(`preset ${p.name} cannot run on backend ${id} (it runs on: ${p.backends.join(', ')})`);
-  }
+  checkPresetBackend(p, id);
   const owner = await createKeyOwner(id, p, options);
   try {
     const keys = owner.evaluationKeys(options.rotationSteps ?? []);

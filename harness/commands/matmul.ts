@@ -7,7 +7,7 @@
  */
 import { type Command, Option } from 'commander';
 import { errorBound, precisionBits } from '../../algorithms/ckks/precision';
-import { resolvePreset } from '../../algorithms/ckks/presets';
+import { presetFor } from '../../algorithms/ckks/presets';
 import { createSession, diffTranscripts, type Session } from '../../algorithms/ckks/session';
 import { type BackendOptions, diffCounts, diffLevelCounts, type Params } from '../../algorithms/ckks/types';
 import { InputError } from '../../algorithms/errors';
@@ -111,10 +111,7 @@ export function registerMatmul(program: Command): void {
     // Everything the user typed is checked before a backend exists.
     const backendId = parseChoice('--backend', opts.backend, ['sim', 'seal'] as const);
     const perf: Performance = { ...parsePerformance(opts), workers: parseWorkers(opts.workers, backendId) };
-    const preset = resolvePreset(opts.preset ?? (backendId === 'sim' ? 'fgb' : 'n14'));
-    if (!preset.backends.includes(backendId)) {
-      throw new InputError(`preset ${preset.name} cannot run on backend ${backendId} (it runs on: ${preset.backends.join(', ')})`);
-    }
+    const preset = presetFor(backendId, opts.preset);
     const algos = parseAlgos(opts.algo);
     const shapes = parseList('--shape', opts.shape, parseShape);
     const predictMode = parsePredictMode(opts.predict);

@@ -10,7 +10,7 @@
  */
 import { type Command, Option } from 'commander';
 import { createSession, diffTranscripts, type Session } from '../../algorithms/ckks/session';
-import { resolvePreset, type Preset } from '../../algorithms/ckks/presets';
+import { type Preset, presetFor } from '../../algorithms/ckks/presets';
 import { addCounts, diffCounts, diffLevelCounts, type OpCounts, scaleCounts, zeroCounts } from '../../algorithms/ckks/types';
 import type { Matrix } from '../../algorithms/interface';
 import { layoutSpec, packBlock as packLayoutBlock } from '../../algorithms/matrix/pack';
@@ -77,10 +77,7 @@ export function resolveSoftmaxRun(opts: SoftmaxOptions): SoftmaxRun {
   }
   let preset: Preset | null = null;
   if (backend !== 'plain') {
-    preset = resolvePreset(opts.preset ?? (backend === 'sim' ? 'fgb' : 'n14'));
-    if (!preset.backends.includes(backend)) {
-      throw new InputError(`--preset ${preset.name} cannot run on backend ${backend} (it runs on: ${preset.backends.join(', ')})`);
-    }
+    preset = presetFor(backend, opts.preset);
     for (const alg of algorithms) {
       if (!alg.encryptable) throw new InputError(`--algo ${alg.id}: no encrypted form; it runs on --backend plain only`);
       if (alg.minLevels > preset.levels) {

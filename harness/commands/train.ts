@@ -4,7 +4,7 @@
  */
 import { type Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { resolvePreset } from '../../algorithms/ckks/presets';
+import { presetFor, resolvePreset } from '../../algorithms/ckks/presets';
 import { createSession, type TranscriptSummary } from '../../algorithms/ckks/session';
 import { InputError } from '../../algorithms/errors';
 import { getSoftmax } from '../../algorithms/softmax/registry';
@@ -41,7 +41,7 @@ interface TrainOptions extends CommonOptions, PerformanceOptions {
   dataset: string;
   features?: string;
   backend: string;
-  preset: string;
+  preset?: string;
   epochs?: number;
   batch?: number;
   lr?: number;
@@ -66,7 +66,7 @@ export function registerTrain(program: Command): void {
       )
       .option('--features <id>', 'feature map (mnist: pixels, random768, mobilenet)')
       .addOption(new Option('--backend <id>', 'plain, sim or seal').default('sim'))
-      .addOption(new Option('--preset <id>', 'CKKS preset (sim, seal)').default('n14'))
+      .option('--preset <id>', 'CKKS preset (default: n14 on seal, fgb on sim)')
       .addOption(
         new Option('--epochs <n>', 'maximum epochs (default: per dataset)').argParser((v) => parseInteger('--epochs', v, 1, LIMITS.epochs)),
       )
@@ -97,10 +97,12 @@ export function registerTrain(program: Command): void {
     const backend = parseChoice('--backend', opts.backend, ['plain', 'sim', 'seal'] as const);
     const predictMode = parsePredictMode(opts.predict);
     const perf = parsePerformance(opts);
+    // the one default-preset rule and compatibility check of every command (algorithms/ckks/presets.ts)
+    const presetName = backend === 'plain' ? 'none' : presetFor(backend, opts.preset).name;
     const workers = parseWorkers(opts.workers, backend);
     // keys that cannot fit the SEAL heap would fill it and then spin: refuse before loading anything
     if (backend === 'seal')
-      refuseIfKeysTooBig(resolvePreset(opts.preset), { declaredOnly: false, realOnly: false }, `--preset ${opts.preset}`);
+      refuseIfKeysTooBig(resolvePreset(presetName), { declaredOnly: false, realOnly: false }, `--preset ${presetName}`);
     const optimizer = parseChoice('--optimizer', opts.optimizer, ['nesterov', 'sgd'] as const);
     const softmax = getSoftmax(opts.softmax);
     const hyper = resolveHyper(opts.dataset, {
@@ -154,7 +156,7 @@ export function registerTrain(program: Command): void {
         dataset: opts.dataset,
         features: data.features,
         backend,
-        preset: opts.preset,
+        preset: presetName,
         epochs: hyper.epochs,
         batch: hyper.batch,
         lr: hyper.lr,
@@ -200,8 +202,8 @@ export function registerTrain(program: Command): void {
         meta: runMeta(run, opts.seed),
       };
     } else {
-      const predictor = await predictorFor(backend, opts.preset, predictMode, (line) => process.stderr.write(`train: ${line}\n`));
-      const session = await createSession(backend, opts.preset, { seed: opts.seed, relin: perf.relin });
+      const predictor = await predictorFor(backend, presetName, predictMode, (line) => process.stderr.write(`train: ${line}\n`));
+      const session = await createSession(backend, presetName, { seed: opts.seed, relin: perf.relin });
       const be = session.ev;
       const probe = predictor ? new PhaseProbe(be) : undefined;
       let enc: EncryptedOutcome;
@@ -225,7 +227,7 @@ export function registerTrain(program: Command): void {
       }
       record = {
         ...base,
-        preset: opts.preset,
+        preset: presetName,
         slots: be.slots,
         accuracy: { test: enc.testAccuracyDecrypted, testEncrypted: enc.testAccuracyEncrypted, val: enc.valAccuracy },
         epochs: enc.epochs,
