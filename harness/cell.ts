@@ -98,6 +98,7 @@ export const PARAMETERS: Readonly<Record<CellKind, Readonly<Record<string, Param
     limit: int(1, LIMITS.limit),
     softmax: { type: 'word' },
     'label-column': { type: 'word' },
+    noise: { type: 'bool' },
     'input-level': { type: 'choice', values: ['top', 'auto'] },
     relin: { type: 'choice', values: ['eager', 'lazy'] },
     workers: int(1),
@@ -203,6 +204,9 @@ export function canonicalParams(kind: CellKind, given: CellParams): CellParams {
       fill('softmax', 'hetal');
       fill('seed', 1);
       fill('features', defaultFeatures(String(p.dataset)));
+      // the simulator's CKKS-sized noise (off by default in training); seal has real noise
+      if (p.backend === 'sim') fill('noise', false);
+      else delete p.noise;
       // the performance policies of the encrypted run (the plain backend has none)
       if (p.backend === 'plain') {
         delete p['input-level'];

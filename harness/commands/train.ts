@@ -42,6 +42,7 @@ interface TrainOptions extends CommonOptions, PerformanceOptions {
   features?: string;
   backend: string;
   preset?: string;
+  noise?: boolean;
   epochs?: number;
   batch?: number;
   lr?: number;
@@ -67,6 +68,7 @@ export function registerTrain(program: Command): void {
       .option('--features <id>', 'feature map (mnist: pixels, random768, mobilenet)')
       .addOption(new Option('--backend <id>', 'plain, sim or seal').default('sim'))
       .option('--preset <id>', 'CKKS preset (default: n14 on seal, fgb on sim)')
+      .option('--noise', 'sim: add CKKS-sized noise to every operation (as seal has), instead of exact slot arithmetic')
       .addOption(
         new Option('--epochs <n>', 'maximum epochs (default: per dataset)').argParser((v) => parseInteger('--epochs', v, 1, LIMITS.epochs)),
       )
@@ -166,10 +168,12 @@ export function registerTrain(program: Command): void {
         softmax: opts.softmax,
         seed: opts.seed,
         ...(backend === 'plain' ? {} : { 'input-level': perf.inputLevel, relin: perf.relin, workers }),
+        ...(backend === 'sim' ? { noise: !!opts.noise } : {}),
         ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
         ...(opts.labelColumn !== undefined ? { 'label-column': opts.labelColumn } : {}),
       }),
       ...(backend === 'plain' ? {} : { inputLevel: perf.inputLevel, relin: perf.relin }),
+      ...(backend === 'sim' ? { noise: !!opts.noise } : {}),
       algorithm: opts.softmax,
       backend,
       dataset: opts.dataset,
@@ -203,7 +207,7 @@ export function registerTrain(program: Command): void {
       };
     } else {
       const predictor = await predictorFor(backend, presetName, predictMode, (line) => process.stderr.write(`train: ${line}\n`));
-      const session = await createSession(backend, presetName, { seed: opts.seed, relin: perf.relin });
+      const session = await createSession(backend, presetName, { seed: opts.seed, relin: perf.relin, noise: backend === 'sim' && !!opts.noise });
       const be = session.ev;
       const probe = predictor ? new PhaseProbe(be) : undefined;
       let enc: EncryptedOutcome;
