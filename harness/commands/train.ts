@@ -207,7 +207,11 @@ export function registerTrain(program: Command): void {
       };
     } else {
       const predictor = await predictorFor(backend, presetName, predictMode, (line) => process.stderr.write(`train: ${line}\n`));
-      const session = await createSession(backend, presetName, { seed: opts.seed, relin: perf.relin, noise: backend === 'sim' && !!opts.noise });
+      const session = await createSession(backend, presetName, {
+        seed: opts.seed,
+        relin: perf.relin,
+        noise: backend === 'sim' && !!opts.noise,
+      });
       const be = session.ev;
       const probe = predictor ? new PhaseProbe(be) : undefined;
       let enc: EncryptedOutcome;
