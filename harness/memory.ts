@@ -9,6 +9,7 @@
  * data prime over the whole chain, dataPrimes·2·N·allPrimes·8 bytes (1.6 MB at N = 8192, 19 MB
  * at 16384, 220 MB at 32768).
  */
+import { ciphertextBytes, fallbackSteps, keySwitchKeyBytes, normalizeSteps } from '../algorithms/ckks/base';
 import type { Preset } from '../algorithms/ckks/presets';
 import { InputError } from '../algorithms/errors';
 import type { MatmulAlgorithm, MatmulPlan } from '../algorithms/interface';
@@ -19,27 +20,13 @@ export const WASM_HEAP_BYTES = 4 * 2 ** 30;
 /** Context, encoder, secret and public keys and the allocator's slack: measured well under this. */
 const BASE_BYTES = 128 * 2 ** 20;
 
-/** Bytes of one ciphertext at `level` (default: fresh, the top level). */
-export function ciphertextBytes(preset: Pick<Preset, 'ringDegree' | 'levels'>, level = preset.levels): number {
-  return 2 * preset.ringDegree * (level + 1) * 8;
-}
-
-/** Bytes of one key-switching key (relinearization or one rotation step). */
-export function keySwitchKeyBytes(preset: Pick<Preset, 'ringDegree' | 'chainBits'>): number {
-  const all = preset.chainBits.length;
-  return (all - 1) * 2 * preset.ringDegree * all * 8;
-}
-
 /** The rotation keys a backend makes: declared steps plus (unless `declaredOnly`) signed powers of two. */
 export function rotationKeyCount(slots: number, declared: Iterable<number>, declaredOnly: boolean, conjugation: boolean): number {
-  const norm = (k: number) => {
-    const m = ((k % slots) + slots) % slots;
-    return m > slots / 2 ? m - slots : m;
-  };
-  const steps = new Set<number>();
-  for (const k of declared) if (norm(k) !== 0) steps.add(norm(k));
-  if (!declaredOnly) for (let p = 1; p < slots; p *= 2) steps.add(norm(p)).add(norm(-p));
-  return steps.size + (conjugation ? 1 : 0);
+  const steps = normalizeSteps(
+    [...declared, ...fallbackSteps(slots, { rotationKeys: declaredOnly ? 'declared' : 'declared+pow2' })],
+    slots,
+  );
+  return steps.length + (conjugation ? 1 : 0);
 }
 
 /** What a run will hold in the SEAL heap at its peak. */
@@ -71,7 +58,7 @@ export function estimateMatmulMemory(
 ): MemoryEstimate {
   const steps = cells.flatMap((c) => c.algo.rotationSteps(c.plan));
   const keys = 1 + rotationKeyCount(preset.slots, steps, opts.declaredOnly, !opts.realOnly);
-  const ct = ciphertextBytes(preset);
+  const ct = ciphertextBytes(preset, preset.levels);
   let ciphertexts = 0;
   let peakCell = '';
   for (const { algo, plan } of cells) {

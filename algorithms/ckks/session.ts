@@ -8,7 +8,7 @@
  */
 import { InputError, NonFiniteError } from '../errors';
 import { beat } from './progress';
-import { keySwitchKeyBytes, type RawEvaluator } from './base';
+import { keySwitchKeyBytes, normalizeSteps, type RawEvaluator } from './base';
 import { CountingEvaluator, OpCounter } from './counting';
 import { checkPresetBackend, resolvePreset, type Preset } from './presets';
 import { createSealEvaluator, createSealKeyOwner } from './seal';
@@ -223,10 +223,7 @@ export class Session {
    */
   ensureRotationKeys(steps: Iterable<number>): void {
     const have = new Set(this.keys.steps);
-    const want = [...steps].filter((k) => {
-      const n = ((k % this.ev.slots) + this.ev.slots) % this.ev.slots;
-      return n !== 0 && !have.has(n > this.ev.slots / 2 ? n - this.ev.slots : n);
-    });
+    const want = normalizeSteps(steps, this.ev.slots).filter((k) => !have.has(k));
     if (want.length === 0) return;
     beat();
     this.keys = this.keyOwner.evaluationKeys([...this.keys.steps, ...want]);

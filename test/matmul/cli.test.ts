@@ -6,11 +6,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { MatmulAlgorithm } from '../../algorithms/interface';
 import { matmulAlgorithm } from '../../algorithms/matmul/registry';
-import { main } from '../../harness/cli';
 import { runCells } from '../../harness/commands/matmul';
 import type { FailedRecord, MatmulRecord } from '../../harness/records';
 import { sharedSession } from '../helpers/backends';
-import { cli, jsonLines } from '../helpers/cli';
+import { cli, jsonLines, inProcess } from '../helpers/cli';
 
 test('records: counts, block, depth, times (tinybench), errors, Table 7 where it has the cell', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'matmul-'));
@@ -64,26 +63,6 @@ test('records: counts, block, depth, times (tinybench), errors, Table 7 where it
   assert.ok(fs.existsSync(path.join(out, 'results.csv')));
   assert.not.match(r.stdout, /matmul: /, 'progress goes to stderr');
 });
-
-/** `hetal-bench ...args` in this process (no ts-node start-up per case), output captured. */
-async function inProcess(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  const out: string[] = [],
-    err: string[] = [];
-  const write = (sink: string[]) =>
-    ((chunk: string | Uint8Array) => {
-      sink.push(String(chunk));
-      return true;
-    }) as typeof process.stdout.write;
-  const [ow, ew] = [process.stdout.write, process.stderr.write];
-  process.stdout.write = write(out);
-  process.stderr.write = write(err);
-  try {
-    return { status: await main(args), stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-  }
-}
 
 test('bad input: one line naming it, non-zero, before anything runs', async () => {
   const cases: [string[], RegExp][] = [

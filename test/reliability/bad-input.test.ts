@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { main } from '../../harness/cli';
+import { inProcess } from '../helpers/cli';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hetal-bad-input-'));
 const file = (name: string, text: string): string => {
@@ -20,27 +20,6 @@ const file = (name: string, text: string): string => {
 };
 const config = (name: string, value: unknown): string => file(name, JSON.stringify(value));
 const csvRows = (n: number, row: (i: number) => string) => ['a,b,label', ...Array.from({ length: n }, (_, i) => row(i))].join('\n');
-
-/** `hetal-bench ...args` in this process, output captured. */
-async function inProcess(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  const out: string[] = [],
-    err: string[] = [];
-  const write = (sink: string[]) =>
-    ((chunk: string | Uint8Array) => {
-      sink.push(String(chunk));
-      return true;
-    }) as typeof process.stdout.write;
-  const [ow, ew] = [process.stdout.write, process.stderr.write];
-  process.stdout.write = write(out);
-  process.stderr.write = write(err);
-  try {
-    return { status: await main(args), stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-    process.exitCode = undefined;
-  }
-}
 
 const plainFile = file('plain.txt', 'not a directory');
 const outWithDirJsonl = path.join(dir, 'jsonl-is-dir');

@@ -27,10 +27,11 @@ const ARGS = [
   '--disable-sync',
 ];
 
-test('the report renders offline in Chromium: no console errors, every chart visible', async () => {
-  assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
-  const file = path.join(tempDir('browser'), 'report.html');
-  const { charts } = await writeReport([FIXTURE.shard1, FIXTURE.shard2, FIXTURE.ops], file);
+type Context = Awaited<ReturnType<typeof chromium.launchPersistentContext>>;
+type Page = Awaited<ReturnType<Context['newPage']>>;
+
+/** Runs `fn` in a fresh offline headless Chromium, closed and its profile removed after. */
+async function withBrowser(fn: (context: Context) => Promise<void>): Promise<void> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'hetal-report-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -40,25 +41,48 @@ test('the report renders offline in Chromium: no console errors, every chart vis
     offline: true,
   });
   try {
+    await fn(context);
+  } finally {
+    await context.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+/** The console errors, page errors and failed requests of `page`, collected as they happen. */
+function problemsOf(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+  return problems;
+}
+
+/** Size and mark count of every chart SVG matched by `selector`. */
+function chartSizes(page: Page, selector: string): Promise<{ w: number; h: number; marks: number; label: string }[]> {
+  return page.$$eval(selector, (svgs) =>
+    svgs.map((s) => {
+      const box = s.getBoundingClientRect();
+      return {
+        w: box.width,
+        h: box.height,
+        marks: s.querySelectorAll('path, rect, line, circle, text').length,
+        label: s.getAttribute('aria-label') ?? '',
+      };
+    }),
+  );
+}
+
+test('the report renders offline in Chromium: no console errors, every chart visible', async () => {
+  assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
+  const file = path.join(tempDir('browser'), 'report.html');
+  const { charts } = await writeReport([FIXTURE.shard1, FIXTURE.shard2, FIXTURE.ops], file);
+  await withBrowser(async (context) => {
     const page = context.pages()[0] ?? (await context.newPage());
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+    const problems = problemsOf(page);
     await page.goto(`file://${file}`, { waitUntil: 'load' });
-    const sizes = await page.$$eval('figure.chart svg', (svgs) =>
-      svgs.map((s) => {
-        const box = s.getBoundingClientRect();
-        return {
-          w: box.width,
-          h: box.height,
-          marks: s.querySelectorAll('path, rect, line, circle, text').length,
-          label: s.getAttribute('aria-label') ?? '',
-        };
-      }),
-    );
+    const sizes = await chartSizes(page, 'figure.chart svg');
     assert.is(sizes.length, charts);
     for (const s of sizes) assert.ok(s.w > 50 && s.h > 50 && s.marks > 10, `chart "${s.label}" is ${s.w} x ${s.h} with ${s.marks} marks`);
     const headings = await page.$$eval('h2', (hs) => hs.map((h) => h.textContent));
@@ -75,25 +99,14 @@ test('the report renders offline in Chromium: no console errors, every chart vis
     fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     assert.equal(problems, []);
-  } finally {
-    await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
-  }
+  });
 });
 
 /** The shipped ablation examples (reports/examples/, built from the results beside them). */
 const EXAMPLES = path.join(__dirname, '..', '..', 'reports', 'examples');
 
 test('the shipped ablation reports open offline with every ablation chart drawn', async () => {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'hetal-report-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    viewport: { width: 1280, height: 900 },
-    offline: true,
-  });
-  try {
+  await withBrowser(async (context) => {
     for (const name of ['ablation-training', 'ablation-matmul']) {
       const file = path.join(EXAMPLES, `${name}.html`);
       assert.ok(fs.existsSync(file), `${file} is missing`);
@@ -102,24 +115,9 @@ test('the shipped ablation reports open offline with every ablation chart drawn'
       const expected = (sectionOf(built.html, 'ablation').match(/<figure class="chart">/g) ?? []).length;
       assert.ok(expected >= 2, `${name}: ${expected} ablation charts`);
       const page = await context.newPage();
-      const problems: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-      });
-      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-      page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+      const problems = problemsOf(page);
       await page.goto(`file://${file}`, { waitUntil: 'load' });
-      const sizes = await page.$$eval('#ablation figure.chart svg', (svgs) =>
-        svgs.map((s) => {
-          const box = s.getBoundingClientRect();
-          return {
-            w: box.width,
-            h: box.height,
-            marks: s.querySelectorAll('path, rect, line, circle, text').length,
-            label: s.getAttribute('aria-label') ?? '',
-          };
-        }),
-      );
+      const sizes = await chartSizes(page, '#ablation figure.chart svg');
       assert.is(sizes.length, expected, `${name}: ablation charts on the page`);
       for (const s of sizes)
         assert.ok(s.w > 50 && s.h > 50 && s.marks > 10, `${name}: chart "${s.label}" is ${s.w} x ${s.h} with ${s.marks} marks`);
@@ -128,10 +126,7 @@ test('the shipped ablation reports open offline with every ablation chart drawn'
       assert.equal(problems, [], name);
       await page.close();
     }
-  } finally {
-    await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
-  }
+  });
 });
 
 test.run();
