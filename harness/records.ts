@@ -166,7 +166,20 @@ export type TrainRecord = RecordCommon &
     valLosses: (number | null)[];
     plainValLosses?: (number | null)[];
     /** refresh is the same figure as ops.refreshMs (one clock) */
-    timeMs: { total: number; perStep: number; abt: number; atb: number; softmax: number; refresh?: number; other?: number };
+    timeMs: {
+      /** steps and validation passes */
+      total: number;
+      /** one training step alone (records before the split: total / steps) */
+      perStep: number;
+      /** all steps, and all validation passes (absent in records before the split) */
+      step?: number;
+      validation?: number;
+      abt: number;
+      atb: number;
+      softmax: number;
+      refresh?: number;
+      other?: number;
+    };
     ops: Partial<OpCounts>;
     refreshes: number;
     bytesMoved: number;

@@ -35,6 +35,8 @@ export class OpCounter {
     levelMatch: [],
     encode: [],
   };
+  /** By-level counts merged from worker threads (a subset of byLevel). */
+  private readonly merged: Partial<Record<LevelOp, number[]>> = {};
 
   /** Adds `n` to a total counter and, for operations with a level, to its level's count. */
   note(field: keyof OpCounts, n = 1, level?: number): void {
@@ -61,9 +63,22 @@ export class OpCounter {
     for (const k of Object.keys(this.total) as (keyof OpCounts)[]) this.total[k] += counts[k];
     for (const op of Object.keys(byLevel) as LevelOp[]) {
       byLevel[op]!.forEach((n, level) => {
-        if (n !== 0) this.noteLevel(op, level, n);
+        if (n === 0) return;
+        this.noteLevel(op, level, n);
+        const arr = (this.merged[op] ??= []);
+        arr[level] = (arr[level] ?? 0) + n;
       });
     }
+  }
+
+  /**
+   * The part of `levelCounts` merged from worker threads: the work a pool ran in parallel, while
+   * the rest ran on this thread (the cost model prices the two apart, harness/cost/predict.ts).
+   */
+  mergedLevelCounts(): LevelCounts {
+    const out: LevelCounts = {};
+    for (const op of Object.keys(this.merged) as LevelOp[]) out[op] = Array.from(this.merged[op]!, (v) => v ?? 0);
+    return out;
   }
 
   levelCounts(): LevelCounts {

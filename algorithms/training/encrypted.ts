@@ -58,8 +58,15 @@ export interface EncryptedOutcome {
   /** decrypted best weights, classes x d */
   weights: Float64Array;
   timeMs: {
+    /** the schedule: every step and validation pass (inference and encryption apart) */
     total: number;
+    /** mean wall time of one training step (validation passes apart) */
     perStep: number;
+    /** all steps */
+    step: number;
+    /** all validation passes */
+    validation: number;
+    /** these phases are summed over steps and validation passes */
     abt: number;
     atb: number;
     softmax: number;
@@ -139,9 +146,13 @@ export async function trainEncrypted(
   prepareTraining(session, data, hyper, softmax, kernels);
   const before = be.counts();
   const engine = new EncryptedEngine(session, data, hyper, softmax, layout, kernels, levelAware, opts.onPhase, opts.pool ?? null);
-  const observe = async <T>(phase: TrainingPhase, fn: () => Promise<T>): Promise<T> => {
+  // wall time of the steps alone and of the validation passes (the schedule's total holds both)
+  const spent = { step: 0, validation: 0 };
+  const observe = async <T>(phase: 'step' | 'validation' | 'inference', fn: () => Promise<T>): Promise<T> => {
     opts.onPhase?.(phase, 'start');
+    const t0 = performance.now();
     const out = await fn();
+    if (phase !== 'inference') spent[phase] += performance.now() - t0;
     opts.onPhase?.(phase, 'end');
     return out;
   };
@@ -166,7 +177,10 @@ export async function trainEncrypted(
       ops,
       timeMs: {
         total,
-        perStep: total / Math.max(1, run.steps),
+        // a step alone: the validation passes are apart (with one step per epoch they weigh as much)
+        perStep: spent.step / Math.max(1, run.steps),
+        step: spent.step,
+        validation: spent.validation,
         abt: t.abt,
         atb: t.atb,
         softmax: t.softmax,

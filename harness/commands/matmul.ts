@@ -327,6 +327,7 @@ export async function measureCell(
     const checked = await be.scopeAsync(async () => {
       const before = be.counts();
       const levelsBefore = be.levelCounts();
+      const mergedBefore = be.counter.mergedLevelCounts();
       const cpu0 = cpuNowMs();
       t0 = performance.now();
       const out = parallel ? await parallel.run(be, plan, inputs, parallel.pool) : algo.run(be, plan, inputs);
@@ -334,9 +335,11 @@ export async function measureCell(
       const firstCpuMs = cpuNowMs() - cpu0;
       const ops = diffCounts(be.counts(), before);
       const levelCounts = diffLevelCounts(be.levelCounts(), levelsBefore);
+      // the part the worker threads ran
+      const parallelCounts = diffLevelCounts(be.counter.mergedLevelCounts(), mergedBefore);
       t0 = performance.now();
       const got = algo.decode(session.client, plan, out);
-      return { ops, levelCounts, got, firstMs, firstCpuMs, decryptMs: performance.now() - t0 };
+      return { ops, levelCounts, parallelCounts, got, firstMs, firstCpuMs, decryptMs: performance.now() - t0 };
     });
     // CPU time per call, as wall time: the median of the measured calls (tinybench makes one more);
     // with worker threads, the process's CPU time (every thread's)
@@ -424,7 +427,7 @@ export async function measureCell(
             timeMs.median,
             cpuMs,
             // the parallel algorithms split their block columns over the workers
-            (c.workers ?? 1) > 1 ? speedup(c.workers!, Math.ceil(plan.shape.b / plan.s1)) : 1,
+            parallel ? { counts: checked.parallelCounts, speedup: speedup(pool!.workers, Math.ceil(plan.shape.b / plan.s1)) } : undefined,
           )
         : {}),
     };

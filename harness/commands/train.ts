@@ -10,9 +10,11 @@ import { InputError } from '../../algorithms/errors';
 import { getSoftmax } from '../../algorithms/softmax/registry';
 import { EvaluatorPool } from '../../algorithms/parallel/pool';
 import { prepareTraining, trainEncrypted, type EncryptedOutcome, type TrainingPhase } from '../../algorithms/training/encrypted';
-import { diffCounts, diffLevelCounts, type Evaluator, type OpCounts } from '../../algorithms/ckks/types';
+import { diffCounts, diffLevelCounts, type OpCounts } from '../../algorithms/ckks/types';
+import type { CountingEvaluator } from '../../algorithms/ckks/counting';
 import { addLevelCounts, type LevelCounts, withClientOps } from '../cost/model';
 import { cpuNowMs, parsePredictMode, type Predictor, predictionFields, predictorFor } from '../cost/predict';
+import { speedup } from '../cost/estimate';
 import { resolveHyper } from '../../algorithms/training/hyper';
 import { accuracy, exactSoftmax, perClassReport } from '../../algorithms/training/metrics';
 import { predict, trainPlain } from '../../algorithms/training/plain';
@@ -251,7 +253,7 @@ export function registerTrain(program: Command): void {
         workers: pool ? workers : 1,
         transcript,
         meta: runMeta(run, opts.seed),
-        ...(predictor && probe ? trainingPrediction(predictor, probe, enc) : {}),
+        ...(predictor && probe ? trainingPrediction(predictor, probe, enc, pool ? workers : 1) : {}),
       } as TrainRecord;
     }
     sink.push(trainVerdict(record));
@@ -290,36 +292,55 @@ async function loadWithProgress(opts: TrainOptions): Promise<Dataset> {
  */
 class PhaseProbe {
   readonly counts = new Map<TrainingPhase, LevelCounts>();
+  /** the part of `counts` that worker threads ran */
+  readonly merged = new Map<TrainingPhase, LevelCounts>();
   readonly cpuMs = new Map<TrainingPhase, number>();
-  private readonly open = new Map<TrainingPhase, { counts: LevelCounts; flat: OpCounts; cpu: number }>();
+  private readonly open = new Map<TrainingPhase, { counts: LevelCounts; merged: LevelCounts; flat: OpCounts; cpu: number }>();
 
-  constructor(private readonly ev: Evaluator) {}
+  constructor(private readonly ev: CountingEvaluator) {}
 
   readonly observe = (phase: TrainingPhase, edge: 'start' | 'end'): void => {
     if (edge === 'start') {
-      this.open.set(phase, { counts: this.ev.levelCounts(), flat: this.ev.counts(), cpu: cpuNowMs() });
+      this.open.set(phase, {
+        counts: this.ev.levelCounts(),
+        merged: this.ev.counter.mergedLevelCounts(),
+        flat: this.ev.counts(),
+        cpu: cpuNowMs(),
+      });
       return;
     }
     const o = this.open.get(phase)!;
     const flat = diffCounts(this.ev.counts(), o.flat);
     const part = withClientOps(diffLevelCounts(this.ev.levelCounts(), o.counts), flat, this.ev.maxLevel);
     this.counts.set(phase, addLevelCounts(this.counts.get(phase) ?? {}, part));
+    this.merged.set(phase, addLevelCounts(this.merged.get(phase) ?? {}, diffLevelCounts(this.ev.counter.mergedLevelCounts(), o.merged)));
     this.cpuMs.set(phase, (this.cpuMs.get(phase) ?? 0) + cpuNowMs() - o.cpu);
   };
 }
 
-/** Prediction fields of a training record: the training time (steps and validation passes) and its products and softmax. */
-function trainingPrediction(p: Predictor, probe: PhaseProbe, enc: EncryptedOutcome): Record<string, unknown> {
+/**
+ * Prediction fields of a training record: the training time (steps and validation passes) and its
+ * products and softmax. With workers, the part they ran is divided by their speed-up on the
+ * products' block columns (predict.ts predictionFields).
+ */
+function trainingPrediction(p: Predictor, probe: PhaseProbe, enc: EncryptedOutcome, workers: number): Record<string, unknown> {
   const part = (phase: TrainingPhase) => probe.counts.get(phase) ?? {};
+  const merged = (phase: TrainingPhase) => probe.merged.get(phase) ?? {};
   const training = addLevelCounts(part('step'), part('validation'));
+  const parallel =
+    workers > 1
+      ? { counts: addLevelCounts(merged('step'), merged('validation')), speedup: speedup(workers, enc.block.colBlocks) }
+      : undefined;
+  const phaseMs = (phase: TrainingPhase) => {
+    const work = p.price(part(phase));
+    if (!parallel) return Math.round(work);
+    const par = p.price(merged(phase));
+    return Math.round(work - par + par / parallel.speedup);
+  };
   const cpu = (probe.cpuMs.get('step') ?? 0) + (probe.cpuMs.get('validation') ?? 0);
   return {
-    ...predictionFields(p, training, enc.timeMs.total, cpu),
-    predictedPhasesMs: {
-      abt: Math.round(p.price(part('abt'))),
-      atb: Math.round(p.price(part('atb'))),
-      softmax: Math.round(p.price(part('softmax'))),
-    },
+    ...predictionFields(p, training, enc.timeMs.total, cpu, parallel),
+    predictedPhasesMs: { abt: phaseMs('abt'), atb: phaseMs('atb'), softmax: phaseMs('softmax') },
   };
 }
 

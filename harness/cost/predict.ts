@@ -65,22 +65,37 @@ export interface PredictionFields {
   latencyTable: string;
 }
 
-/** Prediction fields for a measurement. */
+/**
+ * The part of a measurement's counts that worker threads ran (the counter's merged counts), and the
+ * speed-up assumed for it (harness/cost/estimate.ts speedup: the workers used times 0.9).
+ */
+export interface ParallelPart {
+  counts: LevelCounts;
+  speedup: number;
+}
+
+/**
+ * Prediction fields for a measurement. Without workers the wall time is the work priced on one
+ * thread. With workers, the work this thread did itself (the split of a product, its serial finish,
+ * the key owner's round trips) is priced as it is, and only the work merged from the workers is
+ * divided by their speed-up: a product whose main thread finishes serially is slower than its
+ * work over the workers, and the model says by how much.
+ */
 export function predictionFields(
   p: Predictor,
   counts: LevelCounts,
   measuredMs: number,
   cpuMs?: number,
-  parallelSpeedup = 1,
+  parallel?: ParallelPart,
 ): PredictionFields {
-  // the work priced on one thread; with workers, the wall time is that over the workers'
-  // speed-up (harness/cost/estimate.ts speedup), while the CPU time stays the whole work's
   const workMs = p.price(counts);
-  const predictedMs = workMs / parallelSpeedup;
+  const parallelMs = parallel ? p.price(parallel.counts) : 0;
+  const predictedMs = parallel ? workMs - parallelMs + parallelMs / parallel.speedup : workMs;
   return {
     predictedMs: Math.round(predictedMs * 10) / 10,
     overhead: measuredMs / predictedMs,
-    ...(parallelSpeedup !== 1 ? { predictedSpeedup: parallelSpeedup } : {}),
+    // the speed-up over one thread that the prediction amounts to
+    ...(parallel && parallelMs > 0 ? { predictedSpeedup: Math.round((workMs / predictedMs) * 1000) / 1000 } : {}),
     ...(cpuMs !== undefined ? { cpuMs: Math.round(cpuMs * 10) / 10, cpuOverhead: cpuMs / workMs } : {}),
     latencyTable: p.table.measuredAt,
   };

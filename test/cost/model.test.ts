@@ -11,6 +11,9 @@ import * as assert from 'uvu/assert';
 import { matmulAlgorithm } from '../../algorithms/matmul/registry';
 import { predictParallel, simulateMatmul, speedup } from '../../harness/cost/estimate';
 import { type LatencyTable, loadTable, machineId, saveTable } from '../../harness/cost/latency';
+import { type Predictor, predictionFields } from '../../harness/cost/predict';
+import { OpCounter } from '../../algorithms/ckks/counting';
+import { zeroCounts } from '../../algorithms/ckks/types';
 import { type LatencyMedians, addLevelCounts, latencyAt, predictMs, scaleLevelCounts, withClientOps } from '../../harness/cost/model';
 
 // A table with round numbers: at level l, every op costs its base times (l + 1).
@@ -87,6 +90,23 @@ test('workers: the parallel part shrinks by min(workers, units) x 0.9, the key o
   const counts = { keyswitch: [0, 2], refresh: [1] };
   // level 1: 2 x 60 ms of key switches, 20 ms of refresh
   assert.ok(Math.abs(predictParallel(counts, medians, 2, 10) - (20 + 120 / 1.8)) < 1e-9);
+});
+
+test("workers: only the work merged from worker threads is divided by their speed-up; this thread's stays whole", () => {
+  const counter = new OpCounter();
+  counter.note('keyswitch', 3, 1); // on this thread: 3 x 60 ms
+  counter.merge({ ...zeroCounts(), keyswitch: 8 }, { keyswitch: [0, 8] }); // from workers: 8 x 60 ms
+  assert.equal(counter.levelCounts().keyswitch, [0, 11]);
+  assert.equal(counter.mergedLevelCounts().keyswitch, [0, 8]);
+  const p: Predictor = {
+    table: { measuredAt: 'test' } as LatencyTable,
+    price: (c) => predictMs(c, medians).ms,
+  };
+  const f = predictionFields(p, counter.levelCounts(), 500, undefined, { counts: counter.mergedLevelCounts(), speedup: 1.8 });
+  assert.ok(Math.abs(f.predictedMs - Math.round((180 + 480 / 1.8) * 10) / 10) < 1e-9, String(f.predictedMs));
+  assert.ok(Math.abs(f.predictedSpeedup! - Math.round((660 / (180 + 480 / 1.8)) * 1000) / 1000) < 1e-9);
+  // no workers: the whole work on one thread
+  assert.is(predictionFields(p, counter.levelCounts(), 500).predictedMs, 660);
 });
 
 test('sim: a matmul counted by level prices every op it ran', async () => {

@@ -112,6 +112,12 @@ test('the training section shows the gap, the paper claim, and per-step parts th
   const parts = stepBreakdown(train)!;
   const sum = Object.values(parts).reduce((s, v) => s + v, 0);
   assert.ok(Math.abs(sum - train.timeMs.perStep) < 1e-6 * train.timeMs.perStep);
+  // a record with the step/validation split: perStep is a step alone, the parts share the schedule
+  // (steps and validation passes) over the 12 steps
+  const split = { ...train, timeMs: { ...train.timeMs, step: 12 * 100_000, validation: 286_000, perStep: 100_000 } };
+  const splitParts = stepBreakdown(split)!;
+  const splitSum = Object.values(splitParts).reduce((s, v) => s + v, 0);
+  assert.ok(Math.abs(splitSum - train.timeMs.total / 12) < 1e-6 * splitSum);
   const section = sectionOf((await fullReport()).html, 'training');
   assert.match(section, /within 0\.5 percentage points/);
   assert.match(section, /<td class="num">-0\.4<\/td>/);

@@ -23,13 +23,18 @@ const PART_NAMES: Record<(typeof PARTS)[number], string> = {
   other: 'other',
 };
 
-/** Per-step milliseconds of each part of a step (parts are recorded as totals over the run). */
+/**
+ * Milliseconds of each part per step of the schedule (parts are recorded as totals over the run,
+ * validation passes included, so they are divided by the number of steps).
+ */
 export function stepBreakdown(r: TrainRecord): Record<(typeof PARTS)[number], number> | null {
   const t = r.timeMs;
   const total = num(t?.total),
     perStep = num(t?.perStep);
   if (total === undefined || perStep === undefined || total <= 0 || perStep <= 0) return null;
-  const steps = total / perStep;
+  // records since the step/validation split carry the steps' own time; older ones: perStep = total / steps
+  const stepMs = num(t.step);
+  const steps = stepMs === undefined ? total / perStep : Math.max(1, Math.round(stepMs / perStep));
   const known = { abt: num(t.abt) ?? 0, atb: num(t.atb) ?? 0, softmax: num(t.softmax) ?? 0, refresh: num(t.refresh) ?? 0 };
   const other = num(t.other) ?? Math.max(0, total - known.abt - known.atb - known.softmax - known.refresh);
   return {
@@ -97,7 +102,10 @@ export const trainingSection: ReportSection = {
     if (steps.length > 0) {
       const rows = steps.flatMap((s) => PARTS.map((p, order) => ({ run: s.run, part: PART_NAMES[p], order, ms: s.b![p] })));
       figures.push(
-        await ctx.charts.figure(stepSpec(rows), 'Where the time of a training step goes, as shares (the table gives seconds per step).'),
+        await ctx.charts.figure(
+          stepSpec(rows),
+          'Where the training time goes per step, as shares: steps and validation passes together (validation is part of "other"; the table gives seconds per step, a step alone).',
+        ),
       );
     }
     if (figures.length > 0) parts.push(`<div class="charts">${figures.join('\n')}</div>`);
