@@ -30,6 +30,7 @@ import type { PlainText } from 'node-seal/implementation/plain-text';
 import type { RelinKeys } from 'node-seal/implementation/relin-keys';
 import type { SEALLibrary } from 'node-seal/implementation/seal';
 import type { SecretKey } from 'node-seal/implementation/secret-key';
+import type { SecurityLevel } from 'node-seal/implementation/security-level';
 import { InputError } from '../errors';
 import {
   checkLevel,
@@ -42,6 +43,14 @@ import {
   rotateConjugateNeedsConj,
 } from './base';
 import type { Preset } from './presets';
+import {
+  Encapsulation,
+  type EncapsulationKeyBytes,
+  ModRaiser,
+  SPARSE_HAMMING_WEIGHT,
+  chainFacts,
+  makeEncapsulationKeys,
+} from './seal-bootstrap';
 import { ComplexPlaintextBuilder, type ComplexTools, checkComplexPlaintexts, encodeComplex } from './seal-complex';
 import type { BackendOptions, Ct, EvaluationKeys, KeyOwner, Pt } from './types';
 
@@ -74,6 +83,8 @@ class Chain {
   readonly topPrimes: bigint[];
   /** canonical scale by level. */
   readonly scales: number[] = [];
+  /** SEAL's security check: 128-bit, or none for a preset marked insecure (the bootstrap's test preset) */
+  readonly security: SecurityLevel;
   users = 0;
 
   constructor(seal: SEALLibrary, preset: Preset) {
@@ -81,7 +92,8 @@ class Chain {
     parms.setPolyModulusDegree(preset.ringDegree);
     const chain = seal.CoeffModulus.Create(preset.ringDegree, Int32Array.from(preset.chainBits));
     parms.setCoeffModulus(chain);
-    this.context = seal.Context(parms, true, seal.SecurityLevel.tc128);
+    this.security = presetInsecure(preset) ? seal.SecurityLevel.none : seal.SecurityLevel.tc128;
+    this.context = seal.Context(parms, true, this.security);
     chain.delete();
     parms.delete();
     if (!this.context.parametersSet()) {
@@ -113,11 +125,16 @@ class Chain {
   }
 }
 
+/** Whether a preset opts out of SEAL's 128-bit check (only a preset marked insecure, refused unless asked for). */
+function presetInsecure(preset: Preset): boolean {
+  return (preset as { insecure?: boolean }).insecure === true;
+}
+
 /** One chain per preset per process, shared by the parties (public data), freed with its last user. */
 const chains = new Map<string, Chain>();
 
 function acquireChain(seal: SEALLibrary, preset: Preset): Chain {
-  const key = `${preset.ringDegree}|${preset.chainBits.join(',')}|${preset.scaleBits}`;
+  const key = `${preset.ringDegree}|${preset.chainBits.join(',')}|${preset.scaleBits}|${presetInsecure(preset)}`;
   let c = chains.get(key);
   if (!c) {
     c = new Chain(seal, preset);
@@ -208,6 +225,29 @@ export class SealKeyOwner implements KeyOwner {
     const galois = galoisKeys.saveArray(none);
     galoisKeys.delete();
     return { backend: 'seal', preset: this.preset.name, steps: all, conjugation, relin, galois };
+  }
+
+  /**
+   * The bootstrap's encapsulation keys (seal-bootstrap.ts): a fresh sparse secret with h nonzero
+   * coefficients and the switching keys between it and this owner's secret, as bytes. The sparse
+   * secret itself is not kept: only the server's key switches ever use it.
+   */
+  encapsulationKeys(hammingWeight = SPARSE_HAMMING_WEIGHT): EncapsulationKeyBytes {
+    const none = this.seal.ComprModeType.none;
+    const relin = this.keygen.createRelinKeys();
+    try {
+      const facts = chainFacts(this.chain.context, this.chain.security);
+      return makeEncapsulationKeys(
+        this.seal,
+        this.chain.context,
+        facts,
+        this.secretKey.saveArray(none),
+        relin.saveArray(none),
+        hammingWeight,
+      ).bytes;
+    } finally {
+      relin.delete();
+    }
   }
 
   encryptToBytes(values: ArrayLike<number>, level = this.maxLevel): Uint8Array {
@@ -304,6 +344,10 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
   private readonly imaginaryUnit = new Map<number, PlainText>();
   /** builds complex plaintexts (seal-complex.ts); null on a real-only evaluator */
   private readonly complexTools: ComplexTools | null = null;
+  /** ModRaise (seal-bootstrap.ts), made on first use */
+  private raiser: ModRaiser | null = null;
+  /** the encapsulation key switches, when the evaluation keys include them */
+  private encapsulation: Encapsulation | null = null;
 
   /** Use `createSealEvaluator` (SEAL must be loaded first). */
   constructor(
@@ -359,6 +403,18 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
     this.galoisKeys?.delete();
     this.relinKeys = relin;
     this.galoisKeys = galois;
+    this.encapsulation?.dispose();
+    this.encapsulation = null;
+    const boot = (keys as { bootstrap?: EncapsulationKeyBytes }).bootstrap;
+    if (boot) {
+      this.encapsulation = new Encapsulation(
+        this.seal,
+        this.chain.context,
+        this.evaluator,
+        chainFacts(this.chain.context, this.chain.security),
+        boot,
+      );
+    }
     this.conjugationKey = keys.conjugation;
     this.setRotationKeys(keys.steps);
   }
@@ -666,6 +722,39 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
     return this.wrap(dst, a.level, true);
   }
 
+  /** Whether `switchKey` is available (the evaluation keys include the encapsulation keys). */
+  get canSwitchKey(): boolean {
+    return this.encapsulation !== null;
+  }
+
+  /**
+   * ModRaise (seal-bootstrap.ts): a level-0 ciphertext to the top level, exactly: its plaintext
+   * becomes m + q0·I for a small integer polynomial I. The result carries the top level's
+   * canonical scale, so its slots read (m + q0·I) / D[top], and may hold imaginary parts.
+   */
+  modRaise(x: Ct): Ct {
+    const a = this.ct(x);
+    if (a.pending) throw new Error('modRaise: an unfinished sum of products (finishDot first)');
+    if (a.level !== 0) throw new Error(`modRaise: ciphertext #${a.id} is at level ${a.level}, not 0`);
+    this.raiser ??= new ModRaiser(this.seal, this.chain.context, this.evaluator, this.parmsIds[this.maxLevel]!, this.chain.topPrimes);
+    const native = this.raiser.raise(a.native);
+    native.setScale(this.scales[this.maxLevel]!);
+    return this.wrap(native, this.maxLevel, true);
+  }
+
+  /**
+   * Sparse-secret encapsulation's key switches: 'toSparse' (dense -> sparse secret, level 0 only,
+   * before modRaise) and 'toDense' (back, after it). Needs the encapsulation keys.
+   */
+  switchKey(x: Ct, key: 'toSparse' | 'toDense'): Ct {
+    const a = this.ct(x);
+    if (!this.encapsulation) throw new Error('switchKey: the evaluation keys have no bootstrap (encapsulation) keys');
+    if (a.pending) throw new Error('switchKey: an unfinished sum of products (finishDot first)');
+    const native = key === 'toSparse' ? this.encapsulation.toSparse(a.native) : this.encapsulation.toDense(a.native);
+    native.setScale(this.scales[a.level]!);
+    return this.wrap(native, a.level, a.complex);
+  }
+
   dropTo(x: Ct, level: number): Ct {
     const a = this.ct(x);
     this.checkLevel(level);
@@ -724,6 +813,8 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
     this.clearConstants();
     for (const p of this.imaginaryUnit.values()) p.delete();
     this.imaginaryUnit.clear();
+    this.encapsulation?.dispose();
+    this.encapsulation = null;
     for (const o of [this.galoisKeys, this.relinKeys, this.evaluator, this.encoder]) o?.delete();
     this.relinKeys = null;
     this.galoisKeys = null;
