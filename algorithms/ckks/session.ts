@@ -21,6 +21,7 @@ import {
   type EvaluationKeys,
   type Evaluator,
   evaluationKeyBytes,
+  type KeyOptions,
   type KeyOwner,
   type Purpose,
   type Refresher,
@@ -183,6 +184,8 @@ export interface SessionOptions extends BackendOptions {
   rotationSteps?: Iterable<number>;
   /** Level of a refreshed ciphertext (default: the top). */
   refreshLevel?: number;
+  /** What the key owner makes besides rotation keys (the bootstrap's encapsulation keys). */
+  keyOptions?: KeyOptions;
 }
 
 /** The two parties, the refresher and the transcript of one run. */
@@ -195,6 +198,7 @@ export class Session {
   readonly rf: Refresher;
   readonly transcript = new Transcript();
   private keys: EvaluationKeys;
+  private readonly keyOptions: KeyOptions;
 
   constructor(
     readonly keyOwner: KeyOwner,
@@ -202,6 +206,7 @@ export class Session {
     keys: EvaluationKeys,
     options: SessionOptions = {},
   ) {
+    this.keyOptions = options.keyOptions ?? {};
     const counter = new OpCounter();
     this.ev = new CountingEvaluator(server, counter);
     this.keys = keys;
@@ -226,7 +231,7 @@ export class Session {
     const want = normalizeSteps(steps, this.ev.slots).filter((k) => !have.has(k));
     if (want.length === 0) return;
     beat();
-    this.keys = this.keyOwner.evaluationKeys([...this.keys.steps, ...want]);
+    this.keys = this.keyOwner.evaluationKeys([...this.keys.steps, ...want], this.keyOptions);
     beat();
     this.transcript.record(
       'toServer',
@@ -244,10 +249,18 @@ export class Session {
   }
 }
 
-/** On sim: the bytes SEAL's keys would have (relinearization + one Galois key per step and conjugation). */
+/**
+ * On sim: the bytes SEAL's keys would have (relinearization + one Galois key per step and
+ * conjugation; with bootstrap keys, the sparse -> dense key over the whole chain and the
+ * dense -> sparse key in the [q0 | P] context).
+ */
 function modelKeyBytes(server: RawEvaluator, keys: EvaluationKeys): number {
   const oneKey = keySwitchKeyBytes(server.preset);
-  return oneKey * (1 + keys.steps.length + (keys.conjugation ? 1 : 0));
+  const c = server.preset.chainBits;
+  const boot = keys.bootstrap
+    ? oneKey + keySwitchKeyBytes({ ringDegree: server.preset.ringDegree, chainBits: [c[0]!, c[c.length - 1]!] })
+    : 0;
+  return oneKey * (1 + keys.steps.length + (keys.conjugation ? 1 : 0)) + boot;
 }
 
 /** Creates a key owner of a backend. */
@@ -290,7 +303,10 @@ export async function createSession(id: string, preset: Preset | string, options
   checkPresetBackend(p, id);
   const owner = await createKeyOwner(id, p, options);
   try {
-    const keys = owner.evaluationKeys(options.rotationSteps ?? []);
+    const keys = owner.evaluationKeys(options.rotationSteps ?? [], options.keyOptions);
+    if (options.keyOptions?.bootstrap && !keys.bootstrap) {
+      throw new InputError(`backend ${id} cannot make bootstrap keys yet (bootstrapping is not supported on ${id})`);
+    }
     const server = await createRawEvaluator(id, p, keys, options);
     return new Session(owner, server, keys, options);
   } catch (err) {
