@@ -10,7 +10,9 @@ import { InputError, NonFiniteError } from '../errors';
 import { beat } from './progress';
 import { keySwitchKeyBytes, normalizeSteps, type RawEvaluator } from './base';
 import { CountingEvaluator, OpCounter } from './counting';
-import { checkPresetBackend, resolvePreset, type Preset } from './presets';
+import { bootstrapRotationSteps } from './bootstrap/bootstrapper';
+import { BootstrapRefresher } from './bootstrap/refresher';
+import { checkInsecure, checkPresetBackend, listPresets, resolvePreset, type Preset } from './presets';
 import { createSealEvaluator, createSealKeyOwner } from './seal';
 import { SimEvaluator, SimKeyOwner } from './sim';
 import {
@@ -186,7 +188,15 @@ export interface SessionOptions extends BackendOptions {
   refreshLevel?: number;
   /** What the key owner makes besides rotation keys (the bootstrap's encapsulation keys). */
   keyOptions?: KeyOptions;
+  /** How ciphertexts get their levels back: a round trip to the key owner (default) or the preset's bootstrap. */
+  refresh?: RefreshKind;
+  /** Allow a preset without a security claim (`insecure`; the CLI's --insecure). */
+  insecure?: boolean;
 }
+
+/** The refreshers a session can use (the CLI's --refresh). */
+export type RefreshKind = 'client' | 'bootstrap';
+export const REFRESH_KINDS: readonly RefreshKind[] = ['client', 'bootstrap'];
 
 /** The two parties, the refresher and the transcript of one run. */
 export class Session {
@@ -194,7 +204,7 @@ export class Session {
   readonly ev: CountingEvaluator;
   /** What client-side algorithm code uses. */
   readonly client: Client;
-  /** The client-aided refresher. */
+  /** The refresher: client-aided, or the preset's bootstrap (`SessionOptions.refresh`). */
   readonly rf: Refresher;
   readonly transcript = new Transcript();
   private keys: EvaluationKeys;
@@ -213,7 +223,10 @@ export class Session {
     this.transcript.record('toServer', 'keys', server.id === 'seal' ? evaluationKeyBytes(keys) : modelKeyBytes(server, keys));
     const wire = new Wire(keyOwner, server, this.transcript);
     this.client = new SessionClient(wire, counter, server.slots, server.maxLevel);
-    this.rf = new ClientAidedRefresher(wire, counter, server, options.refreshLevel ?? server.maxLevel);
+    if (options.refresh === 'bootstrap') {
+      if (!server.preset.bootstrap) throw new InputError(noBootstrapMessage(server.preset));
+      this.rf = new BootstrapRefresher(this.ev, counter, server.preset.bootstrap);
+    } else this.rf = new ClientAidedRefresher(wire, counter, server, options.refreshLevel ?? server.maxLevel);
   }
 
   /** The serialized evaluation keys the server holds (worker threads load the same bytes). */
@@ -263,6 +276,13 @@ function modelKeyBytes(server: RawEvaluator, keys: EvaluationKeys): number {
   return oneKey * (1 + keys.steps.length + (keys.conjugation ? 1 : 0)) + boot;
 }
 
+function noBootstrapMessage(p: Preset): string {
+  const withOne = listPresets()
+    .filter((q) => q.bootstrap)
+    .map((q) => q.name);
+  return `--refresh bootstrap: preset ${p.name} has no bootstrap (presets with one: ${withOne.join(', ')})`;
+}
+
 /** Creates a key owner of a backend. */
 export async function createKeyOwner(id: BackendId, preset: Preset, options: BackendOptions = {}): Promise<KeyOwner> {
   return id === 'sim' ? new SimKeyOwner(preset, options) : createSealKeyOwner(preset, options);
@@ -301,9 +321,22 @@ export async function createSession(id: string, preset: Preset | string, options
   const p = typeof preset === 'string' ? resolvePreset(preset) : preset;
   if (id !== 'sim' && id !== 'seal') throw new InputError(`unknown CKKS backend '${id}' (known: sim, seal)`);
   checkPresetBackend(p, id);
+  checkInsecure(p, options.insecure);
+  if (options.refresh !== undefined && !REFRESH_KINDS.includes(options.refresh)) {
+    throw new InputError(`--refresh ${String(options.refresh)} is not one of ${REFRESH_KINDS.join(', ')}`);
+  }
+  let steps = [...(options.rotationSteps ?? [])];
+  let keyOptions = options.keyOptions;
+  if (options.refresh === 'bootstrap') {
+    // the bootstrap's keys: encapsulation keys and the rotations of SubSum and the transforms
+    if (!p.bootstrap) throw new InputError(noBootstrapMessage(p));
+    steps = [...steps, ...bootstrapRotationSteps(p.bootstrap)];
+    keyOptions = { ...keyOptions, bootstrap: { sparseWeight: p.bootstrap.sparseWeight } };
+    options = { ...options, rotationSteps: steps, keyOptions };
+  }
   const owner = await createKeyOwner(id, p, options);
   try {
-    const keys = owner.evaluationKeys(options.rotationSteps ?? [], options.keyOptions);
+    const keys = owner.evaluationKeys(steps, keyOptions);
     if (options.keyOptions?.bootstrap && !keys.bootstrap) {
       throw new InputError(`backend ${id} cannot make bootstrap keys yet (bootstrapping is not supported on ${id})`);
     }
