@@ -5,12 +5,30 @@
  */
 import { InputError } from '../errors';
 import type { Preset } from './presets';
-import type { BackendId, BackendOptions, Ct, EvaluationKeys, Evaluator, Pt, RelinPolicy } from './types';
+import type {
+  BackendId,
+  BackendOptions,
+  BootstrapSupport,
+  Ct,
+  EncapsulationKey,
+  EvaluationKeys,
+  Evaluator,
+  Pt,
+  RelinPolicy,
+} from './types';
 
 /** Thrown when a product is asked of a ciphertext with no level left (both backends alike). */
 export class LevelExhaustedError extends Error {
   override readonly name = 'LevelExhaustedError';
 }
+
+/** Thrown by `modRaise` and `switchKey` on an evaluator that cannot do them (see `bootstrapSupport`). */
+export class BootstrapUnsupportedError extends Error {
+  override readonly name = 'BootstrapUnsupportedError';
+}
+
+/** The capability of an evaluator without any bootstrap primitive. */
+export const NO_BOOTSTRAP: BootstrapSupport = { modRaise: false, encapsulation: false, sparseWeight: 0, raiseUnit: 0, raiseGain: 0 };
 
 /** A ciphertext or plaintext owned by a backend; `release` frees its native memory. */
 export abstract class Handle {
@@ -283,6 +301,24 @@ export abstract class EvaluatorBase<C extends Handle & Ct & { pending?: boolean 
 
   /** Relinearizes and rescales the pending sum `x` in place: it becomes a finished ciphertext one level down. */
   protected abstract finishLazy(x: C): void;
+
+  // ---- bootstrap primitives: none unless a backend provides them -----------------------------
+
+  get bootstrapSupport(): BootstrapSupport {
+    return NO_BOOTSTRAP;
+  }
+
+  modRaise(a: Ct): Ct {
+    throw new BootstrapUnsupportedError(
+      `modRaise: the ${this.id} evaluator cannot raise ciphertext #${a.id} (bootstrapping is not supported here)`,
+    );
+  }
+
+  switchKey(a: Ct, key: EncapsulationKey): Ct {
+    throw new BootstrapUnsupportedError(
+      `switchKey ${key}: the ${this.id} evaluator has no encapsulation keys for ciphertext #${a.id} (bootstrapping is not supported here)`,
+    );
+  }
 
   // ---- the arithmetic, per backend ----------------------------------------------------------
   abstract loadKeys(keys: EvaluationKeys): void;
