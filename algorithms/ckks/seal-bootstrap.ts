@@ -46,6 +46,7 @@ import type { RelinKeys } from 'node-seal/implementation/relin-keys';
 import type { SEALLibrary } from 'node-seal/implementation/seal';
 import type { SecurityLevel } from 'node-seal/implementation/security-level';
 import { minimalPrimitiveRoot } from './seal-complex';
+import type { BootstrapKeys } from './types';
 
 /** Offsets in an uncompressed SEAL ciphertext. */
 export const CT = {
@@ -443,15 +444,11 @@ export function switchKeyNative(
   }
 }
 
-/** The encapsulation's two key switches as the key owner hands them over (no secret). */
-export interface EncapsulationKeyBytes {
-  /** nonzero coefficients of the sparse secret */
-  readonly hammingWeight: number;
-  /** dense -> sparse, RelinKeys of the context [q0 | P] (applied at level 0) */
-  readonly toSparse: Uint8Array;
-  /** sparse -> dense, RelinKeys of the main context (applied at the top level) */
-  readonly toDense: Uint8Array;
-}
+/**
+ * The encapsulation's two key switches as the key owner hands them over (no secret): toSparse,
+ * RelinKeys of the context [q0 | P] (applied at level 0); toDense, RelinKeys of the main context.
+ */
+export type EncapsulationKeyBytes = BootstrapKeys;
 
 /** The public facts of a main context the encapsulation needs. */
 export interface ChainFacts {
@@ -523,7 +520,7 @@ export function makeEncapsulationKeys(
       residuesOf(dense, degree, at),
       sparseSmall,
     );
-    return { bytes: { hammingWeight, toSparse, toDense }, sparse };
+    return { bytes: { sparseWeight: hammingWeight, toSparse, toDense }, sparse };
   } finally {
     for (const o of made.reverse()) o.delete();
   }
@@ -547,7 +544,7 @@ export class Encapsulation {
   private readonly smallEvaluator: NativeEvaluator;
   private readonly toSparseKeys: RelinKeys;
   private readonly toDenseKeys: RelinKeys;
-  readonly hammingWeight: number;
+  readonly sparseWeight: number;
 
   constructor(
     private readonly seal: SEALLibrary,
@@ -556,7 +553,7 @@ export class Encapsulation {
     facts: ChainFacts,
     keys: EncapsulationKeyBytes,
   ) {
-    this.hammingWeight = keys.hammingWeight;
+    this.sparseWeight = keys.sparseWeight;
     this.small = contextOfPrimes(seal, facts.degree, bottomPrimes(facts), facts.security);
     this.smallEvaluator = seal.Evaluator(this.small);
     this.toSparseKeys = seal.RelinKeys();
@@ -570,6 +567,16 @@ export class Encapsulation {
     }
   }
 
+  /** The SEAL objects held (a test checks that none is secret). */
+  nativeObjects(): { name: string; object: { instance: unknown } }[] {
+    return [
+      { name: 'encapsulation context', object: this.small },
+      { name: 'encapsulation evaluator', object: this.smallEvaluator },
+      { name: 'toSparse keys', object: this.toSparseKeys },
+      { name: 'toDense keys', object: this.toDenseKeys },
+    ];
+  }
+
   /** Dense -> sparse secret, at level 0 (in the small context; the result is a main-context ciphertext of level 0). */
   toSparse(ct: CipherText): CipherText {
     if (ct.coeffModulusSize !== 1)
@@ -580,11 +587,6 @@ export class Encapsulation {
   /** Sparse -> dense secret, at any level of the main context (the bootstrap uses it at the top). */
   toDense(ct: CipherText): CipherText {
     return switchKeyNative(this.seal, this.context, this.evaluator, this.toDenseKeys, ct);
-  }
-
-  /** Bytes of the keys held (key memory). */
-  static keyBytes(keys: EncapsulationKeyBytes): number {
-    return keys.toSparse.byteLength + keys.toDense.byteLength;
   }
 
   dispose(): void {

@@ -38,21 +38,25 @@ import {
   EvaluatorBase,
   fallbackSteps,
   Handle,
+  keySwitchKeyBytes,
   normalizeSteps,
   paddedVector,
   rotateConjugateNeedsConj,
 } from './base';
 import type { Preset } from './presets';
-import {
-  Encapsulation,
-  type EncapsulationKeyBytes,
-  ModRaiser,
-  SPARSE_HAMMING_WEIGHT,
-  chainFacts,
-  makeEncapsulationKeys,
-} from './seal-bootstrap';
-import { ComplexPlaintextBuilder, type ComplexTools, checkComplexPlaintexts, encodeComplex } from './seal-complex';
-import type { BackendOptions, Ct, EvaluationKeys, KeyOwner, Pt } from './types';
+import { Encapsulation, ModRaiser, SPARSE_HAMMING_WEIGHT, chainFacts, makeEncapsulationKeys } from './seal-bootstrap';
+import { ComplexPlaintextBuilder, type ComplexTools, checkComplexPlaintexts, encodeComplex, modPow } from './seal-complex';
+import type {
+  BackendOptions,
+  BootstrapKeys,
+  BootstrapSupport,
+  Ct,
+  EncapsulationKey,
+  EvaluationKeys,
+  KeyOptions,
+  KeyOwner,
+  Pt,
+} from './types';
 
 let sealLibrary: Promise<SEALLibrary> | null = null;
 
@@ -173,6 +177,49 @@ function encodeAt(
 }
 
 /**
+ * The root generator of the seal evaluator's slot order (bootstrap/embedding.ts): SEAL puts the root
+ * zeta^(3^j) in slot j, and this backend's slots read conjugated on odd j (X^(N/2) is -i there), so
+ * slot j holds zeta^(-3^j) for odd j: zeta^((-3)^j) for every j.
+ */
+export const SEAL_SLOT_GENERATOR = -3;
+
+/** Largest serialized Galois key chunk (see SealKeyOwner.evaluationKeys). */
+const GALOIS_CHUNK_BYTES = 512 * 2 ** 20;
+
+function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
+/** Splits concatenated SEAL serializations by the total size in each one's header (bytes 8-15). */
+function splitSealBlobs(bytes: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = 0; at < bytes.byteLength;) {
+    const size = at + 16 <= bytes.byteLength ? Number(view.getBigUint64(at + 8, true)) : 0;
+    if (view.getUint16(at, true) !== 0xa15e || size < 16 || at + size > bytes.byteLength) {
+      throw new InputError('evaluation keys: the Galois keys are not a sequence of SEAL serializations');
+    }
+    out.push(bytes.subarray(at, at + size));
+    at += size;
+  }
+  return out;
+}
+
+/** SEAL's Galois element of a rotation by `step` slots (3^step mod 2N; step 0: conjugation, 2N - 1). */
+function galoisElement(step: number, ringDegree: number): number {
+  if (step === 0) return 2 * ringDegree - 1;
+  const slots = ringDegree / 2;
+  const e = BigInt(((step % slots) + slots) % slots);
+  return Number(modPow(3n, e, BigInt(2 * ringDegree)));
+}
+
+/**
  * The client: makes the keys, encrypts and decrypts. Every ciphertext it makes or reads travels
  * as bytes (uncompressed SEAL serialization), as it would between two machines.
  */
@@ -213,18 +260,27 @@ export class SealKeyOwner implements KeyOwner {
     this.switcher = seal.Evaluator(ctx);
   }
 
-  evaluationKeys(steps: Iterable<number>): EvaluationKeys {
+  evaluationKeys(steps: Iterable<number>, options: KeyOptions = {}): EvaluationKeys {
     const all = normalizeSteps([...steps, ...fallbackSteps(this.slots, this.options)], this.slots);
     const none = this.seal.ComprModeType.none;
     const relinKeys = this.keygen.createRelinKeys();
     const relin = relinKeys.saveArray(none);
     relinKeys.delete();
-    // Galois keys in one call (step 0 = conjugation), serialized, then dropped: the client keeps none.
+    // Galois keys (step 0 = conjugation), serialized, then dropped: the client keeps none. Made in
+    // chunks of at most GALOIS_CHUNK_BYTES, each its own serialized GaloisKeys, concatenated: a key
+    // set and its serialization side by side would need twice its size in the 4 GiB heap.
     const conjugation = this.supportsComplex;
-    const galoisKeys = this.keygen.createGaloisKeys(Int32Array.from(conjugation ? [...all, 0] : all));
-    const galois = galoisKeys.saveArray(none);
-    galoisKeys.delete();
-    return { backend: 'seal', preset: this.preset.name, steps: all, conjugation, relin, galois };
+    const list = conjugation ? [0, ...all] : all;
+    const perChunk = Math.max(1, Math.floor(GALOIS_CHUNK_BYTES / keySwitchKeyBytes(this.preset)));
+    const chunks: Uint8Array[] = [];
+    for (let i = 0; i < list.length || i === 0; i += perChunk) {
+      const galoisKeys = this.keygen.createGaloisKeys(Int32Array.from(list.slice(i, i + perChunk)));
+      chunks.push(galoisKeys.saveArray(none));
+      galoisKeys.delete();
+    }
+    const galois = chunks.length === 1 ? chunks[0]! : concatBytes(chunks);
+    const bootstrap = options.bootstrap ? this.encapsulationKeys(options.bootstrap.sparseWeight) : undefined;
+    return { backend: 'seal', preset: this.preset.name, steps: all, conjugation, relin, galois, ...(bootstrap ? { bootstrap } : {}) };
   }
 
   /**
@@ -232,7 +288,7 @@ export class SealKeyOwner implements KeyOwner {
    * coefficients and the switching keys between it and this owner's secret, as bytes. The sparse
    * secret itself is not kept: only the server's key switches ever use it.
    */
-  encapsulationKeys(hammingWeight = SPARSE_HAMMING_WEIGHT): EncapsulationKeyBytes {
+  encapsulationKeys(hammingWeight = SPARSE_HAMMING_WEIGHT): BootstrapKeys {
     const none = this.seal.ComprModeType.none;
     const relin = this.keygen.createRelinKeys();
     try {
@@ -336,7 +392,10 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
   private readonly encoder: CKKSEncoder;
   private readonly evaluator: NativeEvaluator;
   private relinKeys: RelinKeys | null = null;
-  private galoisKeys: GaloisKeys | null = null;
+  /** the Galois keys, in the key owner's chunks (see SealKeyOwner.evaluationKeys) */
+  private galoisKeys: GaloisKeys[] = [];
+  /** the chunk holding each Galois element's key */
+  private readonly galoisChunk = new Map<number, GaloisKeys>();
   private conjugationKey = false;
   /** constant plaintexts by `${level}|${scale}|${value}` (masks of one value, level matching). */
   private readonly constants = new Map<string, PlainText>();
@@ -390,22 +449,33 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
       );
     }
     const relin = this.seal.RelinKeys();
-    const galois = this.seal.GaloisKeys();
+    const galois: GaloisKeys[] = [];
     try {
       relin.loadArray(this.chain.context, keys.relin);
-      galois.loadArray(this.chain.context, keys.galois);
+      for (const blob of splitSealBlobs(keys.galois)) {
+        const g = this.seal.GaloisKeys();
+        galois.push(g);
+        g.loadArray(this.chain.context, blob);
+      }
     } catch (err) {
       relin.delete();
-      galois.delete();
+      for (const g of galois) g.delete();
       throw new InputError(`evaluation keys: SEAL cannot load them for preset ${this.preset.name} (${(err as Error).message})`);
     }
     this.relinKeys?.delete();
-    this.galoisKeys?.delete();
+    for (const g of this.galoisKeys) g.delete();
     this.relinKeys = relin;
     this.galoisKeys = galois;
+    this.galoisChunk.clear();
+    for (const step of keys.conjugation ? [0, ...keys.steps] : keys.steps) {
+      const elt = galoisElement(step, this.preset.ringDegree);
+      const chunk = galois.find((g) => g.hasKey(elt));
+      if (!chunk) throw new InputError(`evaluation keys: no Galois key for step ${step} although it is listed`);
+      this.galoisChunk.set(elt, chunk);
+    }
     this.encapsulation?.dispose();
     this.encapsulation = null;
-    const boot = (keys as { bootstrap?: EncapsulationKeyBytes }).bootstrap;
+    const boot = keys.bootstrap;
     if (boot) {
       this.encapsulation = new Encapsulation(
         this.seal,
@@ -427,7 +497,8 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
       { name: 'evaluator', object: this.evaluator },
     ];
     if (this.relinKeys) out.push({ name: 'relinKeys', object: this.relinKeys });
-    if (this.galoisKeys) out.push({ name: 'galoisKeys', object: this.galoisKeys });
+    this.galoisKeys.forEach((g, i) => out.push({ name: `galoisKeys[${i}]`, object: g }));
+    if (this.encapsulation) out.push(...this.encapsulation.nativeObjects());
     for (const [l, p] of this.imaginaryUnit) out.push({ name: `imaginaryUnit@${l}`, object: p });
     for (const [k, p] of this.constants) out.push({ name: `constant ${k}`, object: p });
     return out;
@@ -669,11 +740,10 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
     const plan = this.rotationPlan(k);
     if (plan.length === 0) return this.copy(a);
     const dst = this.emptyCt();
-    // One call: SEAL applies the step's own key, or splits it into the same NAF pieces.
-    this.evaluator.rotateVector(a.native, this.normalizeStep(k), this.keys().galois, dst);
+    this.rotateNative(a.native, k, plan, dst);
     if (this.oddRotationOfComplex(a.complex, k)) {
       // See imaginaryUnit: an odd rotation conjugates the imaginary parts; conjugating restores them.
-      this.evaluator.complexConjugate(dst, this.keys().galois, dst);
+      this.evaluator.complexConjugate(dst, this.galoisFor(0), dst);
     }
     return this.wrap(dst, a.level, a.complex);
   }
@@ -682,7 +752,7 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
     const a = this.ct(x);
     if (!this.conjugationKey) throw new Error('conjugate: the evaluation keys have no conjugation key (real-only)');
     const dst = this.emptyCt();
-    this.evaluator.complexConjugate(a.native, this.keys().galois, dst);
+    this.evaluator.complexConjugate(a.native, this.galoisFor(0), dst);
     return this.wrap(dst, a.level, a.complex);
   }
 
@@ -691,10 +761,10 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
     if (!this.conjugationKey) throw new Error('rotateConjugate: the evaluation keys have no conjugation key (real-only)');
     const plan = this.rotationPlan(k);
     const dst = this.emptyCt();
-    if (plan.length > 0) this.evaluator.rotateVector(a.native, this.normalizeStep(k), this.keys().galois, dst);
+    if (plan.length > 0) this.rotateNative(a.native, k, plan, dst);
     else dst.copy(a.native);
     // An odd rotation of a complex ciphertext conjugates by itself (see imaginaryUnit): no conjugation then.
-    if (rotateConjugateNeedsConj(a.complex, k, this.slots)) this.evaluator.complexConjugate(dst, this.keys().galois, dst);
+    if (rotateConjugateNeedsConj(a.complex, k, this.slots)) this.evaluator.complexConjugate(dst, this.galoisFor(0), dst);
     return this.wrap(dst, a.level, a.complex);
   }
 
@@ -702,7 +772,7 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
     const a = this.ct(x);
     if (!this.conjugationKey) throw new Error('twiceRealPart: the evaluation keys have no conjugation key (real-only)');
     const dst = this.emptyCt();
-    this.evaluator.complexConjugate(a.native, this.keys().galois, dst);
+    this.evaluator.complexConjugate(a.native, this.galoisFor(0), dst);
     this.evaluator.add(dst, a.native, dst);
     return this.wrap(dst, a.level, false);
   }
@@ -722,9 +792,22 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
     return this.wrap(dst, a.level, true);
   }
 
-  /** Whether `switchKey` is available (the evaluation keys include the encapsulation keys). */
-  get canSwitchKey(): boolean {
-    return this.encapsulation !== null;
+  /**
+   * ModRaise is exact here; the raised plaintext m + q0·I is read at the top level's canonical
+   * scale, so a raised slot is (D0/Dtop)·(its value) + (q0/Dtop)·(slot of I). The slot order is
+   * SEAL's powers of 3 with the odd slots conjugated (the imaginary unit, below): the roots
+   * zeta^((-3)^j), generator -3.
+   */
+  override get bootstrapSupport(): BootstrapSupport {
+    const top = this.scales[this.maxLevel]!;
+    return {
+      modRaise: true,
+      encapsulation: this.encapsulation !== null,
+      sparseWeight: this.encapsulation?.sparseWeight ?? 0,
+      raiseUnit: Number(this.chain.topPrimes[0]!) / top,
+      raiseGain: this.scales[0]! / top,
+      slotGenerator: SEAL_SLOT_GENERATOR,
+    };
   }
 
   /**
@@ -732,7 +815,7 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
    * becomes m + q0·I for a small integer polynomial I. The result carries the top level's
    * canonical scale, so its slots read (m + q0·I) / D[top], and may hold imaginary parts.
    */
-  modRaise(x: Ct): Ct {
+  override modRaise(x: Ct): Ct {
     const a = this.ct(x);
     if (a.pending) throw new Error('modRaise: an unfinished sum of products (finishDot first)');
     if (a.level !== 0) throw new Error(`modRaise: ciphertext #${a.id} is at level ${a.level}, not 0`);
@@ -746,7 +829,7 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
    * Sparse-secret encapsulation's key switches: 'toSparse' (dense -> sparse secret, level 0 only,
    * before modRaise) and 'toDense' (back, after it). Needs the encapsulation keys.
    */
-  switchKey(x: Ct, key: 'toSparse' | 'toDense'): Ct {
+  override switchKey(x: Ct, key: EncapsulationKey): Ct {
     const a = this.ct(x);
     if (!this.encapsulation) throw new Error('switchKey: the evaluation keys have no bootstrap (encapsulation) keys');
     if (a.pending) throw new Error('switchKey: an unfinished sum of products (finishDot first)');
@@ -778,9 +861,33 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
   }
 
   /** The loaded keys (the constructor loads them, so they are always there). */
-  private keys(): { relin: RelinKeys; galois: GaloisKeys } {
-    if (!this.relinKeys || !this.galoisKeys) throw new Error('seal evaluator: no evaluation keys loaded');
-    return { relin: this.relinKeys, galois: this.galoisKeys };
+  private keys(): { relin: RelinKeys } {
+    if (!this.relinKeys) throw new Error('seal evaluator: no evaluation keys loaded');
+    return { relin: this.relinKeys };
+  }
+
+  /** The Galois key chunk holding the key of `step` (0: conjugation). */
+  private galoisFor(step: number): GaloisKeys {
+    const g = this.galoisChunk.get(galoisElement(step, this.preset.ringDegree));
+    if (!g) throw new Error(`seal evaluator: no Galois key for step ${step}`);
+    return g;
+  }
+
+  /**
+   * Rotation by k into `dst` along `plan` (rotationPlan: k itself or its NAF pieces). With one key
+   * chunk, one call: SEAL applies the step's own key or splits it into the same pieces. With
+   * several, piece by piece, each with its chunk's key.
+   */
+  private rotateNative(src: CipherText, k: number, plan: readonly number[], dst: CipherText): void {
+    if (this.galoisKeys.length === 1) {
+      this.evaluator.rotateVector(src, this.normalizeStep(k), this.galoisKeys[0]!, dst);
+      return;
+    }
+    let from = src;
+    for (const piece of plan) {
+      this.evaluator.rotateVector(from, piece, this.galoisFor(piece), dst);
+      from = dst;
+    }
   }
 
   serialize(x: Ct): Uint8Array {
@@ -815,9 +922,10 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
     this.imaginaryUnit.clear();
     this.encapsulation?.dispose();
     this.encapsulation = null;
-    for (const o of [this.galoisKeys, this.relinKeys, this.evaluator, this.encoder]) o?.delete();
+    for (const o of [...this.galoisKeys, this.relinKeys, this.evaluator, this.encoder]) o?.delete();
     this.relinKeys = null;
-    this.galoisKeys = null;
+    this.galoisKeys = [];
+    this.galoisChunk.clear();
     releaseChain(this.chain);
   }
 
