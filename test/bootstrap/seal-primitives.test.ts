@@ -3,7 +3,9 @@
  * meaning, with the key owner's decryption in coefficient form, at N=8192 (chain 60-40-40-60):
  * the NTT order of crafted secrets, ModRaise exactly (decryption = level-0 decryption + q0·I, I an
  * integer polynomial, the same on every prime), the size of I with the dense and with the sparse
- * secret, and the two encapsulation key switches (the message unchanged within key-switch noise).
+ * secret, the two encapsulation key switches (the message unchanged within key-switch noise), and
+ * the slot order the bootstrap's transforms are built for (generator -3) against SEAL's encoder,
+ * with the factored transforms in that order (float64).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -11,6 +13,7 @@ import SEAL from 'node-seal';
 import {
   Encapsulation,
   ModRaiser,
+  PLAIN_DATA,
   SPARSE_HAMMING_WEIGHT,
   chainFacts,
   checkNttOrder,
@@ -21,6 +24,12 @@ import {
   secretKeyOfCoefficients,
 } from '../../algorithms/ckks/seal-bootstrap';
 import { minimalPrimitiveRoot } from '../../algorithms/ckks/seal-complex';
+import { SEAL_SLOT_GENERATOR } from '../../algorithms/ckks/seal';
+import { bitReversedLayout, coeffToSlotFactored } from '../../algorithms/ckks/bootstrap/coeff-to-slot';
+import { decodeCoeffs } from '../../algorithms/ckks/bootstrap/embedding';
+import { lintransPlain, replicate } from '../../algorithms/ckks/bootstrap/linear-transform';
+import { slotToCoeffFactored } from '../../algorithms/ckks/bootstrap/slot-to-coeff';
+import { uniformArray, uniformRng } from '../../algorithms/random';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- node-seal's objects are typed loosely here */
 const N = 8192;
@@ -38,6 +47,7 @@ interface Fixture {
   raiser: ModRaiser;
   encap: Encapsulation;
   sparseCoeffs: Int8Array;
+  encoder: any;
 }
 let cached: Promise<Fixture> | null = null;
 
@@ -84,6 +94,7 @@ function fixture(): Promise<Fixture> {
       raiser: new ModRaiser(seal, ctx, ev, ctx.firstParmsId, top),
       encap: new Encapsulation(seal, ctx, ev, facts, made.bytes),
       sparseCoeffs: made.sparse,
+      encoder,
     };
   })();
   return cached;
@@ -181,6 +192,76 @@ test('toSparse at level 0, then modRaise: |I| small (h = 32), the message unchan
   assert.ok(maxNoise(f.dense(dense), f.sparse(raised), f.top) < KEY_SWITCH_NOISE);
   for (const c of [ct, sp, raised, dense]) c.delete();
 });
+
+/** SEAL's decoding (real parts) of the sparse polynomial sum_k c_k Y^k, Y = X^(N/2n), written in NTT form with scale 1. */
+function decodeSparse(f: Fixture, c: Int8Array, n: number): Float64Array {
+  const { seal } = f;
+  const full = new Int8Array(N);
+  c.forEach((v, k) => (full[(k * N) / (2 * n)] = v));
+  const template = seal.PlainText();
+  f.encoder.encode(new Float64Array(N / 2), 2 ** 20, template);
+  const bytes: Uint8Array = template.saveArray(seal.ComprModeType.none);
+  template.delete();
+  new DataView(bytes.buffer, bytes.byteOffset).setFloat64(56, 1, true);
+  const ntt = nttOfSmall(full, f.top);
+  bytes.set(new Uint8Array(ntt.buffer), PLAIN_DATA);
+  const pt = seal.PlainText();
+  pt.loadArray(f.ctx, bytes);
+  const out = Float64Array.from(f.encoder.decode(pt) as Float64Array);
+  pt.delete();
+  return out;
+}
+
+test("the seal evaluator's slot order is the embedding with generator -3 (SEAL's encoder, real and imaginary parts)", async () => {
+  const f = await fixture();
+  const n = 16;
+  const c = new Int8Array(2 * n);
+  for (let k = 0; k < 2 * n; k++) c[k] = ((k * 7 + 3) % 5) - 2 > 0 ? 1 : ((k * 7 + 3) % 5) - 2 < 0 ? -1 : 0;
+  // Y^n c(Y) mod Y^(2n) + 1 is X^(N/2) c: its real parts are, on the evaluator's reading of
+  // X^(N/2) as i (seal.ts), minus the imaginary parts of c's slots
+  const shifted = new Int8Array(2 * n);
+  for (let k = 0; k < 2 * n; k++) shifted[(k + n) % (2 * n)] = k + n < 2 * n ? c[k]! : -c[k]!;
+  const re = decodeSparse(f, c, n);
+  const im = decodeSparse(f, shifted, n).map((v) => -v);
+  const want = decodeCoeffs(Float64Array.from(c), n, SEAL_SLOT_GENERATOR);
+  for (let j = 0; j < N / 2; j++) {
+    if (Math.abs(re[j]! - want.re[j % n]!) > 1e-9 || Math.abs(im[j]! - want.im[j % n]!) > 1e-9) {
+      assert.unreachable(`slot ${j}: SEAL ${re[j]} + ${im[j]}i, generator -3 gives ${want.re[j % n]} + ${want.im[j % n]}i`);
+    }
+  }
+  // the check can fail: generator 5 orders the roots otherwise, generator 3 has the odd slots' conjugates
+  const five = decodeCoeffs(Float64Array.from(c), n, 5);
+  const three = decodeCoeffs(Float64Array.from(c), n, 3);
+  assert.ok(maxDiff(five.re, re.subarray(0, n)) > 0.1 && maxDiff(three.im, im.subarray(0, n)) > 0.1);
+});
+
+test('with generator -3 the factored transforms equal the embedding in bit-reversed order (float64)', () => {
+  const rng = uniformRng(4);
+  for (const n of [4, 64]) {
+    const m = uniformArray(rng, 2 * n, -1, 1);
+    const z = decodeCoeffs(m, n, SEAL_SLOT_GENERATOR);
+    for (let levels = 1; levels <= Math.log2(n); levels++) {
+      let v: { re: Float64Array; im: Float64Array } = { re: replicate(z.re, n, 2 * n), im: replicate(z.im, n, 2 * n) };
+      for (const t of coeffToSlotFactored(n, levels, 1, SEAL_SLOT_GENERATOR)) v = lintransPlain(t, v.re, v.im);
+      assert.ok(
+        maxDiff(
+          v.re.map((x) => 2 * x),
+          bitReversedLayout(m, n),
+        ) < 1e-11,
+        `CoeffToSlot n ${n} levels ${levels}`,
+      );
+      let w: { re: Float64Array; im: Float64Array } = { re: bitReversedLayout(m, n), im: new Float64Array(2 * n) };
+      for (const t of slotToCoeffFactored(n, levels, 1, SEAL_SLOT_GENERATOR)) w = lintransPlain(t, w.re, w.im);
+      assert.ok(maxDiff(w.re, replicate(z.re, n, 2 * n)) < 1e-11 && maxDiff(w.im, replicate(z.im, n, 2 * n)) < 1e-11, `SlotToCoeff n ${n}`);
+    }
+  }
+});
+
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
 
 test('refusals: ModRaise and toSparse take only level-0 ciphertexts', async () => {
   const f = await fixture();
