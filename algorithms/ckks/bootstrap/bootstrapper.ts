@@ -36,6 +36,7 @@ import { InputError, check } from '../../errors';
 import type { Preset } from '../presets';
 import type { Ct, Evaluator } from '../types';
 import { coeffToSlotCt, coeffToSlotFactored, coeffToSlotTransform } from './coeff-to-slot';
+import { DEFAULT_GENERATOR } from './embedding';
 import { type EvalModParams, evalModCt, evalModDepth } from './eval-mod';
 import { type LinearTransform, composeTransforms, fromDiagonals, lintransCt, lintransSteps } from './linear-transform';
 import { slotToCoeffCt, slotToCoeffFactored, slotToCoeffTransform } from './slot-to-coeff';
@@ -126,6 +127,17 @@ export function bootstrapParams(lit: BootstrapLiteral, preset: Pick<Preset, 'nam
   return { ...lit, n, ringSlots, maxLevel: preset.levels, levels, depth, outputLevel: preset.levels - depth, subSumSteps };
 }
 
+/**
+ * Worst-case absolute error one bootstrap adds to values of size `magnitude`, by precision.ts's
+ * rule (one operation errs by at most 2^(22 - scaleBits)): EvalMod's error in units of q0 times
+ * q0/D per coefficient, summed by SlotToCoeff over the 2n coefficients at random signs
+ * (sqrt(2n)). Measured below it: 17.3 bits worst at boot14-test (bound 15), 14.2 at boot11-sim
+ * (bound 12.5).
+ */
+export function bootstrapErrorBound(params: BootstrapParams, preset: Pick<Preset, 'scaleBits' | 'chainBits'>, magnitude = 1): number {
+  return Math.sqrt(2 * params.n) * 2 ** (22 - preset.scaleBits) * 2 ** (preset.chainBits[0]! - preset.scaleBits) * Math.max(1, magnitude);
+}
+
 /** Names of the stages, in order (timings are keyed by them). */
 export const BOOTSTRAP_STAGES = ['modRaise', 'subSum', 'coeffToSlot', 'evalMod', 'slotToCoeff'] as const;
 export type BootstrapStage = (typeof BOOTSTRAP_STAGES)[number];
@@ -162,7 +174,13 @@ export class Bootstrapper {
     // CoeffToSlot's factor from the raised coefficients R (G m/D + U I') to x = G/U m/D + I'
     const factor = 1 / ((params.ringSlots / params.n) * sup.raiseUnit);
     this.prescale = params.coeffToSlot === 'dense' ? factor : 1;
-    [this.cts, this.stc] = transforms(params, factor);
+    const g = sup.generator ?? DEFAULT_GENERATOR;
+    if (g !== DEFAULT_GENERATOR && (params.coeffToSlot !== 'dense' || params.slotToCoeff !== 'dense')) {
+      throw new InputError(
+        `the ${ev.id} evaluator orders its slots by generator ${g}: the factored transforms need ${DEFAULT_GENERATOR} (use dense ones)`,
+      );
+    }
+    [this.cts, this.stc] = transforms(params, factor, g);
   }
 
   /**
@@ -205,17 +223,17 @@ export class Bootstrapper {
 type Transforms = [LinearTransform | LinearTransform[], LinearTransform | LinearTransform[]];
 
 /** CoeffToSlot and SlotToCoeff of a bootstrap, CoeffToSlot's factored form carrying `factor`. */
-function transforms(params: BootstrapParams, factor: number): Transforms {
+function transforms(params: BootstrapParams, factor: number, generator = DEFAULT_GENERATOR): Transforms {
   const { n, packing } = params;
   const cts =
     params.coeffToSlot === 'dense'
-      ? coeffToSlotTransform(n)
+      ? coeffToSlotTransform(n, 1, generator)
       : packing === 'sparse'
         ? coeffToSlotFactored(n, params.coeffToSlot, factor)
         : fullCoeffToSlot(n, params.coeffToSlot, factor);
   const stc =
     params.slotToCoeff === 'dense'
-      ? slotToCoeffTransform(n)
+      ? slotToCoeffTransform(n, 1, generator)
       : packing === 'sparse'
         ? slotToCoeffFactored(n, params.slotToCoeff)
         : fullSlotToCoeff(n, params.slotToCoeff);
