@@ -231,12 +231,6 @@ export interface BootstrapSupport {
   readonly raiseUnit: number;
   /** D_0 / D_top (the canonical scales of level 0 and of the top level). */
   readonly raiseGain: number;
-  /**
-   * The generator g of the slot order (slot j holds the root zeta^(g^j), bootstrap/embedding.ts):
-   * 5 (the default: the simulator, Lattigo) or SEAL's 3. The dense transforms take any; the
-   * factored ones (special-fft.ts) need 5.
-   */
-  readonly generator?: number;
 }
 
 /** The server's CKKS evaluator: everything but encryption and decryption. */

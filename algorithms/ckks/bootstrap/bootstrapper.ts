@@ -36,7 +36,6 @@ import { InputError, check } from '../../errors';
 import type { Preset } from '../presets';
 import type { Ct, Evaluator } from '../types';
 import { coeffToSlotCt, coeffToSlotFactored, coeffToSlotTransform } from './coeff-to-slot';
-import { DEFAULT_GENERATOR } from './embedding';
 import { type EvalModParams, evalModCt, evalModDepth } from './eval-mod';
 import { type LinearTransform, composeTransforms, fromDiagonals, lintransCt, lintransSteps } from './linear-transform';
 import { slotToCoeffCt, slotToCoeffFactored, slotToCoeffTransform } from './slot-to-coeff';
@@ -174,13 +173,7 @@ export class Bootstrapper {
     // CoeffToSlot's factor from the raised coefficients R (G m/D + U I') to x = G/U m/D + I'
     const factor = 1 / ((params.ringSlots / params.n) * sup.raiseUnit);
     this.prescale = params.coeffToSlot === 'dense' ? factor : 1;
-    const g = sup.generator ?? DEFAULT_GENERATOR;
-    if (g !== DEFAULT_GENERATOR && (params.coeffToSlot !== 'dense' || params.slotToCoeff !== 'dense')) {
-      throw new InputError(
-        `the ${ev.id} evaluator orders its slots by generator ${g}: the factored transforms need ${DEFAULT_GENERATOR} (use dense ones)`,
-      );
-    }
-    [this.cts, this.stc] = transforms(params, factor, g);
+    [this.cts, this.stc] = transforms(params, factor);
   }
 
   /**
@@ -223,17 +216,17 @@ export class Bootstrapper {
 type Transforms = [LinearTransform | LinearTransform[], LinearTransform | LinearTransform[]];
 
 /** CoeffToSlot and SlotToCoeff of a bootstrap, CoeffToSlot's factored form carrying `factor`. */
-function transforms(params: BootstrapParams, factor: number, generator = DEFAULT_GENERATOR): Transforms {
+function transforms(params: BootstrapParams, factor: number): Transforms {
   const { n, packing } = params;
   const cts =
     params.coeffToSlot === 'dense'
-      ? coeffToSlotTransform(n, 1, generator)
+      ? coeffToSlotTransform(n)
       : packing === 'sparse'
         ? coeffToSlotFactored(n, params.coeffToSlot, factor)
         : fullCoeffToSlot(n, params.coeffToSlot, factor);
   const stc =
     params.slotToCoeff === 'dense'
-      ? slotToCoeffTransform(n, 1, generator)
+      ? slotToCoeffTransform(n)
       : packing === 'sparse'
         ? slotToCoeffFactored(n, params.slotToCoeff)
         : fullSlotToCoeff(n, params.slotToCoeff);
