@@ -231,6 +231,12 @@ export interface BootstrapSupport {
   readonly raiseUnit: number;
   /** D_0 / D_top (the canonical scales of level 0 and of the top level). */
   readonly raiseGain: number;
+  /**
+   * The root generator g of the evaluator's slot order: slot j of a period-n vector holds the
+   * polynomial's value at zeta^(g^j mod 4n) (bootstrap/embedding.ts). 5 when absent (the
+   * simulator, Lattigo); -3 on seal (SEAL's powers of 3, read with the odd slots conjugated).
+   */
+  readonly slotGenerator?: number;
 }
 
 /** The server's CKKS evaluator: everything but encryption and decryption. */

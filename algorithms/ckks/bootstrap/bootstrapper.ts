@@ -36,6 +36,7 @@ import { InputError, check } from '../../errors';
 import type { Preset } from '../presets';
 import type { Ct, Evaluator } from '../types';
 import { coeffToSlotCt, coeffToSlotFactored, coeffToSlotTransform } from './coeff-to-slot';
+import { DEFAULT_GENERATOR } from './embedding';
 import { type EvalModParams, evalModCt, evalModDepth } from './eval-mod';
 import { type LinearTransform, composeTransforms, fromDiagonals, lintransCt, lintransSteps } from './linear-transform';
 import { slotToCoeffCt, slotToCoeffFactored, slotToCoeffTransform } from './slot-to-coeff';
@@ -173,7 +174,8 @@ export class Bootstrapper {
     // CoeffToSlot's factor from the raised coefficients R (G m/D + U I') to x = G/U m/D + I'
     const factor = 1 / ((params.ringSlots / params.n) * sup.raiseUnit);
     this.prescale = params.coeffToSlot === 'dense' ? factor : 1;
-    [this.cts, this.stc] = transforms(params, factor);
+    // the evaluator's slot order (5 on sim; -3 on seal: SEAL's powers of 3 with the odd slots conjugated)
+    [this.cts, this.stc] = transforms(params, factor, sup.slotGenerator ?? DEFAULT_GENERATOR);
   }
 
   /**
@@ -216,20 +218,20 @@ export class Bootstrapper {
 type Transforms = [LinearTransform | LinearTransform[], LinearTransform | LinearTransform[]];
 
 /** CoeffToSlot and SlotToCoeff of a bootstrap, CoeffToSlot's factored form carrying `factor`. */
-function transforms(params: BootstrapParams, factor: number): Transforms {
+function transforms(params: BootstrapParams, factor: number, generator = DEFAULT_GENERATOR): Transforms {
   const { n, packing } = params;
   const cts =
     params.coeffToSlot === 'dense'
-      ? coeffToSlotTransform(n)
+      ? coeffToSlotTransform(n, 1, generator)
       : packing === 'sparse'
-        ? coeffToSlotFactored(n, params.coeffToSlot, factor)
-        : fullCoeffToSlot(n, params.coeffToSlot, factor);
+        ? coeffToSlotFactored(n, params.coeffToSlot, factor, generator)
+        : fullCoeffToSlot(n, params.coeffToSlot, factor, generator);
   const stc =
     params.slotToCoeff === 'dense'
-      ? slotToCoeffTransform(n)
+      ? slotToCoeffTransform(n, 1, generator)
       : packing === 'sparse'
-        ? slotToCoeffFactored(n, params.slotToCoeff)
-        : fullSlotToCoeff(n, params.slotToCoeff);
+        ? slotToCoeffFactored(n, params.slotToCoeff, 1, generator)
+        : fullSlotToCoeff(n, params.slotToCoeff, 1, generator);
   return [cts, stc];
 }
 
@@ -286,11 +288,11 @@ function slotwiseN(re: Float64Array, im: Float64Array = new Float64Array(re.leng
  * (special-fft.ts) give w = U^-1 z (w_k = m_k + i m_(k+n), bit-reversed), the last one followed by
  * a slot-wise 1/2, so that 2 Re(.) (taken by the caller) is scale * m_k for k < n, bit-reversed.
  */
-export function fullCoeffToSlot(n: number, levels: number, scale = 1): LinearTransform[] {
+export function fullCoeffToSlot(n: number, levels: number, scale = 1, generator = DEFAULT_GENERATOR): LinearTransform[] {
   const f = scale ** (1 / levels);
   // each stage folded first: the merged groups then never hold 2n-long diagonals
   const groups = groupStages(
-    butterflyStages(n, true).map((g) => foldToPeriod(g, n)),
+    butterflyStages(n, true, generator).map((g) => foldToPeriod(g, n)),
     levels,
   );
   const out = groups.map((g) => composeTransforms(slotwiseN(new Float64Array(n).fill(f)), g));
@@ -304,10 +306,10 @@ export function fullCoeffToSlot(n: number, levels: number, scale = 1): LinearTra
  * 2 Re(.) (taken by the caller) is the real slots z = sum over all N coefficients, the second
  * half being -m_(N-k) by symmetry.
  */
-export function fullSlotToCoeff(n: number, levels: number, scale = 1): LinearTransform[] {
+export function fullSlotToCoeff(n: number, levels: number, scale = 1, generator = DEFAULT_GENERATOR): LinearTransform[] {
   const f = scale ** (1 / levels);
   const groups = groupStages(
-    butterflyStages(n, false).map((g) => foldToPeriod(g, n)),
+    butterflyStages(n, false, generator).map((g) => foldToPeriod(g, n)),
     levels,
   ).map((g) => composeTransforms(slotwiseN(new Float64Array(n).fill(f)), g));
   const half = new Float64Array(n).fill(1);

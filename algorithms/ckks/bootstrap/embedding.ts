@@ -28,11 +28,13 @@ export function rootExponents(n: number, generator = DEFAULT_GENERATOR): number[
   const M = 4 * n;
   const seen = new Set<number>();
   const out: number[] = [];
+  // a negative generator (-3: SEAL's order as the seal evaluator reads it) is taken mod 4n
+  const g = ((generator % M) + M) % M;
   let e = 1;
   for (let j = 0; j < n; j++) {
     out.push(e);
     seen.add(e);
-    e = (e * generator) % M;
+    e = (e * g) % M;
   }
   // g^n = 1 mod 4n makes a cyclic rotation of the slots the automorphism Y -> Y^g (what a
   // Galois key performs); 3 mod 4 (n = 1) is conjugation instead
