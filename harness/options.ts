@@ -100,3 +100,27 @@ export function parseChoice<T extends string>(flag: string, value: string, allow
   }
   return value as T;
 }
+
+/** The refresher and preset-security switches of softmax, train and bootstrap. */
+export interface RefreshOptions {
+  refresh?: string;
+  insecure?: boolean;
+}
+
+/** Adds --refresh client|bootstrap and --insecure. */
+export function withRefreshOptions(cmd: Command, refresh = true): Command {
+  if (refresh) {
+    cmd.addOption(
+      new Option(
+        '--refresh <kind>',
+        "client: a round trip to the key owner (the stand-in for bootstrapping); bootstrap: the preset's CKKS bootstrap, on the server alone",
+      ).default('client'),
+    );
+  }
+  return cmd.option('--insecure', 'allow a preset without a security claim (the bootstrap test presets); its records are marked insecure');
+}
+
+/** The validated --refresh kind. */
+export function parseRefresh(value: string | undefined): 'client' | 'bootstrap' {
+  return parseChoice('--refresh', value ?? 'client', ['client', 'bootstrap'] as const);
+}

@@ -115,9 +115,10 @@ const LITERALS: readonly PresetLiteral[] = [
   {
     name: 'boot14-full-test',
     description:
-      'NO SECURITY (bootstrap test): N=16384, chain 60-50x18-60 (1020 bits), scale 2^50; bootstrap of all 8192 real slots (factored 2+2 levels), 4 levels left',
+      'NO SECURITY (bootstrap test): N=16384, chain 60-50x19-60 (1070 bits), scale 2^50; bootstrap of all 8192 real slots (factored 2+2 levels), 5 levels left',
     ringDegree: 16384,
-    chainBits: [60, ...Array(18).fill(50), 60],
+    // 5 levels left: the deepest stage of a training step needs 5
+    chainBits: [60, ...Array(19).fill(50), 60],
     scaleBits: 50,
     backends: ['seal', 'sim'],
     insecure: true,
@@ -139,9 +140,9 @@ const LITERALS: readonly PresetLiteral[] = [
     // the simulator's small bootstrap preset (tests, `train --refresh bootstrap` on synthetic data)
     name: 'boot11-sim',
     description:
-      'sim only, NO SECURITY: N=2048, chain 60-50x18-60, scale 2^50; bootstrap of all 1024 real slots (factored 2+2), 4 levels left',
+      'sim only, NO SECURITY: N=2048, chain 60-50x19-60, scale 2^50; bootstrap of all 1024 real slots (factored 2+2), 5 levels left',
     ringDegree: 2048,
-    chainBits: [60, ...Array(18).fill(50), 60],
+    chainBits: [60, ...Array(19).fill(50), 60],
     scaleBits: 50,
     backends: ['sim'],
     insecure: true,

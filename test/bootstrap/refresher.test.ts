@@ -17,14 +17,14 @@ import { maxAbsDiff } from '../helpers/backends';
 test('refresh: bootstrap on sim (boot11-sim): level 0 to the output level, values kept, counted, no messages', async () => {
   const s = await createSession('sim', 'boot11-sim', { insecure: true, noise: true, seed: 2, refresh: 'bootstrap' });
   assert.is(s.rf.kind, 'bootstrap');
-  assert.is(s.rf.outputLevel, 4);
+  assert.is(s.rf.outputLevel, 5);
   assert.is(s.evaluationKeys.bootstrap?.sparseWeight, 32);
   const v = uniformArray(uniformRng(3), s.ev.slots, -1, 1);
   const ct = s.client.encrypt(v, 0);
   const before = s.ev.counts();
   const messages = s.transcript.summary();
   const out = s.rf.refresh(ct);
-  assert.is(out.level, 4);
+  assert.is(out.level, 5);
   // boot11-sim's bootstrap: 14.2 bits worst measured (test/bootstrap/bootstrapper.test.ts)
   assert.ok(precisionBits(maxAbsDiff(s.client.decrypt(out), v)) >= 13);
   const c = s.ev.counts();
@@ -34,7 +34,7 @@ test('refresh: bootstrap on sim (boot11-sim): level 0 to the output level, value
   assert.ok(c.refreshMs > before.refreshMs);
   assert.is(s.transcript.summary().byPurpose.refresh, messages.byPurpose.refresh);
   assert.is(s.rf.refresh(ct, 2).level, 2);
-  assert.throws(() => s.rf.refresh(ct, 5), /outside 0..4/);
+  assert.throws(() => s.rf.refresh(ct, 6), /outside 0..5/);
   s.dispose();
 });
 
