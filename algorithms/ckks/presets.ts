@@ -137,6 +137,22 @@ const LITERALS: readonly PresetLiteral[] = [
     bootstrap: { packing: 'full', sparseWeight: 32, coeffToSlot: 2, slotToCoeff: 2, evalMod: EVAL_MOD_16 },
   },
   {
+    // N=32768 at 128-bit, measured on seal: what fits one 4 GiB heap. boot15's full packing needs 55
+    // key-switching keys of 143 MB (7.8 GB); a sparse packing of 8 slots needs 17 Galois keys plus
+    // the relinearization and toDense keys, but with boot15's 15 levels (2.7 GB of keys) the heap
+    // still ran out in EvalMod: SEAL's memory pool keeps the key-switching temporaries of every
+    // level it has worked at (about 0.15 GB per level at the top). 14 levels (126 MB keys, 2.4 GB)
+    // fit: 1 level left (EvalMod's 10 and the dense transforms' 3)
+    name: 'boot15-sparse',
+    description:
+      'SEAL N=32768, chain 60-50x14-60 (820 bits, 128-bit), scale 2^50; sparse bootstrap of 8 slots (dense transforms), 1 level left',
+    ringDegree: 32768,
+    chainBits: [60, ...Array(14).fill(50), 60],
+    scaleBits: 50,
+    backends: ['seal', 'sim'],
+    bootstrap: { packing: 'sparse', slots: 8, sparseWeight: 32, coeffToSlot: 'dense', slotToCoeff: 'dense', evalMod: EVAL_MOD_16 },
+  },
+  {
     // the simulator's small bootstrap preset (tests, `train --refresh bootstrap` on synthetic data)
     name: 'boot11-sim',
     description:

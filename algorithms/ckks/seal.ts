@@ -183,8 +183,11 @@ function encodeAt(
  */
 export const SEAL_SLOT_GENERATOR = -3;
 
+/** Largest total size of the evaluator's cached constant plaintexts. */
+const CONSTANT_CACHE_BYTES = 256 * 2 ** 20;
+
 /** Largest serialized Galois key chunk (see SealKeyOwner.evaluationKeys). */
-const GALOIS_CHUNK_BYTES = 512 * 2 ** 20;
+const GALOIS_CHUNK_BYTES = 256 * 2 ** 20;
 
 function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((s, p) => s + p.byteLength, 0));
@@ -399,6 +402,8 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
   private conjugationKey = false;
   /** constant plaintexts by `${level}|${scale}|${value}` (masks of one value, level matching). */
   private readonly constants = new Map<string, PlainText>();
+  /** bytes of the cached constants (N·8 per prime each) */
+  private constantBytes = 0;
   /** the plaintext X^(N/2) (+i in even slots, -i in odd ones) by level. */
   private readonly imaginaryUnit = new Map<number, PlainText>();
   /** builds complex plaintexts (seal-complex.ts); null on a real-only evaluator */
@@ -542,7 +547,11 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
     const key = `${level}|${scale}|${value}`;
     let native = this.constants.get(key);
     if (!native) {
-      if (this.constants.size >= 512) this.clearConstants();
+      // bounded by count and by bytes: at N=32768 with 16 primes one constant is 4 MB, and EvalMod's
+      // many coefficients filled a 512-entry cache to 2 GB (std::bad_alloc in the 4 GiB heap)
+      const bytes = 8 * this.preset.ringDegree * (level + 1);
+      if (this.constants.size >= 512 || this.constantBytes + bytes > CONSTANT_CACHE_BYTES) this.clearConstants();
+      this.constantBytes += bytes;
       native = this.encodeNative(new Float64Array(this.slots).fill(value), level, scale);
       this.constants.set(key, native);
     }
@@ -552,6 +561,7 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
   private clearConstants(): void {
     for (const p of this.constants.values()) p.delete();
     this.constants.clear();
+    this.constantBytes = 0;
   }
 
   private rescaled(native: CipherText, level: number, complex: boolean): SealCt {
