@@ -15,7 +15,9 @@ import {
   bootstrapRotationSteps,
 } from '../../algorithms/ckks/bootstrap/bootstrapper';
 import { precisionBits } from '../../algorithms/ckks/precision';
-import { presetFor } from '../../algorithms/ckks/presets';
+import { type Preset, presetFor } from '../../algorithms/ckks/presets';
+import { keySwitchKeyBytes } from '../../algorithms/ckks/base';
+import { rotationKeyCount, WASM_HEAP_BYTES } from '../memory';
 import { createSession, diffTranscripts } from '../../algorithms/ckks/session';
 import { type Ct, diffCounts, type Evaluator } from '../../algorithms/ckks/types';
 import { InputError } from '../../algorithms/errors';
@@ -78,6 +80,7 @@ export function registerBootstrap(program: Command): void {
     const log = (line: string) => process.stderr.write(`bootstrap ${backend} ${preset.name}: ${line}\n`);
     const noise = backend === 'sim' && opts.noise;
     const steps = bootstrapRotationSteps(params);
+    if (backend === 'seal') refuseIfBootstrapKeysTooBig(preset, steps);
     log(`making keys (${steps.length} rotations and the encapsulation keys, h = ${params.sparseWeight})`);
     const session = await createSession(backend, preset, {
       seed: opts.seed,
@@ -196,6 +199,21 @@ export function registerBootstrap(program: Command): void {
     }
     sink.finish();
   });
+}
+
+/**
+ * The bootstrap's keys must all sit in one SEAL heap (4 GiB): relinearization, one Galois key per
+ * rotation step and the conjugation, the sparse -> dense key (one key over the chain; the
+ * dense -> sparse one is small). Refused before any key is made, with how far over it is.
+ */
+function refuseIfBootstrapKeysTooBig(preset: Preset, steps: readonly number[]): void {
+  const keys = 1 + rotationKeyCount(preset.slots, steps, true, true) + 1;
+  const bytes = keys * keySwitchKeyBytes(preset);
+  if (bytes > WASM_HEAP_BYTES) {
+    throw new InputError(
+      `--preset ${preset.name}: the bootstrap's ${keys} key-switching keys take ${(bytes / 2 ** 30).toFixed(1)} GiB, over the 4 GiB SEAL heap by ${((bytes - WASM_HEAP_BYTES) / 2 ** 30).toFixed(1)} GiB (keys are not sharded over workers yet)`,
+    );
+  }
 }
 
 /** re + i*im at level 0 (period n): two encryptions and an exact multiplication by i. */

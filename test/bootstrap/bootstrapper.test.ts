@@ -3,7 +3,8 @@
  * on, at the test preset boot14-test (N=16384, sparse packing of 32 slots, 17 levels) and at the
  * small full-packing preset boot11-sim (N=2048, all 1024 real slots): random inputs in [-1, 1]
  * come back with the precision asked (>= 15 bits worst over every slot at the test preset;
- * measured 17.3, mean 19.1) at the bootstrap's output level (4 levels left), and one bootstrap
+ * measured 17.3, mean 19.1) at the bootstrap's output level (4 levels left at the test preset, 5
+ * at boot11-sim), and one bootstrap
  * performs exactly these operations (declared rotation keys, so one key switch per rotation):
  *
  *   boot14-test: modraise 1, switchKey 2, rot 36, keyswitch 41 (5 conj: CoeffToSlot's real part

@@ -88,6 +88,8 @@ test('--refresh in cell keys only when not the default; refusals name the flag',
   const cases: [string[], RegExp][] = [
     [['bootstrap', '--preset', 'boot14-test'], /--preset boot14-test has no security claim .* pass --insecure/],
     [['bootstrap', '--preset', 'n13'], /--preset n13 has no bootstrap/],
+    // refused before any key is made: 55 keys of 142 MB at N=32768
+    [['bootstrap', '--backend', 'seal', '--preset', 'boot15'], /55 key-switching keys take 7.3 GiB, over the 4 GiB SEAL heap by 3.3 GiB/],
     [['train', '--backend', 'sim', '--preset', 'n14', '--refresh', 'bootstrap'], /--refresh bootstrap: preset n14 has no bootstrap/],
     [['softmax', '--backend', 'plain', '--refresh', 'bootstrap'], /--refresh bootstrap: the plain backend/],
     [['softmax', '--backend', 'sim', '--preset', 'n13', '--refresh', 'server'], /--refresh/],
