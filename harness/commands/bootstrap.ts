@@ -15,9 +15,8 @@ import {
   bootstrapRotationSteps,
 } from '../../algorithms/ckks/bootstrap/bootstrapper';
 import { precisionBits } from '../../algorithms/ckks/precision';
-import { type Preset, presetFor } from '../../algorithms/ckks/presets';
-import { keySwitchKeyBytes } from '../../algorithms/ckks/base';
-import { rotationKeyCount, WASM_HEAP_BYTES } from '../memory';
+import { presetFor } from '../../algorithms/ckks/presets';
+import { refuseIfBootstrapKeysTooBig } from '../memory';
 import { createSession, diffTranscripts } from '../../algorithms/ckks/session';
 import { type Ct, diffCounts, type Evaluator } from '../../algorithms/ckks/types';
 import { InputError } from '../../algorithms/errors';
@@ -199,21 +198,6 @@ export function registerBootstrap(program: Command): void {
     }
     sink.finish();
   });
-}
-
-/**
- * The bootstrap's keys must all sit in one SEAL heap (4 GiB): relinearization, one Galois key per
- * rotation step and the conjugation, the sparse -> dense key (one key over the chain; the
- * dense -> sparse one is small). Refused before any key is made, with how far over it is.
- */
-function refuseIfBootstrapKeysTooBig(preset: Preset, steps: readonly number[]): void {
-  const keys = 1 + rotationKeyCount(preset.slots, steps, true, true) + 1;
-  const bytes = keys * keySwitchKeyBytes(preset);
-  if (bytes > WASM_HEAP_BYTES) {
-    throw new InputError(
-      `--preset ${preset.name}: the bootstrap's ${keys} key-switching keys take ${(bytes / 2 ** 30).toFixed(1)} GiB, over the 4 GiB SEAL heap by ${((bytes - WASM_HEAP_BYTES) / 2 ** 30).toFixed(1)} GiB (keys are not sharded over workers yet)`,
-    );
-  }
 }
 
 /** re + i*im at level 0 (period n): two encryptions and an exact multiplication by i. */

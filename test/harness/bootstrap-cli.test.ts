@@ -12,6 +12,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { bootstrapRotationSteps } from '../../algorithms/ckks/bootstrap/bootstrapper';
+import { resolvePreset } from '../../algorithms/ckks/presets';
+import { refuseIfBootstrapKeysTooBig } from '../../harness/memory';
 import { inProcess, jsonLines } from '../helpers/cli';
 
 type Rec = Record<string, unknown> & { [k: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -88,8 +91,6 @@ test('--refresh in cell keys only when not the default; refusals name the flag',
   const cases: [string[], RegExp][] = [
     [['bootstrap', '--preset', 'boot14-test'], /--preset boot14-test has no security claim .* pass --insecure/],
     [['bootstrap', '--preset', 'n13'], /--preset n13 has no bootstrap/],
-    // refused before any key is made: 55 keys of 142 MB at N=32768
-    [['bootstrap', '--backend', 'seal', '--preset', 'boot15'], /55 key-switching keys take 7.3 GiB, over the 4 GiB SEAL heap by 3.3 GiB/],
     [['train', '--backend', 'sim', '--preset', 'n14', '--refresh', 'bootstrap'], /--refresh bootstrap: preset n14 has no bootstrap/],
     [['softmax', '--backend', 'plain', '--refresh', 'bootstrap'], /--refresh bootstrap: the plain backend/],
     [['softmax', '--backend', 'sim', '--preset', 'n13', '--refresh', 'server'], /--refresh/],
@@ -99,6 +100,19 @@ test('--refresh in cell keys only when not the default; refusals name the flag',
     assert.is(r.status, 2, args.join(' '));
     assert.match(r.stderr, message, args.join(' '));
   }
+});
+
+test('a bootstrap key set over the SEAL heap is refused before it is made, with by how much', () => {
+  const preset = resolvePreset('boot15');
+  const params = preset.bootstrap!;
+  // one key per step: 55 keys of 143 MB at N=32768
+  assert.throws(
+    () => refuseIfBootstrapKeysTooBig(preset, bootstrapRotationSteps({ ...params, rotationKeys: 'declared' })),
+    /55 key-switching keys take 7.3 GiB, over the 4 GiB SEAL heap by 3.3 GiB/,
+  );
+  // the preset's positive powers of two: 14 + relinearization, conjugation and the sparse -> dense key
+  assert.equal(bootstrapRotationSteps(params), [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192]);
+  refuseIfBootstrapKeysTooBig(preset, bootstrapRotationSteps(params));
 });
 
 test.run();

@@ -56,6 +56,13 @@ export interface BootstrapLiteral {
   readonly slotToCoeff: 'dense' | number;
   /** EvalMod's range K (|I| <= K), double angles and Chebyshev degree (eval-mod.ts). */
   readonly evalMod: { readonly K: number; readonly doubleAngles: number; readonly degree: number };
+  /**
+   * Rotation keys: 'declared' (default), one per step the bootstrap performs (one key switch per
+   * rotation); 'pow2', only the positive powers of two, log2(N/2) keys, each rotation composed of
+   * its binary digits (more key switches, far fewer keys: how the key set fits the 4 GiB heap at
+   * N=32768).
+   */
+  readonly rotationKeys?: 'declared' | 'pow2';
 }
 
 /** A validated bootstrap for one preset. */
@@ -122,6 +129,10 @@ export function bootstrapParams(lit: BootstrapLiteral, preset: Pick<Preset, 'nam
   };
   const depth = levels.scale + levels.coeffToSlot + levels.evalMod + levels.slotToCoeff;
   check(depth <= preset.levels, `${at}: needs ${depth} levels, the chain has ${preset.levels}`);
+  check(
+    lit.rotationKeys === undefined || lit.rotationKeys === 'declared' || lit.rotationKeys === 'pow2',
+    `${at}: rotation keys '${String(lit.rotationKeys)}' are not 'declared' or 'pow2'`,
+  );
   const subSumSteps: number[] = [];
   for (let t = n; t < ringSlots; t *= 2) subSumSteps.push(t);
   return { ...lit, n, ringSlots, maxLevel: preset.levels, levels, depth, outputLevel: preset.levels - depth, subSumSteps };
@@ -241,6 +252,11 @@ function transforms(params: BootstrapParams, factor: number, generator = DEFAULT
  */
 export function bootstrapRotationSteps(params: BootstrapParams): number[] {
   const list = (lt: LinearTransform | readonly LinearTransform[]) => ('d' in lt ? [lt] : lt);
+  if (params.rotationKeys === 'pow2') {
+    const out: number[] = [];
+    for (let p = 1; p < params.ringSlots; p *= 2) out.push(p);
+    return out;
+  }
   const [cts, stc] = transforms(params, 1);
   const steps = new Set<number>(params.subSumSteps);
   for (const lt of [...list(cts), ...list(stc)]) for (const s of lintransSteps(lt)) steps.add(s);
