@@ -84,6 +84,20 @@ test('train --refresh bootstrap on a synthetic set runs on sim with the bootstra
   assert.ok((rec!.deviations as string[]).some((d) => /no security claim/.test(d)));
 });
 
+test('softmax --refresh bootstrap on sim: refreshes are bootstraps, within the bound that adds their error', async () => {
+  const args = ['softmax', '--backend', 'sim', '--preset', 'boot11-sim', '--insecure', '--refresh', 'bootstrap'];
+  const r = await inProcess([...args, '--classes', '4', '--range', '8', '--json']);
+  assert.is(r.status, 0, r.stderr);
+  const [rec] = jsonLines(r.stdout) as Rec[];
+  assert.is(rec!.state, 'completed');
+  assert.is(rec!.refresh, 'bootstrap');
+  assert.match(rec!.cell, /\|refresh=bootstrap\|/);
+  assert.ok(rec!.refreshes > 0 && rec!.ops.modraise === rec!.refreshes);
+  assert.is(rec!.transcript.byPurpose.refresh, undefined);
+  assert.ok(rec!.agreement.max <= rec!.errorBound);
+  assert.ok((rec!.deviations as string[]).some((d) => /CKKS bootstrap on the server/.test(d)));
+});
+
 test('--refresh in cell keys only when not the default; refusals name the flag', async () => {
   const client = await inProcess(['softmax', '--backend', 'sim', '--preset', 'n14', '--classes', '4', '--range', '4', '--json']);
   assert.is(client.status, 0, client.stderr);
