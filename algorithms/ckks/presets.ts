@@ -141,6 +141,19 @@ const LITERALS: readonly PresetLiteral[] = [
     bootstrap: { packing: 'full', sparseWeight: 32, coeffToSlot: 2, slotToCoeff: 2, evalMod: EVAL_MOD_16, rotationKeys: 'pow2' },
   },
   {
+    // the paper's setting with its bootstrap: HEaaN FGb's 2^15 slots and 12 levels between
+    // bootstraps, with this project's bootstrap (14 levels) on top; sim only (SEAL has no N=2^16),
+    // for --refresh bootstrap-model at paper scale
+    name: 'boot16-sim',
+    description:
+      "sim only: N=65536, chain 60-50x26-60, scale 2^50: the paper's 2^15 slots and 12 levels between bootstraps (full packing, factored 2+2)",
+    ringDegree: 65536,
+    chainBits: [60, ...Array(26).fill(50), 60],
+    scaleBits: 50,
+    backends: ['sim'],
+    bootstrap: { packing: 'full', sparseWeight: 32, coeffToSlot: 2, slotToCoeff: 2, evalMod: EVAL_MOD_16, rotationKeys: 'pow2' },
+  },
+  {
     // the simulator's small bootstrap preset (tests, `train --refresh bootstrap` on synthetic data)
     name: 'boot11-sim',
     description:
