@@ -20,17 +20,21 @@
  *   is dropped, as a real part). Factored transforms only (a dense one has N/2 diagonals).
  *
  * Scaling. After the raise the slots are raiseGain * z + raiseUnit * slots(I) (types.ts,
- * BootstrapSupport): about 2^18 at q0/D = 2^10. CoeffToSlot's matrix carries the factor
- * 1 / (R * raiseUnit * B) (R = N/2n from SubSum, B = EvalMod's bound K + 1/2) that makes its
- * output x / B, EvalMod's prescaled input. On seal a diagonal holds about log2(D) bits of absolute
- * precision, so such a small factor cannot sit in one plaintext: the factored forms spread it
- * over their levels (2^-7 to 2^-10 each); the dense form is preceded by one mulConst of
- * 1 / (R * raiseUnit) (a level; SubSum then rotates one level lower, where a key switch is cheaper).
- * EvalMod's output scale q0/D0 = raiseUnit / raiseGain returns the coefficients of the message.
+ * BootstrapSupport): about 2^18 at q0/D = 2^10. CoeffToSlot carries the factor
+ * 1 / (R * raiseUnit) (R = N/2n from SubSum) that makes its output x = m/q0 + I'. On seal a
+ * diagonal holds about log2(D) bits of absolute precision, so such a small factor cannot sit in
+ * one plaintext: the factored forms spread it over their levels (2^-7 to 2^-10 each); the dense
+ * form is preceded by one mulConst of it (a level; SubSum then rotates one level lower, where a
+ * key switch is cheaper). EvalMod scales x by 1/B itself (B = K + 1/2, one level) rather than
+ * CoeffToSlot folding it in, as Lattigo does: folded, CoeffToSlot's giant steps and real part
+ * would key-switch values 2^4 smaller, whose absolute key-switch noise then costs a bit
+ * (measured on sim at n = 32 with 3 double angles: 14.8 bits worst folded, 15.8 not). EvalMod's output scale
+ * q0/D0 = raiseUnit / raiseGain returns the coefficients of the message.
  *
- * Levels: sparse dense 1 + 1 + EvalMod + 1; factored k1 + EvalMod + k2 (EvalMod: K = 16,
- * degree 31, 3 double angles: 8). Parameters are documented literals (`BootstrapLiteral`, as
- * Lattigo's ParametersLiteral) validated into `BootstrapParams` against a preset.
+ * Levels: sparse dense 1 + 1 + EvalMod + 1; factored k1 + EvalMod + k2, EvalMod being
+ * ceil(log2(degree + 1)) + double angles + 1 (the presets: K = 16, degree 31, 4 double angles:
+ * 10). Parameters are documented literals (`BootstrapLiteral`, as Lattigo's ParametersLiteral)
+ * validated into `BootstrapParams` against a preset (presets.ts).
  */
 import { InputError, check } from '../../errors';
 import type { Preset } from '../presets';
