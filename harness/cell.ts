@@ -58,7 +58,7 @@ const int = (min: number, limit?: { max: number; why: string }): ParamType =>
 const PREDICT: ParamType = { type: 'choice', values: ['cached', 'measure', 'off'] };
 
 /** The refresher (--refresh): in a cell's key only when not the default 'client'. */
-const REFRESH: ParamType = { type: 'choice', values: ['client', 'bootstrap'] };
+const REFRESH: ParamType = { type: 'choice', values: ['client', 'bootstrap', 'bootstrap-model'] };
 
 /** The parameters each kind accepts: its command's flags, single-valued per cell. */
 export const PARAMETERS: Readonly<Record<CellKind, Readonly<Record<string, ParamType>>>> = {

@@ -1,6 +1,7 @@
 /** Option parsing shared by the commands: common flags and value parsers with clear errors. */
 import os from 'node:os';
 import { type Command, Option } from 'commander';
+import { REFRESH_KINDS, type RefreshKind } from '../algorithms/ckks/session';
 import { InputError } from '../algorithms/errors';
 
 /** The flags every experiment command has. */
@@ -113,7 +114,7 @@ export function withRefreshOptions(cmd: Command, refresh = true): Command {
     cmd.addOption(
       new Option(
         '--refresh <kind>',
-        "client: a round trip to the key owner (the stand-in for bootstrapping); bootstrap: the preset's CKKS bootstrap, on the server alone",
+        "client: a round trip to the key owner (the stand-in for bootstrapping); bootstrap: the preset's CKKS bootstrap, on the server alone; bootstrap-model (sim): the first bootstrap run, the others modelled (its counts, noise of its measured size)",
       ).default('client'),
     );
   }
@@ -121,6 +122,6 @@ export function withRefreshOptions(cmd: Command, refresh = true): Command {
 }
 
 /** The validated --refresh kind. */
-export function parseRefresh(value: string | undefined): 'client' | 'bootstrap' {
-  return parseChoice('--refresh', value ?? 'client', ['client', 'bootstrap'] as const);
+export function parseRefresh(value: string | undefined): RefreshKind {
+  return parseChoice('--refresh', value ?? 'client', REFRESH_KINDS);
 }

@@ -69,7 +69,7 @@ export interface RecordCommon {
   /** the sweep's ablation declaration, when it has one (harness/sweep/ablation.ts) */
   ablation?: unknown;
   /** encrypted softmax and train: how ciphertexts got their levels back (absent: client-aided, before bootstraps existed) */
-  refresh?: 'client' | 'bootstrap';
+  refresh?: 'client' | 'bootstrap' | 'bootstrap-model';
   /** the preset has no security claim (a bootstrap test preset, run with --insecure) */
   insecure?: boolean;
 }

@@ -372,18 +372,24 @@ export function normalizeSteps(steps: Iterable<number>, slots: number): number[]
   return [...out].sort((a, b) => a - b);
 }
 
-/** The key-switch steps a rotation by k takes with these keys: itself if it has a key, else its NAF pieces. */
+/**
+ * The key-switch steps a rotation by k takes with these keys: itself if it has a key, else its NAF
+ * pieces (SEAL's own split), else, with only the positive powers of two (the smallest key set
+ * that reaches every step: what a bootstrap's keys fit the heap with at N=32768), the binary
+ * digits of the left rotation k mod slots.
+ */
 export function rotationPlan(k: number, slots: number, keys: ReadonlySet<number>): number[] {
   const s = normalizeStep(k, slots);
   if (s === 0) return [];
   if (keys.has(s)) return [s];
   const pieces = naf(s).map((p) => normalizeStep(p, slots));
-  for (const p of pieces) {
-    if (!keys.has(p)) {
-      throw new Error(`no rotation key for step ${s} (nor for its piece ${p}); declare it in the algorithm's rotation steps`);
-    }
-  }
-  return pieces;
+  const missing = pieces.find((p) => !keys.has(p));
+  if (missing === undefined) return pieces;
+  const left = ((k % slots) + slots) % slots;
+  const digits: number[] = [];
+  for (let bit = 1; bit < slots; bit *= 2) if (left & bit) digits.push(normalizeStep(bit, slots));
+  if (digits.every((p) => keys.has(p))) return digits;
+  throw new Error(`no rotation key for step ${s} (nor for its piece ${missing}); declare it in the algorithm's rotation steps`);
 }
 
 /**

@@ -122,11 +122,15 @@ const LITERALS: readonly PresetLiteral[] = [
     scaleBits: 50,
     backends: ['seal', 'sim'],
     insecure: true,
-    bootstrap: { packing: 'full', sparseWeight: 32, coeffToSlot: 2, slotToCoeff: 2, evalMod: EVAL_MOD_16 },
+    // positive powers of two only: a key per step would be 64 keys of 110 MB (6.6 GiB)
+    bootstrap: { packing: 'full', sparseWeight: 32, coeffToSlot: 2, slotToCoeff: 2, evalMod: EVAL_MOD_16, rotationKeys: 'pow2' },
   },
   {
     // 881 bits at 128-bit security hold q0, 15 primes of 50 bits and the special prime: the
-    // bootstrap takes 14 of the 15 levels, 1 is left (4 left would need 3 primes more: 1020 > 881)
+    // bootstrap takes 14 of the 15 levels, 1 is left (4 left would need 3 primes more: 1020 > 881).
+    // Keys: one per rotation step would be 55 keys of 143 MB (7.3 GiB, over the 4 GiB heap); the
+    // 14 positive powers of two with relinearization, conjugation and the encapsulation keys are
+    // 17 (2.3 GiB)
     name: 'boot15',
     description:
       'SEAL N=32768, chain 60-50x15-60 (870 bits, 128-bit), scale 2^50; bootstrap of all 16384 real slots (factored 2+2), 1 level left',
@@ -134,7 +138,20 @@ const LITERALS: readonly PresetLiteral[] = [
     chainBits: [60, ...Array(15).fill(50), 60],
     scaleBits: 50,
     backends: ['seal', 'sim'],
-    bootstrap: { packing: 'full', sparseWeight: 32, coeffToSlot: 2, slotToCoeff: 2, evalMod: EVAL_MOD_16 },
+    bootstrap: { packing: 'full', sparseWeight: 32, coeffToSlot: 2, slotToCoeff: 2, evalMod: EVAL_MOD_16, rotationKeys: 'pow2' },
+  },
+  {
+    // the paper's setting with its bootstrap: HEaaN FGb's 2^15 slots and 12 levels between
+    // bootstraps, with this project's bootstrap (14 levels) on top; sim only (SEAL has no N=2^16),
+    // for --refresh bootstrap-model at paper scale
+    name: 'boot16-sim',
+    description:
+      "sim only: N=65536, chain 60-50x26-60, scale 2^50: the paper's 2^15 slots and 12 levels between bootstraps (full packing, factored 2+2)",
+    ringDegree: 65536,
+    chainBits: [60, ...Array(26).fill(50), 60],
+    scaleBits: 50,
+    backends: ['sim'],
+    bootstrap: { packing: 'full', sparseWeight: 32, coeffToSlot: 2, slotToCoeff: 2, evalMod: EVAL_MOD_16, rotationKeys: 'pow2' },
   },
   {
     // N=32768 at 128-bit, measured on seal: what fits one 4 GiB heap. boot15's full packing needs 55

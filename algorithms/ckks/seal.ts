@@ -884,12 +884,13 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
   }
 
   /**
-   * Rotation by k into `dst` along `plan` (rotationPlan: k itself or its NAF pieces). With one key
-   * chunk, one call: SEAL applies the step's own key or splits it into the same pieces. With
-   * several, piece by piece, each with its chunk's key.
+   * Rotation by k into `dst` along `plan` (rotationPlan: k itself, its NAF pieces, or its binary
+   * digits with only positive power-of-two keys). With one key chunk and one piece, one call. With
+   * several pieces, piece by piece, each with its chunk's key (SEAL's own split is NAF, which the
+   * binary plan's keys do not cover).
    */
   private rotateNative(src: CipherText, k: number, plan: readonly number[], dst: CipherText): void {
-    if (this.galoisKeys.length === 1) {
+    if (this.galoisKeys.length === 1 && plan.length === 1) {
       this.evaluator.rotateVector(src, this.normalizeStep(k), this.galoisKeys[0]!, dst);
       return;
     }

@@ -194,9 +194,9 @@ export interface SessionOptions extends BackendOptions {
   insecure?: boolean;
 }
 
-/** The refreshers a session can use (the CLI's --refresh). */
-export type RefreshKind = 'client' | 'bootstrap';
-export const REFRESH_KINDS: readonly RefreshKind[] = ['client', 'bootstrap'];
+/** The refreshers a session can use (the CLI's --refresh): bootstrap-model is the simulator's model of the bootstrap (bootstrap/refresher.ts). */
+export type RefreshKind = 'client' | 'bootstrap' | 'bootstrap-model';
+export const REFRESH_KINDS: readonly RefreshKind[] = ['client', 'bootstrap', 'bootstrap-model'];
 
 /** The two parties, the refresher and the transcript of one run. */
 export class Session {
@@ -223,9 +223,9 @@ export class Session {
     this.transcript.record('toServer', 'keys', server.id === 'seal' ? evaluationKeyBytes(keys) : modelKeyBytes(server, keys));
     const wire = new Wire(keyOwner, server, this.transcript);
     this.client = new SessionClient(wire, counter, server.slots, server.maxLevel);
-    if (options.refresh === 'bootstrap') {
+    if (options.refresh === 'bootstrap' || options.refresh === 'bootstrap-model') {
       if (!server.preset.bootstrap) throw new InputError(noBootstrapMessage(server.preset));
-      this.rf = new BootstrapRefresher(this.ev, counter, server.preset.bootstrap);
+      this.rf = new BootstrapRefresher(this.ev, counter, server.preset.bootstrap, options.refresh === 'bootstrap-model');
     } else this.rf = new ClientAidedRefresher(wire, counter, server, options.refreshLevel ?? server.maxLevel);
   }
 
@@ -325,9 +325,12 @@ export async function createSession(id: string, preset: Preset | string, options
   if (options.refresh !== undefined && !REFRESH_KINDS.includes(options.refresh)) {
     throw new InputError(`--refresh ${String(options.refresh)} is not one of ${REFRESH_KINDS.join(', ')}`);
   }
+  if (options.refresh === 'bootstrap-model' && id !== 'sim') {
+    throw new InputError(`--refresh bootstrap-model: the model runs on the simulator only (backend ${id}; use --refresh bootstrap)`);
+  }
   let steps = [...(options.rotationSteps ?? [])];
   let keyOptions = options.keyOptions;
-  if (options.refresh === 'bootstrap') {
+  if (options.refresh === 'bootstrap' || options.refresh === 'bootstrap-model') {
     // the bootstrap's keys: encapsulation keys and the rotations of SubSum and the transforms
     if (!p.bootstrap) throw new InputError(noBootstrapMessage(p));
     steps = [...steps, ...bootstrapRotationSteps(p.bootstrap)];

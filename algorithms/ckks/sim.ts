@@ -367,6 +367,23 @@ export class SimEvaluator extends EvaluatorBase<SimCt, SimPt> {
     return this.make(re, im, this.maxLevel, true, false, a.sparse);
   }
 
+  /** Simulator only (the bootstrap model of bootstrap/refresher.ts): a copy of the slots of `x`. */
+  slotsOf(x: Ct): { re: Float64Array; im: Float64Array | null } {
+    const a = this.ct(x);
+    return { re: Float64Array.from(a.re), im: a.im ? Float64Array.from(a.im) : null };
+  }
+
+  /**
+   * Simulator only (the bootstrap model): a copy of `x` at `level` (above its own: what a bootstrap
+   * gives) with Gaussian noise of standard deviation `sd` (absolute) on every slot's real part.
+   */
+  modelRefresh(x: Ct, level: number, sd: number): Ct {
+    const a = this.ct(x);
+    this.checkLevel(level);
+    const re = Float64Array.from(a.re, (v) => v + sd * this.raiseGauss());
+    return this.make(re, null, level, false);
+  }
+
   /** The N coefficients of I = round((c0 + c1*s)/q0): h + 1 uniforms on [-1/2, 1/2] summed (Gaussian of that variance for large h). */
   private overflow(h: number): Float64Array {
     const out = new Float64Array(this.preset.ringDegree);

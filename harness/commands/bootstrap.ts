@@ -16,6 +16,7 @@ import {
 } from '../../algorithms/ckks/bootstrap/bootstrapper';
 import { precisionBits } from '../../algorithms/ckks/precision';
 import { presetFor } from '../../algorithms/ckks/presets';
+import { refuseIfBootstrapKeysTooBig } from '../memory';
 import { createSession, diffTranscripts } from '../../algorithms/ckks/session';
 import { type Ct, diffCounts, type Evaluator } from '../../algorithms/ckks/types';
 import { InputError } from '../../algorithms/errors';
@@ -78,6 +79,7 @@ export function registerBootstrap(program: Command): void {
     const log = (line: string) => process.stderr.write(`bootstrap ${backend} ${preset.name}: ${line}\n`);
     const noise = backend === 'sim' && opts.noise;
     const steps = bootstrapRotationSteps(params);
+    if (backend === 'seal') refuseIfBootstrapKeysTooBig(preset, steps);
     log(`making keys (${steps.length} rotations and the encapsulation keys, h = ${params.sparseWeight})`);
     const session = await createSession(backend, preset, {
       seed: opts.seed,

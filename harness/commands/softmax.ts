@@ -9,7 +9,7 @@
  * agreement between the two (what CKKS adds). One record per algorithm, class count and range.
  */
 import { type Command, Option } from 'commander';
-import { createSession, diffTranscripts, type Session } from '../../algorithms/ckks/session';
+import { createSession, diffTranscripts, type RefreshKind, type Session } from '../../algorithms/ckks/session';
 import { type Preset, presetFor } from '../../algorithms/ckks/presets';
 import { addCounts, diffCounts, diffLevelCounts, type OpCounts, scaleCounts, zeroCounts } from '../../algorithms/ckks/types';
 import type { Matrix } from '../../algorithms/interface';
@@ -76,7 +76,7 @@ export interface SoftmaxRun {
   /** seal: where the cost model's latency table comes from */
   predict?: PredictMode;
   /** the refresher: client-aided (default) or the preset's bootstrap */
-  refresh: 'client' | 'bootstrap';
+  refresh: RefreshKind;
   /** a preset without a security claim was allowed (--insecure) */
   insecure: boolean;
 }
@@ -94,22 +94,22 @@ export function resolveSoftmaxRun(opts: SoftmaxOptions): SoftmaxRun {
   let preset: Preset | null = null;
   if (backend !== 'plain') {
     preset = presetFor(backend, opts.preset, { insecure: opts.insecure });
-    if (refresh === 'bootstrap' && !preset.bootstrap) {
-      throw new InputError(`--refresh bootstrap: preset ${preset.name} has no bootstrap (see hetal-bench list)`);
+    if (refresh !== 'client' && !preset.bootstrap) {
+      throw new InputError(`--refresh ${refresh}: preset ${preset.name} has no bootstrap (see hetal-bench list)`);
     }
-    const between = refresh === 'bootstrap' ? preset.bootstrap!.outputLevel : preset.levels;
+    const between = refresh !== 'client' ? preset.bootstrap!.outputLevel : preset.levels;
     for (const alg of algorithms) {
       if (!alg.encryptable) throw new InputError(`--algo ${alg.id}: no encrypted form; it runs on --backend plain only`);
       if (alg.minLevels > between) {
         throw new InputError(
-          `--preset ${preset.name}: ${between} levels between refreshes${refresh === 'bootstrap' ? ' (after a bootstrap)' : ''}, but ${alg.id} has a stage that needs ${alg.minLevels}`,
+          `--preset ${preset.name}: ${between} levels between refreshes${refresh !== 'client' ? ' (after a bootstrap)' : ''}, but ${alg.id} has a stage that needs ${alg.minLevels}`,
         );
       }
     }
   } else if (opts.preset !== undefined) {
     throw new InputError(`--preset ${opts.preset}: the plain backend has no CKKS preset (use --backend sim or seal)`);
   } else if (refresh !== 'client') {
-    throw new InputError('--refresh bootstrap: the plain backend has no ciphertexts to refresh (use --backend sim or seal)');
+    throw new InputError(`--refresh ${refresh}: the plain backend has no ciphertexts to refresh (use --backend sim or seal)`);
   }
   const row = preset ? preset.slots : MAX_ROW;
   for (const c of classes) {
@@ -398,7 +398,7 @@ function runEncryptedCell(
     // a bootstrap adds its own error per refresh (bootstrapper.ts), the ops inside it counted too
     const bound =
       errorBound(be.preset, perBlock.mult + perBlock.cmult + perBlock.keyswitch + perBlock.rescale + perBlock.refresh, 1) +
-      (run.refresh === 'bootstrap' ? perBlock.refresh * bootstrapErrorBound(be.preset.bootstrap!, be.preset) : 0);
+      (run.refresh !== 'client' ? perBlock.refresh * bootstrapErrorBound(be.preset.bootstrap!, be.preset) : 0);
     const within = agree.max <= bound && agree.nonFinite === 0;
     const verdict: Measured = within
       ? { state: 'completed' }
@@ -426,8 +426,8 @@ function runEncryptedCell(
       ...(predictor ? predictionFields(predictor, scaleLevelCounts(levelCounts, 1 / blocks), timeMs.median, median(cpuTimes)) : {}),
       transcript: diffTranscripts(session.transcript.summary(), transcript0),
       deviations: [
-        run.refresh === 'bootstrap'
-          ? `refresh: CKKS bootstrap on the server (${perBlock.refresh} per block, ${perBlock.refreshMs.toFixed(0)} ms of the block time, no bytes moved)`
+        run.refresh !== 'client'
+          ? `refresh: CKKS bootstrap on the server${run.refresh === 'bootstrap-model' ? ' (simulator model: the first run, the others its counts and noise)' : ''} (${perBlock.refresh} per block, ${perBlock.refreshMs.toFixed(0)} ms of the block time, no bytes moved)`
           : `refresh: client-aided re-encryption stands in for bootstrapping (${perBlock.refresh} per block, ${(perBlock.refreshBytes / 2 ** 20).toFixed(1)} MiB moved, ${perBlock.refreshMs.toFixed(0)} ms of the block time)`,
         ...(be.preset.insecure ? [`preset ${be.preset.name} has no security claim (a test preset, run with --insecure)`] : []),
       ],

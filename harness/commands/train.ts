@@ -5,7 +5,7 @@
 import { type Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { presetFor, resolvePreset } from '../../algorithms/ckks/presets';
-import { createSession, type TranscriptSummary } from '../../algorithms/ckks/session';
+import { createSession, type RefreshKind, type TranscriptSummary } from '../../algorithms/ckks/session';
 import { InputError } from '../../algorithms/errors';
 import { getSoftmax } from '../../algorithms/softmax/registry';
 import { EvaluatorPool } from '../../algorithms/parallel/pool';
@@ -105,11 +105,11 @@ export function registerTrain(program: Command): void {
     // the one default-preset rule and compatibility check of every command (algorithms/ckks/presets.ts)
     const presetName = backend === 'plain' ? 'none' : presetFor(backend, opts.preset, { insecure: opts.insecure }).name;
     const refresh = parseRefresh(opts.refresh);
-    if (refresh === 'bootstrap') {
+    if (refresh !== 'client') {
       if (backend === 'plain')
-        throw new InputError('--refresh bootstrap: the plain backend has no ciphertexts to refresh (use --backend sim or seal)');
+        throw new InputError(`--refresh ${refresh}: the plain backend has no ciphertexts to refresh (use --backend sim or seal)`);
       if (!resolvePreset(presetName).bootstrap)
-        throw new InputError(`--refresh bootstrap: preset ${presetName} has no bootstrap (see hetal-bench list)`);
+        throw new InputError(`--refresh ${refresh}: preset ${presetName} has no bootstrap (see hetal-bench list)`);
     }
     const insecure = backend !== 'plain' && resolvePreset(presetName).insecure === true;
     const workers = parseWorkers(opts.workers, backend);
@@ -228,7 +228,7 @@ export function registerTrain(program: Command): void {
         insecure: opts.insecure,
       });
       const be = session.ev;
-      const probe = predictor ? new PhaseProbe(be, refresh === 'bootstrap') : undefined;
+      const probe = predictor ? new PhaseProbe(be, refresh !== 'client') : undefined;
       let enc: EncryptedOutcome;
       let transcript: TranscriptSummary;
       let pool: EvaluatorPool | null = null;
@@ -365,7 +365,7 @@ function checkFinite(data: Dataset, spec: string): void {
 }
 
 /** The protocol deviations a training record carries. */
-function deviationsOf(data: Dataset, backend: string, refresh: 'client' | 'bootstrap', insecurePreset: string | null): string[] {
+function deviationsOf(data: Dataset, backend: string, refresh: RefreshKind, insecurePreset: string | null): string[] {
   const out: string[] = [];
   if (!data.pretrained) out.push(`features '${data.features}' are not from a pretrained extractor (the paper: ViT-Base / MPNet-Base)`);
   else out.push(`features '${data.features}' come from MobileNetV2 (nsfwjs), not the paper's ViT-Base`);
@@ -373,6 +373,9 @@ function deviationsOf(data: Dataset, backend: string, refresh: 'client' | 'boots
     out.push('client-aided refresh (decrypt and re-encrypt by the key owner) instead of CKKS bootstrapping');
   }
   if (backend === 'sim' && refresh === 'bootstrap') out.push('bootstraps run on the simulator: ModRaise and noise modelled, not encrypted');
+  if (refresh === 'bootstrap-model') {
+    out.push('bootstraps modelled on the simulator: the first run, every later one its op counts and Gaussian noise of its measured error');
+  }
   if (insecurePreset) out.push(`preset ${insecurePreset} has no security claim (a test preset, run with --insecure)`);
   if (backend === 'seal') out.push('CPU WebAssembly (node-seal, one thread) instead of HEaaN on GPU');
   if (backend === 'sim') out.push('slot simulator: no encryption; levels, op counts and refreshes as in CKKS');

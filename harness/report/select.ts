@@ -28,7 +28,8 @@ export function setupLabel(r: { backend?: string; preset?: string; refresh?: str
 
 /** ' +bootstrap' for a bootstrapped run and ' [insecure]' for a preset without a security claim (every table that labels a setup shows both). */
 export function refreshTag(r: { refresh?: string; insecure?: boolean }): string {
-  return `${r.refresh === 'bootstrap' ? ' +bootstrap' : ''}${r.insecure ? ' [insecure]' : ''}`;
+  const boot = r.refresh === 'bootstrap' ? ' +bootstrap' : r.refresh === 'bootstrap-model' ? ' +bootstrap (modelled)' : '';
+  return `${boot}${r.insecure ? ' [insecure]' : ''}`;
 }
 
 /** The paper's (a, b, c) notation. */

@@ -3,7 +3,8 @@
  * on, at the test preset boot14-test (N=16384, sparse packing of 32 slots, 17 levels) and at the
  * small full-packing preset boot11-sim (N=2048, all 1024 real slots): random inputs in [-1, 1]
  * come back with the precision asked (>= 15 bits worst over every slot at the test preset;
- * measured 17.3, mean 19.1) at the bootstrap's output level (4 levels left), and one bootstrap
+ * measured 17.3, mean 19.1) at the bootstrap's output level (4 levels left at the test preset, 5
+ * at boot11-sim), and one bootstrap
  * performs exactly these operations (declared rotation keys, so one key switch per rotation):
  *
  *   boot14-test: modraise 1, switchKey 2, rot 36, keyswitch 41 (5 conj: CoeffToSlot's real part
@@ -17,6 +18,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { rotationPlan } from '../../algorithms/ckks/base';
 import { Bootstrapper, bootstrapParams, bootstrapRotationSteps } from '../../algorithms/ckks/bootstrap/bootstrapper';
 import { replicate } from '../../algorithms/ckks/bootstrap/linear-transform';
 import { precisionBits } from '../../algorithms/ckks/precision';
@@ -107,6 +109,16 @@ for (const { name, minBits } of [
   });
 }
 
+test('with only the positive powers of two as keys, a rotation takes the binary digits of its left step', () => {
+  const keys = new Set([1, 2, 4, 8]);
+  // NAF of 3 is -1 + 4, without a key for -1: the digits of 3
+  assert.equal(rotationPlan(3, 16, keys), [1, 2]);
+  // -3 is a left rotation by 13 = 1 + 4 + 8
+  assert.equal(rotationPlan(-3, 16, keys), [1, 4, 8]);
+  assert.equal(rotationPlan(8, 16, keys), [8]);
+  assert.throws(() => rotationPlan(3, 16, new Set([1, 4])), /no rotation key for step 3/);
+});
+
 test('bootstrap literals are validated against the preset', () => {
   const preset = { name: 'p', ringDegree: 16384, levels: 17 };
   const ok = resolvePreset('boot14-test').bootstrap!;
@@ -130,6 +142,7 @@ test('bootstrap literals are validated against the preset', () => {
   bad({ sparseWeight: 10000 }, /beyond EvalMod's K = 16/);
   bad({ packing: 'full', slots: undefined }, /dense CoeffToSlot needs a sparse packing/);
   bad({ coeffToSlot: 6 }, /CoeffToSlot in 6 levels/);
+  bad({ rotationKeys: 'some' }, /rotation keys 'some'/);
   assert.throws(() => bootstrapParams(lit, { ...preset, levels: 12 }), /needs 13 levels, the chain has 12/);
 });
 

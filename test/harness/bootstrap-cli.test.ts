@@ -12,6 +12,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { bootstrapRotationSteps } from '../../algorithms/ckks/bootstrap/bootstrapper';
+import { resolvePreset } from '../../algorithms/ckks/presets';
+import { refuseIfBootstrapKeysTooBig } from '../../harness/memory';
 import { inProcess, jsonLines } from '../helpers/cli';
 
 type Rec = Record<string, unknown> & { [k: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -81,6 +84,20 @@ test('train --refresh bootstrap on a synthetic set runs on sim with the bootstra
   assert.ok((rec!.deviations as string[]).some((d) => /no security claim/.test(d)));
 });
 
+test('softmax --refresh bootstrap on sim: refreshes are bootstraps, within the bound that adds their error', async () => {
+  const args = ['softmax', '--backend', 'sim', '--preset', 'boot11-sim', '--insecure', '--refresh', 'bootstrap'];
+  const r = await inProcess([...args, '--classes', '4', '--range', '8', '--json']);
+  assert.is(r.status, 0, r.stderr);
+  const [rec] = jsonLines(r.stdout) as Rec[];
+  assert.is(rec!.state, 'completed');
+  assert.is(rec!.refresh, 'bootstrap');
+  assert.match(rec!.cell, /\|refresh=bootstrap\|/);
+  assert.ok(rec!.refreshes > 0 && rec!.ops.modraise === rec!.refreshes);
+  assert.is(rec!.transcript.byPurpose.refresh, undefined);
+  assert.ok(rec!.agreement.max <= rec!.errorBound);
+  assert.ok((rec!.deviations as string[]).some((d) => /CKKS bootstrap on the server/.test(d)));
+});
+
 test('--refresh in cell keys only when not the default; refusals name the flag', async () => {
   const client = await inProcess(['softmax', '--backend', 'sim', '--preset', 'n14', '--classes', '4', '--range', '4', '--json']);
   assert.is(client.status, 0, client.stderr);
@@ -97,6 +114,19 @@ test('--refresh in cell keys only when not the default; refusals name the flag',
     assert.is(r.status, 2, args.join(' '));
     assert.match(r.stderr, message, args.join(' '));
   }
+});
+
+test('a bootstrap key set over the SEAL heap is refused before it is made, with by how much', () => {
+  const preset = resolvePreset('boot15');
+  const params = preset.bootstrap!;
+  // one key per step: 55 keys of 143 MB at N=32768
+  assert.throws(
+    () => refuseIfBootstrapKeysTooBig(preset, bootstrapRotationSteps({ ...params, rotationKeys: 'declared' })),
+    /55 key-switching keys take 7.3 GiB, over the 4 GiB SEAL heap by 3.3 GiB/,
+  );
+  // the preset's positive powers of two: 14 + relinearization, conjugation and the sparse -> dense key
+  assert.equal(bootstrapRotationSteps(params), [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192]);
+  refuseIfBootstrapKeysTooBig(preset, bootstrapRotationSteps(params));
 });
 
 test.run();

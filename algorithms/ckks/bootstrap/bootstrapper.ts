@@ -20,17 +20,21 @@
  *   is dropped, as a real part). Factored transforms only (a dense one has N/2 diagonals).
  *
  * Scaling. After the raise the slots are raiseGain * z + raiseUnit * slots(I) (types.ts,
- * BootstrapSupport): about 2^18 at q0/D = 2^10. CoeffToSlot's matrix carries the factor
- * 1 / (R * raiseUnit * B) (R = N/2n from SubSum, B = EvalMod's bound K + 1/2) that makes its
- * output x / B, EvalMod's prescaled input. On seal a diagonal holds about log2(D) bits of absolute
- * precision, so such a small factor cannot sit in one plaintext: the factored forms spread it
- * over their levels (2^-7 to 2^-10 each); the dense form is preceded by one mulConst of
- * 1 / (R * raiseUnit) (a level; SubSum then rotates one level lower, where a key switch is cheaper).
- * EvalMod's output scale q0/D0 = raiseUnit / raiseGain returns the coefficients of the message.
+ * BootstrapSupport): about 2^18 at q0/D = 2^10. CoeffToSlot carries the factor
+ * 1 / (R * raiseUnit) (R = N/2n from SubSum) that makes its output x = m/q0 + I'. On seal a
+ * diagonal holds about log2(D) bits of absolute precision, so such a small factor cannot sit in
+ * one plaintext: the factored forms spread it over their levels (2^-7 to 2^-10 each); the dense
+ * form is preceded by one mulConst of it (a level; SubSum then rotates one level lower, where a
+ * key switch is cheaper). EvalMod scales x by 1/B itself (B = K + 1/2, one level) rather than
+ * CoeffToSlot folding it in, as Lattigo does: folded, CoeffToSlot's giant steps and real part
+ * would key-switch values 2^4 smaller, whose absolute key-switch noise then costs a bit
+ * (measured on sim at n = 32 with 3 double angles: 14.8 bits worst folded, 15.8 not). EvalMod's output scale
+ * q0/D0 = raiseUnit / raiseGain returns the coefficients of the message.
  *
- * Levels: sparse dense 1 + 1 + EvalMod + 1; factored k1 + EvalMod + k2 (EvalMod: K = 16,
- * degree 31, 3 double angles: 8). Parameters are documented literals (`BootstrapLiteral`, as
- * Lattigo's ParametersLiteral) validated into `BootstrapParams` against a preset.
+ * Levels: sparse dense 1 + 1 + EvalMod + 1; factored k1 + EvalMod + k2, EvalMod being
+ * ceil(log2(degree + 1)) + double angles + 1 (the presets: K = 16, degree 31, 4 double angles:
+ * 10). Parameters are documented literals (`BootstrapLiteral`, as Lattigo's ParametersLiteral)
+ * validated into `BootstrapParams` against a preset (presets.ts).
  */
 import { InputError, check } from '../../errors';
 import type { Preset } from '../presets';
@@ -56,6 +60,13 @@ export interface BootstrapLiteral {
   readonly slotToCoeff: 'dense' | number;
   /** EvalMod's range K (|I| <= K), double angles and Chebyshev degree (eval-mod.ts). */
   readonly evalMod: { readonly K: number; readonly doubleAngles: number; readonly degree: number };
+  /**
+   * Rotation keys: 'declared' (default), one per step the bootstrap performs (one key switch per
+   * rotation); 'pow2', only the positive powers of two, log2(N/2) keys, each rotation composed of
+   * its binary digits (more key switches, far fewer keys: how the key set fits the 4 GiB heap at
+   * N=32768).
+   */
+  readonly rotationKeys?: 'declared' | 'pow2';
 }
 
 /** A validated bootstrap for one preset. */
@@ -122,6 +133,10 @@ export function bootstrapParams(lit: BootstrapLiteral, preset: Pick<Preset, 'nam
   };
   const depth = levels.scale + levels.coeffToSlot + levels.evalMod + levels.slotToCoeff;
   check(depth <= preset.levels, `${at}: needs ${depth} levels, the chain has ${preset.levels}`);
+  check(
+    lit.rotationKeys === undefined || lit.rotationKeys === 'declared' || lit.rotationKeys === 'pow2',
+    `${at}: rotation keys '${String(lit.rotationKeys)}' are not 'declared' or 'pow2'`,
+  );
   const subSumSteps: number[] = [];
   for (let t = n; t < ringSlots; t *= 2) subSumSteps.push(t);
   return { ...lit, n, ringSlots, maxLevel: preset.levels, levels, depth, outputLevel: preset.levels - depth, subSumSteps };
@@ -241,6 +256,11 @@ function transforms(params: BootstrapParams, factor: number, generator = DEFAULT
  */
 export function bootstrapRotationSteps(params: BootstrapParams): number[] {
   const list = (lt: LinearTransform | readonly LinearTransform[]) => ('d' in lt ? [lt] : lt);
+  if (params.rotationKeys === 'pow2') {
+    const out: number[] = [];
+    for (let p = 1; p < params.ringSlots; p *= 2) out.push(p);
+    return out;
+  }
   const [cts, stc] = transforms(params, 1);
   const steps = new Set<number>(params.subSumSteps);
   for (const lt of [...list(cts), ...list(stc)]) for (const s of lintransSteps(lt)) steps.add(s);
