@@ -15,7 +15,7 @@ import { DEFAULT_HYPER } from '../algorithms/training/hyper';
 import { findSource } from '../datasets/registry';
 import { featureIdsFor } from '../datasets/features';
 
-export type CellKind = 'matmul' | 'softmax' | 'train' | 'ops';
+export type CellKind = 'matmul' | 'softmax' | 'train' | 'ops' | 'bootstrap';
 export type CellValue = string | number | boolean;
 export type CellParams = Record<string, CellValue>;
 
@@ -57,6 +57,9 @@ const int = (min: number, limit?: { max: number; why: string }): ParamType =>
 /** Where seal records get their latency table (harness/cost/predict.ts): how a cell is reported, not what it measures. */
 const PREDICT: ParamType = { type: 'choice', values: ['cached', 'measure', 'off'] };
 
+/** The refresher (--refresh): in a cell's key only when not the default 'client'. */
+const REFRESH: ParamType = { type: 'choice', values: ['client', 'bootstrap', 'bootstrap-model'] };
+
 /** The parameters each kind accepts: its command's flags, single-valued per cell. */
 export const PARAMETERS: Readonly<Record<CellKind, Readonly<Record<string, ParamType>>>> = {
   matmul: {
@@ -83,6 +86,8 @@ export const PARAMETERS: Readonly<Record<CellKind, Readonly<Record<string, Param
     s1: int(2),
     seed: int(0),
     predict: PREDICT,
+    refresh: REFRESH,
+    insecure: { type: 'bool' },
   },
   train: {
     dataset: { type: 'word', commas: true },
@@ -104,6 +109,8 @@ export const PARAMETERS: Readonly<Record<CellKind, Readonly<Record<string, Param
     workers: int(1),
     seed: int(0),
     predict: PREDICT,
+    refresh: REFRESH,
+    insecure: { type: 'bool' },
   },
   ops: {
     backend: { type: 'choice', values: ['sim', 'seal'] },
@@ -112,6 +119,14 @@ export const PARAMETERS: Readonly<Record<CellKind, Readonly<Record<string, Param
     seed: int(0),
     op: { type: 'word' },
     level: int(0),
+  },
+  bootstrap: {
+    backend: { type: 'choice', values: ['sim', 'seal'] },
+    preset: { type: 'word' },
+    samples: int(1, LIMITS.samples),
+    noise: { type: 'bool' },
+    seed: int(0),
+    insecure: { type: 'bool' },
   },
 };
 
@@ -160,6 +175,10 @@ export function canonicalParams(kind: CellKind, given: CellParams): CellParams {
   const p: CellParams = { ...given };
   // where the cost model's latency table comes from changes no figure measured: not in the key
   delete p.predict;
+  // permission to run a preset without a security claim changes no figure either (records carry `insecure`)
+  delete p.insecure;
+  // the default refresher keeps the keys cells had before the bootstrap existed
+  if (p.refresh === 'client') delete p.refresh;
   const fill = (k: string, v: CellValue | undefined) => {
     if (p[k] === undefined && v !== undefined) p[k] = v;
   };
@@ -219,6 +238,14 @@ export function canonicalParams(kind: CellKind, given: CellParams): CellParams {
       }
       break;
     }
+    case 'bootstrap':
+      fill('backend', 'sim');
+      fill('preset', 'boot14-test');
+      fill('samples', 4);
+      fill('seed', 1);
+      if (p.backend === 'sim') fill('noise', true);
+      else delete p.noise;
+      break;
     case 'ops':
       fill('backend', 'seal');
       fill('preset', 'n13');

@@ -20,6 +20,7 @@ import { registerCell } from './commands/cell';
 import { releaseAllLocks } from './lock';
 import { runsSeal, startMemoryWatchdog } from './watchdog';
 import { registerEstimate } from './commands/estimate';
+import { registerBootstrap } from './commands/bootstrap';
 
 /** Builds the program; each command module adds its own subcommand. */
 export function buildProgram(): Command {
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   registerMerge(program);
   registerCell(program, buildProgram);
   registerEstimate(program);
+  registerBootstrap(program);
   return program;
 }
 

@@ -109,3 +109,18 @@ export function refuseIfKeysTooBig(preset: Preset, opts: { declaredOnly: boolean
       `${preset.name} (${MB(keyBytes / keys)} each), more than the ${GiB(WASM_HEAP_BYTES)} WebAssembly heap; use a smaller preset (n14) or --backend sim`,
   );
 }
+
+/**
+ * The bootstrap's keys must all sit in one SEAL heap (4 GiB): relinearization, one Galois key per
+ * rotation step and the conjugation, the sparse -> dense key (one key over the chain; the
+ * dense -> sparse one is small). Refused before any key is made, with how far over it is.
+ */
+export function refuseIfBootstrapKeysTooBig(preset: Preset, steps: readonly number[]): void {
+  const keys = 1 + rotationKeyCount(preset.slots, steps, true, true) + 1;
+  const bytes = keys * keySwitchKeyBytes(preset);
+  if (bytes > WASM_HEAP_BYTES) {
+    throw new InputError(
+      `--preset ${preset.name}: the bootstrap's ${keys} key-switching keys take ${(bytes / 2 ** 30).toFixed(1)} GiB, over the 4 GiB SEAL heap by ${((bytes - WASM_HEAP_BYTES) / 2 ** 30).toFixed(1)} GiB (keys are not sharded over workers yet)`,
+    );
+  }
+}

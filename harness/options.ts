@@ -1,6 +1,7 @@
 /** Option parsing shared by the commands: common flags and value parsers with clear errors. */
 import os from 'node:os';
 import { type Command, Option } from 'commander';
+import { REFRESH_KINDS, type RefreshKind } from '../algorithms/ckks/session';
 import { InputError } from '../algorithms/errors';
 
 /** The flags every experiment command has. */
@@ -99,4 +100,28 @@ export function parseChoice<T extends string>(flag: string, value: string, allow
     throw new InputError(`${flag}: unknown value '${value}' (allowed: ${allowed.join(', ')})`);
   }
   return value as T;
+}
+
+/** The refresher and preset-security switches of softmax, train and bootstrap. */
+export interface RefreshOptions {
+  refresh?: string;
+  insecure?: boolean;
+}
+
+/** Adds --refresh client|bootstrap and --insecure. */
+export function withRefreshOptions(cmd: Command, refresh = true): Command {
+  if (refresh) {
+    cmd.addOption(
+      new Option(
+        '--refresh <kind>',
+        "client: a round trip to the key owner (the stand-in for bootstrapping); bootstrap: the preset's CKKS bootstrap, on the server alone; bootstrap-model (sim): the first bootstrap run, the others modelled (its counts, noise of its measured size)",
+      ).default('client'),
+    );
+  }
+  return cmd.option('--insecure', 'allow a preset without a security claim (the bootstrap test presets); its records are marked insecure');
+}
+
+/** The validated --refresh kind. */
+export function parseRefresh(value: string | undefined): RefreshKind {
+  return parseChoice('--refresh', value ?? 'client', REFRESH_KINDS);
 }

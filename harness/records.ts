@@ -41,7 +41,7 @@ export interface TimeStats {
   mean?: number;
 }
 
-export type RecordKind = 'matmul' | 'softmax' | 'train' | 'ops' | 'estimate';
+export type RecordKind = 'matmul' | 'softmax' | 'train' | 'ops' | 'estimate' | 'bootstrap';
 
 /**
  * What an error figure measures: `exact-sim` the simulator without noise (algorithmic error
@@ -68,6 +68,10 @@ export interface RecordCommon {
   params?: Record<string, string | number | boolean>;
   /** the sweep's ablation declaration, when it has one (harness/sweep/ablation.ts) */
   ablation?: unknown;
+  /** encrypted softmax and train: how ciphertexts got their levels back (absent: client-aided, before bootstraps existed) */
+  refresh?: 'client' | 'bootstrap' | 'bootstrap-model';
+  /** the preset has no security claim (a bootstrap test preset, run with --insecure) */
+  insecure?: boolean;
 }
 
 /** A cell that ran: `completed`, or `suspect` with the reason its figures are not to be trusted. */
@@ -227,8 +231,39 @@ export type EstimateRecord = RecordCommon &
     paper?: { stepS: string; totalS: string; note: string };
   };
 
+/** One bootstrap measured at a preset (hetal-bench bootstrap), beside a client-aided refresh. */
+export type BootstrapRecord = RecordCommon &
+  Measured & {
+    kind: 'bootstrap';
+    /** slots the bootstrap refreshes (n: sparse packing; N/2: full) */
+    slots: number;
+    ringSlots: number;
+    packing: 'sparse' | 'full';
+    /** what the random inputs were */
+    inputs: string;
+    /** h of the sparse secret of encapsulation */
+    sparseWeight: number;
+    transforms: { coeffToSlot: 'dense' | number; slotToCoeff: 'dense' | number };
+    evalMod: { K: number; doubleAngles: number; degree: number };
+    errorKind: ErrorKind;
+    /** bits = -log2 of the worst / mean absolute error over every slot of every input */
+    precision: { worstBits: number; meanBits: number; maxAbs: number; meanAbs: number; bound: number };
+    /** output = left: the level a bootstrapped ciphertext has (rescales left) */
+    levels: { top: number; output: number; left: number; depth: number; byStage: Record<string, number> };
+    /** total: per bootstrap; setup: building the transforms once; byStage: medians */
+    timeMs: { total: TimeStats; setup: number; byStage: Record<string, number> };
+    /** counts of one bootstrap (its input at level 0) */
+    ops: Partial<OpCounts>;
+    /** rotation steps with a key of their own */
+    rotationKeys: number;
+    /** evaluation keys sent to the server (seal: serialized bytes; sim: the size SEAL's would have) */
+    keyBytes: number;
+    /** a client-aided refresh at the same preset: median time and bytes moved */
+    clientRefresh: { timeMs: number; bytes: number };
+  };
+
 /** A record with statistics (completed or suspect). */
-export type MeasuredRecord = MatmulRecord | SoftmaxRecord | TrainRecord | OpsRecord | EstimateRecord;
+export type MeasuredRecord = MatmulRecord | SoftmaxRecord | TrainRecord | OpsRecord | EstimateRecord | BootstrapRecord;
 
 export type ResultRecord = MeasuredRecord | FailedRecord;
 

@@ -5,12 +5,30 @@
  */
 import { InputError } from '../errors';
 import type { Preset } from './presets';
-import type { BackendId, BackendOptions, Ct, EvaluationKeys, Evaluator, Pt, RelinPolicy } from './types';
+import type {
+  BackendId,
+  BackendOptions,
+  BootstrapSupport,
+  Ct,
+  EncapsulationKey,
+  EvaluationKeys,
+  Evaluator,
+  Pt,
+  RelinPolicy,
+} from './types';
 
 /** Thrown when a product is asked of a ciphertext with no level left (both backends alike). */
 export class LevelExhaustedError extends Error {
   override readonly name = 'LevelExhaustedError';
 }
+
+/** Thrown by `modRaise` and `switchKey` on an evaluator that cannot do them (see `bootstrapSupport`). */
+export class BootstrapUnsupportedError extends Error {
+  override readonly name = 'BootstrapUnsupportedError';
+}
+
+/** The capability of an evaluator without any bootstrap primitive. */
+export const NO_BOOTSTRAP: BootstrapSupport = { modRaise: false, encapsulation: false, sparseWeight: 0, raiseUnit: 0, raiseGain: 0 };
 
 /** A ciphertext or plaintext owned by a backend; `release` frees its native memory. */
 export abstract class Handle {
@@ -284,6 +302,24 @@ export abstract class EvaluatorBase<C extends Handle & Ct & { pending?: boolean 
   /** Relinearizes and rescales the pending sum `x` in place: it becomes a finished ciphertext one level down. */
   protected abstract finishLazy(x: C): void;
 
+  // ---- bootstrap primitives: none unless a backend provides them -----------------------------
+
+  get bootstrapSupport(): BootstrapSupport {
+    return NO_BOOTSTRAP;
+  }
+
+  modRaise(a: Ct): Ct {
+    throw new BootstrapUnsupportedError(
+      `modRaise: the ${this.id} evaluator cannot raise ciphertext #${a.id} (bootstrapping is not supported here)`,
+    );
+  }
+
+  switchKey(a: Ct, key: EncapsulationKey): Ct {
+    throw new BootstrapUnsupportedError(
+      `switchKey ${key}: the ${this.id} evaluator has no encapsulation keys for ciphertext #${a.id} (bootstrapping is not supported here)`,
+    );
+  }
+
   // ---- the arithmetic, per backend ----------------------------------------------------------
   abstract loadKeys(keys: EvaluationKeys): void;
   abstract encode(values: ArrayLike<number>, level?: number, imag?: ArrayLike<number>): Pt;
@@ -336,18 +372,24 @@ export function normalizeSteps(steps: Iterable<number>, slots: number): number[]
   return [...out].sort((a, b) => a - b);
 }
 
-/** The key-switch steps a rotation by k takes with these keys: itself if it has a key, else its NAF pieces. */
+/**
+ * The key-switch steps a rotation by k takes with these keys: itself if it has a key, else its NAF
+ * pieces (SEAL's own split), else, with only the positive powers of two (the smallest key set
+ * that reaches every step: what a bootstrap's keys fit the heap with at N=32768), the binary
+ * digits of the left rotation k mod slots.
+ */
 export function rotationPlan(k: number, slots: number, keys: ReadonlySet<number>): number[] {
   const s = normalizeStep(k, slots);
   if (s === 0) return [];
   if (keys.has(s)) return [s];
   const pieces = naf(s).map((p) => normalizeStep(p, slots));
-  for (const p of pieces) {
-    if (!keys.has(p)) {
-      throw new Error(`no rotation key for step ${s} (nor for its piece ${p}); declare it in the algorithm's rotation steps`);
-    }
-  }
-  return pieces;
+  const missing = pieces.find((p) => !keys.has(p));
+  if (missing === undefined) return pieces;
+  const left = ((k % slots) + slots) % slots;
+  const digits: number[] = [];
+  for (let bit = 1; bit < slots; bit *= 2) if (left & bit) digits.push(normalizeStep(bit, slots));
+  if (digits.every((p) => keys.has(p))) return digits;
+  throw new Error(`no rotation key for step ${s} (nor for its piece ${missing}); declare it in the algorithm's rotation steps`);
 }
 
 /**

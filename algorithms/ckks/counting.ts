@@ -10,7 +10,9 @@ import { needsFixUp, type RawEvaluator, rotateConjugateNeedsConj } from './base'
 import type { Preset } from './presets';
 import {
   type BackendId,
+  type BootstrapSupport,
   type Ct,
+  type EncapsulationKey,
   type Evaluator,
   type LevelCounts,
   type LevelOp,
@@ -34,6 +36,8 @@ export class OpCounter {
     muli: [],
     levelMatch: [],
     encode: [],
+    modraise: [],
+    switchKey: [],
   };
   /** By-level counts merged from worker threads (a subset of byLevel). */
   private readonly merged: Partial<Record<LevelOp, number[]>> = {};
@@ -308,6 +312,19 @@ export class CountingEvaluator implements Evaluator {
   }
   rotationCost(k: number): number {
     return this.inner.rotationCost(k);
+  }
+  get bootstrapSupport(): BootstrapSupport {
+    return this.inner.bootstrapSupport;
+  }
+  modRaise(a: Ct): Ct {
+    const out = this.inner.modRaise(a);
+    this.counter.note('modraise', 1, a.level);
+    return out;
+  }
+  switchKey(a: Ct, key: EncapsulationKey): Ct {
+    const out = this.inner.switchKey(a, key);
+    this.counter.note('switchKey', 1, a.level);
+    return out;
   }
   counts(): OpCounts {
     return this.counter.counts();

@@ -3,9 +3,14 @@
  * degree, the coefficient-modulus chain (bits per prime; the last one is the special key-
  * switching prime), the scale and so the slots and the number of levels (rescales available
  * to a fresh ciphertext). `sim` can run every preset; `seal` only those SEAL accepts at 128-bit
- * security (SEAL itself re-checks them when the context is made).
+ * security (SEAL itself re-checks them when the context is made), except presets marked
+ * `insecure` (no security claim: the bootstrap's test preset), which every command refuses unless
+ * asked explicitly (`--insecure`) and every record marks.
+ * A preset may carry a bootstrap (bootstrap/bootstrapper.ts): the refresher `--refresh bootstrap`
+ * and `hetal-bench bootstrap` use it, with the same chain, level budget and counts on both backends.
  */
 import { InputError, check } from '../errors';
+import { type BootstrapLiteral, type BootstrapParams, bootstrapParams } from './bootstrap/bootstrapper';
 
 /** A preset as written: a plain record. */
 export interface PresetLiteral {
@@ -21,10 +26,16 @@ export interface PresetLiteral {
   readonly scaleBits: number;
   /** Backends that may run it. */
   readonly backends: readonly ('seal' | 'sim')[];
+  /** No security claim (SEAL runs it with security level none): refused unless asked, marked in records. */
+  readonly insecure?: boolean;
+  /** The bootstrap this chain was laid out for. */
+  readonly bootstrap?: BootstrapLiteral;
 }
 
 /** A validated preset. */
-export interface Preset extends PresetLiteral {
+export interface Preset extends Omit<PresetLiteral, 'bootstrap'> {
+  /** The bootstrap, validated against the chain. */
+  readonly bootstrap?: BootstrapParams;
   /** Number of complex slots (N / 2). */
   readonly slots: number;
   /** Rescales a fresh ciphertext can take: the data primes minus one. */
@@ -45,6 +56,9 @@ export const MAX_BITS_128: Readonly<Record<number, number>> = {
   16384: 438,
   32768: 881,
 };
+
+/** EvalMod for sparse-secret encapsulation: K = 16, 4 double angles, degree 31 (eval-mod.ts). */
+const EVAL_MOD_16 = { K: 16, doubleAngles: 4, degree: 31 } as const;
 
 const LITERALS: readonly PresetLiteral[] = [
   {
@@ -81,6 +95,93 @@ const LITERALS: readonly PresetLiteral[] = [
     scaleBits: 42,
     backends: ['sim'],
   },
+  // Bootstrap presets: 50-bit primes and scale 2^50 (EvalMod at 2^40 loses 8 bits: eval-mod.ts),
+  // q0 of 60 bits so that q0/D = 2^10 keeps |m/q0| <= 2^-10 for |values| <= 1 (the sine's
+  // linear range), h = 32 (Lattigo's; max |I| about 7, inside K = 16), EvalMod degree 31 with 4
+  // double angles plus its 1/B scaling (10 levels; 3 double angles leave a 2^-19.5 approximation
+  // error per coefficient, which SlotToCoeff's sums amplify: measured 15.8 bits worst at n = 32
+  // against 17.3 with 4; bootstrap/bootstrapper.ts explains the 1/B level).
+  {
+    name: 'boot14-test',
+    description:
+      'NO SECURITY (bootstrap test): N=16384, chain 60-50x17-60 (970 bits, 128-bit limit 438), scale 2^50; sparse bootstrap of 32 slots, 4 levels left',
+    ringDegree: 16384,
+    chainBits: [60, ...Array(17).fill(50), 60],
+    scaleBits: 50,
+    backends: ['seal', 'sim'],
+    insecure: true,
+    bootstrap: { packing: 'sparse', slots: 32, sparseWeight: 32, coeffToSlot: 'dense', slotToCoeff: 'dense', evalMod: EVAL_MOD_16 },
+  },
+  {
+    name: 'boot14-full-test',
+    description:
+      'NO SECURITY (bootstrap test): N=16384, chain 60-50x19-60 (1070 bits), scale 2^50; bootstrap of all 8192 real slots (factored 2+2 levels), 5 levels left',
+    ringDegree: 16384,
+    // 5 levels left: the deepest stage of a training step needs 5
+    chainBits: [60, ...Array(19).fill(50), 60],
+    scaleBits: 50,
+    backends: ['seal', 'sim'],
+    insecure: true,
+    // positive powers of two only: a key per step would be 64 keys of 110 MB (6.6 GiB)
+    bootstrap: { packing: 'full', sparseWeight: 32, coeffToSlot: 2, slotToCoeff: 2, evalMod: EVAL_MOD_16, rotationKeys: 'pow2' },
+  },
+  {
+    // 881 bits at 128-bit security hold q0, 15 primes of 50 bits and the special prime: the
+    // bootstrap takes 14 of the 15 levels, 1 is left (4 left would need 3 primes more: 1020 > 881).
+    // Keys: one per rotation step would be 55 keys of 143 MB (7.3 GiB, over the 4 GiB heap); the
+    // 14 positive powers of two with relinearization, conjugation and the encapsulation keys are
+    // 17 (2.3 GiB)
+    name: 'boot15',
+    description:
+      'SEAL N=32768, chain 60-50x15-60 (870 bits, 128-bit), scale 2^50; bootstrap of all 16384 real slots (factored 2+2), 1 level left',
+    ringDegree: 32768,
+    chainBits: [60, ...Array(15).fill(50), 60],
+    scaleBits: 50,
+    backends: ['seal', 'sim'],
+    bootstrap: { packing: 'full', sparseWeight: 32, coeffToSlot: 2, slotToCoeff: 2, evalMod: EVAL_MOD_16, rotationKeys: 'pow2' },
+  },
+  {
+    // the paper's setting with its bootstrap: HEaaN FGb's 2^15 slots and 12 levels between
+    // bootstraps, with this project's bootstrap (14 levels) on top; sim only (SEAL has no N=2^16),
+    // for --refresh bootstrap-model at paper scale
+    name: 'boot16-sim',
+    description:
+      "sim only: N=65536, chain 60-50x26-60, scale 2^50: the paper's 2^15 slots and 12 levels between bootstraps (full packing, factored 2+2)",
+    ringDegree: 65536,
+    chainBits: [60, ...Array(26).fill(50), 60],
+    scaleBits: 50,
+    backends: ['sim'],
+    bootstrap: { packing: 'full', sparseWeight: 32, coeffToSlot: 2, slotToCoeff: 2, evalMod: EVAL_MOD_16, rotationKeys: 'pow2' },
+  },
+  {
+    // N=32768 at 128-bit, measured on seal: what fits one 4 GiB heap. boot15's full packing needs 55
+    // key-switching keys of 143 MB (7.8 GB); a sparse packing of 8 slots needs 17 Galois keys plus
+    // the relinearization and toDense keys, but with boot15's 15 levels (2.7 GB of keys) the heap
+    // still ran out in EvalMod: SEAL's memory pool keeps the key-switching temporaries of every
+    // level it has worked at (about 0.15 GB per level at the top). 14 levels (126 MB keys, 2.4 GB)
+    // fit: 1 level left (EvalMod's 10 and the dense transforms' 3). Measured on seal: 14.7-15.9 bits
+    // worst, 17.8-18.4 mean, 12-16 s per bootstrap, 2.39 GB of keys (scripts/seal-bootstrap-measure.ts)
+    name: 'boot15-sparse',
+    description:
+      'SEAL N=32768, chain 60-50x14-60 (820 bits, 128-bit), scale 2^50; sparse bootstrap of 8 slots (dense transforms), 1 level left',
+    ringDegree: 32768,
+    chainBits: [60, ...Array(14).fill(50), 60],
+    scaleBits: 50,
+    backends: ['seal', 'sim'],
+    bootstrap: { packing: 'sparse', slots: 8, sparseWeight: 32, coeffToSlot: 'dense', slotToCoeff: 'dense', evalMod: EVAL_MOD_16 },
+  },
+  {
+    // the simulator's small bootstrap preset (tests, `train --refresh bootstrap` on synthetic data)
+    name: 'boot11-sim',
+    description:
+      'sim only, NO SECURITY: N=2048, chain 60-50x19-60, scale 2^50; bootstrap of all 1024 real slots (factored 2+2), 5 levels left',
+    ringDegree: 2048,
+    chainBits: [60, ...Array(19).fill(50), 60],
+    scaleBits: 50,
+    backends: ['sim'],
+    insecure: true,
+    bootstrap: { packing: 'full', sparseWeight: 32, coeffToSlot: 2, slotToCoeff: 2, evalMod: EVAL_MOD_16 },
+  },
 ];
 
 /** Validates a literal: power-of-two degree, prime sizes SEAL supports, scale below the primes,
@@ -94,13 +195,15 @@ export function validatePreset(lit: PresetLiteral): Preset {
   }
   check(Number.isFinite(scaleBits) && scaleBits >= 10 && scaleBits < 60, `preset ${name}: scale 2^${scaleBits} is outside 2^10..2^59`);
   const totalBits = chainBits.reduce((s, b) => s + b, 0);
-  if (lit.backends.includes('seal')) {
+  if (lit.backends.includes('seal') && !lit.insecure) {
     const max = MAX_BITS_128[n];
     if (max === undefined) throw new InputError(`preset ${name}: ring degree ${n} has no 128-bit security bound in SEAL`);
     check(
       totalBits <= max,
       `preset ${name}: insecure chain: ${totalBits} modulus bits exceed ${max}, the 128-bit security limit for N=${n}`,
     );
+  }
+  if (lit.backends.includes('seal')) {
     const middle = chainBits.slice(1, -1);
     check(
       middle.every((b) => b >= scaleBits),
@@ -111,7 +214,15 @@ export function validatePreset(lit: PresetLiteral): Preset {
     chainBits[0]! > scaleBits,
     `preset ${name}: the first prime (${chainBits[0]} bits) must exceed the scale (${scaleBits} bits) to hold a value`,
   );
-  return { ...lit, slots: n / 2, levels: chainBits.length - 2, totalBits };
+  const { bootstrap, ...rest } = lit;
+  const levels = chainBits.length - 2;
+  return {
+    ...rest,
+    slots: n / 2,
+    levels,
+    totalBits,
+    ...(bootstrap ? { bootstrap: bootstrapParams(bootstrap, { name, ringDegree: n, levels }) } : {}),
+  };
 }
 
 /** All named presets, validated. */
@@ -170,9 +281,19 @@ export function checkPresetBackend(preset: Preset, backend: string): void {
   }
 }
 
+/** Refuses a preset without a security claim unless asked explicitly (the CLI's `--insecure`). */
+export function checkInsecure(preset: Preset, allowed: boolean | undefined): void {
+  if (preset.insecure && !allowed) {
+    throw new InputError(
+      `--preset ${preset.name} has no security claim (N=${preset.ringDegree} with ${preset.totalBits} modulus bits); pass --insecure to run it anyway`,
+    );
+  }
+}
+
 /** The preset a command runs: the one given, or the backend's default; resolved and checked. */
-export function presetFor(backend: string, given?: string): Preset {
+export function presetFor(backend: string, given?: string, options: { insecure?: boolean } = {}): Preset {
   const p = resolvePreset(given ?? defaultPreset(backend));
   checkPresetBackend(p, backend);
+  checkInsecure(p, options.insecure);
   return p;
 }

@@ -30,6 +30,7 @@ import type { PlainText } from 'node-seal/implementation/plain-text';
 import type { RelinKeys } from 'node-seal/implementation/relin-keys';
 import type { SEALLibrary } from 'node-seal/implementation/seal';
 import type { SecretKey } from 'node-seal/implementation/secret-key';
+import type { SecurityLevel } from 'node-seal/implementation/security-level';
 import { InputError } from '../errors';
 import {
   checkLevel,
@@ -37,13 +38,25 @@ import {
   EvaluatorBase,
   fallbackSteps,
   Handle,
+  keySwitchKeyBytes,
   normalizeSteps,
   paddedVector,
   rotateConjugateNeedsConj,
 } from './base';
 import type { Preset } from './presets';
-import { ComplexPlaintextBuilder, type ComplexTools, checkComplexPlaintexts, encodeComplex } from './seal-complex';
-import type { BackendOptions, Ct, EvaluationKeys, KeyOwner, Pt } from './types';
+import { Encapsulation, ModRaiser, SPARSE_HAMMING_WEIGHT, chainFacts, makeEncapsulationKeys } from './seal-bootstrap';
+import { ComplexPlaintextBuilder, type ComplexTools, checkComplexPlaintexts, encodeComplex, modPow } from './seal-complex';
+import type {
+  BackendOptions,
+  BootstrapKeys,
+  BootstrapSupport,
+  Ct,
+  EncapsulationKey,
+  EvaluationKeys,
+  KeyOptions,
+  KeyOwner,
+  Pt,
+} from './types';
 
 let sealLibrary: Promise<SEALLibrary> | null = null;
 
@@ -74,6 +87,8 @@ class Chain {
   readonly topPrimes: bigint[];
   /** canonical scale by level. */
   readonly scales: number[] = [];
+  /** SEAL's security check: 128-bit, or none for a preset marked insecure (the bootstrap's test preset) */
+  readonly security: SecurityLevel;
   users = 0;
 
   constructor(seal: SEALLibrary, preset: Preset) {
@@ -81,7 +96,8 @@ class Chain {
     parms.setPolyModulusDegree(preset.ringDegree);
     const chain = seal.CoeffModulus.Create(preset.ringDegree, Int32Array.from(preset.chainBits));
     parms.setCoeffModulus(chain);
-    this.context = seal.Context(parms, true, seal.SecurityLevel.tc128);
+    this.security = presetInsecure(preset) ? seal.SecurityLevel.none : seal.SecurityLevel.tc128;
+    this.context = seal.Context(parms, true, this.security);
     chain.delete();
     parms.delete();
     if (!this.context.parametersSet()) {
@@ -113,11 +129,16 @@ class Chain {
   }
 }
 
+/** Whether a preset opts out of SEAL's 128-bit check (only a preset marked insecure, refused unless asked for). */
+function presetInsecure(preset: Preset): boolean {
+  return (preset as { insecure?: boolean }).insecure === true;
+}
+
 /** One chain per preset per process, shared by the parties (public data), freed with its last user. */
 const chains = new Map<string, Chain>();
 
 function acquireChain(seal: SEALLibrary, preset: Preset): Chain {
-  const key = `${preset.ringDegree}|${preset.chainBits.join(',')}|${preset.scaleBits}`;
+  const key = `${preset.ringDegree}|${preset.chainBits.join(',')}|${preset.scaleBits}|${presetInsecure(preset)}`;
   let c = chains.get(key);
   if (!c) {
     c = new Chain(seal, preset);
@@ -153,6 +174,52 @@ function encodeAt(
     ev.plainModSwitchTo(pt, chain.parmsIds[level]!, pt);
   }
   return pt;
+}
+
+/**
+ * The root generator of the seal evaluator's slot order (bootstrap/embedding.ts): SEAL puts the root
+ * zeta^(3^j) in slot j, and this backend's slots read conjugated on odd j (X^(N/2) is -i there), so
+ * slot j holds zeta^(-3^j) for odd j: zeta^((-3)^j) for every j.
+ */
+export const SEAL_SLOT_GENERATOR = -3;
+
+/** Largest total size of the evaluator's cached constant plaintexts. */
+const CONSTANT_CACHE_BYTES = 256 * 2 ** 20;
+
+/** Largest serialized Galois key chunk (see SealKeyOwner.evaluationKeys). */
+const GALOIS_CHUNK_BYTES = 256 * 2 ** 20;
+
+function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
+/** Splits concatenated SEAL serializations by the total size in each one's header (bytes 8-15). */
+function splitSealBlobs(bytes: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = 0; at < bytes.byteLength;) {
+    const size = at + 16 <= bytes.byteLength ? Number(view.getBigUint64(at + 8, true)) : 0;
+    if (view.getUint16(at, true) !== 0xa15e || size < 16 || at + size > bytes.byteLength) {
+      throw new InputError('evaluation keys: the Galois keys are not a sequence of SEAL serializations');
+    }
+    out.push(bytes.subarray(at, at + size));
+    at += size;
+  }
+  return out;
+}
+
+/** SEAL's Galois element of a rotation by `step` slots (3^step mod 2N; step 0: conjugation, 2N - 1). */
+function galoisElement(step: number, ringDegree: number): number {
+  if (step === 0) return 2 * ringDegree - 1;
+  const slots = ringDegree / 2;
+  const e = BigInt(((step % slots) + slots) % slots);
+  return Number(modPow(3n, e, BigInt(2 * ringDegree)));
 }
 
 /**
@@ -196,18 +263,50 @@ export class SealKeyOwner implements KeyOwner {
     this.switcher = seal.Evaluator(ctx);
   }
 
-  evaluationKeys(steps: Iterable<number>): EvaluationKeys {
+  evaluationKeys(steps: Iterable<number>, options: KeyOptions = {}): EvaluationKeys {
     const all = normalizeSteps([...steps, ...fallbackSteps(this.slots, this.options)], this.slots);
     const none = this.seal.ComprModeType.none;
     const relinKeys = this.keygen.createRelinKeys();
     const relin = relinKeys.saveArray(none);
     relinKeys.delete();
-    // Galois keys in one call (step 0 = conjugation), serialized, then dropped: the client keeps none.
+    // Galois keys (step 0 = conjugation), serialized, then dropped: the client keeps none. Made in
+    // chunks of at most GALOIS_CHUNK_BYTES, each its own serialized GaloisKeys, concatenated: a key
+    // set and its serialization side by side would need twice its size in the 4 GiB heap.
     const conjugation = this.supportsComplex;
-    const galoisKeys = this.keygen.createGaloisKeys(Int32Array.from(conjugation ? [...all, 0] : all));
-    const galois = galoisKeys.saveArray(none);
-    galoisKeys.delete();
-    return { backend: 'seal', preset: this.preset.name, steps: all, conjugation, relin, galois };
+    const list = conjugation ? [0, ...all] : all;
+    const perChunk = Math.max(1, Math.floor(GALOIS_CHUNK_BYTES / keySwitchKeyBytes(this.preset)));
+    const chunks: Uint8Array[] = [];
+    for (let i = 0; i < list.length || i === 0; i += perChunk) {
+      const galoisKeys = this.keygen.createGaloisKeys(Int32Array.from(list.slice(i, i + perChunk)));
+      chunks.push(galoisKeys.saveArray(none));
+      galoisKeys.delete();
+    }
+    const galois = chunks.length === 1 ? chunks[0]! : concatBytes(chunks);
+    const bootstrap = options.bootstrap ? this.encapsulationKeys(options.bootstrap.sparseWeight) : undefined;
+    return { backend: 'seal', preset: this.preset.name, steps: all, conjugation, relin, galois, ...(bootstrap ? { bootstrap } : {}) };
+  }
+
+  /**
+   * The bootstrap's encapsulation keys (seal-bootstrap.ts): a fresh sparse secret with h nonzero
+   * coefficients and the switching keys between it and this owner's secret, as bytes. The sparse
+   * secret itself is not kept: only the server's key switches ever use it.
+   */
+  encapsulationKeys(hammingWeight = SPARSE_HAMMING_WEIGHT): BootstrapKeys {
+    const none = this.seal.ComprModeType.none;
+    const relin = this.keygen.createRelinKeys();
+    try {
+      const facts = chainFacts(this.chain.context, this.chain.security);
+      return makeEncapsulationKeys(
+        this.seal,
+        this.chain.context,
+        facts,
+        this.secretKey.saveArray(none),
+        relin.saveArray(none),
+        hammingWeight,
+      ).bytes;
+    } finally {
+      relin.delete();
+    }
   }
 
   encryptToBytes(values: ArrayLike<number>, level = this.maxLevel): Uint8Array {
@@ -296,14 +395,23 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
   private readonly encoder: CKKSEncoder;
   private readonly evaluator: NativeEvaluator;
   private relinKeys: RelinKeys | null = null;
-  private galoisKeys: GaloisKeys | null = null;
+  /** the Galois keys, in the key owner's chunks (see SealKeyOwner.evaluationKeys) */
+  private galoisKeys: GaloisKeys[] = [];
+  /** the chunk holding each Galois element's key */
+  private readonly galoisChunk = new Map<number, GaloisKeys>();
   private conjugationKey = false;
   /** constant plaintexts by `${level}|${scale}|${value}` (masks of one value, level matching). */
   private readonly constants = new Map<string, PlainText>();
+  /** bytes of the cached constants (N·8 per prime each) */
+  private constantBytes = 0;
   /** the plaintext X^(N/2) (+i in even slots, -i in odd ones) by level. */
   private readonly imaginaryUnit = new Map<number, PlainText>();
   /** builds complex plaintexts (seal-complex.ts); null on a real-only evaluator */
   private readonly complexTools: ComplexTools | null = null;
+  /** ModRaise (seal-bootstrap.ts), made on first use */
+  private raiser: ModRaiser | null = null;
+  /** the encapsulation key switches, when the evaluation keys include them */
+  private encapsulation: Encapsulation | null = null;
 
   /** Use `createSealEvaluator` (SEAL must be loaded first). */
   constructor(
@@ -346,19 +454,42 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
       );
     }
     const relin = this.seal.RelinKeys();
-    const galois = this.seal.GaloisKeys();
+    const galois: GaloisKeys[] = [];
     try {
       relin.loadArray(this.chain.context, keys.relin);
-      galois.loadArray(this.chain.context, keys.galois);
+      for (const blob of splitSealBlobs(keys.galois)) {
+        const g = this.seal.GaloisKeys();
+        galois.push(g);
+        g.loadArray(this.chain.context, blob);
+      }
     } catch (err) {
       relin.delete();
-      galois.delete();
+      for (const g of galois) g.delete();
       throw new InputError(`evaluation keys: SEAL cannot load them for preset ${this.preset.name} (${(err as Error).message})`);
     }
     this.relinKeys?.delete();
-    this.galoisKeys?.delete();
+    for (const g of this.galoisKeys) g.delete();
     this.relinKeys = relin;
     this.galoisKeys = galois;
+    this.galoisChunk.clear();
+    for (const step of keys.conjugation ? [0, ...keys.steps] : keys.steps) {
+      const elt = galoisElement(step, this.preset.ringDegree);
+      const chunk = galois.find((g) => g.hasKey(elt));
+      if (!chunk) throw new InputError(`evaluation keys: no Galois key for step ${step} although it is listed`);
+      this.galoisChunk.set(elt, chunk);
+    }
+    this.encapsulation?.dispose();
+    this.encapsulation = null;
+    const boot = keys.bootstrap;
+    if (boot) {
+      this.encapsulation = new Encapsulation(
+        this.seal,
+        this.chain.context,
+        this.evaluator,
+        chainFacts(this.chain.context, this.chain.security),
+        boot,
+      );
+    }
     this.conjugationKey = keys.conjugation;
     this.setRotationKeys(keys.steps);
   }
@@ -371,7 +502,8 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
       { name: 'evaluator', object: this.evaluator },
     ];
     if (this.relinKeys) out.push({ name: 'relinKeys', object: this.relinKeys });
-    if (this.galoisKeys) out.push({ name: 'galoisKeys', object: this.galoisKeys });
+    this.galoisKeys.forEach((g, i) => out.push({ name: `galoisKeys[${i}]`, object: g }));
+    if (this.encapsulation) out.push(...this.encapsulation.nativeObjects());
     for (const [l, p] of this.imaginaryUnit) out.push({ name: `imaginaryUnit@${l}`, object: p });
     for (const [k, p] of this.constants) out.push({ name: `constant ${k}`, object: p });
     return out;
@@ -415,7 +547,11 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
     const key = `${level}|${scale}|${value}`;
     let native = this.constants.get(key);
     if (!native) {
-      if (this.constants.size >= 512) this.clearConstants();
+      // bounded by count and by bytes: at N=32768 with 16 primes one constant is 4 MB, and EvalMod's
+      // many coefficients filled a 512-entry cache to 2 GB (std::bad_alloc in the 4 GiB heap)
+      const bytes = 8 * this.preset.ringDegree * (level + 1);
+      if (this.constants.size >= 512 || this.constantBytes + bytes > CONSTANT_CACHE_BYTES) this.clearConstants();
+      this.constantBytes += bytes;
       native = this.encodeNative(new Float64Array(this.slots).fill(value), level, scale);
       this.constants.set(key, native);
     }
@@ -425,6 +561,7 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
   private clearConstants(): void {
     for (const p of this.constants.values()) p.delete();
     this.constants.clear();
+    this.constantBytes = 0;
   }
 
   private rescaled(native: CipherText, level: number, complex: boolean): SealCt {
@@ -613,11 +750,10 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
     const plan = this.rotationPlan(k);
     if (plan.length === 0) return this.copy(a);
     const dst = this.emptyCt();
-    // One call: SEAL applies the step's own key, or splits it into the same NAF pieces.
-    this.evaluator.rotateVector(a.native, this.normalizeStep(k), this.keys().galois, dst);
+    this.rotateNative(a.native, k, plan, dst);
     if (this.oddRotationOfComplex(a.complex, k)) {
       // See imaginaryUnit: an odd rotation conjugates the imaginary parts; conjugating restores them.
-      this.evaluator.complexConjugate(dst, this.keys().galois, dst);
+      this.evaluator.complexConjugate(dst, this.galoisFor(0), dst);
     }
     return this.wrap(dst, a.level, a.complex);
   }
@@ -626,7 +762,7 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
     const a = this.ct(x);
     if (!this.conjugationKey) throw new Error('conjugate: the evaluation keys have no conjugation key (real-only)');
     const dst = this.emptyCt();
-    this.evaluator.complexConjugate(a.native, this.keys().galois, dst);
+    this.evaluator.complexConjugate(a.native, this.galoisFor(0), dst);
     return this.wrap(dst, a.level, a.complex);
   }
 
@@ -635,10 +771,10 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
     if (!this.conjugationKey) throw new Error('rotateConjugate: the evaluation keys have no conjugation key (real-only)');
     const plan = this.rotationPlan(k);
     const dst = this.emptyCt();
-    if (plan.length > 0) this.evaluator.rotateVector(a.native, this.normalizeStep(k), this.keys().galois, dst);
+    if (plan.length > 0) this.rotateNative(a.native, k, plan, dst);
     else dst.copy(a.native);
     // An odd rotation of a complex ciphertext conjugates by itself (see imaginaryUnit): no conjugation then.
-    if (rotateConjugateNeedsConj(a.complex, k, this.slots)) this.evaluator.complexConjugate(dst, this.keys().galois, dst);
+    if (rotateConjugateNeedsConj(a.complex, k, this.slots)) this.evaluator.complexConjugate(dst, this.galoisFor(0), dst);
     return this.wrap(dst, a.level, a.complex);
   }
 
@@ -646,7 +782,7 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
     const a = this.ct(x);
     if (!this.conjugationKey) throw new Error('twiceRealPart: the evaluation keys have no conjugation key (real-only)');
     const dst = this.emptyCt();
-    this.evaluator.complexConjugate(a.native, this.keys().galois, dst);
+    this.evaluator.complexConjugate(a.native, this.galoisFor(0), dst);
     this.evaluator.add(dst, a.native, dst);
     return this.wrap(dst, a.level, false);
   }
@@ -664,6 +800,52 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
     this.evaluator.multiplyPlain(a.native, unit, dst);
     dst.setScale(this.scales[a.level]!);
     return this.wrap(dst, a.level, true);
+  }
+
+  /**
+   * ModRaise is exact here; the raised plaintext m + q0·I is read at the top level's canonical
+   * scale, so a raised slot is (D0/Dtop)·(its value) + (q0/Dtop)·(slot of I). The slot order is
+   * SEAL's powers of 3 with the odd slots conjugated (the imaginary unit, below): the roots
+   * zeta^((-3)^j), generator -3.
+   */
+  override get bootstrapSupport(): BootstrapSupport {
+    const top = this.scales[this.maxLevel]!;
+    return {
+      modRaise: true,
+      encapsulation: this.encapsulation !== null,
+      sparseWeight: this.encapsulation?.sparseWeight ?? 0,
+      raiseUnit: Number(this.chain.topPrimes[0]!) / top,
+      raiseGain: this.scales[0]! / top,
+      slotGenerator: SEAL_SLOT_GENERATOR,
+    };
+  }
+
+  /**
+   * ModRaise (seal-bootstrap.ts): a level-0 ciphertext to the top level, exactly: its plaintext
+   * becomes m + q0·I for a small integer polynomial I. The result carries the top level's
+   * canonical scale, so its slots read (m + q0·I) / D[top], and may hold imaginary parts.
+   */
+  override modRaise(x: Ct): Ct {
+    const a = this.ct(x);
+    if (a.pending) throw new Error('modRaise: an unfinished sum of products (finishDot first)');
+    if (a.level !== 0) throw new Error(`modRaise: ciphertext #${a.id} is at level ${a.level}, not 0`);
+    this.raiser ??= new ModRaiser(this.seal, this.chain.context, this.evaluator, this.parmsIds[this.maxLevel]!, this.chain.topPrimes);
+    const native = this.raiser.raise(a.native);
+    native.setScale(this.scales[this.maxLevel]!);
+    return this.wrap(native, this.maxLevel, true);
+  }
+
+  /**
+   * Sparse-secret encapsulation's key switches: 'toSparse' (dense -> sparse secret, level 0 only,
+   * before modRaise) and 'toDense' (back, after it). Needs the encapsulation keys.
+   */
+  override switchKey(x: Ct, key: EncapsulationKey): Ct {
+    const a = this.ct(x);
+    if (!this.encapsulation) throw new Error('switchKey: the evaluation keys have no bootstrap (encapsulation) keys');
+    if (a.pending) throw new Error('switchKey: an unfinished sum of products (finishDot first)');
+    const native = key === 'toSparse' ? this.encapsulation.toSparse(a.native) : this.encapsulation.toDense(a.native);
+    native.setScale(this.scales[a.level]!);
+    return this.wrap(native, a.level, a.complex);
   }
 
   dropTo(x: Ct, level: number): Ct {
@@ -689,9 +871,34 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
   }
 
   /** The loaded keys (the constructor loads them, so they are always there). */
-  private keys(): { relin: RelinKeys; galois: GaloisKeys } {
-    if (!this.relinKeys || !this.galoisKeys) throw new Error('seal evaluator: no evaluation keys loaded');
-    return { relin: this.relinKeys, galois: this.galoisKeys };
+  private keys(): { relin: RelinKeys } {
+    if (!this.relinKeys) throw new Error('seal evaluator: no evaluation keys loaded');
+    return { relin: this.relinKeys };
+  }
+
+  /** The Galois key chunk holding the key of `step` (0: conjugation). */
+  private galoisFor(step: number): GaloisKeys {
+    const g = this.galoisChunk.get(galoisElement(step, this.preset.ringDegree));
+    if (!g) throw new Error(`seal evaluator: no Galois key for step ${step}`);
+    return g;
+  }
+
+  /**
+   * Rotation by k into `dst` along `plan` (rotationPlan: k itself, its NAF pieces, or its binary
+   * digits with only positive power-of-two keys). With one key chunk and one piece, one call. With
+   * several pieces, piece by piece, each with its chunk's key (SEAL's own split is NAF, which the
+   * binary plan's keys do not cover).
+   */
+  private rotateNative(src: CipherText, k: number, plan: readonly number[], dst: CipherText): void {
+    if (this.galoisKeys.length === 1 && plan.length === 1) {
+      this.evaluator.rotateVector(src, this.normalizeStep(k), this.galoisKeys[0]!, dst);
+      return;
+    }
+    let from = src;
+    for (const piece of plan) {
+      this.evaluator.rotateVector(from, piece, this.galoisFor(piece), dst);
+      from = dst;
+    }
   }
 
   serialize(x: Ct): Uint8Array {
@@ -724,9 +931,12 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
     this.clearConstants();
     for (const p of this.imaginaryUnit.values()) p.delete();
     this.imaginaryUnit.clear();
-    for (const o of [this.galoisKeys, this.relinKeys, this.evaluator, this.encoder]) o?.delete();
+    this.encapsulation?.dispose();
+    this.encapsulation = null;
+    for (const o of [...this.galoisKeys, this.relinKeys, this.evaluator, this.encoder]) o?.delete();
     this.relinKeys = null;
-    this.galoisKeys = null;
+    this.galoisKeys = [];
+    this.galoisChunk.clear();
     releaseChain(this.chain);
   }
 

@@ -10,7 +10,9 @@ import { InputError, NonFiniteError } from '../errors';
 import { beat } from './progress';
 import { keySwitchKeyBytes, normalizeSteps, type RawEvaluator } from './base';
 import { CountingEvaluator, OpCounter } from './counting';
-import { checkPresetBackend, resolvePreset, type Preset } from './presets';
+import { bootstrapRotationSteps } from './bootstrap/bootstrapper';
+import { BootstrapRefresher } from './bootstrap/refresher';
+import { checkInsecure, checkPresetBackend, listPresets, resolvePreset, type Preset } from './presets';
 import { createSealEvaluator, createSealKeyOwner } from './seal';
 import { SimEvaluator, SimKeyOwner } from './sim';
 import {
@@ -21,6 +23,7 @@ import {
   type EvaluationKeys,
   type Evaluator,
   evaluationKeyBytes,
+  type KeyOptions,
   type KeyOwner,
   type Purpose,
   type Refresher,
@@ -183,7 +186,17 @@ export interface SessionOptions extends BackendOptions {
   rotationSteps?: Iterable<number>;
   /** Level of a refreshed ciphertext (default: the top). */
   refreshLevel?: number;
+  /** What the key owner makes besides rotation keys (the bootstrap's encapsulation keys). */
+  keyOptions?: KeyOptions;
+  /** How ciphertexts get their levels back: a round trip to the key owner (default) or the preset's bootstrap. */
+  refresh?: RefreshKind;
+  /** Allow a preset without a security claim (`insecure`; the CLI's --insecure). */
+  insecure?: boolean;
 }
+
+/** The refreshers a session can use (the CLI's --refresh): bootstrap-model is the simulator's model of the bootstrap (bootstrap/refresher.ts). */
+export type RefreshKind = 'client' | 'bootstrap' | 'bootstrap-model';
+export const REFRESH_KINDS: readonly RefreshKind[] = ['client', 'bootstrap', 'bootstrap-model'];
 
 /** The two parties, the refresher and the transcript of one run. */
 export class Session {
@@ -191,10 +204,11 @@ export class Session {
   readonly ev: CountingEvaluator;
   /** What client-side algorithm code uses. */
   readonly client: Client;
-  /** The client-aided refresher. */
+  /** The refresher: client-aided, or the preset's bootstrap (`SessionOptions.refresh`). */
   readonly rf: Refresher;
   readonly transcript = new Transcript();
   private keys: EvaluationKeys;
+  private readonly keyOptions: KeyOptions;
 
   constructor(
     readonly keyOwner: KeyOwner,
@@ -202,13 +216,17 @@ export class Session {
     keys: EvaluationKeys,
     options: SessionOptions = {},
   ) {
+    this.keyOptions = options.keyOptions ?? {};
     const counter = new OpCounter();
     this.ev = new CountingEvaluator(server, counter);
     this.keys = keys;
     this.transcript.record('toServer', 'keys', server.id === 'seal' ? evaluationKeyBytes(keys) : modelKeyBytes(server, keys));
     const wire = new Wire(keyOwner, server, this.transcript);
     this.client = new SessionClient(wire, counter, server.slots, server.maxLevel);
-    this.rf = new ClientAidedRefresher(wire, counter, server, options.refreshLevel ?? server.maxLevel);
+    if (options.refresh === 'bootstrap' || options.refresh === 'bootstrap-model') {
+      if (!server.preset.bootstrap) throw new InputError(noBootstrapMessage(server.preset));
+      this.rf = new BootstrapRefresher(this.ev, counter, server.preset.bootstrap, options.refresh === 'bootstrap-model');
+    } else this.rf = new ClientAidedRefresher(wire, counter, server, options.refreshLevel ?? server.maxLevel);
   }
 
   /** The serialized evaluation keys the server holds (worker threads load the same bytes). */
@@ -226,7 +244,7 @@ export class Session {
     const want = normalizeSteps(steps, this.ev.slots).filter((k) => !have.has(k));
     if (want.length === 0) return;
     beat();
-    this.keys = this.keyOwner.evaluationKeys([...this.keys.steps, ...want]);
+    this.keys = this.keyOwner.evaluationKeys([...this.keys.steps, ...want], this.keyOptions);
     beat();
     this.transcript.record(
       'toServer',
@@ -244,10 +262,25 @@ export class Session {
   }
 }
 
-/** On sim: the bytes SEAL's keys would have (relinearization + one Galois key per step and conjugation). */
+/**
+ * On sim: the bytes SEAL's keys would have (relinearization + one Galois key per step and
+ * conjugation; with bootstrap keys, the sparse -> dense key over the whole chain and the
+ * dense -> sparse key in the [q0 | P] context).
+ */
 function modelKeyBytes(server: RawEvaluator, keys: EvaluationKeys): number {
   const oneKey = keySwitchKeyBytes(server.preset);
-  return oneKey * (1 + keys.steps.length + (keys.conjugation ? 1 : 0));
+  const c = server.preset.chainBits;
+  const boot = keys.bootstrap
+    ? oneKey + keySwitchKeyBytes({ ringDegree: server.preset.ringDegree, chainBits: [c[0]!, c[c.length - 1]!] })
+    : 0;
+  return oneKey * (1 + keys.steps.length + (keys.conjugation ? 1 : 0)) + boot;
+}
+
+function noBootstrapMessage(p: Preset): string {
+  const withOne = listPresets()
+    .filter((q) => q.bootstrap)
+    .map((q) => q.name);
+  return `--refresh bootstrap: preset ${p.name} has no bootstrap (presets with one: ${withOne.join(', ')})`;
 }
 
 /** Creates a key owner of a backend. */
@@ -288,9 +321,28 @@ export async function createSession(id: string, preset: Preset | string, options
   const p = typeof preset === 'string' ? resolvePreset(preset) : preset;
   if (id !== 'sim' && id !== 'seal') throw new InputError(`unknown CKKS backend '${id}' (known: sim, seal)`);
   checkPresetBackend(p, id);
+  checkInsecure(p, options.insecure);
+  if (options.refresh !== undefined && !REFRESH_KINDS.includes(options.refresh)) {
+    throw new InputError(`--refresh ${String(options.refresh)} is not one of ${REFRESH_KINDS.join(', ')}`);
+  }
+  if (options.refresh === 'bootstrap-model' && id !== 'sim') {
+    throw new InputError(`--refresh bootstrap-model: the model runs on the simulator only (backend ${id}; use --refresh bootstrap)`);
+  }
+  let steps = [...(options.rotationSteps ?? [])];
+  let keyOptions = options.keyOptions;
+  if (options.refresh === 'bootstrap' || options.refresh === 'bootstrap-model') {
+    // the bootstrap's keys: encapsulation keys and the rotations of SubSum and the transforms
+    if (!p.bootstrap) throw new InputError(noBootstrapMessage(p));
+    steps = [...steps, ...bootstrapRotationSteps(p.bootstrap)];
+    keyOptions = { ...keyOptions, bootstrap: { sparseWeight: p.bootstrap.sparseWeight } };
+    options = { ...options, rotationSteps: steps, keyOptions };
+  }
   const owner = await createKeyOwner(id, p, options);
   try {
-    const keys = owner.evaluationKeys(options.rotationSteps ?? []);
+    const keys = owner.evaluationKeys(steps, keyOptions);
+    if (options.keyOptions?.bootstrap && !keys.bootstrap) {
+      throw new InputError(`backend ${id} cannot make bootstrap keys yet (bootstrapping is not supported on ${id})`);
+    }
     const server = await createRawEvaluator(id, p, keys, options);
     return new Session(owner, server, keys, options);
   } catch (err) {

@@ -4,10 +4,22 @@
  * the same layer, counting.ts), and a key owner whose "keys" are only the list of steps,
  * so the paper's configurations (2^15 slots, 12 levels) run in milliseconds. Optional Gaussian
  * noise approximates what SEAL adds (see NOISE below for where the sizes come from).
+ *
+ * Bootstrapping's primitives are modelled on what seal does to the polynomial. ModRaise adds
+ * q0/D * (the slots of a random integer polynomial I of all N coefficients, through the
+ * embedding), I distributed as SEAL's is: (c0 + c1*s)/q0 rounded, a sum of h + 1 uniforms on
+ * [-1/2, 1/2] for a secret of h nonzero coefficients (max |I| about 7 at h = 32; rms about
+ * sqrt(N/18) for SEAL's dense ternary secret, h about 2N/3). So the slots lose their sparse
+ * period until the pipeline's SubSum projects I onto the subring, as on seal. The encapsulation
+ * key switches keep the message and add a key switch's noise; a ciphertext under the sparse
+ * secret accepts only ModRaise, the switch back, copies, level drops and serialization (on seal
+ * key switches under the wrong key would return garbage; here they throw).
  */
 import { InputError } from '../errors';
 import { normalRng, uniformRng } from '../random';
+import { decodeCoeffsFast } from './bootstrap/embedding';
 import {
+  BootstrapUnsupportedError,
   checkLevel,
   ciphertextBytes,
   EvaluatorBase,
@@ -18,7 +30,17 @@ import {
   rotateConjugateNeedsConj,
 } from './base';
 import type { Preset } from './presets';
-import type { BackendOptions, Ct, EvaluationKeys, KeyOwner, Pt } from './types';
+import type {
+  BackendOptions,
+  BootstrapKeys,
+  BootstrapSupport,
+  Ct,
+  EncapsulationKey,
+  EvaluationKeys,
+  KeyOptions,
+  KeyOwner,
+  Pt,
+} from './types';
 
 /**
  * Noise standard deviations in units of 1/scale, measured on the seal backend (N=8192 and
@@ -39,6 +61,8 @@ class SimCt extends Handle implements Ct {
     public complex: boolean,
     /** an unfinished sum of products (dotPartial): not yet "relinearized and rescaled" */
     public pending = false,
+    /** under the bootstrap's sparse secret (between switchKey 'toSparse' and 'toDense') */
+    public sparse = false,
   ) {
     super(id);
   }
@@ -72,22 +96,45 @@ export class SimEvaluator extends EvaluatorBase<SimCt, SimPt> {
   readonly supportsComplex: boolean;
   private readonly gauss: (() => number) | null;
   private readonly unit: number;
+  /** draws ModRaise's overflow I: part of the ciphertext, not noise, so drawn with noise off too */
+  private readonly raiseUniform: () => number;
+  private readonly raiseGauss: () => number;
+  private bootKeys: BootstrapKeys | null = null;
 
   constructor(preset: Preset, options: BackendOptions = {}) {
     super(preset, options);
     this.supportsComplex = !options.realOnly;
     this.gauss = options.noise ? normalRng(uniformRng(options.seed ?? 1)) : null;
     this.unit = 2 ** -preset.scaleBits;
+    this.raiseUniform = uniformRng((options.seed ?? 1) + 0xb007);
+    this.raiseGauss = normalRng(this.raiseUniform);
     this.setRotationKeys(fallbackSteps(this.slots, options));
   }
 
   loadKeys(keys: EvaluationKeys): void {
     checkKeys(keys, this.preset);
     this.setRotationKeys(keys.steps);
+    this.bootKeys = keys.bootstrap ?? null;
   }
 
-  private make(re: Float64Array, im: Float64Array | null, level: number, complex: boolean, pending = false): SimCt {
-    return this.track(new SimCt(this.newId(), re, im, level, complex, pending));
+  private make(re: Float64Array, im: Float64Array | null, level: number, complex: boolean, pending = false, sparse = false): SimCt {
+    return this.track(new SimCt(this.newId(), re, im, level, complex, pending, sparse));
+  }
+
+  /** A live, finished ciphertext under the dense secret (every operation but those of `anySecret`). */
+  protected override ct(x: Ct): SimCt {
+    const c = super.ct(x);
+    if (c.sparse) {
+      throw new Error(
+        `ciphertext #${c.id} is under the bootstrap's sparse secret: only modRaise, switchKey, copy, dropTo and serialize apply (switch it back toDense first)`,
+      );
+    }
+    return c;
+  }
+
+  /** A live, finished ciphertext under either secret. */
+  private anySecret(x: Ct): SimCt {
+    return super.ct(x);
   }
 
   private noisy(c: SimCt, sd: number): SimCt {
@@ -134,6 +181,7 @@ export class SimEvaluator extends EvaluatorBase<SimCt, SimPt> {
 
   addInPlace(x: Ct, y: Ct): void {
     const [a, b] = this.addOperands(x, y);
+    if (a.sparse || b.sparse) this.ct(a.sparse ? a : b);
     a.level = this.matched(a, b);
     a.complex ||= b.complex;
     for (let i = 0; i < a.re.length; i++) a.re[i]! += b.re[i]!;
@@ -289,15 +337,81 @@ export class SimEvaluator extends EvaluatorBase<SimCt, SimPt> {
   }
 
   dropTo(x: Ct, level: number): Ct {
-    const a = this.ct(x);
+    const a = this.anySecret(x);
     this.checkLevel(level);
     if (level > a.level) throw new Error(`dropTo: ciphertext #${a.id} is at level ${a.level}, below ${level}`);
-    return this.make(Float64Array.from(a.re), a.im ? Float64Array.from(a.im) : null, level, a.complex);
+    return this.make(Float64Array.from(a.re), a.im ? Float64Array.from(a.im) : null, level, a.complex, false, a.sparse);
   }
 
   copy(x: Ct): Ct {
+    const a = this.anySecret(x);
+    return this.make(Float64Array.from(a.re), a.im ? Float64Array.from(a.im) : null, a.level, a.complex, false, a.sparse);
+  }
+
+  override get bootstrapSupport(): BootstrapSupport {
+    const k = this.bootKeys;
+    // power-of-two primes: the canonical scale is 2^scaleBits at every level, q0 = 2^chainBits[0]
+    const raiseUnit = 2 ** (this.preset.chainBits[0]! - this.preset.scaleBits);
+    return { modRaise: true, encapsulation: k !== null, sparseWeight: k?.sparseWeight ?? 0, raiseUnit, raiseGain: 1 };
+  }
+
+  override modRaise(x: Ct): Ct {
+    const a = this.anySecret(x);
+    if (a.level !== 0) throw new Error(`modRaise: ciphertext #${a.id} is at level ${a.level}; ModRaise takes level 0 (drop it first)`);
+    // SEAL's dense secret is uniform ternary: about 2N/3 nonzero coefficients
+    const h = a.sparse ? this.bootKeys!.sparseWeight : Math.round((2 * this.preset.ringDegree) / 3);
+    const z = decodeCoeffsFast(this.overflow(h), this.slots);
+    const u = this.bootstrapSupport.raiseUnit;
+    const re = a.re.map((v, i) => v + u * z.re[i]!);
+    const im = (a.im ?? new Float64Array(this.slots)).map((v, i) => v + u * z.im[i]!);
+    return this.make(re, im, this.maxLevel, true, false, a.sparse);
+  }
+
+  /** Simulator only (the bootstrap model of bootstrap/refresher.ts): a copy of the slots of `x`. */
+  slotsOf(x: Ct): { re: Float64Array; im: Float64Array | null } {
     const a = this.ct(x);
-    return this.make(Float64Array.from(a.re), a.im ? Float64Array.from(a.im) : null, a.level, a.complex);
+    return { re: Float64Array.from(a.re), im: a.im ? Float64Array.from(a.im) : null };
+  }
+
+  /**
+   * Simulator only (the bootstrap model): a copy of `x` at `level` (above its own: what a bootstrap
+   * gives) with Gaussian noise of standard deviation `sd` (absolute) on every slot's real part.
+   */
+  modelRefresh(x: Ct, level: number, sd: number): Ct {
+    const a = this.ct(x);
+    this.checkLevel(level);
+    const re = Float64Array.from(a.re, (v) => v + sd * this.raiseGauss());
+    return this.make(re, null, level, false);
+  }
+
+  /** The N coefficients of I = round((c0 + c1*s)/q0): h + 1 uniforms on [-1/2, 1/2] summed (Gaussian of that variance for large h). */
+  private overflow(h: number): Float64Array {
+    const out = new Float64Array(this.preset.ringDegree);
+    const exact = h <= 256;
+    const sd = Math.sqrt((h + 1) / 12);
+    for (let k = 0; k < out.length; k++) {
+      let t = 0;
+      if (exact) for (let j = 0; j <= h; j++) t += this.raiseUniform() - 0.5;
+      else t = sd * this.raiseGauss();
+      out[k] = Math.round(t);
+    }
+    return out;
+  }
+
+  override switchKey(x: Ct, key: EncapsulationKey): Ct {
+    const a = this.anySecret(x);
+    if (!this.bootKeys) {
+      throw new BootstrapUnsupportedError(
+        `switchKey ${key}: the evaluation keys have no encapsulation keys (ask the key owner for bootstrap keys)`,
+      );
+    }
+    if (key === 'toSparse') {
+      if (a.sparse) throw new Error(`switchKey toSparse: ciphertext #${a.id} is already under the sparse secret`);
+      // the dense -> sparse key lives in the small [q0 | P] context, as on seal
+      if (a.level !== 0) throw new Error(`switchKey toSparse: ciphertext #${a.id} is at level ${a.level}; the key is for level 0`);
+    } else if (!a.sparse) throw new Error(`switchKey toDense: ciphertext #${a.id} is not under the sparse secret`);
+    const out = this.make(Float64Array.from(a.re), a.im ? Float64Array.from(a.im) : null, a.level, a.complex, false, key === 'toSparse');
+    return this.noisy(out, NOISE.keyswitch);
   }
 
   rescaleForTiming(x: Ct): Ct {
@@ -308,12 +422,12 @@ export class SimEvaluator extends EvaluatorBase<SimCt, SimPt> {
 
   serialize(x: Ct): Uint8Array {
     const a = this.anyCt(x);
-    return simBytes(a.re, a.im, a.level, a.pending);
+    return simBytes(a.re, a.im, a.level, a.pending, a.sparse);
   }
 
   deserialize(bytes: Uint8Array, complex?: boolean): Ct {
-    const { re, im, level, pending } = parseSimBytes(bytes, this.slots, this.maxLevel);
-    return this.make(re, im, level, complex ?? true, pending);
+    const { re, im, level, pending, sparse } = parseSimBytes(bytes, this.slots, this.maxLevel);
+    return this.make(re, im, level, complex ?? true, pending, sparse);
   }
 
   dispose(): void {
@@ -346,15 +460,21 @@ export class SimKeyOwner implements KeyOwner {
     this.unit = 2 ** -preset.scaleBits;
   }
 
-  evaluationKeys(steps: Iterable<number>): EvaluationKeys {
+  evaluationKeys(steps: Iterable<number>, options: KeyOptions = {}): EvaluationKeys {
     const all = normalizeSteps([...steps, ...fallbackSteps(this.slots, this.options)], this.slots);
+    const h = options.bootstrap?.sparseWeight;
+    if (h !== undefined && !(Number.isInteger(h) && h >= 1 && h <= this.preset.ringDegree)) {
+      throw new InputError(`bootstrap keys: sparse secret weight ${h} is outside 1..${this.preset.ringDegree}`);
+    }
+    const empty = new Uint8Array(0);
     return {
       backend: 'sim',
       preset: this.preset.name,
       steps: all,
       conjugation: this.supportsComplex,
-      relin: new Uint8Array(0),
-      galois: new Uint8Array(0),
+      relin: empty,
+      galois: empty,
+      ...(h === undefined ? {} : { bootstrap: { sparseWeight: h, toSparse: empty, toDense: empty } }),
     };
   }
 
@@ -369,7 +489,10 @@ export class SimKeyOwner implements KeyOwner {
   }
 
   decryptBytes(bytes: Uint8Array): Float64Array {
-    return parseSimBytes(bytes, this.slots, this.maxLevel).re;
+    const c = parseSimBytes(bytes, this.slots, this.maxLevel);
+    // seal would decrypt it with the wrong secret: garbage; the simulator refuses
+    if (c.sparse) throw new Error('decrypt: the ciphertext is under the bootstrap sparse secret (switch it back toDense first)');
+    return c.re;
   }
 
   ciphertextBytes(level: number): number {
@@ -388,12 +511,12 @@ function checkKeys(keys: EvaluationKeys, preset: Preset): void {
   }
 }
 
-/** The simulator's wire format: [level, flags (1: has an imaginary part, 2: pending), re..., im...] as float64. */
-function simBytes(re: Float64Array, im: Float64Array | null, level: number, pending = false): Uint8Array {
+/** The simulator's wire format: [level, flags (1: has an imaginary part, 2: pending, 4: under the sparse secret), re..., im...] as float64. */
+function simBytes(re: Float64Array, im: Float64Array | null, level: number, pending = false, sparse = false): Uint8Array {
   const n = re.length;
   const buf = new Float64Array(2 + (im ? 2 : 1) * n);
   buf[0] = level;
-  buf[1] = (im ? 1 : 0) + (pending ? 2 : 0);
+  buf[1] = (im ? 1 : 0) + (pending ? 2 : 0) + (sparse ? 4 : 0);
   buf.set(re, 2);
   if (im) buf.set(im, 2 + n);
   return new Uint8Array(buf.buffer);
@@ -403,7 +526,7 @@ function parseSimBytes(
   bytes: Uint8Array,
   n: number,
   maxLevel: number,
-): { re: Float64Array; im: Float64Array | null; level: number; pending: boolean } {
+): { re: Float64Array; im: Float64Array | null; level: number; pending: boolean; sparse: boolean } {
   const len = bytes.byteLength / 8;
   if (bytes.byteLength % 8 !== 0 || (len !== 2 + n && len !== 2 + 2 * n)) {
     throw new InputError(`deserialize: ${bytes.byteLength} bytes is not a sim ciphertext of ${n} slots`);
@@ -415,7 +538,7 @@ function parseSimBytes(
   const re = buf.slice(2, 2 + n);
   const flags = buf[1]!;
   const im = flags & 1 ? buf.slice(2 + n, 2 + 2 * n) : null;
-  return { re, im, level, pending: (flags & 2) !== 0 };
+  return { re, im, level, pending: (flags & 2) !== 0, sparse: (flags & 4) !== 0 };
 }
 
 function addArrays(a: Float64Array, b: Float64Array, sign: 1 | -1): Float64Array {

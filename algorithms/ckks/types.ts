@@ -9,6 +9,10 @@
  *   ciphertext its levels back. The shipped one is client-aided (session.ts).
  * - `Client`: what client-side algorithm code sees: encrypt a vector and send it to the server,
  *   receive a ciphertext from the server and decrypt it; every message goes into the transcript.
+ * Bootstrapping's server-side primitives (`modRaise`, the sparse-secret encapsulation's
+ * `switchKey`, and rotations by multiples of the sparse period with ordinary keys) are part of
+ * the evaluator, behind capability flags (`bootstrapSupport`), so that one pipeline
+ * (bootstrap/bootstrapper.ts) runs on either backend and counts the same operations.
  * Two implementations of the evaluator and key owner: `seal` (node-seal) and `sim` (a slot
  * simulator). Operations are counted by one layer around any evaluator (counting.ts).
  * All operations are synchronous. Rescaling, scale tracking and level matching happen inside the
@@ -75,6 +79,11 @@ export interface OpCounts {
   /** encryptions and decryptions by the key owner (client side). */
   encrypt: number;
   decrypt: number;
+  /** ModRaises (bootstrap: a level-0 ciphertext lifted to the top level; no key switch). */
+  modraise: number;
+  /** key switches of sparse-secret encapsulation (dense -> sparse at level 0, sparse -> dense after
+   * the raise); counted apart from `keyswitch`, whose keys and contexts differ. */
+  switchKey: number;
 }
 
 /** A zeroed counter record. */
@@ -95,6 +104,8 @@ export function zeroCounts(): OpCounts {
     refreshMs: 0,
     encrypt: 0,
     decrypt: 0,
+    modraise: 0,
+    switchKey: 0,
   };
 }
 
@@ -120,7 +131,8 @@ export function scaleCounts(a: OpCounts, f: number): OpCounts {
 }
 
 /** Operations counted by level, for the cost model: index = level of the ciphertext operated on. */
-export type LevelOp = 'add' | 'cmult' | 'mult' | 'relin' | 'rescale' | 'keyswitch' | 'conj' | 'muli' | 'levelMatch' | 'encode';
+export type LevelOp =
+  'add' | 'cmult' | 'mult' | 'relin' | 'rescale' | 'keyswitch' | 'conj' | 'muli' | 'levelMatch' | 'encode' | 'modraise' | 'switchKey';
 export type LevelCounts = Partial<Record<LevelOp, number[]>>;
 
 /** after - before, per op and level. */
@@ -168,11 +180,63 @@ export interface EvaluationKeys {
   readonly relin: Uint8Array;
   /** serialized Galois keys (empty on sim) */
   readonly galois: Uint8Array;
+  /** the bootstrap's keys, when asked for (`KeyOptions.bootstrap`) */
+  readonly bootstrap?: BootstrapKeys;
+}
+
+/**
+ * The keys of sparse-secret encapsulation, made by the key owner: a sparse secret with h nonzero
+ * (+-1) coefficients and the two switching keys between it and the dense secret. The sparse
+ * secret itself never leaves the key owner.
+ */
+export interface BootstrapKeys {
+  /** h, the nonzero coefficients of the sparse secret. */
+  readonly sparseWeight: number;
+  /** serialized dense -> sparse switching key, in the small [q0 | P] context (empty on sim) */
+  readonly toSparse: Uint8Array;
+  /** serialized sparse -> dense switching key at the top level (empty on sim) */
+  readonly toDense: Uint8Array;
+}
+
+/** What a key owner is asked to make besides the rotation keys. */
+export interface KeyOptions {
+  /** the bootstrap's encapsulation keys, for a sparse secret of `sparseWeight` nonzero coefficients */
+  readonly bootstrap?: { readonly sparseWeight: number };
 }
 
 /** Bytes of serialized evaluation keys (what the server receives). */
 export function evaluationKeyBytes(k: EvaluationKeys): number {
-  return k.relin.byteLength + k.galois.byteLength;
+  const b = k.bootstrap;
+  return k.relin.byteLength + k.galois.byteLength + (b ? b.toSparse.byteLength + b.toDense.byteLength : 0);
+}
+
+/** The two key switches of sparse-secret encapsulation. */
+export type EncapsulationKey = 'toSparse' | 'toDense';
+
+/**
+ * What of a bootstrap an evaluator can do (capability flags, so code can refuse with a clear
+ * error), and the two numbers a raised ciphertext is read with.
+ */
+export interface BootstrapSupport {
+  /** `modRaise` is implemented by this backend. */
+  readonly modRaise: boolean;
+  /** `switchKey` is available: the loaded evaluation keys include the encapsulation keys. */
+  readonly encapsulation: boolean;
+  /** h of the sparse secret the encapsulation keys were made for (0 without them). */
+  readonly sparseWeight: number;
+  /**
+   * q0 / D_top: ModRaise turns the level-0 plaintext m into m + q0*I and labels it with the top
+   * level's canonical scale D_top, so the raised slots are `raiseGain * a + raiseUnit * slots(I)`.
+   */
+  readonly raiseUnit: number;
+  /** D_0 / D_top (the canonical scales of level 0 and of the top level). */
+  readonly raiseGain: number;
+  /**
+   * The root generator g of the evaluator's slot order: slot j of a period-n vector holds the
+   * polynomial's value at zeta^(g^j mod 4n) (bootstrap/embedding.ts). 5 when absent (the
+   * simulator, Lattigo); -3 on seal (SEAL's powers of 3, read with the odd slots conjugated).
+   */
+  readonly slotGenerator?: number;
 }
 
 /** The server's CKKS evaluator: everything but encryption and decryption. */
@@ -241,6 +305,23 @@ export interface Evaluator extends Params {
   /** Key switches a rotation by k costs with the keys this evaluator holds (0 for k = 0 mod slots). */
   rotationCost(k: number): number;
 
+  /** What of a bootstrap this evaluator can do (`modRaise` and `switchKey` throw where it cannot). */
+  readonly bootstrapSupport: BootstrapSupport;
+  /**
+   * ModRaise: a level-0 ciphertext lifted to the top level. Its plaintext m becomes m + q0*I for a
+   * small integer polynomial I (|I| about 7 with encapsulation, about sqrt(N/18) rms without),
+   * read at the top level's canonical scale (see `BootstrapSupport.raiseUnit`). May hold imaginary
+   * parts afterwards (the slots of I are complex). Exact on seal; no key switch.
+   */
+  modRaise(a: Ct): Ct;
+  /**
+   * A key switch of sparse-secret encapsulation: 'toSparse' (dense -> sparse secret, at level 0,
+   * before `modRaise`) or 'toDense' (back, after it). The message is unchanged up to key-switch
+   * noise. Only arithmetic without a key switch is meaningful on a ciphertext under the sparse
+   * secret. Needs `bootstrapSupport.encapsulation`.
+   */
+  switchKey(a: Ct, key: EncapsulationKey): Ct;
+
   /** A snapshot of the counters. */
   counts(): OpCounts;
   /** A snapshot of the counters by level (the cost model's input). */
@@ -267,8 +348,9 @@ export interface Evaluator extends Params {
 
 /** The client: owns the secret key. Its ciphertexts are its own; they reach the server as bytes. */
 export interface KeyOwner extends Params {
-  /** Makes and serializes the evaluation keys for these rotation steps (plus the fallback keys). */
-  evaluationKeys(steps: Iterable<number>): EvaluationKeys;
+  /** Makes and serializes the evaluation keys for these rotation steps (plus the fallback keys) and,
+   * if asked, the bootstrap's keys (a backend that cannot make them leaves `bootstrap` out). */
+  evaluationKeys(steps: Iterable<number>, options?: KeyOptions): EvaluationKeys;
   /** Encodes and encrypts up to `slots` reals (zero-padded) at `level` (default max), serialized. */
   encryptToBytes(values: ArrayLike<number>, level?: number): Uint8Array;
   /** Decrypts a serialized ciphertext and decodes the real parts of all slots. */

@@ -138,9 +138,11 @@ export async function trainEncrypted(
   const layout: TrainingLayout = levelAware ? { ...base, dataLevel: Math.min(base.maxLevel, kernels.minDataLevel(base)) } : base;
   // Every stage must fit between two refreshes: the products, and the softmax's largest stage.
   const need = Math.max(kernels.abtDepth(layout), kernels.atbDepth(layout) + 1, softmax.minLevels);
-  if (be.maxLevel < need) {
+  // between refreshes: the top level, or what a bootstrap leaves (--refresh bootstrap)
+  const between = session.rf.outputLevel;
+  if (between < need) {
     throw new InputError(
-      `--preset ${be.preset.name} has ${be.maxLevel} levels; encrypted training with --softmax ${softmax.id} needs at least ${need} between refreshes (try n14, n15 or fgb)`,
+      `--preset ${be.preset.name} has ${between} levels${session.rf.kind === 'bootstrap' ? ' after a bootstrap' : ''}; encrypted training with --softmax ${softmax.id} needs at least ${need} between refreshes (try n14, n15 or fgb)`,
     );
   }
   prepareTraining(session, data, hyper, softmax, kernels);

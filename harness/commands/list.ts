@@ -27,6 +27,13 @@ export function registerList(program: Command): void {
           levels: p.levels,
           scaleBits: p.scaleBits,
           backends: p.backends.join('|'),
+          ...(p.insecure ? { insecure: true } : {}),
+          ...(p.bootstrap
+            ? {
+                bootstrap: `${p.bootstrap.packing} ${p.bootstrap.n} slots, ${p.bootstrap.outputLevel} levels left`,
+                bootstrapDepth: p.bootstrap.depth,
+              }
+            : {}),
         });
       }
       for (const a of MATMUL_ALGORITHMS) {

@@ -9,7 +9,7 @@
  * agreement between the two (what CKKS adds). One record per algorithm, class count and range.
  */
 import { type Command, Option } from 'commander';
-import { createSession, diffTranscripts, type Session } from '../../algorithms/ckks/session';
+import { createSession, diffTranscripts, type RefreshKind, type Session } from '../../algorithms/ckks/session';
 import { type Preset, presetFor } from '../../algorithms/ckks/presets';
 import { addCounts, diffCounts, diffLevelCounts, type OpCounts, scaleCounts, zeroCounts } from '../../algorithms/ckks/types';
 import type { Matrix } from '../../algorithms/interface';
@@ -24,12 +24,23 @@ import { padClasses } from '../../algorithms/softmax/layout';
 import { ErrorStats, exactSoftmax } from '../../algorithms/softmax/reference';
 import { getSoftmax, SOFTMAX_ALGORITHMS } from '../../algorithms/softmax/registry';
 import { newRunId, runMeta } from '../metadata';
-import { type CommonOptions, parseChoice, parseInteger, parseList, parsePositive, withCommonOptions } from '../options';
+import {
+  type CommonOptions,
+  parseChoice,
+  parseInteger,
+  parseList,
+  parsePositive,
+  parseRefresh,
+  type RefreshOptions,
+  withCommonOptions,
+  withRefreshOptions,
+} from '../options';
 import { RecordSink } from '../output';
 import type { Measured, SoftmaxRecord } from '../records';
 import { sampleStats } from '../timing';
 import { cellKey, cumulativeRanges, LIMITS, PAPER_RANGES } from '../cell';
 import { errorBound } from '../../algorithms/ckks/precision';
+import { bootstrapErrorBound } from '../../algorithms/ckks/bootstrap/bootstrapper';
 
 export { cumulativeRanges, PAPER_RANGES };
 
@@ -39,7 +50,7 @@ const PLAIN_CHUNK = 1 << 16;
 /** The largest block row of any preset (2^15 slots): the most classes a layout can hold. */
 const MAX_ROW = 1 << 15;
 
-interface SoftmaxOptions extends CommonOptions {
+interface SoftmaxOptions extends CommonOptions, RefreshOptions {
   algo: string;
   classes: string;
   range: string;
@@ -64,6 +75,10 @@ export interface SoftmaxRun {
   seed: number;
   /** seal: where the cost model's latency table comes from */
   predict?: PredictMode;
+  /** the refresher: client-aided (default) or the preset's bootstrap */
+  refresh: RefreshKind;
+  /** a preset without a security claim was allowed (--insecure) */
+  insecure: boolean;
 }
 
 /** Validates the options; throws an InputError naming the first bad input. */
@@ -75,19 +90,26 @@ export function resolveSoftmaxRun(opts: SoftmaxOptions): SoftmaxRun {
   if (opts.samples !== undefined && !(Number.isSafeInteger(opts.samples) && opts.samples >= 1)) {
     throw new InputError(`--samples: '${opts.samples}' is not an integer >= 1`);
   }
+  const refresh = parseRefresh(opts.refresh);
   let preset: Preset | null = null;
   if (backend !== 'plain') {
-    preset = presetFor(backend, opts.preset);
+    preset = presetFor(backend, opts.preset, { insecure: opts.insecure });
+    if (refresh !== 'client' && !preset.bootstrap) {
+      throw new InputError(`--refresh ${refresh}: preset ${preset.name} has no bootstrap (see hetal-bench list)`);
+    }
+    const between = refresh !== 'client' ? preset.bootstrap!.outputLevel : preset.levels;
     for (const alg of algorithms) {
       if (!alg.encryptable) throw new InputError(`--algo ${alg.id}: no encrypted form; it runs on --backend plain only`);
-      if (alg.minLevels > preset.levels) {
+      if (alg.minLevels > between) {
         throw new InputError(
-          `--preset ${preset.name}: ${preset.levels} levels between refreshes, but ${alg.id} has a stage that needs ${alg.minLevels}`,
+          `--preset ${preset.name}: ${between} levels between refreshes${refresh !== 'client' ? ' (after a bootstrap)' : ''}, but ${alg.id} has a stage that needs ${alg.minLevels}`,
         );
       }
     }
   } else if (opts.preset !== undefined) {
     throw new InputError(`--preset ${opts.preset}: the plain backend has no CKKS preset (use --backend sim or seal)`);
+  } else if (refresh !== 'client') {
+    throw new InputError(`--refresh ${refresh}: the plain backend has no ciphertexts to refresh (use --backend sim or seal)`);
   }
   const row = preset ? preset.slots : MAX_ROW;
   for (const c of classes) {
@@ -101,14 +123,25 @@ export function resolveSoftmaxRun(opts: SoftmaxOptions): SoftmaxRun {
   }
   if (opts.s1 !== undefined && backend === 'plain') throw new InputError('--s1: the plain backend has no block layout');
   const predict = parsePredictMode(opts.predict);
-  return { algorithms, classes, ranges, samples: opts.samples, backend, preset, s1: opts.s1, seed: opts.seed, predict };
+  return {
+    algorithms,
+    classes,
+    ranges,
+    samples: opts.samples,
+    backend,
+    preset,
+    s1: opts.s1,
+    seed: opts.seed,
+    predict,
+    refresh,
+    insecure: !!opts.insecure,
+  };
 }
 
 /** Registers `softmax`. */
 export function registerSoftmax(program: Command): void {
   withCommonOptions(
-    program
-      .command('softmax')
+    withRefreshOptions(program.command('softmax'))
       .description("error and cost of softmax approximations (the paper's protocol; plain = approximation error, sim/seal = under CKKS)")
       .addOption(new Option('--algo <ids>', `comma list of: ${SOFTMAX_ALGORITHMS.map((a) => a.id).join(', ')}`).default('hetal'))
       .addOption(new Option('--classes <list>', 'comma list of class counts (>= 2)').default('10'))
@@ -186,10 +219,21 @@ function baseRecord(run: SoftmaxRun, alg: SoftmaxAlgorithm, c: number, range: nu
   return {
     kind: 'softmax' as const,
     state: 'completed' as const,
-    cell: cellKey('softmax', { algo: alg.id, classes: c, range, samples, backend: run.backend, preset, seed: run.seed }),
+    cell: cellKey('softmax', {
+      algo: alg.id,
+      classes: c,
+      range,
+      samples,
+      backend: run.backend,
+      preset,
+      seed: run.seed,
+      refresh: run.refresh,
+    }),
     algorithm: alg.id,
     backend: run.backend,
     preset,
+    ...(run.backend !== 'plain' ? { refresh: run.refresh } : {}),
+    ...(run.preset?.insecure ? { insecure: true } : {}),
     slots: run.preset?.slots ?? 0,
     classes: c,
     cPad: padClasses(c),
@@ -261,6 +305,8 @@ async function runEncrypted(run: SoftmaxRun, id: string, sink: RecordSink): Prom
     noise: true,
     rotationKeys: 'declared',
     rotationSteps: layouts.flatMap((layout) => run.algorithms.flatMap((a) => a.rotationSteps(layout))),
+    refresh: run.refresh,
+    insecure: run.insecure,
   });
   try {
     for (const layout of layouts) {
@@ -317,10 +363,15 @@ function runEncryptedCell(
         times.push(performance.now() - t0);
         cpuTimes.push(cpuNowMs() - cpu0);
         const d = diffCounts(be.counts(), before);
-        // the refreshes inside are the client's, counted without a level
+        // client-aided refreshes are the client's, counted without a level
         levelCounts = addLevelCounts(
           levelCounts,
-          withClientOps(diffLevelCounts(be.levelCounts(), levelsBefore), { refresh: d.refresh }, be.maxLevel),
+          // a bootstrap's operations are in the level counts already: only a client-aided refresh is priced as one
+          withClientOps(
+            diffLevelCounts(be.levelCounts(), levelsBefore),
+            { refresh: run.refresh === 'client' ? d.refresh : 0 },
+            be.maxLevel,
+          ),
         );
         ops = addCounts(ops, d);
         return session.client.decrypt(res);
@@ -344,7 +395,10 @@ function runEncryptedCell(
     // What CKKS adds (agreement with the same approximation in float64) must stay within the
     // precision bound of the preset over every operation of a block; beyond it the figure is
     // not an approximation error but a broken (or numerically unstable) evaluation.
-    const bound = errorBound(be.preset, perBlock.mult + perBlock.cmult + perBlock.keyswitch + perBlock.rescale + perBlock.refresh, 1);
+    // a bootstrap adds its own error per refresh (bootstrapper.ts), the ops inside it counted too
+    const bound =
+      errorBound(be.preset, perBlock.mult + perBlock.cmult + perBlock.keyswitch + perBlock.rescale + perBlock.refresh, 1) +
+      (run.refresh !== 'client' ? perBlock.refresh * bootstrapErrorBound(be.preset.bootstrap!, be.preset) : 0);
     const within = agree.max <= bound && agree.nonFinite === 0;
     const verdict: Measured = within
       ? { state: 'completed' }
@@ -372,7 +426,10 @@ function runEncryptedCell(
       ...(predictor ? predictionFields(predictor, scaleLevelCounts(levelCounts, 1 / blocks), timeMs.median, median(cpuTimes)) : {}),
       transcript: diffTranscripts(session.transcript.summary(), transcript0),
       deviations: [
-        `refresh: client-aided re-encryption stands in for bootstrapping (${perBlock.refresh} per block, ${(perBlock.refreshBytes / 2 ** 20).toFixed(1)} MiB moved, ${perBlock.refreshMs.toFixed(0)} ms of the block time)`,
+        run.refresh !== 'client'
+          ? `refresh: CKKS bootstrap on the server${run.refresh === 'bootstrap-model' ? ' (simulator model: the first run, the others its counts and noise)' : ''} (${perBlock.refresh} per block, ${perBlock.refreshMs.toFixed(0)} ms of the block time, no bytes moved)`
+          : `refresh: client-aided re-encryption stands in for bootstrapping (${perBlock.refresh} per block, ${(perBlock.refreshBytes / 2 ** 20).toFixed(1)} MiB moved, ${perBlock.refreshMs.toFixed(0)} ms of the block time)`,
+        ...(be.preset.insecure ? [`preset ${be.preset.name} has no security claim (a test preset, run with --insecure)`] : []),
       ],
     };
     sink.push(record);

@@ -5,7 +5,7 @@
 import { type Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { presetFor, resolvePreset } from '../../algorithms/ckks/presets';
-import { createSession, type TranscriptSummary } from '../../algorithms/ckks/session';
+import { createSession, type RefreshKind, type TranscriptSummary } from '../../algorithms/ckks/session';
 import { InputError } from '../../algorithms/errors';
 import { getSoftmax } from '../../algorithms/softmax/registry';
 import { EvaluatorPool } from '../../algorithms/parallel/pool';
@@ -31,6 +31,9 @@ import {
   parseWorkers,
   withPerformanceOptions,
   withWorkersOption,
+  parseRefresh,
+  type RefreshOptions,
+  withRefreshOptions,
 } from '../options';
 import { RecordSink } from '../output';
 import { cellKey, LIMITS } from '../cell';
@@ -38,7 +41,7 @@ import { refuseIfKeysTooBig } from '../memory';
 import { trainVerdict } from '../verdict';
 import type { TrainRecord } from '../records';
 
-interface TrainOptions extends CommonOptions, PerformanceOptions {
+interface TrainOptions extends CommonOptions, PerformanceOptions, RefreshOptions {
   workers?: string;
   dataset: string;
   features?: string;
@@ -60,7 +63,7 @@ interface TrainOptions extends CommonOptions, PerformanceOptions {
 /** Registers `train`. */
 export function registerTrain(program: Command): void {
   withCommonOptions(
-    withWorkersOption(withPerformanceOptions(program.command('train')))
+    withRefreshOptions(withWorkersOption(withPerformanceOptions(program.command('train'))))
       .description('train the softmax classifier (encrypted or plain) beside its plaintext twins, and test it')
       .addOption(
         new Option('--dataset <spec>', 'digits, wine, breast-cancer, mnist, csv:PATH, npy:DIR, synthetic:n=..,d=..,c=..,sep=..').default(
@@ -102,7 +105,15 @@ export function registerTrain(program: Command): void {
     const predictMode = parsePredictMode(opts.predict);
     const perf = parsePerformance(opts);
     // the one default-preset rule and compatibility check of every command (algorithms/ckks/presets.ts)
-    const presetName = backend === 'plain' ? 'none' : presetFor(backend, opts.preset).name;
+    const presetName = backend === 'plain' ? 'none' : presetFor(backend, opts.preset, { insecure: opts.insecure }).name;
+    const refresh = parseRefresh(opts.refresh);
+    if (refresh !== 'client') {
+      if (backend === 'plain')
+        throw new InputError(`--refresh ${refresh}: the plain backend has no ciphertexts to refresh (use --backend sim or seal)`);
+      if (!resolvePreset(presetName).bootstrap)
+        throw new InputError(`--refresh ${refresh}: preset ${presetName} has no bootstrap (see hetal-bench list)`);
+    }
+    const insecure = backend !== 'plain' && resolvePreset(presetName).insecure === true;
     const workers = parseWorkers(opts.workers, backend);
     // keys that cannot fit the SEAL heap would fill it and then spin: refuse before loading anything
     if (backend === 'seal')
@@ -169,13 +180,15 @@ export function registerTrain(program: Command): void {
         patience: hyper.patience,
         softmax: opts.softmax,
         seed: opts.seed,
+        refresh,
         ...(backend === 'plain' ? {} : { 'input-level': perf.inputLevel, relin: perf.relin, workers }),
         ...(backend === 'sim' ? { noise: !!opts.noise } : {}),
         ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
         ...(opts.labelColumn !== undefined ? { 'label-column': opts.labelColumn } : {}),
       }),
-      ...(backend === 'plain' ? {} : { inputLevel: perf.inputLevel, relin: perf.relin }),
+      ...(backend === 'plain' ? {} : { inputLevel: perf.inputLevel, relin: perf.relin, refresh }),
       ...(backend === 'sim' ? { noise: !!opts.noise } : {}),
+      ...(insecure ? { insecure: true } : {}),
       algorithm: opts.softmax,
       backend,
       dataset: opts.dataset,
@@ -184,7 +197,7 @@ export function registerTrain(program: Command): void {
       plainAccuracy,
       approxAccuracy,
       plainValLosses: exact.valLosses,
-      deviations: deviationsOf(data, backend),
+      deviations: deviationsOf(data, backend, refresh, insecure ? presetName : null),
       provenance: data.provenance,
       scaling: data.scaling,
       split: { train: data.train.n, val: data.val.n, test: data.test.n },
@@ -213,9 +226,11 @@ export function registerTrain(program: Command): void {
         seed: opts.seed,
         relin: perf.relin,
         noise: backend === 'sim' && !!opts.noise,
+        refresh,
+        insecure: opts.insecure,
       });
       const be = session.ev;
-      const probe = predictor ? new PhaseProbe(be) : undefined;
+      const probe = predictor ? new PhaseProbe(be, refresh !== 'client') : undefined;
       let enc: EncryptedOutcome;
       let transcript: TranscriptSummary;
       let pool: EvaluatorPool | null = null;
@@ -297,7 +312,11 @@ class PhaseProbe {
   readonly cpuMs = new Map<TrainingPhase, number>();
   private readonly open = new Map<TrainingPhase, { counts: LevelCounts; merged: LevelCounts; flat: OpCounts; cpu: number }>();
 
-  constructor(private readonly ev: CountingEvaluator) {}
+  constructor(
+    private readonly ev: CountingEvaluator,
+    /** refreshes are bootstraps (their operations counted by level) rather than round trips */
+    private readonly bootstraps = false,
+  ) {}
 
   readonly observe = (phase: TrainingPhase, edge: 'start' | 'end'): void => {
     if (edge === 'start') {
@@ -311,7 +330,9 @@ class PhaseProbe {
     }
     const o = this.open.get(phase)!;
     const flat = diffCounts(this.ev.counts(), o.flat);
-    const part = withClientOps(diffLevelCounts(this.ev.levelCounts(), o.counts), flat, this.ev.maxLevel);
+    // a bootstrap's operations are in the level counts already: only a client-aided refresh is priced as one
+    const client = this.bootstraps ? { ...flat, refresh: 0 } : flat;
+    const part = withClientOps(diffLevelCounts(this.ev.levelCounts(), o.counts), client, this.ev.maxLevel);
     this.counts.set(phase, addLevelCounts(this.counts.get(phase) ?? {}, part));
     this.merged.set(phase, addLevelCounts(this.merged.get(phase) ?? {}, diffLevelCounts(this.ev.counter.mergedLevelCounts(), o.merged)));
     this.cpuMs.set(phase, (this.cpuMs.get(phase) ?? 0) + cpuNowMs() - o.cpu);
@@ -365,11 +386,18 @@ function checkFinite(data: Dataset, spec: string): void {
 }
 
 /** The protocol deviations a training record carries. */
-function deviationsOf(data: Dataset, backend: string): string[] {
+function deviationsOf(data: Dataset, backend: string, refresh: RefreshKind, insecurePreset: string | null): string[] {
   const out: string[] = [];
   if (!data.pretrained) out.push(`features '${data.features}' are not from a pretrained extractor (the paper: ViT-Base / MPNet-Base)`);
   else out.push(`features '${data.features}' come from MobileNetV2 (nsfwjs), not the paper's ViT-Base`);
-  if (backend !== 'plain') out.push('client-aided refresh (decrypt and re-encrypt by the key owner) instead of CKKS bootstrapping');
+  if (backend !== 'plain' && refresh === 'client') {
+    out.push('client-aided refresh (decrypt and re-encrypt by the key owner) instead of CKKS bootstrapping');
+  }
+  if (backend === 'sim' && refresh === 'bootstrap') out.push('bootstraps run on the simulator: ModRaise and noise modelled, not encrypted');
+  if (refresh === 'bootstrap-model') {
+    out.push('bootstraps modelled on the simulator: the first run, every later one its op counts and Gaussian noise of its measured error');
+  }
+  if (insecurePreset) out.push(`preset ${insecurePreset} has no security claim (a test preset, run with --insecure)`);
   if (backend === 'seal') out.push('CPU WebAssembly (node-seal, one thread) instead of HEaaN on GPU');
   if (backend === 'sim') out.push('slot simulator: no encryption; levels, op counts and refreshes as in CKKS');
   return out;

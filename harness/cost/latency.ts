@@ -19,8 +19,13 @@ import { timeSync } from '../timing';
 import { median } from 'simple-statistics';
 import type { LatencyMedians, MeasuredOp } from './model';
 
-/** The measured operations: name and the call on a ciphertext at the level under test. */
-const OPS: readonly { op: string; needsLevel: boolean; run: (s: Session, x: Ct, y: Ct, v: Float64Array, level: number) => unknown }[] = [
+/** The measured operations: name and the call on a ciphertext at the level under test (`atZero`: at level 0 only). */
+const OPS: readonly {
+  op: string;
+  needsLevel: boolean;
+  atZero?: boolean;
+  run: (s: Session, x: Ct, y: Ct, v: Float64Array, level: number) => unknown;
+}[] = [
   { op: 'encode', needsLevel: false, run: (s, _x, _y, v, level) => s.ev.free(s.ev.encode(v, level)) },
   { op: 'encrypt', needsLevel: false, run: (s, _x, _y, v, level) => s.ev.free(s.client.encrypt(v, level)) },
   { op: 'decrypt', needsLevel: false, run: (s, x) => s.client.decrypt(x) },
@@ -33,6 +38,8 @@ const OPS: readonly { op: string; needsLevel: boolean; run: (s: Session, x: Ct, 
   { op: 'conjugate', needsLevel: false, run: (s, x) => s.ev.free(s.ev.conjugate(x)) },
   { op: 'muli', needsLevel: false, run: (s, x) => s.ev.free(s.ev.mulI(x)) },
   { op: 'refresh', needsLevel: false, run: (s, x) => s.ev.free(s.rf.refresh(x)) },
+  // the bootstrap's ModRaise (level 0 to the top; no key), where the backend has one
+  { op: 'modraise', needsLevel: false, atZero: true, run: (s, x) => s.ev.free(s.ev.modRaise(x)) },
 ];
 
 /**
@@ -57,8 +64,9 @@ export function measureOps(
     be.scope(() => {
       const x = session.client.encrypt(v, level),
         y = session.client.encrypt(w, level);
-      for (const { op, needsLevel, run: call } of OPS) {
+      for (const { op, needsLevel, atZero, run: call } of OPS) {
         if (needsLevel && level === 0) continue;
+        if (atZero && (level !== 0 || !be.bootstrapSupport.modRaise)) continue;
         const cpu: number[] = [];
         const timeMs = timeSync(
           op,

@@ -28,6 +28,8 @@ export const LEVEL_OPS = [
   'encrypt',
   'decrypt',
   'refresh',
+  'modraise',
+  'switchKey',
 ] as const;
 
 /** Flat counters of the client's operations (the counting layer's OpCounts fields). */
@@ -66,7 +68,7 @@ export type LevelCounts = Partial<Record<LevelOp, number[]>>;
 
 /** The operations the `ops` command measures (harness/commands/ops.ts). */
 export type MeasuredOp =
-  'encode' | 'encrypt' | 'decrypt' | 'add' | 'cmult' | 'mult' | 'rescale' | 'rot' | 'rot7' | 'conjugate' | 'muli' | 'refresh';
+  'encode' | 'encrypt' | 'decrypt' | 'add' | 'cmult' | 'mult' | 'rescale' | 'rot' | 'rot7' | 'conjugate' | 'muli' | 'refresh' | 'modraise';
 
 /** Median ms per measured op at each level (index = level); null or missing where not measured. */
 export type LatencyMedians = Partial<Record<MeasuredOp, (number | null)[]>>;
@@ -123,6 +125,10 @@ export function recipes(opts: { encodesCounted: boolean; relinCounted: boolean }
     encrypt: [['encrypt', 1]],
     decrypt: [['decrypt', 1]],
     refresh: [['refresh', 1]],
+    // the bootstrap's ModRaise: no latency is measured for it yet (unpriced until `ops` times it)
+    modraise: [['modraise', 1]],
+    // an encapsulation key switch is one key switch, priced as a keyed rotation at its level
+    switchKey: [['rot', 1]],
   };
 }
 

@@ -4,7 +4,7 @@
  * its HTML, or null when the records hold nothing for it (the section is then left out).
  */
 import type { ChartRenderer } from './charts';
-import type { MatmulRecord, MeasuredRecord, OpsRecord, ResultRecord, SoftmaxRecord, TrainRecord } from '../records';
+import type { BootstrapRecord, MatmulRecord, MeasuredRecord, OpsRecord, ResultRecord, SoftmaxRecord, TrainRecord } from '../records';
 
 /** What a section is given. */
 export interface ReportContext {
@@ -15,6 +15,7 @@ export interface ReportContext {
   readonly softmax: readonly SoftmaxRecord[];
   readonly train: readonly TrainRecord[];
   readonly ops: readonly OpsRecord[];
+  readonly bootstrap: readonly BootstrapRecord[];
   readonly charts: ChartRenderer;
 }
 
@@ -41,5 +42,6 @@ export function makeContext(records: readonly ResultRecord[], charts: ChartRende
     softmax: done.filter((r): r is SoftmaxRecord => r.kind === 'softmax'),
     train: done.filter((r): r is TrainRecord => r.kind === 'train'),
     ops: done.filter((r): r is OpsRecord => r.kind === 'ops'),
+    bootstrap: done.filter((r): r is BootstrapRecord => r.kind === 'bootstrap'),
   };
 }

@@ -20,9 +20,16 @@ export function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<stri
 }
 
 /** `backend/preset` (the unit within which times may be compared). */
-export function setupLabel(r: { backend?: string; preset?: string }): string {
+export function setupLabel(r: { backend?: string; preset?: string; refresh?: string; insecure?: boolean }): string {
   // float64 runs use no CKKS parameters, whatever preset a sweep passed along
-  return r.preset && r.backend !== 'plain' ? `${r.backend ?? '?'}/${r.preset}` : String(r.backend ?? '?');
+  if (!r.preset || r.backend === 'plain') return String(r.backend ?? '?');
+  return `${r.backend ?? '?'}/${r.preset}${refreshTag(r)}`;
+}
+
+/** ' +bootstrap' for a bootstrapped run and ' [insecure]' for a preset without a security claim (every table that labels a setup shows both). */
+export function refreshTag(r: { refresh?: string; insecure?: boolean }): string {
+  const boot = r.refresh === 'bootstrap' ? ' +bootstrap' : r.refresh === 'bootstrap-model' ? ' +bootstrap (modelled)' : '';
+  return `${boot}${r.insecure ? ' [insecure]' : ''}`;
 }
 
 /** The paper's (a, b, c) notation. */

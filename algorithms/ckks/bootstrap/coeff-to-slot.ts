@@ -45,12 +45,12 @@ export function coeffToSlotTransform(n: number, scale = 1, generator = DEFAULT_G
  * multiplies by scale^(1/levels).
  * The coefficients come out in bit-reversed order (`bitReversedLayout`).
  */
-export function coeffToSlotFactored(n: number, levels: number, scale = 1): LinearTransform[] {
+export function coeffToSlotFactored(n: number, levels: number, scale = 1, generator = DEFAULT_GENERATOR): LinearTransform[] {
   // the scale is spread evenly over the levels (as Lattigo does): folded into the last one only,
   // the intermediate values would be small (each inverse butterfly halves them) while the noise
   // each level adds is not, and the scale would amplify that noise (measured: 3 bits lost at n = 64)
   const f = scale ** (1 / levels);
-  const groups = groupStages(butterflyStages(n, true), levels).map((g) =>
+  const groups = groupStages(butterflyStages(n, true, generator), levels).map((g) =>
     composeTransforms(slotwise(new Float64Array(2 * n).fill(f), new Float64Array(2 * n)), g),
   );
   const re = new Float64Array(2 * n).fill(1 / 2, 0, n);

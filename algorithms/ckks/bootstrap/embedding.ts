@@ -28,11 +28,13 @@ export function rootExponents(n: number, generator = DEFAULT_GENERATOR): number[
   const M = 4 * n;
   const seen = new Set<number>();
   const out: number[] = [];
+  // a negative generator (-3: SEAL's order as the seal evaluator reads it) is taken mod 4n
+  const g = ((generator % M) + M) % M;
   let e = 1;
   for (let j = 0; j < n; j++) {
     out.push(e);
     seen.add(e);
-    e = (e * generator) % M;
+    e = (e * g) % M;
   }
   // g^n = 1 mod 4n makes a cyclic rotation of the slots the automorphism Y -> Y^g (what a
   // Galois key performs); 3 mod 4 (n = 1) is conjugation instead
@@ -79,4 +81,58 @@ export function encodeCoeffs(zre: ArrayLike<number>, zim: ArrayLike<number>, n: 
     m[k] = s / n;
   }
   return m;
+}
+
+/**
+ * `decodeCoeffs` in O(n log n), for whole ring elements (n = N/2 slots of N coefficients, where the
+ * O(n^2) form would take minutes): one FFT of length 4n evaluates m at every 4n-th root of unity,
+ * and slot j reads the root zeta^(g^j). Used by the simulator's ModRaise (sim.ts) for the slots of
+ * the integer overflow I.
+ */
+export function decodeCoeffsFast(m: ArrayLike<number>, n: number, generator = DEFAULT_GENERATOR): { re: Float64Array; im: Float64Array } {
+  if (m.length !== 2 * n) throw new Error(`decodeCoeffsFast: ${m.length} coefficients for ${n} slots (need ${2 * n})`);
+  const es = rootExponents(n, generator);
+  const len = 4 * n;
+  const re = new Float64Array(len),
+    im = new Float64Array(len);
+  for (let k = 0; k < 2 * n; k++) re[k] = m[k]!;
+  fftInPlace(re, im);
+  const zr = new Float64Array(n),
+    zi = new Float64Array(n);
+  es.forEach((e, j) => {
+    zr[j] = re[e]!;
+    zi[j] = im[e]!;
+  });
+  return { re: zr, im: zi };
+}
+
+/** In-place radix-2 FFT with the positive exponent: A_t = sum_k a_k exp(2*pi*i t k / len). */
+function fftInPlace(re: Float64Array, im: Float64Array): void {
+  const len = re.length;
+  for (let i = 1, j = 0; i < len; i++) {
+    let bit = len >> 1;
+    for (; j & bit; bit >>= 1) j ^= bit;
+    j ^= bit;
+    if (i < j) {
+      [re[i], re[j]] = [re[j]!, re[i]!];
+      [im[i], im[j]] = [im[j]!, im[i]!];
+    }
+  }
+  for (let size = 2; size <= len; size *= 2) {
+    const half = size / 2;
+    const step = (2 * Math.PI) / size;
+    for (let t = 0; t < half; t++) {
+      const wr = Math.cos(step * t),
+        wi = Math.sin(step * t);
+      for (let s = t; s < len; s += size) {
+        const u = s + half;
+        const xr = re[u]! * wr - im[u]! * wi,
+          xi = re[u]! * wi + im[u]! * wr;
+        re[u] = re[s]! - xr;
+        im[u] = im[s]! - xi;
+        re[s]! += xr;
+        im[s]! += xi;
+      }
+    }
+  }
 }

@@ -30,10 +30,10 @@ export function slotToCoeffTransform(n: number, scale = 1, generator = DEFAULT_G
  * the coefficients in CoeffToSlot's bit-reversed order: the halves combined into w = a + i b
  * and merged into the first group of butterflies S_2, ..., S_n (special-fft.ts).
  */
-export function slotToCoeffFactored(n: number, levels: number, scale = 1): LinearTransform[] {
+export function slotToCoeffFactored(n: number, levels: number, scale = 1, generator = DEFAULT_GENERATOR): LinearTransform[] {
   // the scale spread evenly over the levels (see coeffToSlotFactored)
   const f = scale ** (1 / levels);
-  const groups = groupStages(butterflyStages(n, false), levels).map((g) =>
+  const groups = groupStages(butterflyStages(n, false, generator), levels).map((g) =>
     composeTransforms(g, slotwise(new Float64Array(2 * n).fill(f), new Float64Array(2 * n))),
   );
   groups[0] = composeTransforms(groups[0]!, combineHalves(n));

@@ -19,11 +19,16 @@ import { type LinearTransform, composeTransforms, fromDiagonals } from './linear
 
 type Diag = { re: Float64Array; im: Float64Array };
 
-/** r_j = zeta^((5^j mod 4 len) * 4n / (4 len)) = exp(2 pi i (5^j mod 4 len) / (4 len)). */
-function rootOf(j: number, len: number): [number, number] {
+/**
+ * r_j = zeta^((g^j mod 4 len) * 4n / (4 len)) = exp(2 pi i (g^j mod 4 len) / (4 len)). Any g = 5 mod 8
+ * factors the same way (its powers are the residues 1 mod 4, as 5's); -3 is the seal evaluator's
+ * slot order (embedding.ts).
+ */
+function rootOf(j: number, len: number, generator: number): [number, number] {
   const lenq = 4 * len;
+  const g = ((generator % lenq) + lenq) % lenq;
   let e = 1;
-  for (let t = 0; t < j; t++) e = (e * 5) % lenq;
+  for (let t = 0; t < j; t++) e = (e * g) % lenq;
   const a = (2 * Math.PI * e) / lenq;
   return [Math.cos(a), Math.sin(a)];
 }
@@ -45,13 +50,14 @@ function put(diags: Map<number, Diag>, n: number, delta: number, p: number, re: 
 }
 
 /** S_len (forward, for SlotToCoeff) or its inverse (for CoeffToSlot), as a dimension-2n transform. */
-export function butterflyStage(n: number, len: number, inverse: boolean): LinearTransform {
+export function butterflyStage(n: number, len: number, inverse: boolean, generator = 5): LinearTransform {
+  if (((generator % 8) + 8) % 8 !== 5) throw new Error(`butterflyStage: generator ${generator} is not 5 mod 8`);
   const h = len / 2;
   const diags = new Map<number, Diag>();
   for (let p = 0; p < n; p++) {
     const j = p % len;
     if (j < h) {
-      const [c, s] = rootOf(j, len);
+      const [c, s] = rootOf(j, len, generator);
       if (!inverse) {
         put(diags, n, 0, p, 1, 0);
         put(diags, n, h, p, c, s);
@@ -61,7 +67,7 @@ export function butterflyStage(n: number, len: number, inverse: boolean): Linear
         put(diags, n, h, p, 0.5, 0);
       }
     } else {
-      const [c, s] = rootOf(j - h, len);
+      const [c, s] = rootOf(j - h, len, generator);
       if (!inverse) {
         put(diags, n, -h, p, 1, 0);
         put(diags, n, 0, p, -c, -s);
@@ -76,9 +82,9 @@ export function butterflyStage(n: number, len: number, inverse: boolean): Linear
 }
 
 /** The stages in the order they are applied: SlotToCoeff S_2, S_4, ..., S_n; CoeffToSlot S_n^-1, ..., S_2^-1. */
-export function butterflyStages(n: number, inverse: boolean): LinearTransform[] {
+export function butterflyStages(n: number, inverse: boolean, generator = 5): LinearTransform[] {
   const out: LinearTransform[] = [];
-  for (let len = 2; len <= n; len *= 2) out.push(butterflyStage(n, len, inverse));
+  for (let len = 2; len <= n; len *= 2) out.push(butterflyStage(n, len, inverse, generator));
   return inverse ? out.reverse() : out;
 }
 

@@ -1,6 +1,7 @@
 /** The report's sections, in page order. A new section is one file plus one line here. */
 import type { ReportSection } from '../section';
 import { ablationSection } from './ablation';
+import { bootstrapSection } from './bootstrap';
 import { costModelSection } from './cost-model';
 import { deviationsSection } from './deviations';
 import { matmulSpeedSection } from './matmul-speed';
@@ -18,6 +19,7 @@ export const SECTIONS: readonly ReportSection[] = [
   matmulSpeedSection,
   softmaxSection,
   trainingSection,
+  bootstrapSection,
   ablationSection,
   protocolSection,
   costModelSection,

@@ -7,7 +7,7 @@
 import type { ChartSpec } from '../charts';
 import { type CellValue, para, raw, table } from '../html';
 import type { ReportSection } from '../section';
-import { distinct, groupBy, num } from '../select';
+import { distinct, groupBy, num, refreshTag } from '../select';
 
 /**
  * The top of the error axis. A softmax error above 1 means the approximation left its domain
@@ -17,9 +17,9 @@ import { distinct, groupBy, num } from '../select';
 export const ERROR_CLIP = 10;
 
 /** What an error was measured with: the approximation alone, or under CKKS on a backend. */
-export function evaluationLabel(r: { backend?: string; preset?: string }): string {
+export function evaluationLabel(r: { backend?: string; preset?: string; refresh?: string; insecure?: boolean }): string {
   if (r.backend === 'plain') return 'approximation (float64)';
-  return `with CKKS (${r.backend ?? '?'}${r.preset ? '/' + r.preset : ''})`;
+  return `with CKKS (${r.backend ?? '?'}${r.preset ? '/' + r.preset : ''}${refreshTag(r)})`;
 }
 
 /** The softmax section. */
