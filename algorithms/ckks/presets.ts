@@ -130,7 +130,9 @@ const LITERALS: readonly PresetLiteral[] = [
     // bootstrap takes 14 of the 15 levels, 1 is left (4 left would need 3 primes more: 1020 > 881).
     // Keys: one per rotation step would be 55 keys of 143 MB (7.3 GiB, over the 4 GiB heap); the
     // 14 positive powers of two with relinearization, conjugation and the encapsulation keys are
-    // 17 (2.3 GiB)
+    // 17 (2.3 GiB). On seal it still does not run: SEAL's memory pool fills the rest of the heap at
+    // 15 levels (see boot15-sparse; a seal run spun 40 CPU-minutes without finishing a bootstrap);
+    // the simulator runs it (11.8 bits worst, 14.3 mean)
     name: 'boot15',
     description:
       'SEAL N=32768, chain 60-50x15-60 (870 bits, 128-bit), scale 2^50; bootstrap of all 16384 real slots (factored 2+2), 1 level left',
@@ -154,8 +156,8 @@ const LITERALS: readonly PresetLiteral[] = [
     bootstrap: { packing: 'full', sparseWeight: 32, coeffToSlot: 2, slotToCoeff: 2, evalMod: EVAL_MOD_16, rotationKeys: 'pow2' },
   },
   {
-    // N=32768 at 128-bit, measured on seal: what fits one 4 GiB heap. boot15's full packing needs 55
-    // key-switching keys of 143 MB (7.8 GB); a sparse packing of 8 slots needs 17 Galois keys plus
+    // N=32768 at 128-bit, measured on seal: what fits one 4 GiB heap. boot15's full packing needs 17
+    // key-switching keys of 143 MB with power-of-two rotations (55 with a key per step); a sparse packing of 8 slots needs 17 Galois keys plus
     // the relinearization and toDense keys, but with boot15's 15 levels (2.7 GB of keys) the heap
     // still ran out in EvalMod: SEAL's memory pool keeps the key-switching temporaries of every
     // level it has worked at (about 0.15 GB per level at the top). 14 levels (126 MB keys, 2.4 GB)
