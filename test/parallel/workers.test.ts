@@ -9,6 +9,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
+import { NonFiniteError } from '../../algorithms/errors';
 import { createSession, type Session } from '../../algorithms/ckks/session';
 import {
   type Ct,
@@ -150,6 +151,22 @@ async function compareSoftmax(s: Session, pool: EvaluatorPool, what: string): Pr
     assert.equal(lv2, lv1, `${what}: the same counts by level`);
     one.bytes.forEach((b, i) => assert.ok(Buffer.from(b).equals(Buffer.from(two.bytes[i]!)), `${what}: block ${i} bit-identical`));
     one.values.forEach((v, i) => assert.equal(Array.from(two.values[i]!), Array.from(v), `${what}: block ${i} decrypts alike`));
+    if (be.id === 'sim') {
+      // a refresh the main thread refuses fails the call with the refresher's own error (and the workers free what they made)
+      const refusing: Refresher = {
+        kind: 'refusing',
+        minInputLevel: 0,
+        outputLevel: s.rf.outputLevel,
+        refresh: () => {
+          throw new NonFiniteError('refresh: slot 0 decrypts to NaN');
+        },
+      };
+      const err = await softmaxBlocks(be, refusing, SOFTMAX, zs, SOFTMAX_LAYOUT, pool).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      assert.instance(err, NonFiniteError, `${what}: the refresher's error`);
+    }
   });
 }
 
