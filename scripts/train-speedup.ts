@@ -6,7 +6,8 @@
  * sits between two default runs. Each run is a child process of its own (one SEAL session per
  * process, as the CLI: a process's WebAssembly memory does not shrink after a session). The step
  * time is the wall time of the step alone (the trainer's 'step' phase: products, softmax,
- * refreshes and update; not the validation pass); the phases are the trainer's timeMs (whose
+ * refreshes and update; not the validation pass), and its CPU time over all threads (the work
+ * done, whatever cores the machine gives); the phases are the trainer's timeMs (whose
  * refresh also holds the validation pass's). One JSON line per run on stdout, a summary on stderr
  * with the machine's thread capacity before each run.
  * Run: node -r ts-node/register/transpile-only scripts/train-speedup.ts [WORKERS] [ROUNDS] [BACKEND] [PRESET]
@@ -46,6 +47,7 @@ interface Policy {
 interface RunResult {
   policy: Policy['name'];
   stepMs: number;
+  stepCpuMs: number;
   validationMs: number;
   timeMs: Record<string, number>;
 }
@@ -60,17 +62,34 @@ async function runOne(policy: Policy, backend: string, preset: string): Promise<
   try {
     prepareTraining(session, data, hyper, softmax);
     pool = policy.workers > 1 ? await EvaluatorPool.start(session, policy.workers, { seed: 1 }) : null;
-    const started = new Map<string, number>();
+    const started = new Map<string, [number, number]>();
     const wall: Record<string, number> = {};
+    const cpu: Record<string, number> = {};
+    // the process's CPU time (every thread's, the workers' too), ms
+    const cpuNow = () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    };
     const out = await trainEncrypted(session, data, hyper, softmax, {
       inputLevel: policy.inputLevel,
       pool,
       onPhase: (phase, edge) => {
-        if (edge === 'start') started.set(phase, performance.now());
-        else wall[phase] = (wall[phase] ?? 0) + performance.now() - started.get(phase)!;
+        if (edge === 'start') started.set(phase, [performance.now(), cpuNow()]);
+        else {
+          const [t0, c0] = started.get(phase)!;
+          wall[phase] = (wall[phase] ?? 0) + performance.now() - t0;
+          cpu[phase] = (cpu[phase] ?? 0) + cpuNow() - c0;
+        }
       },
     });
-    const result = { ...policy, stepMs: wall.step!, validationMs: wall.validation!, timeMs: out.timeMs, ops: out.ops };
+    const result = {
+      ...policy,
+      stepMs: wall.step!,
+      stepCpuMs: cpu.step!,
+      validationMs: wall.validation!,
+      timeMs: out.timeMs,
+      ops: out.ops,
+    };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     await pool?.destroy();
@@ -99,15 +118,17 @@ async function main(): Promise<void> {
   const old: Policy = { name: 'old', inputLevel: 'top', relin: 'eager', workers: 1 };
   const order = [defaults, ...Array.from({ length: rounds }, () => [old, defaults]).flat()];
   const steps: Record<Policy['name'], number[]> = { old: [], defaults: [] };
+  const cpus: Record<Policy['name'], number[]> = { old: [], defaults: [] };
   const capacities: string[] = [];
   const f = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(1);
   for (const policy of order) {
     capacities.push((await capacity(2)).toFixed(2));
     const r = runChild(policy, backend, preset);
     steps[policy.name].push(r.stepMs);
+    cpus[policy.name].push(r.stepCpuMs);
     const t = r.timeMs;
     process.stderr.write(
-      `${policy.name} (input-level ${policy.inputLevel}, relin ${policy.relin}, workers ${policy.workers}): step ${f(r.stepMs)} s ` +
+      `${policy.name} (input-level ${policy.inputLevel}, relin ${policy.relin}, workers ${policy.workers}): step ${f(r.stepMs)} s, CPU ${f(r.stepCpuMs)} s ` +
         `(abt ${f(t.abt)}, atb ${f(t.atb)}, softmax ${f(t.softmax)}, refresh ${f(t.refresh)}); validation pass ${f(r.validationMs)} s\n`,
     );
   }
@@ -116,7 +137,8 @@ async function main(): Promise<void> {
   process.stderr.write(`machine: 2-thread capacity before each run and at the end: ${capacities.join(', ')}\n`);
   process.stderr.write(
     `step: old ${steps.old.map(f).join(', ')} s; defaults ${steps.defaults.map(f).join(', ')} s; ` +
-      `old / mean(defaults) = ${(mean(steps.old) / mean(steps.defaults)).toFixed(2)}\n`,
+      `old / mean(defaults) = ${(mean(steps.old) / mean(steps.defaults)).toFixed(2)}; ` +
+      `CPU time (all threads) old / mean(defaults) = ${(mean(cpus.old) / mean(cpus.defaults)).toFixed(2)}\n`,
   );
 }
 
