@@ -36,6 +36,11 @@
  *   prot-up CMult (p-1)·A·B + p·B, Rot (p-1)·(A + A·B) + p·B·log2 s0; Mult p·A·B; no conjugation.
  * Levels (output): standard min(lA - 4, lX - 2) (real-only min(lA - 3, lX - 2));
  *   prot-up min(lA, lX) - 3 (real-only min(lA - 2, lX - 3)).
+ * Where the key switches run (cheaper at lower levels, ~(l+1)(l+2)): every pair's product at the
+ *   lowest level any pair's operands reach (atbProductLevel; X and pair 0 lowered once), the
+ *   column sum's log2 p steps within a class period at the product's level - 1, and its
+ *   log2(s0/p) steps across periods after the place mask, at the output level: the mask repeats
+ *   every p rows, so it commutes with them. Same operations, same counts, as summing first.
  */
 import { LevelExhaustedError } from '../ckks/base';
 import type { Evaluator, Ct } from '../ckks/types';
@@ -44,7 +49,7 @@ import type { MatmulAlgorithm, MatmulPlan, MatmulCounts, PaperCounts } from '../
 import { MaskSet } from '../matrix/masks';
 import { decryptMatrix, encryptMatrix, layoutSpec } from '../matrix/pack';
 import { blockPlan, checkDepth } from '../matrix/plan';
-import { accumulate, columnSums, powerSteps } from '../matrix/sums';
+import { accumulate, powerSteps, rotateAdd } from '../matrix/sums';
 import { type BlockMatrix, levelOf } from '../matrix/types';
 import { pairsDiagonals } from './diag-abt';
 import { blockCounts, blockDeviations, diagonalDeviations, table7Column } from './paper';
@@ -112,6 +117,23 @@ export interface AtbGeometry {
   /** two diagonals per product */
   readonly complex: boolean;
   readonly variant: DiagAtbVariant;
+  /** the level every pair's product runs at (atbProductLevel) */
+  readonly productLevel: number;
+}
+
+/**
+ * The level all of diagAtb's products run at: the lowest any pair's operands reach (a shifted
+ * A_k, or in the prot-up form X with its tail fixed). Pair 0's operands have a level more (A
+ * unshifted, or X unfixed); dropping them too costs nothing (a modulus drop) and makes that
+ * pair's column-sum rotations as cheap as the others'; the output level stays the same.
+ */
+export function atbProductLevel(levelA: number, levelX: number, variant: DiagAtbVariant, complex: boolean, p: number): number {
+  const shifted = (complex ? p / 2 : p) > 1; // pairs besides pair 0
+  // A_k: complex packing makes Q (one mask level), the standard form shifts it (one more)
+  const a = levelA - (complex ? 1 : 0) - (variant === 'standard' && shifted ? 1 : 0);
+  // X: the prot-up form fixes its tail for the shifted pairs (one mask level)
+  const x = levelX - (variant === 'prot-up' && shifted ? 1 : 0);
+  return Math.min(a, x);
 }
 
 /** Checks the operands and fixes the geometry of G = Aᵀ·X. */
@@ -135,7 +157,7 @@ function atbGeometry(be: Evaluator, A: BlockMatrix, X: BlockMatrix, opts: { vari
   if (diagAtbOutputLevel(lA, lX, variant, complex) < 0) {
     throw new LevelExhaustedError(`diagAtb (${variant}) cannot run on A at level ${lA} and X at level ${lX}; refresh them first`);
   }
-  return { s0, s1, p, complex, variant };
+  return { s0, s1, p, complex, variant, productLevel: atbProductLevel(lA, lX, variant, complex, p) };
 }
 
 /**
@@ -191,7 +213,8 @@ function atbShiftedA(be: Evaluator, masks: MaskSet, g: AtbGeometry, aBlocks: rea
   const out: Ct[][] = [];
   for (let k = 0; k < (g.complex ? half : g.p); k++) {
     const conjugated = conjugatedPair(g, k);
-    if (k === 0) out.push(base);
+    // pair 0 at the level of the others' products (atbProductLevel)
+    if (k === 0) out.push(base.map((q) => (q.level > g.productLevel ? be.dropTo(q, g.productLevel) : q)));
     else if (g.variant === 'standard') out.push(base.map((q) => shiftInPeriod(be, masks, g, q, k, conjugated)));
     else out.push(base.map((q) => (conjugated ? be.rotateConjugate(q, k) : be.rotate(q, k))));
   }
@@ -204,12 +227,22 @@ function atbShiftedA(be: Evaluator, masks: MaskSet, g: AtbGeometry, aBlocks: rea
  * sums and the placing mask, accumulated; then the real part.
  */
 export function atbColumn(be: Evaluator, masks: MaskSet, g: AtbGeometry, aks: readonly (readonly Ct[])[], x: readonly Ct[]): Ct {
-  const { s0, s1, p, complex } = g;
+  const { s0, s1, p, complex, productLevel } = g;
   const half = p / 2;
+  // X lowered once, not per pair: to the products' level, or (prot-up) one above for the tail fixes
+  const drop = (cts: readonly Ct[], level: number) => cts.map((c) => (c.level > level ? be.dropTo(c, level) : c));
+  const x0 = drop(x, productLevel);
+  const xTail = g.variant === 'prot-up' && aks.length > 1 ? drop(x, productLevel + 1) : x0;
+  // The column sum's steps split at the class period: the place mask (periodic in rows with
+  // period p) commutes with rotations by multiples of p rows, so those run after the mask, a
+  // level lower (cheaper key switches); the same rotations and masks as summing first.
+  const steps = powerSteps(s0).map((r) => r * s1);
+  const within = steps.filter((st) => st < p * s1);
+  const across = steps.filter((st) => st >= p * s1);
   let acc: Ct | null = null;
   aks.forEach((ak, k) => {
-    const xk = k > 0 && g.variant === 'prot-up' ? x.map((xi) => nextRowTail(be, masks, g, xi, k)) : x;
-    const c = columnSums(be, be.dot(ak, xk), s0, s1);
+    const xk = k > 0 && g.variant === 'prot-up' ? xTail.map((xi) => nextRowTail(be, masks, g, xi, k)) : x0;
+    const c = rotateAdd(be, be.dot(ak, xk), within);
     // diagonal k into rows r ≡ col + k; with complex packing, - i·(diagonal k + p/2's rows). An
     // odd shift of Q was taken conjugated: its place mask then carries +i instead of -i, as
     // conj(T)·conj(m) has the real part of T·m.
@@ -220,10 +253,11 @@ export function atbColumn(be: Evaluator, masks: MaskSet, g: AtbGeometry, aks: re
       (r, col) => (r % p === (col + k) % p ? (complex ? 0.5 : 1) : 0),
       complex ? (r, col) => (r % p === (col + k + half) % p ? (conjugated ? 0.5 : -0.5) : 0) : undefined,
     );
-    acc = accumulate(be, acc, be.mulPlain(c, place));
+    acc = accumulate(be, acc, rotateAdd(be, be.mulPlain(c, place), across));
     be.free(c);
-    if (xk !== x) for (const t of xk) be.free(t);
+    if (xk !== x0) for (const t of xk) be.free(t);
   });
+  for (const t of new Set([...x0, ...xTail])) if (!x.includes(t)) be.free(t);
   return complex ? be.twiceRealPart(acc!) : acc!;
 }
 

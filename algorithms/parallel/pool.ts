@@ -1,6 +1,6 @@
 /**
  * A pool of evaluators on worker threads (piscina), for the independent work of a computation
- * (block columns of DiagABT's products, of DiagATB). Each worker builds its own evaluator from
+ * (block columns of DiagABT's products, of DiagATB; blocks of a softmax). Each worker builds its own evaluator from
  * the session's serialized evaluation keys, which are copied once into shared memory for all
  * workers; a worker never sees the key owner. The operations a worker does are added to the
  * session's counter, so a run's counts are the same on any number of workers. Start one pool per
@@ -32,6 +32,7 @@ function wires(task: Task): WireCt[] {
   if (task.kind === 'abt-columns') return [...task.x.flat(), ...task.w];
   if (task.kind === 'atb-columns') return task.x.flat(); // A's shifts go to every worker: copied
   if (task.kind === 'abt-term') return [task.sum];
+  if (task.kind === 'softmax') return [task.z];
   return [];
 }
 
@@ -82,7 +83,9 @@ export class EvaluatorPool implements Parallel {
     if (this.session.evaluationKeys !== this.keys) {
       throw new Error("evaluator pool: the session's evaluation keys changed after the pool started (start it after ensureRotationKeys)");
     }
-    const reply = (await this.piscina.run(task, { transferList: transferables(wires(task)) })) as Reply<T['kind']>;
+    // a refresh channel's port moves to the worker with the task
+    const ports = task.kind === 'softmax' ? [task.refresh.port] : [];
+    const reply = (await this.piscina.run(task, { transferList: [...transferables(wires(task)), ...ports] })) as Reply<T['kind']>;
     this.session.ev.counter.merge(reply.counts, reply.levels);
     return reply.value;
   }

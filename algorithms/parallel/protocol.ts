@@ -3,9 +3,12 @@
  * the algorithms see of a pool (`Parallel`). Ciphertexts travel as their serialization with the
  * `complex` flag (which is not serialized and decides the fix-up conjugations of odd rotations).
  * Each reply carries the counts of the operations the worker did, which the pool adds to the
- * session's counter, so counts are the same on any number of workers.
+ * session's counter, so counts are the same on any number of workers. A task that refreshes
+ * (the softmax) asks the main thread, where the key owner is, over a `RefreshChannel`.
  */
+import type { MessagePort } from 'node:worker_threads';
 import type { LevelCounts, OpCounts } from '../ckks/types';
+import type { SoftmaxLayout } from '../interface';
 import type { AbtGeometry } from '../matmul/diag-abt';
 import type { AtbGeometry } from '../matmul/diag-atb';
 
@@ -39,6 +42,30 @@ export interface AtbColumnsTask {
   readonly geometry: AtbGeometry;
 }
 
+/**
+ * How a worker asks the main thread for a refresh (the key owner lives there): it posts the
+ * ciphertext on `port` and blocks on `flag` until the reply is there (refresh.ts).
+ */
+export interface RefreshChannel {
+  readonly port: MessagePort;
+  /** an Int32Array(1) over it: 1 when the main thread's reply is on the port */
+  readonly flag: SharedArrayBuffer;
+  /** the main thread's refresher: its kind and levels */
+  readonly kind: string;
+  readonly minInputLevel: number;
+  readonly outputLevel: number;
+}
+
+/** One block of a softmax (its own ciphertext, independent of the other blocks). Reply: the probabilities. */
+export interface SoftmaxTask {
+  readonly kind: 'softmax';
+  /** a registered softmax id (algorithms/softmax/registry.ts) */
+  readonly softmax: string;
+  readonly z: WireCt;
+  readonly layout: SoftmaxLayout;
+  readonly refresh: RefreshChannel;
+}
+
 /** Reports the worker's live SEAL objects; the barrier makes `parties` such tasks reach `parties` different workers. */
 export interface ProbeTask {
   readonly kind: 'probe';
@@ -46,7 +73,7 @@ export interface ProbeTask {
   readonly parties: number;
 }
 
-export type Task = AbtColumnsTask | AbtTermTask | AtbColumnsTask | ProbeTask;
+export type Task = AbtColumnsTask | AbtTermTask | AtbColumnsTask | SoftmaxTask | ProbeTask;
 
 /** A worker's state as a probe sees it. */
 export interface ProbeReport {
@@ -60,6 +87,7 @@ export interface TaskResults {
   'abt-columns': WireCt[][];
   'abt-term': WireCt;
   'atb-columns': WireCt[];
+  softmax: WireCt;
   probe: ProbeReport;
 }
 

@@ -13,7 +13,20 @@ import { type BackendId, type BackendOptions, diffCounts, diffLevelCounts, type 
 import { abtColumnSums, abtPairTerm } from '../matmul/diag-abt';
 import { atbColumn } from '../matmul/diag-atb';
 import { MaskSet } from '../matrix/masks';
-import type { AbtColumnsTask, AbtTermTask, AtbColumnsTask, ProbeReport, ProbeTask, Reply, Task, TaskResults, WireCt } from './protocol';
+import { getSoftmax } from '../softmax/registry';
+import type {
+  AbtColumnsTask,
+  AbtTermTask,
+  AtbColumnsTask,
+  ProbeReport,
+  ProbeTask,
+  Reply,
+  SoftmaxTask,
+  Task,
+  TaskResults,
+  WireCt,
+} from './protocol';
+import { RemoteRefresher } from './refresh';
 import { fromWire, toWire } from './wire';
 
 /** What the pool gives every worker when it starts it. */
@@ -66,6 +79,12 @@ function atbColumns(be: CountingEvaluator, t: AtbColumnsTask): WireCt[] {
   );
 }
 
+/** One softmax block; its refreshes are the main thread's (RemoteRefresher). */
+function softmaxBlock(be: CountingEvaluator, t: SoftmaxTask): WireCt {
+  const out = getSoftmax(t.softmax).encrypted(be, new RemoteRefresher(be, t.refresh), fromWire(be, t.z), t.layout);
+  return toWire(be, out);
+}
+
 /** Waits until `parties` probes have arrived, so that each runs on a worker of its own. */
 function barrier(t: ProbeTask): void {
   const arrived = new Int32Array(t.barrier);
@@ -94,6 +113,8 @@ export async function handle(task: Task): Promise<Reply<Task['kind']>> {
     value = be.scope(() => abtColumns(be, task));
   } else if (task.kind === 'abt-term') {
     value = be.scope(() => abtTerm(be, task));
+  } else if (task.kind === 'softmax') {
+    value = be.scope(() => softmaxBlock(be, task));
   } else {
     value = be.scope(() => atbColumns(be, task));
   }

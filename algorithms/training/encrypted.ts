@@ -12,7 +12,8 @@
  * s0 = min(max(batch, cPad), slots / cPad), s1 = slots / s0; a batch spans ceil(batch / s0)
  * block rows (the paper's batches of 1024 or 2048 rows are two or four block rows at n14).
  * DiagABT and DiagATB take every block row at once; the softmax, P - Y and its mask run per
- * block row; the gradient is summed over the block rows inside DiagATB.
+ * block row; the gradient is summed over the block rows inside DiagATB. With a pool of worker
+ * threads, the products' block columns and the softmax's block rows run on the workers.
  *
  * Refresh policy (the stand-in for bootstrapping, counted by the backend): a ciphertext is
  * refreshed right before an operation that needs more levels than it has left: the weights
@@ -28,6 +29,7 @@ import type { SoftmaxAlgorithm } from '../interface';
 import { type KernelLayout, type MatmulKernels, hetalKernels } from './kernels';
 import type { Matrix } from '../interface';
 import { encryptMatrix, layoutSpec, packBlock } from '../matrix/pack';
+import { softmaxBlocks } from '../softmax/blocks';
 import { ensureLevel } from '../softmax/layout';
 import { accuracy, argmaxRows, crossEntropy } from './metrics';
 import { predict } from './plain';
@@ -125,7 +127,7 @@ export async function trainEncrypted(
     inputLevel?: 'top' | 'auto';
     /** called at the start and end of each step, validation pass, inference pass and product or softmax */
     onPhase?: (phase: TrainingPhase, edge: 'start' | 'end') => void;
-    /** worker threads for the products' block columns (start it after `prepareTraining`); the softmax stays here */
+    /** worker threads for the products' block columns and the softmax's block rows (start it after `prepareTraining`) */
     pool?: Parallel | null;
   } = {},
 ): Promise<EncryptedOutcome> {
@@ -330,8 +332,9 @@ class EncryptedEngine implements AsyncTrainingEngine {
     return this.timed('abt', () => this.kernels.abt(this.be, x, w, this.layout, this.pool));
   }
 
-  private probabilities(z: Ct): Promise<Ct> {
-    return this.timed('softmax', () => this.softmax.encrypted(this.be, this.rf, z, this.layout));
+  /** The softmax of every block row (with a pool, one block row per worker). */
+  private probabilities(z: readonly Ct[]): Promise<Ct[]> {
+    return this.timed('softmax', () => softmaxBlocks(this.be, this.rf, this.softmax, z, this.layout, this.pool));
   }
 
   async step(b: number, gamma: number): Promise<void> {
@@ -342,9 +345,9 @@ class EncryptedEngine implements AsyncTrainingEngine {
       // The softmax and P - Y run per block row; the last block row of a batch may be partial.
       const rows = this.rowBlocksOf(start, end);
       const z = await this.logits(this.xBatches[b]!, w);
+      const probs = await this.probabilities(z);
       const e: Ct[] = [];
-      for (const [r, zr] of z.entries()) {
-        const p = await this.probabilities(zr);
+      for (const [r, p] of probs.entries()) {
         const diff = this.ensure(be.sub(p, this.yBatches[b]![r]!), 1 + this.kernels.atbDepth(this.layout));
         e.push(be.mulPlain(diff, this.errorMask(rows[r]![1] - rows[r]![0])));
       }

@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Session } from '../../algorithms/ckks/session';
-import { diffCounts } from '../../algorithms/ckks/types';
+import { diffCounts, diffLevelCounts } from '../../algorithms/ckks/types';
 import { InputError } from '../../algorithms/errors';
 import type { Matrix } from '../../algorithms/interface';
 import { DIAG_ABT_DEPTH, diagAbt, diagAbtSteps } from '../../algorithms/matmul/diag-abt';
@@ -120,6 +120,36 @@ test('DiagATB picks PRotUp when A has fewer levels than X: one level of A saved,
     const g2 = diagAtb(be, encryptMatrix(s.client, E, layoutSpec('cols-repeated', 64, 8, s0, s1, cPad)), x, { variant: 'prot-up' });
     assert.is(levelOf(g2), top - 3);
     assert.ok(maxAbsDiff(decryptMatrix(s.client, g2).data, plainAtb(E, X).data) < 1e-9);
+  });
+});
+
+test("DiagATB at training's levels (A at 4, X at 3): every product at level 2, the column sums at 1 and, after the mask, at 0", async () => {
+  const s = await sharedSession('sim', 'n14');
+  const be = s.ev;
+  // 512 rows: s0 = 512, s1 = 16, p = 16 (8 pairs), 40 columns in 3 block columns
+  const { X, E, s0, s1, cPad } = await chain(s, 512, 40, 10);
+  be.scope(() => {
+    const x = encryptMatrix(s.client, X, layoutSpec('blocks', 512, 40, s0, s1), 3);
+    const e = encryptMatrix(s.client, E, layoutSpec('cols-repeated', 512, 10, s0, s1, cPad), 4);
+    const [c0, l0] = [be.counts(), be.levelCounts()];
+    const g = diagAtb(be, e, x);
+    const ops = diffCounts(be.counts(), c0);
+    const levels = diffLevelCounts(be.levelCounts(), l0);
+    assert.ok(maxAbsDiff(decryptMatrix(s.client, g).data, plainAtb(E, X).data) < 1e-9);
+    assert.is(levelOf(g), 0);
+    assert.equal(counted(ops), diagAtbCounts(blockPlan({ a: 512, b: 40, c: 10 }, be, true), 'standard'), 'the counts of the formulas');
+    const B = 3,
+      pairs = cPad / 2;
+    assert.equal(
+      levels.mult,
+      levels.mult!.map((_, l) => (l === 2 ? pairs * B : 0)),
+      'every product at level 2 (pair 0 lowered too)',
+    );
+    // log2 p = 4 steps within the period at level 1, log2(s0 / p) = 5 across, at level 0 (+ B real parts)
+    assert.is(levels.keyswitch![1], pairs * B * 4);
+    assert.is(levels.keyswitch![0], pairs * B * 5 + B);
+    // at level 3: X lowered once per ciphertext (not once per pair), pair 0's Q once, and each shift's own sum
+    assert.is(levels.levelMatch![3], B + 1 + (pairs - 1));
   });
 });
 

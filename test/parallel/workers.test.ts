@@ -1,21 +1,34 @@
 /**
  * Worker threads: DiagABT and DiagATB split over a pool of evaluators (each built from the
- * serialized evaluation keys) give the same ciphertexts, bit for bit, as on the main thread
- * alone, with the same op counts; every task frees what it made (no ciphertext or plaintext
- * left in any worker); the matmul command's cells record their worker count; and a training run
- * with its products on workers ends with the same weights and counts.
+ * serialized evaluation keys), and a softmax's blocks (their refreshes served by the main
+ * thread), give the same ciphertexts, bit for bit, as on the main thread alone, with the same
+ * op counts; every task frees what it made (no ciphertext or plaintext left in any worker); the
+ * matmul command's cells record their worker count; and a training run with its products and
+ * softmax on workers ends with the same weights and counts.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { createHash } from 'node:crypto';
+import { NonFiniteError } from '../../algorithms/errors';
 import { createSession, type Session } from '../../algorithms/ckks/session';
-import { diffCounts, diffLevelCounts, type OpCounts, type RelinPolicy } from '../../algorithms/ckks/types';
-import type { MatmulAlgorithm, MatmulShape } from '../../algorithms/interface';
+import {
+  type Ct,
+  diffCounts,
+  diffLevelCounts,
+  type Evaluator,
+  type OpCounts,
+  type Refresher,
+  type RelinPolicy,
+} from '../../algorithms/ckks/types';
+import type { MatmulAlgorithm, MatmulShape, SoftmaxLayout } from '../../algorithms/interface';
 import { matmulAlgorithm } from '../../algorithms/matmul/registry';
 import type { BlockMatrix } from '../../algorithms/matrix/types';
 import { EvaluatorPool } from '../../algorithms/parallel/pool';
 import { splitRange } from '../../algorithms/parallel/wire';
 import { runCells, withInputLevels } from '../../harness/commands/matmul';
 import type { FailedRecord, MatmulRecord } from '../../harness/records';
+import { uniformRng } from '../../algorithms/random';
+import { softmaxBlocks } from '../../algorithms/softmax/blocks';
 import { getSoftmax } from '../../algorithms/softmax/registry';
 import { type EncryptedOutcome, prepareTraining, trainEncrypted } from '../../algorithms/training/encrypted';
 import { loadDataset } from '../../datasets';
@@ -57,13 +70,113 @@ async function onBoth(s: Session, algo: MatmulAlgorithm, pool: EvaluatorPool): P
   });
 }
 
-/** Runs both algorithms on one thread and on 2 workers and compares. */
+// the softmax's blocks: 2 block rows of 4 classes in the training layout at n14 (s0 = 512, s1 = 16)
+const SOFTMAX = getSoftmax('hetal');
+const SOFTMAX_LAYOUT: SoftmaxLayout = { s0: 512, s1: 16, classes: 4, cPad: 4 };
+
+/**
+ * A refresher that remembers what it made: a ciphertext (by its bytes) and level it has seen get
+ * the same fresh ciphertext again. Encryption is randomized, so two runs of a computation that
+ * refreshes can be bit-identical only with it; and a run whose every refresh is a `hit` had
+ * every refresh input bit-identical to the first run's.
+ */
+class ReplayRefresher implements Refresher {
+  readonly made = new Map<string, Uint8Array>();
+  hits = 0;
+  misses = 0;
+  constructor(
+    private readonly be: Evaluator,
+    private readonly rf: Refresher,
+  ) {}
+  get kind(): string {
+    return this.rf.kind;
+  }
+  get minInputLevel(): number {
+    return this.rf.minInputLevel;
+  }
+  get outputLevel(): number {
+    return this.rf.outputLevel;
+  }
+  refresh(ct: Ct, level = this.outputLevel): Ct {
+    const key = `${level}:${createHash('sha256').update(this.be.serialize(ct)).digest('hex')}`;
+    const known = this.made.get(key);
+    if (known) {
+      this.hits++;
+      return this.be.deserialize(known, false);
+    }
+    this.misses++;
+    const fresh = this.rf.refresh(ct, level);
+    this.made.set(key, this.be.serialize(fresh));
+    return fresh;
+  }
+}
+
+/** The softmax of 2 blocks on the main thread, then on 2 workers (refreshes served here): bit-identical, counted alike. */
+async function compareSoftmax(s: Session, pool: EvaluatorPool, what: string): Promise<void> {
+  const be = s.ev;
+  const { s0, s1, classes, cPad } = SOFTMAX_LAYOUT;
+  const rng = uniformRng(5);
+  const blocks = [0, 1].map(() => {
+    const v = new Float64Array(be.slots);
+    for (let r = 0; r < s0; r++) for (let j = 0; j < s1; j++) if (j % cPad < classes) v[r * s1 + j] = 8 * (2 * rng() - 1);
+    return v;
+  });
+  // seal's refreshes encrypt afresh (randomized): replayed in the second run; the simulator's are deterministic
+  const rf = be.id === 'seal' ? new ReplayRefresher(be, s.rf) : s.rf;
+  await be.scopeAsync(async () => {
+    const zs = blocks.map((v) => s.client.encrypt(v));
+    const runs: Outcome[] = [];
+    for (const parallel of [false, true]) {
+      runs.push(
+        await be.scopeAsync(async () => {
+          const [c0, l0] = [be.counts(), be.levelCounts()];
+          const out = await softmaxBlocks(be, rf, SOFTMAX, zs, SOFTMAX_LAYOUT, parallel ? pool : null);
+          const [ops, levels] = [diffCounts(be.counts(), c0), diffLevelCounts(be.levelCounts(), l0)];
+          return { bytes: out.map((c) => be.serialize(c)), values: out.map((c) => s.client.decrypt(c)), ops, levels };
+        }),
+      );
+    }
+    const [one, two] = runs as [Outcome, Outcome];
+    assert.ok(one.ops.refresh > 0 || rf instanceof ReplayRefresher, `${what}: the softmax refreshed`);
+    if (rf instanceof ReplayRefresher) {
+      assert.ok(rf.misses > 0, `${what}: the softmax refreshed`);
+      assert.is(rf.hits, rf.misses, `${what}: every refresh on the workers had the same input as on the main thread`);
+    }
+    // refreshes are counted by the main thread's refresher (the replayed ones not at all)
+    const noRefresh = (o: OpCounts) => ({ ...o, refresh: 0, refreshBytes: 0, refreshMs: 0 });
+    if (rf === s.rf) assert.equal({ ...two.ops, refreshMs: 0 }, { ...one.ops, refreshMs: 0 }, `${what}: the same counts, refreshes too`);
+    else assert.equal(noRefresh(two.ops), noRefresh(one.ops), `${what}: the same counts`);
+    const { encode: _e1, ...lv1 } = one.levels;
+    const { encode: _e2, ...lv2 } = two.levels;
+    assert.equal(lv2, lv1, `${what}: the same counts by level`);
+    one.bytes.forEach((b, i) => assert.ok(Buffer.from(b).equals(Buffer.from(two.bytes[i]!)), `${what}: block ${i} bit-identical`));
+    one.values.forEach((v, i) => assert.equal(Array.from(two.values[i]!), Array.from(v), `${what}: block ${i} decrypts alike`));
+    if (be.id === 'sim') {
+      // a refresh the main thread refuses fails the call with the refresher's own error (and the workers free what they made)
+      const refusing: Refresher = {
+        kind: 'refusing',
+        minInputLevel: 0,
+        outputLevel: s.rf.outputLevel,
+        refresh: () => {
+          throw new NonFiniteError('refresh: slot 0 decrypts to NaN');
+        },
+      };
+      const err = await softmaxBlocks(be, refusing, SOFTMAX, zs, SOFTMAX_LAYOUT, pool).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      assert.instance(err, NonFiniteError, `${what}: the refresher's error`);
+    }
+  });
+}
+
+/** Runs both algorithms and the softmax on one thread and on 2 workers and compares. */
 async function compare(backend: 'seal' | 'sim', relin: RelinPolicy): Promise<void> {
   const params = { slots: 8192, maxLevel: 7, supportsComplex: true };
   const s = await createSession(backend, 'n14', {
     relin,
     rotationKeys: 'declared',
-    rotationSteps: ALGOS.flatMap((a) => a.rotationSteps(a.plan(SHAPE, params))),
+    rotationSteps: [...ALGOS.flatMap((a) => a.rotationSteps(a.plan(SHAPE, params))), ...SOFTMAX.rotationSteps(SOFTMAX_LAYOUT)],
   });
   const pool = await EvaluatorPool.start(s, 2);
   try {
@@ -81,6 +194,7 @@ async function compare(backend: 'seal' | 'sim', relin: RelinPolicy): Promise<voi
       one.bytes.forEach((b, i) => assert.ok(Buffer.from(b).equals(Buffer.from(two.bytes[i]!)), `${what}: output ${i} bit-identical`));
       one.values.forEach((v, i) => assert.equal(Array.from(two.values[i]!), Array.from(v), `${what}: output ${i} decrypts alike`));
     }
+    await compareSoftmax(s, pool, `${backend} softmax`);
     const reports = await pool.probe();
     assert.is(new Set(reports.map((r) => r.threadId)).size, 2, 'both workers answered');
     for (const r of reports) assert.is(r.liveObjects, 0, `worker ${r.threadId} freed every ciphertext and plaintext`);
@@ -91,7 +205,7 @@ async function compare(backend: 'seal' | 'sim', relin: RelinPolicy): Promise<voi
   }
 }
 
-test('seal n14: DiagABT and DiagATB on 2 workers are bit-identical to 1 (lazy relinearization), counted alike, nothing left in the workers', async () => {
+test('seal n14: DiagABT, DiagATB and the softmax on 2 workers are bit-identical to 1 (lazy relinearization), counted alike, nothing left in the workers', async () => {
   await compare('seal', 'lazy');
 });
 
@@ -133,7 +247,7 @@ test('matmul cells: one pool for the command, records carry workers (in the cell
   s.dispose();
 });
 
-test('sim training: the products on 2 workers, the softmax here: the same weights and counts as on 1', async () => {
+test('sim training: the products and the softmax on 2 workers: the same weights and counts as on 1', async () => {
   // batch 256 at n14 makes s1 = 32: 69 features + bias span 3 column blocks; 2 batches, one epoch
   const data = await loadDataset('synthetic:n=400,d=69,c=3,sep=3', { seed: 3 });
   const hyper = { lr: 2, batch: 256, epochs: 1, optimizer: 'nesterov', earlyStopping: false, patience: 3, seed: 1 } as const;
