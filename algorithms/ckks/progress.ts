@@ -11,6 +11,11 @@ export function setProgressBeacon(counter: Int32Array | null): void {
   beacon = counter;
 }
 
+/** The installed counter (null: none), so that worker threads can beat it too (parallel/pool.ts). */
+export function progressBeacon(): Int32Array | null {
+  return beacon;
+}
+
 /** One step of progress (a finished CKKS operation). */
 export function beat(): void {
   if (beacon) Atomics.add(beacon, 0, 1);

@@ -13,6 +13,7 @@ import type { Session } from '../ckks/session';
 import type { BackendOptions, EvaluationKeys } from '../ckks/types';
 import type { Parallel, ProbeReport, Reply, Task, TaskResults, WireCt } from './protocol';
 import type { WorkerSetup } from './tasks';
+import { progressBeacon } from '../ckks/progress';
 import { transferables } from './wire';
 
 /** The machine's cores: the default number of workers. */
@@ -59,6 +60,8 @@ export class EvaluatorPool implements Parallel {
       keys: { ...keys, relin: shared(keys.relin), galois: shared(keys.galois) },
       // the session's options (the simulator's noise and seed among them), with its evaluator's policies
       options: { ...options, relin: ev.relin, realOnly: !ev.supportsComplex },
+      // a view of a SharedArrayBuffer: the workers increment the same counter
+      beacon: progressBeacon(),
     };
     const piscina = new Piscina({
       filename: path.join(__dirname, 'worker.js'),

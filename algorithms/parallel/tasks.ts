@@ -7,6 +7,7 @@
  */
 import { workerData, threadId } from 'node:worker_threads';
 import { CountingEvaluator } from '../ckks/counting';
+import { setProgressBeacon } from '../ckks/progress';
 import type { Preset } from '../ckks/presets';
 import { createRawEvaluator } from '../ckks/session';
 import { type BackendId, type BackendOptions, diffCounts, diffLevelCounts, type EvaluationKeys } from '../ckks/types';
@@ -36,6 +37,9 @@ export interface WorkerSetup {
   /** relin and galois are views of SharedArrayBuffers: one copy of the keys for all workers */
   readonly keys: EvaluationKeys;
   readonly options: BackendOptions;
+  /** the main thread's progress beacon (ckks/progress.ts), so that the operations of a worker count as progress for the
+   * process's memory watchdog (a long task on the workers is not a stall), or null */
+  readonly beacon: Int32Array | null;
 }
 
 let evaluator: Promise<CountingEvaluator> | null = null;
@@ -44,6 +48,7 @@ let evaluator: Promise<CountingEvaluator> | null = null;
 function getEvaluator(): Promise<CountingEvaluator> {
   if (!evaluator) {
     const setup = workerData as WorkerSetup;
+    setProgressBeacon(setup.beacon);
     evaluator = createRawEvaluator(setup.backend, setup.preset, setup.keys, setup.options).then((raw) => new CountingEvaluator(raw));
   }
   return evaluator;

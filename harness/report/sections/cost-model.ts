@@ -16,6 +16,14 @@ function what(r: Predicted): string {
   return `${r.dataset} training (${r.epochs} epochs, batch ${r.hyper.batch})`;
 }
 
+/** The performance policy a record ran with (input level, relinearization, workers), where it says. */
+function policy(r: Predicted): string {
+  const p = r as { inputLevel?: string; relin?: string; workers?: number };
+  return [p.inputLevel, p.relin, p.workers !== undefined ? `${p.workers} worker${p.workers === 1 ? '' : 's'}` : undefined]
+    .filter((x) => x !== undefined)
+    .join(', ');
+}
+
 function measuredMs(r: Predicted): number | undefined {
   return r.kind === 'train' ? num(r.timeMs?.total) : num(r.timeMs?.median);
 }
@@ -44,10 +52,11 @@ export const costModelSection: ReportSection = {
       );
       parts.push(
         table(
-          ['record', 'setup', 'measured s', 'predicted s', 'overhead (wall)', 'CPU s', 'overhead (CPU)'],
+          ['record', 'setup', 'policy', 'measured s', 'predicted s', 'overhead (wall)', 'CPU s', 'overhead (CPU)'],
           predicted.map((r) => [
             what(r),
             `${r.backend}/${r.preset}`,
+            policy(r),
             (measuredMs(r) ?? NaN) / 1000,
             r.predictedMs! / 1000,
             num(r.overhead),
