@@ -8,6 +8,10 @@
  * Usage: npx ts-node -T scripts/seal-train-bootstrap.ts [backend=seal] [preset=boot13-full-test]
  *        [dataset=synthetic:n=40,d=4,c=2,sep=3] [batch=32]
  * On sim (with --noise-sized noise) it gives the deviation the bootstrap's modelled error predicts.
+ * Measured (2 shared cores): seal, boot13-full-test, 1 step + 1 validation pass + encrypted
+ * inference, 35 bootstraps (12.2 s each), step 211 s, wall 448 s, 3.2-4.4 GiB resident; weights
+ * within 1.64e-4 of the twin's (12.6 bits; sim: 2.48e-4), validation loss 0.51375 against 0.51311,
+ * accuracies equal (1.0). The bootstrap alone: 12.8 bits worst, 15.1 mean.
  */
 import { bootstrapRotationSteps } from '../algorithms/ckks/bootstrap/bootstrapper';
 import { resolvePreset } from '../algorithms/ckks/presets';
