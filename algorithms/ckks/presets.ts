@@ -133,7 +133,9 @@ const LITERALS: readonly PresetLiteral[] = [
     // rotations 23 Galois keys. Measured on seal: a bootstrap 12.8 bits worst, 15.1 mean (the
     // simulator: 12.9 and 15.3, the same op counts), 18-24 s; one training step on
     // synthetic:n=40,d=4,c=2 (batch 32) with 35 bootstraps in 7.5 min, its weights within 1.6e-4
-    // (12.6 bits) of its float64 twin (scripts/seal-train-bootstrap.ts)
+    // (12.6 bits) of its float64 twin (scripts/seal-train-bootstrap.ts); `train --refresh bootstrap`
+    // the same in 7.2 min with --workers 1 (with the default 2 workers, each loading the keys, the
+    // memory watchdog stopped it at 4.4 GiB resident before the first step)
     name: 'boot13-full-test',
     description:
       'NO SECURITY (bootstrap test): N=8192, chain 60-50x19-60 (1070 bits), scale 2^50; bootstrap of all 4096 real slots (factored 2+2 levels), 5 levels left',
