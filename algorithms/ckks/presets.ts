@@ -126,6 +126,27 @@ const LITERALS: readonly PresetLiteral[] = [
     bootstrap: { packing: 'full', sparseWeight: 32, coeffToSlot: 2, slotToCoeff: 2, evalMod: EVAL_MOD_16, rotationKeys: 'pow2' },
   },
   {
+    // boot14-full-test's chain at N=8192, for a training step with bootstraps on seal (issue 16):
+    // at N=16384 the bootstrap's keys plus the training's rotation keys do not fit the 4 GiB heap;
+    // here a key-switching key is 20 x 2 x 8192 x 21 x 8 bytes = 55 MB (harness/memory.ts): the
+    // bootstrap's 12 power-of-two rotations and encapsulation keys are 0.83 GB, with the training's
+    // rotations 23 Galois keys. Measured on seal: a bootstrap 12.8 bits worst, 15.1 mean (the
+    // simulator: 12.9 and 15.3, the same op counts), 18-24 s; one training step on
+    // synthetic:n=40,d=4,c=2 (batch 32) with 35 bootstraps in 7.5 min, its weights within 1.6e-4
+    // (12.6 bits) of its float64 twin (scripts/seal-train-bootstrap.ts); `train --refresh bootstrap`
+    // the same in 7.2 min with --workers 1 (with the default 2 workers, each loading the keys, the
+    // memory watchdog stopped it at 4.4 GiB resident before the first step)
+    name: 'boot13-full-test',
+    description:
+      'NO SECURITY (bootstrap test): N=8192, chain 60-50x19-60 (1070 bits), scale 2^50; bootstrap of all 4096 real slots (factored 2+2 levels), 5 levels left',
+    ringDegree: 8192,
+    chainBits: [60, ...Array(19).fill(50), 60],
+    scaleBits: 50,
+    backends: ['seal', 'sim'],
+    insecure: true,
+    bootstrap: { packing: 'full', sparseWeight: 32, coeffToSlot: 2, slotToCoeff: 2, evalMod: EVAL_MOD_16, rotationKeys: 'pow2' },
+  },
+  {
     // 881 bits at 128-bit security hold q0, 15 primes of 50 bits and the special prime: the
     // bootstrap takes 14 of the 15 levels, 1 is left (4 left would need 3 primes more: 1020 > 881).
     // Keys: one per rotation step would be 55 keys of 143 MB (7.3 GiB, over the 4 GiB heap); the
