@@ -15,7 +15,7 @@ import {
   bootstrapRotationSteps,
 } from '../../algorithms/ckks/bootstrap/bootstrapper';
 import { precisionBits } from '../../algorithms/ckks/precision';
-import { presetFor } from '../../algorithms/ckks/presets';
+import { listPresets, presetFor } from '../../algorithms/ckks/presets';
 import { refuseIfBootstrapKeysTooBig } from '../memory';
 import { createSession, diffTranscripts } from '../../algorithms/ckks/session';
 import { type Ct, diffCounts, type Evaluator } from '../../algorithms/ckks/types';
@@ -43,9 +43,13 @@ export function registerBootstrap(program: Command): void {
         'measure one CKKS bootstrap at a preset (precision, levels left, time by stage, key memory) beside a client-aided refresh',
       )
       .addOption(
-        new Option('--preset <id>', 'a preset with a bootstrap (see list): boot14-test, boot14-full-test, boot15, boot11-sim').default(
-          'boot14-test',
-        ),
+        new Option(
+          '--preset <id>',
+          `a preset with a bootstrap: ${listPresets()
+            .filter((p) => p.bootstrap)
+            .map((p) => p.name)
+            .join(', ')}`,
+        ).default('boot14-test'),
       )
       .addOption(new Option('--backend <id>', 'sim or seal').default('sim'))
       .addOption(

@@ -37,7 +37,8 @@ import {
 } from '../options';
 import { RecordSink } from '../output';
 import { cellKey, LIMITS } from '../cell';
-import { refuseIfKeysTooBig } from '../memory';
+import { refuseIfBootstrapKeysTooBig, refuseIfKeysTooBig } from '../memory';
+import { bootstrapRotationSteps } from '../../algorithms/ckks/bootstrap/bootstrapper';
 import { trainVerdict } from '../verdict';
 import type { TrainRecord } from '../records';
 
@@ -118,6 +119,10 @@ export function registerTrain(program: Command): void {
     // keys that cannot fit the SEAL heap would fill it and then spin: refuse before loading anything
     if (backend === 'seal')
       refuseIfKeysTooBig(resolvePreset(presetName), { declaredOnly: false, realOnly: false }, `--preset ${presetName}`);
+    // and the bootstrap's own keys, which sit in the same heap
+    const bootstrapParams = resolvePreset(presetName).bootstrap;
+    if (backend === 'seal' && refresh === 'bootstrap' && bootstrapParams)
+      refuseIfBootstrapKeysTooBig(resolvePreset(presetName), bootstrapRotationSteps(bootstrapParams));
     const optimizer = parseChoice('--optimizer', opts.optimizer, ['nesterov', 'sgd'] as const);
     const softmax = getSoftmax(opts.softmax);
     const hyper = resolveHyper(opts.dataset, {
