@@ -403,7 +403,7 @@ function deviationsOf(data: Dataset, backend: string, refresh: RefreshKind, inse
     out.push('bootstraps modelled on the simulator: the first run, every later one its op counts and Gaussian noise of its measured error');
   }
   if (insecurePreset) out.push(`preset ${insecurePreset} has no security claim (a test preset, run with --insecure)`);
-  if (backend === 'seal') out.push('CPU WebAssembly (node-seal, one thread) instead of HEaaN on GPU');
+  if (backend === 'seal') out.push('CPU WebAssembly (node-seal, one SEAL instance per worker thread) instead of HEaaN on GPU');
   if (backend === 'sim') out.push('slot simulator: no encryption; levels, op counts and refreshes as in CKKS');
   return out;
 }

@@ -82,9 +82,11 @@ function standing(ctx: ReportContext): string[] {
   const count = refreshes.reduce((s, f) => s + f.refreshes, 0);
   const bytes = refreshes.reduce((s, f) => s + (f.bytes ?? 0), 0);
   items.push(
-    '<strong>Client-aided refresh instead of bootstrapping.</strong> SEAL (and so node-seal) has no bootstrapping; a ciphertext ' +
-      'that runs out of levels is sent to the key owner, decrypted and re-encrypted at the top level. It reveals nothing to the server ' +
-      'but costs a round trip per refresh. ' +
+    '<strong>Client-aided refresh instead of bootstrapping, by default.</strong> SEAL (and so node-seal) has no bootstrapping; a ' +
+      'ciphertext that runs out of levels is sent to the key owner, decrypted and re-encrypted at the level the next stage needs. It ' +
+      "reveals nothing to the server but costs a round trip per refresh. This project's own CKKS bootstrap (--refresh bootstrap) " +
+      'replaces it where a record says so; at 128-bit security it fits one SEAL heap only as a sparse packing of 8 slots with 1 level ' +
+      'left (README). ' +
       (count > 0
         ? `These records did <strong>${count}</strong> refresh(es) moving <strong>${e(formatBytes(bytes))}</strong> (table below).`
         : 'These records did no refresh.'),
@@ -94,7 +96,7 @@ function standing(ctx: ReportContext): string[] {
   const cpus = distinct(ctx.records.map((r) => r.meta?.cpu).filter((v): v is string => typeof v === 'string' && v !== ''));
   items.push(
     `<strong>CPU WebAssembly instead of HEaaN on GPU.</strong> Encrypted runs use node-seal${seal.length ? ' ' + e(seal.join(', ')) : ''} ` +
-      '(Microsoft SEAL 4.1 compiled to WebAssembly, one thread)' +
+      '(Microsoft SEAL 4.1 compiled to WebAssembly, one SEAL instance per thread; a record says its worker threads)' +
       (cpus.length ? ` on ${e(cpus.join('; '))}` : '') +
       '; the paper used ' +
       'HEaaN on a GPU. Key switches take about 2.2x and multiplications about 3x as long in node-seal as in native SEAL on the same CPU.',
