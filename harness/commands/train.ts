@@ -120,9 +120,10 @@ export function registerTrain(program: Command): void {
     if (backend === 'seal')
       refuseIfKeysTooBig(resolvePreset(presetName), { declaredOnly: false, realOnly: false }, `--preset ${presetName}`);
     // and the bootstrap's own keys, which sit in the same heap
-    const bootstrapParams = resolvePreset(presetName).bootstrap;
-    if (backend === 'seal' && refresh === 'bootstrap' && bootstrapParams)
-      refuseIfBootstrapKeysTooBig(resolvePreset(presetName), bootstrapRotationSteps(bootstrapParams));
+    if (backend === 'seal' && refresh === 'bootstrap') {
+      const bootstrapParams = resolvePreset(presetName).bootstrap;
+      if (bootstrapParams) refuseIfBootstrapKeysTooBig(resolvePreset(presetName), bootstrapRotationSteps(bootstrapParams));
+    }
     const optimizer = parseChoice('--optimizer', opts.optimizer, ['nesterov', 'sgd'] as const);
     const softmax = getSoftmax(opts.softmax);
     const hyper = resolveHyper(opts.dataset, {
