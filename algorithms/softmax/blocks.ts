@@ -22,13 +22,19 @@ export async function softmaxBlocks(
   if (!pool || pool.workers <= 1 || zs.length < 2) return zs.map((z) => softmax.encrypted(be, rf, z, layout));
   const served = zs.map(() => serveRefreshes(be, rf));
   try {
-    const replies = await Promise.all(
+    // every task settles before any channel closes: a worker still computing its block when another
+    // block failed would otherwise wait for ever for the answer to its next refresh (and never take
+    // another task)
+    const settled = await Promise.allSettled(
       zs.map((z, i) => pool.run({ kind: 'softmax', softmax: softmax.id, z: toWire(be, z), layout, refresh: served[i]!.channel })),
     );
-    return replies.map((w) => fromWire(be, w));
-  } catch (err) {
-    // a refresh the main thread refused (e.g. a non-finite value) fails the task: report the refresher's own error
-    throw served.map((s) => s.failure()).find((f) => f !== undefined) ?? err;
+    const done = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    if (done.length < settled.length) {
+      const reason = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected')!.reason as unknown;
+      // a refresh the main thread refused (e.g. a non-finite value) fails the task: report the refresher's own error
+      throw served.map((s) => s.failure()).find((f) => f !== undefined) ?? reason;
+    }
+    return done.map((w) => fromWire(be, w));
   } finally {
     for (const s of served) s.close();
   }
