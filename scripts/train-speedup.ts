@@ -14,27 +14,13 @@
  * e.g. 2 1 seal n14
  */
 import { spawnSync } from 'node:child_process';
-import { Worker } from 'node:worker_threads';
 import { createSession } from '../algorithms/ckks/session';
 import type { RelinPolicy } from '../algorithms/ckks/types';
 import { EvaluatorPool } from '../algorithms/parallel/pool';
 import { getSoftmax } from '../algorithms/softmax/registry';
 import { prepareTraining, trainEncrypted } from '../algorithms/training/encrypted';
 import { loadDataset } from '../datasets';
-
-/** A fixed amount of arithmetic on `threads` threads at once, ms. */
-async function spin(threads: number): Promise<number> {
-  const code = 'let x = 0; for (let i = 0; i < 3e8; i++) x += Math.sqrt(i); require("node:worker_threads").parentPort.postMessage(x);';
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: threads }, () => new Promise((done) => new Worker(code, { eval: true }).once('message', done))));
-  return performance.now() - t0;
-}
-
-/** The speed-up `threads` threads of plain arithmetic can have on this machine now. */
-async function capacity(threads: number): Promise<number> {
-  const one = await spin(1);
-  return (threads * one) / (await spin(threads));
-}
+import { capacity } from './capacity';
 
 interface Policy {
   name: 'old' | 'defaults';
@@ -122,7 +108,7 @@ async function main(): Promise<void> {
   const capacities: string[] = [];
   const f = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(1);
   for (const policy of order) {
-    capacities.push((await capacity(2)).toFixed(2));
+    capacities.push((await capacity(2)).speedup.toFixed(2));
     const r = runChild(policy, backend, preset);
     steps[policy.name].push(r.stepMs);
     cpus[policy.name].push(r.stepCpuMs);
@@ -132,7 +118,7 @@ async function main(): Promise<void> {
         `(abt ${f(t.abt)}, atb ${f(t.atb)}, softmax ${f(t.softmax)}, refresh ${f(t.refresh)}); validation pass ${f(r.validationMs)} s\n`,
     );
   }
-  capacities.push((await capacity(2)).toFixed(2));
+  capacities.push((await capacity(2)).speedup.toFixed(2));
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   process.stderr.write(`machine: 2-thread capacity before each run and at the end: ${capacities.join(', ')}\n`);
   process.stderr.write(

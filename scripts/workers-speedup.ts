@@ -8,27 +8,18 @@
  * Run: node -r ts-node/register/transpile-only scripts/workers-speedup.ts BACKEND PRESET SHAPE ALGOS WORKERS ROUNDS INPUT-LEVEL RELIN
  * e.g. seal n14 512x769x4 diag-abt,diag-atb 2 2 auto lazy
  */
-import { Worker } from 'node:worker_threads';
 import { resolvePreset } from '../algorithms/ckks/presets';
 import { createSession } from '../algorithms/ckks/session';
 import { matmulAlgorithm } from '../algorithms/matmul/registry';
 import { type CellBase, parseShape, runCells } from '../harness/commands/matmul';
 import { newRunId } from '../harness/metadata';
 import { type FailedRecord, isMeasured, type MatmulRecord } from '../harness/records';
+import { capacity } from './capacity';
 
-/** A fixed amount of arithmetic on `threads` threads at once (worker threads), ms: what the machine gives this process now. */
-async function spin(threads: number): Promise<number> {
-  const code = 'let x = 0; for (let i = 0; i < 3e8; i++) x += Math.sqrt(i); require("node:worker_threads").parentPort.postMessage(x);';
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: threads }, () => new Promise((done) => new Worker(code, { eval: true }).once('message', done))));
-  return performance.now() - t0;
-}
-
-/** The speed-up `threads` threads can have on this machine now: threads x (one unit on 1 thread) / (one unit each on `threads`). */
-async function capacity(threads: number): Promise<string> {
-  const one = await spin(1);
-  const many = await spin(threads);
-  return `${((threads * one) / many).toFixed(2)} (1 thread ${one.toFixed(0)} ms, ${threads} threads ${many.toFixed(0)} ms)`;
+/** The machine's thread capacity now, as printed: the speed-up and the two times. */
+async function capacityLine(threads: number): Promise<string> {
+  const c = await capacity(threads);
+  return `${c.speedup.toFixed(2)} (1 thread ${c.oneMs.toFixed(0)} ms, ${threads} threads ${c.manyMs.toFixed(0)} ms)`;
 }
 
 async function main(): Promise<void> {
@@ -65,10 +56,10 @@ async function main(): Promise<void> {
   const capacities: string[] = [];
   try {
     for (let round = 0; round < Number(rounds); round++) {
-      capacities.push(await capacity(Number(n)));
+      capacities.push(await capacityLine(Number(n)));
       for (const workers of [1, Number(n)]) await runCells(session, cells, 1, emit, { workers });
     }
-    capacities.push(await capacity(Number(n)));
+    capacities.push(await capacityLine(Number(n)));
   } finally {
     session.dispose();
   }
