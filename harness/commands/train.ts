@@ -13,7 +13,7 @@ import { prepareTraining, trainEncrypted, type EncryptedOutcome, type TrainingPh
 import { diffCounts, diffLevelCounts, type OpCounts } from '../../algorithms/ckks/types';
 import type { CountingEvaluator } from '../../algorithms/ckks/counting';
 import { addLevelCounts, type LevelCounts, withClientOps } from '../cost/model';
-import { cpuNowMs, parsePredictMode, type Predictor, predictionFields, predictorFor } from '../cost/predict';
+import { cpuNowMs, parsePredictMode, type Predictor, predictionFields, predictorFor, predictWallMs } from '../cost/predict';
 import { speedup } from '../cost/estimate';
 import { resolveHyper } from '../../algorithms/training/hyper';
 import { accuracy, exactSoftmax, perClassReport } from '../../algorithms/training/metrics';
@@ -358,12 +358,8 @@ function trainingPrediction(p: Predictor, probe: PhaseProbe, enc: EncryptedOutco
     workers > 1
       ? { counts: addLevelCounts(merged('step'), merged('validation')), speedup: speedup(workers, enc.block.colBlocks) }
       : undefined;
-  const phaseMs = (phase: TrainingPhase) => {
-    const work = p.price(part(phase));
-    if (!parallel) return Math.round(work);
-    const par = p.price(merged(phase));
-    return Math.round(work - par + par / parallel.speedup);
-  };
+  const phaseMs = (phase: TrainingPhase) =>
+    Math.round(predictWallMs(p, part(phase), parallel && { counts: merged(phase), speedup: parallel.speedup }));
   const cpu = (probe.cpuMs.get('step') ?? 0) + (probe.cpuMs.get('validation') ?? 0);
   return {
     ...predictionFields(p, training, enc.timeMs.total, cpu, parallel),

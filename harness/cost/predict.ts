@@ -74,6 +74,14 @@ export interface ParallelPart {
   speedup: number;
 }
 
+/** Predicted wall time of `counts`, of which `parallel.counts` ran on the workers (the rest on this thread). */
+export function predictWallMs(p: Predictor, counts: LevelCounts, parallel?: ParallelPart): number {
+  const workMs = p.price(counts);
+  if (!parallel) return workMs;
+  const parallelMs = p.price(parallel.counts);
+  return workMs - parallelMs + parallelMs / parallel.speedup;
+}
+
 /**
  * Prediction fields for a measurement. Without workers the wall time is the work priced on one
  * thread. With workers, the work this thread did itself (the split of a product, its serial finish,
@@ -89,13 +97,12 @@ export function predictionFields(
   parallel?: ParallelPart,
 ): PredictionFields {
   const workMs = p.price(counts);
-  const parallelMs = parallel ? p.price(parallel.counts) : 0;
-  const predictedMs = parallel ? workMs - parallelMs + parallelMs / parallel.speedup : workMs;
+  const predictedMs = predictWallMs(p, counts, parallel);
   return {
     predictedMs: Math.round(predictedMs * 10) / 10,
     overhead: measuredMs / predictedMs,
     // the speed-up over one thread that the prediction amounts to
-    ...(parallel && parallelMs > 0 ? { predictedSpeedup: Math.round((workMs / predictedMs) * 1000) / 1000 } : {}),
+    ...(parallel && p.price(parallel.counts) > 0 ? { predictedSpeedup: Math.round((workMs / predictedMs) * 1000) / 1000 } : {}),
     ...(cpuMs !== undefined ? { cpuMs: Math.round(cpuMs * 10) / 10, cpuOverhead: cpuMs / workMs } : {}),
     latencyTable: p.table.measuredAt,
   };
