@@ -738,8 +738,11 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
   }
 
   protected finishLazy(x: SealCt): void {
-    this.evaluator.relinearize(x.native, this.keys().relin, x.native);
+    // rescale first (SEAL rescales any size), then relinearize one level lower: the key switch
+    // costs ~(l+1)(l+2), so a third less at level 1 than at 2; its noise lands at the new scale,
+    // far below it (the special prime divides it)
     this.evaluator.rescaleToNext(x.native, x.native);
+    this.evaluator.relinearize(x.native, this.keys().relin, x.native);
     x.native.setScale(this.scales[x.level - 1]!);
     x.level -= 1;
     x.pending = false;
