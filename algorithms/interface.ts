@@ -54,6 +54,10 @@ export interface MatmulPlan {
    * them from `minInputLevels` for `--input-level auto`: products then run at the lowest levels
    * that still leave the result at level >= 0, where key switches are cheapest. */
   readonly inputLevels?: { readonly a: number; readonly b: number };
+  /** Sums shared beyond the paper's algorithm where one has them (`--atb-sums shared`: DiagATB's
+   * column-sum rotations across class periods once per block column, not once per diagonal pair);
+   * absent or false: the paper's algorithm and counts. */
+  readonly sharedSums?: boolean;
 }
 
 /** CMult / Mult / Rot of one call, as the paper counts them (Tables 6 and 7). */

@@ -191,6 +191,9 @@ export function canonicalParams(kind: CellKind, given: CellParams): CellParams {
       fill('real-only', false);
       fill('input-level', 'auto');
       fill('relin', 'lazy');
+      // only DiagATB has shared sums
+      if (p.algo === 'diag-atb') fill('atb-sums', 'shared');
+      else delete p['atb-sums'];
       workersInKey(p);
       // the simulator's CKKS-sized noise (on by default); seal has real noise, no such choice
       if (p.backend === 'sim') fill('noise', true);
@@ -230,10 +233,12 @@ export function canonicalParams(kind: CellKind, given: CellParams): CellParams {
       if (p.backend === 'plain') {
         delete p['input-level'];
         delete p.relin;
+        delete p['atb-sums'];
         delete p.workers;
       } else {
         fill('input-level', 'auto');
         fill('relin', 'lazy');
+        fill('atb-sums', 'shared');
         workersInKey(p);
       }
       break;

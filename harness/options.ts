@@ -23,6 +23,7 @@ export function withCommonOptions(cmd: Command): Command {
 export interface PerformanceOptions {
   inputLevel: string;
   relin: string;
+  atbSums: string;
 }
 
 /** Resolved performance policies. */
@@ -31,11 +32,14 @@ export interface Performance {
   inputLevel: 'top' | 'auto';
   /** 'lazy': one relinearization per accumulated sum of products; 'eager': one per product. */
   relin: 'eager' | 'lazy';
+  /** 'shared': DiagATB's column-sum rotations across class periods once per block column (fewer
+   * rotations than the paper); 'per-pair': once per diagonal pair, the paper's algorithm and counts. */
+  atbSums: 'per-pair' | 'shared';
   /** Worker threads for the independent work of a computation (absent: 1, all on the main thread). */
   workers?: number;
 }
 
-/** Adds --input-level and --relin. */
+/** Adds --input-level, --relin and --atb-sums. */
 export function withPerformanceOptions(cmd: Command): Command {
   cmd
     .addOption(
@@ -43,7 +47,14 @@ export function withPerformanceOptions(cmd: Command): Command {
         'auto',
       ),
     )
-    .addOption(new Option('--relin <policy>', 'eager: relinearize each product; lazy: once per accumulated sum').default('lazy'));
+    .addOption(new Option('--relin <policy>', 'eager: relinearize each product; lazy: once per accumulated sum').default('lazy'))
+    .addOption(
+      new Option(
+        '--atb-sums <policy>',
+        "per-pair: DiagATB rotates each diagonal pair's column sum on its own (the paper's algorithm and Table 7 counts); " +
+          'shared: the rotations across class periods once per block column, on the sum of the pairs (fewer rotations)',
+      ).default('shared'),
+    );
   return cmd;
 }
 
@@ -67,6 +78,7 @@ export function parsePerformance(opts: PerformanceOptions): Performance {
   return {
     inputLevel: parseChoice('--input-level', opts.inputLevel, ['top', 'auto'] as const),
     relin: parseChoice('--relin', opts.relin, ['eager', 'lazy'] as const),
+    atbSums: parseChoice('--atb-sums', opts.atbSums, ['per-pair', 'shared'] as const),
   };
 }
 

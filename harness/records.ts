@@ -129,6 +129,8 @@ export type MatmulRecord = RecordCommon &
     inputLevels?: { a: number; b: number };
     /** relinearization policy of accumulated products */
     relin?: 'eager' | 'lazy';
+    /** DiagATB's column sums: 'per-pair' (the paper's) or 'shared' (--atb-sums) */
+    atbSums?: 'per-pair' | 'shared';
     /** worker threads the run used (1: the algorithm ran on the main thread) */
     workers?: number;
     /** the paper's Table 7 counts for this cell, when it has them */

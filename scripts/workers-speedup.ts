@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     backend,
     preset: preset.name,
     realOnly: false,
-    perf: { inputLevel, relin },
+    perf: { inputLevel, relin, atbSums: 'shared' as const },
     run,
     seed: 1,
   }));

@@ -112,6 +112,8 @@ export function trainingLayout(
     maxLevel: be.maxLevel,
     dataLevel: be.maxLevel,
     complex: be.supportsComplex && cPad >= 2,
+    // the default of trainEncrypted's atbSums
+    sharedSums: true,
   };
 }
 
@@ -125,6 +127,8 @@ export async function trainEncrypted(
     onEpoch?: (epoch: number, loss: number) => void;
     kernels?: MatmulKernels;
     inputLevel?: 'top' | 'auto';
+    /** DiagATB's column sums: 'shared' (default: the rotations across class periods once per block column) or 'per-pair' (the paper's) */
+    atbSums?: 'per-pair' | 'shared';
     /** called at the start and end of each step, validation pass, inference pass and product or softmax */
     onPhase?: (phase: TrainingPhase, edge: 'start' | 'end') => void;
     /** worker threads for the products' block columns and the softmax's block rows (start it after `prepareTraining`) */
@@ -135,7 +139,7 @@ export async function trainEncrypted(
   const be = session.ev;
   const kernels = opts.kernels ?? hetalKernels;
   const levelAware = (opts.inputLevel ?? 'auto') === 'auto';
-  const base = trainingLayout(be, data.classes, data.train.d, hyper.batch);
+  const base = { ...trainingLayout(be, data.classes, data.train.d, hyper.batch), sharedSums: (opts.atbSums ?? 'shared') === 'shared' };
   // level-aware: the data X at the least level both products accept, not the top
   const layout: TrainingLayout = levelAware ? { ...base, dataLevel: Math.min(base.maxLevel, kernels.minDataLevel(base)) } : base;
   // Every stage must fit between two refreshes: the products, and the softmax's largest stage.

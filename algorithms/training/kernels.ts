@@ -22,6 +22,8 @@ export interface KernelLayout extends SoftmaxLayout {
   readonly dataLevel: number;
   /** two diagonals per product (the backend has complex slots) */
   readonly complex: boolean;
+  /** DiagATB's column-sum rotations across class periods once per block column (diag-atb.ts DiagAtbOptions) */
+  readonly sharedSums: boolean;
 }
 
 /** The encrypted products of one training step; with a pool, their block columns run on worker threads. */
@@ -55,7 +57,7 @@ export const hetalKernels: MatmulKernels = {
       period: layout.cPad,
       cts: e.map((c) => [c]),
     };
-    return (await diagAtbParallel(be, a, dataMatrix(x, layout), pool)).cts[0]!;
+    return (await diagAtbParallel(be, a, dataMatrix(x, layout), pool, { sharedSums: layout.sharedSums })).cts[0]!;
   },
   abtDepth: () => DIAG_ABT_DEPTH,
   atbDepth(layout) {

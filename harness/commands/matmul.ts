@@ -281,6 +281,7 @@ function cellKey(c: CellBase, repeat?: number): string {
     'real-only': c.realOnly,
     'input-level': c.perf.inputLevel,
     relin: c.perf.relin,
+    ...(c.algo.id === 'diag-atb' ? { 'atb-sums': c.perf.atbSums } : {}),
     ...(c.noise !== undefined && c.backend === 'sim' ? { noise: c.noise } : {}),
     ...((c.repeat ?? repeat) !== undefined ? { repeat: (c.repeat ?? repeat)! } : {}),
     ...((c.workers ?? 1) !== 1 ? { workers: c.workers! } : {}),
@@ -293,11 +294,13 @@ function errorKindOf(c: CellBase): ErrorKind {
   return c.noise ? 'sim-noise' : 'exact-sim';
 }
 
-/** The plan with its inputs' levels: the least the algorithm accepts ('auto'), or the top. */
-export function withInputLevels(algo: MatmulAlgorithm, plan: MatmulPlan, perf: Performance): MatmulPlan {
-  if (perf.inputLevel === 'top') return plan;
+/** The plan with the performance policies: its inputs' levels (the least the algorithm accepts
+ * ('auto'), or the top) and shared sums. */
+export function withInputLevels(algo: MatmulAlgorithm, plan: MatmulPlan, perf: Pick<Performance, 'inputLevel' | 'atbSums'>): MatmulPlan {
+  const shared = { ...plan, sharedSums: perf.atbSums === 'shared' };
+  if (perf.inputLevel === 'top') return shared;
   const depth = algo.depth(plan);
-  return { ...plan, inputLevels: algo.minInputLevels?.(plan) ?? { a: depth, b: depth } };
+  return { ...shared, inputLevels: algo.minInputLevels?.(plan) ?? { a: depth, b: depth } };
 }
 
 /** Prepares, runs once counted and checked (the warm-up), then times `repeat` more calls; with a
@@ -414,6 +417,7 @@ export async function measureCell(
       inputLevel: c.perf.inputLevel,
       inputLevels: plan.inputLevels ?? { a: be.maxLevel, b: be.maxLevel },
       relin: c.perf.relin,
+      ...(c.algo.id === 'diag-atb' ? { atbSums: c.perf.atbSums } : {}),
       workers: c.workers ?? 1,
       ...(paper ? { paper } : {}),
       ...(table6 ? { table6 } : {}),

@@ -187,12 +187,12 @@ export function registerTrain(program: Command): void {
         softmax: opts.softmax,
         seed: opts.seed,
         refresh,
-        ...(backend === 'plain' ? {} : { 'input-level': perf.inputLevel, relin: perf.relin, workers }),
+        ...(backend === 'plain' ? {} : { 'input-level': perf.inputLevel, relin: perf.relin, 'atb-sums': perf.atbSums, workers }),
         ...(backend === 'sim' ? { noise: !!opts.noise } : {}),
         ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
         ...(opts.labelColumn !== undefined ? { 'label-column': opts.labelColumn } : {}),
       }),
-      ...(backend === 'plain' ? {} : { inputLevel: perf.inputLevel, relin: perf.relin, refresh }),
+      ...(backend === 'plain' ? {} : { inputLevel: perf.inputLevel, relin: perf.relin, atbSums: perf.atbSums, refresh }),
       ...(backend === 'sim' ? { noise: !!opts.noise } : {}),
       ...(insecure ? { insecure: true } : {}),
       algorithm: opts.softmax,
@@ -246,6 +246,7 @@ export function registerTrain(program: Command): void {
         pool = workers > 1 ? await EvaluatorPool.start(session, workers, { seed: opts.seed }) : null;
         enc = await trainEncrypted(session, data, hyper, softmax, {
           inputLevel: perf.inputLevel,
+          atbSums: perf.atbSums,
           onEpoch: (epoch, loss) => process.stderr.write(`train: epoch ${epoch}: validation loss ${loss.toFixed(4)}\n`),
           ...(probe ? { onPhase: probe.observe } : {}),
           pool,

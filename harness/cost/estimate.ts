@@ -149,6 +149,7 @@ export async function profileTraining(
     const open = new Map<TrainingPhase, LevelCounts>();
     await trainEncrypted(session, data, hyper, softmax, {
       inputLevel: perf.inputLevel,
+      atbSums: perf.atbSums,
       onPhase: (phase, edge) => {
         if (edge === 'start') open.set(phase, levelCounts());
         else sums.set(phase, addLevelCounts(sums.get(phase) ?? {}, addLevelCounts(levelCounts(), open.get(phase)!, -1)));

@@ -110,7 +110,11 @@ test("workers: only the work merged from worker threads is divided by their spee
 });
 
 test('sim: a matmul counted by level prices every op it ran', async () => {
-  const sim = await simulateMatmul(matmulAlgorithm('diag-abt'), { a: 64, b: 64, c: 4 }, 'n14', { inputLevel: 'top', relin: 'eager' });
+  const sim = await simulateMatmul(matmulAlgorithm('diag-abt'), { a: 64, b: 64, c: 4 }, 'n14', {
+    inputLevel: 'top',
+    relin: 'eager',
+    atbSums: 'shared',
+  });
   assert.ok((sim.counts.keyswitch?.[7] ?? 0) > 0, 'rotations at the top level');
   const p = predictMs(sim.counts, medians);
   assert.equal(p.unpriced, []);

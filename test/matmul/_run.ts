@@ -26,10 +26,10 @@ export function operands(algo: MatmulAlgorithm, shape: MatmulShape, seed = 7): [
     : [randomMatrix(rng, shape.a, shape.c), randomMatrix(rng, shape.a, shape.b)];
 }
 
-/** Plans, declares keys, encrypts, runs once (counted), decodes and compares. */
-export function runOnce(s: Session, algo: MatmulAlgorithm, shape: MatmulShape): OneRun {
+/** Plans (then `tweak`s the plan, e.g. a policy), declares keys, encrypts, runs once (counted), decodes and compares. */
+export function runOnce(s: Session, algo: MatmulAlgorithm, shape: MatmulShape, tweak: (p: MatmulPlan) => MatmulPlan = (p) => p): OneRun {
   const be = s.ev;
-  const plan = algo.plan(shape, be);
+  const plan = tweak(algo.plan(shape, be));
   s.ensureRotationKeys(algo.rotationSteps(plan));
   const [A, B] = operands(algo, shape);
   const live = be.liveObjects();

@@ -48,7 +48,7 @@ test('records: counts, block, depth, times (tinybench), errors, Table 7 where it
     assert.type(row.meta.gitCommit, 'string');
     assert.match(
       row.cell,
-      /^matmul\|algo=[a-z-]+\|backend=sim\|input-level=auto\|noise=false\|preset=fgb\|real-only=false\|relin=lazy\|repeat=2\|seed=1\|shape=\d+x\d+x\d+$/,
+      /^matmul\|algo=[a-z-]+\|(atb-sums=shared\|)?backend=sim\|input-level=auto\|noise=false\|preset=fgb\|real-only=false\|relin=lazy\|repeat=2\|seed=1\|shape=\d+x\d+x\d+$/,
     );
   }
   const cell = (algo: string, a: number) => rows.find((x) => x.algorithm === algo && x.shape.a === a)!;
@@ -99,7 +99,7 @@ test('a cell that fails while running is recorded as failed and the others still
     backend: 'sim',
     preset: 'n14',
     realOnly: false,
-    perf: { inputLevel: 'auto', relin: 'lazy' } as const,
+    perf: { inputLevel: 'auto', relin: 'lazy', atbSums: 'shared' } as const,
     run: 'test',
     seed: 1,
   };

@@ -25,7 +25,7 @@ test("a product on 2 workers beats the main thread's progress counter once per w
   const shape = { a: 256, b: 128, c: 4 };
   try {
     const be = s.ev;
-    const plan = withInputLevels(algo, algo.plan(shape, be), { inputLevel: 'auto', relin: be.relin });
+    const plan = withInputLevels(algo, algo.plan(shape, be), { inputLevel: 'auto', atbSums: 'shared' });
     s.ensureRotationKeys(algo.rotationSteps(plan));
     const pool = await EvaluatorPool.start(s, 2);
     try {

@@ -50,7 +50,7 @@ interface Outcome {
 /** Counted calls on the same encrypted inputs (encryption is randomized): on the main thread, then split over the pool. */
 async function onBoth(s: Session, algo: MatmulAlgorithm, pool: EvaluatorPool): Promise<[Outcome, Outcome]> {
   const be = s.ev;
-  const plan = withInputLevels(algo, algo.plan(SHAPE, be), { inputLevel: 'auto', relin: be.relin });
+  const plan = withInputLevels(algo, algo.plan(SHAPE, be), { inputLevel: 'auto', atbSums: 'shared' });
   const [A, B] = operands(algo, SHAPE);
   return be.scopeAsync(async () => {
     const inputs = algo.prepare(s.client, plan, A, B);
@@ -225,7 +225,7 @@ test('matmul cells: one pool for the command, records carry workers (in the cell
   const cells = [...ALGOS, matmulAlgorithm('colmajor')].map((algo) => ({
     ...base,
     algo,
-    perf: { inputLevel: 'auto', relin: 'lazy' } as const,
+    perf: { inputLevel: 'auto', relin: 'lazy', atbSums: 'shared' } as const,
   }));
   const records: Record<number, (MatmulRecord | FailedRecord)[]> = { 1: [], 2: [] };
   const ew = process.stderr.write;

@@ -18,8 +18,13 @@ function what(r: Predicted): string {
 
 /** The performance policy a record ran with (input level, relinearization, workers), where it says. */
 function policy(r: Predicted): string {
-  const p = r as { inputLevel?: string; relin?: string; workers?: number };
-  return [p.inputLevel, p.relin, p.workers !== undefined ? `${p.workers} worker${p.workers === 1 ? '' : 's'}` : undefined]
+  const p = r as { inputLevel?: string; relin?: string; atbSums?: string; workers?: number };
+  return [
+    p.inputLevel,
+    p.relin,
+    p.atbSums && `${p.atbSums} sums`,
+    p.workers !== undefined ? `${p.workers} worker${p.workers === 1 ? '' : 's'}` : undefined,
+  ]
     .filter((x) => x !== undefined)
     .join(', ');
 }
