@@ -60,6 +60,9 @@ const PREDICT: ParamType = { type: 'choice', values: ['cached', 'measure', 'off'
 /** The refresher (--refresh): in a cell's key only when not the default 'client'. */
 const REFRESH: ParamType = { type: 'choice', values: ['client', 'bootstrap', 'bootstrap-model'] };
 
+/** DiagATB's column sums (--atb-sums). */
+const ATB_SUMS: ParamType = { type: 'choice', values: ['per-pair', 'shared'] };
+
 /** The parameters each kind accepts: its command's flags, single-valued per cell. */
 export const PARAMETERS: Readonly<Record<CellKind, Readonly<Record<string, ParamType>>>> = {
   matmul: {
@@ -73,6 +76,7 @@ export const PARAMETERS: Readonly<Record<CellKind, Readonly<Record<string, Param
     noise: { type: 'bool' },
     'input-level': { type: 'choice', values: ['top', 'auto'] },
     relin: { type: 'choice', values: ['eager', 'lazy'] },
+    'atb-sums': ATB_SUMS,
     workers: int(1),
     predict: PREDICT,
   },
@@ -106,6 +110,7 @@ export const PARAMETERS: Readonly<Record<CellKind, Readonly<Record<string, Param
     noise: { type: 'bool' },
     'input-level': { type: 'choice', values: ['top', 'auto'] },
     relin: { type: 'choice', values: ['eager', 'lazy'] },
+    'atb-sums': ATB_SUMS,
     workers: int(1),
     seed: int(0),
     predict: PREDICT,
