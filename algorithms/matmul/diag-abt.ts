@@ -30,18 +30,29 @@
  *   row sums, so one conjugation per pair and block row remains, a cost of SEAL's slot order
  *   that HEaaN does not have. The output is real (marked so): later odd rotations of it pay no
  *   fix-up.
+ *   Signed form (diagAbtSigned: W a level above X, as training refreshes it): W's partner is
+ *   multiplied by σ = ±1 by column parity first, the row sum's step 1 is a rotateConjugate, and
+ *   no fix-up remains: CMult p·A + B, conj A; the rest as above.
  * One diagonal per product (a backend without complex slots): Mult p·A·B,
  *   Rot (p-1)·B + 2p·A·log2 s1, CMult 2p·A, no conjugation.
- * Levels: 3 (product, column-0 mask, class mask): the output is at min(level X, level W) - 3.
+ * Levels: 3 (product, column-0 mask, class mask): the output is at min(level X, level W) - 3
+ * (signed form: min(level X, level W - 1) - 3).
  */
 import { LevelExhaustedError } from '../ckks/base';
 import type { Evaluator, Ct } from '../ckks/types';
 import { check } from '../errors';
-import type { MatmulAlgorithm } from '../interface';
+import type { MatmulAlgorithm, MatmulPlan } from '../interface';
 import { MaskSet } from '../matrix/masks';
 import { decryptMatrix, encryptMatrix, layoutSpec } from '../matrix/pack';
 import { blockPlan, checkDepth } from '../matrix/plan';
-import { accumulate, powerSteps, rowSumsToFirstColumn, spreadFirstColumn, spreadFirstColumnConjugatingOdd } from '../matrix/sums';
+import {
+  accumulate,
+  powerSteps,
+  rowSumsToFirstColumn,
+  rowSumsToFirstColumnConjugatingOdd,
+  spreadFirstColumn,
+  spreadFirstColumnConjugatingOdd,
+} from '../matrix/sums';
 import { type BlockMatrix, levelOf } from '../matrix/types';
 import { blockCounts, blockDeviations, diagonalDeviations, table7Column } from './paper';
 import type { Parallel } from '../parallel/protocol';
@@ -74,8 +85,23 @@ export interface AbtGeometry {
   readonly p: number;
   /** two diagonals per product */
   readonly complex: boolean;
-  /** min(level X, level W) */
+  /** the signed form (diagAbtSigned): the partner's odd columns negated, no row-sum fix-up */
+  readonly signed: boolean;
+  /** the products' level: min(level X, level W), or min(level X, level W - 1) in the signed form */
   readonly level: number;
+}
+
+/**
+ * Whether diagAbt takes its signed form: with complex packing, rows of more than one column and
+ * W a level above X (so the form costs X nothing). The partner W shifted by p/2 rows is
+ * multiplied by σ (+1 in even columns, -1 in odd ones) before i·(it) joins W; each product's
+ * imaginary part then carries σ, and the row sum's odd step, taken conjugated (rotateConjugate,
+ * which on seal is the bare rotation of a complex ciphertext), adds neighbouring columns'
+ * imaginary parts with equal signs: the same column 0 as the plain form's, without its
+ * (p/2)·A fix-up conjugations, for B CMult and one level of W.
+ */
+export function diagAbtSigned(levelX: number, levelW: number, complex: boolean, s1: number): boolean {
+  return complex && s1 > 1 && levelW > levelX;
 }
 
 /** Checks the operands and fixes the geometry of Z = X·Wᵀ. */
@@ -93,10 +119,11 @@ function abtGeometry(be: Evaluator, X: BlockMatrix, W: BlockMatrix, opts: { comp
   check(s1 % p === 0, `diagAbt: the class period ${p} must divide s1 = ${s1}`);
   const complex = opts.complex ?? pairsDiagonals(be, p);
   check(!complex || pairsDiagonals(be, p), 'diagAbt: complex packing needs a backend with complex slots and a period >= 2');
-  const level = Math.min(levelOf(X), levelOf(W));
+  const signed = diagAbtSigned(levelOf(X), levelOf(W), complex, s1);
+  const level = Math.min(levelOf(X), levelOf(W) - (signed ? 1 : 0));
   if (level < DIAG_ABT_DEPTH)
     throw new LevelExhaustedError(`diagAbt needs inputs at level >= ${DIAG_ABT_DEPTH}, got ${level}; refresh them first`);
-  return { s0, s1, p, complex, level };
+  return { s0, s1, p, complex, signed, level };
 }
 
 /**
@@ -107,14 +134,23 @@ function abtGeometry(be: Evaluator, X: BlockMatrix, W: BlockMatrix, opts: { comp
  */
 export function abtColumnSums(be: Evaluator, x: readonly (readonly Ct[])[], w: readonly Ct[], g: AbtGeometry): Ct[][] {
   const half = g.p / 2;
-  // Pair 0's weights W + i·(W up by p/2 rows); without complex slots, W itself.
+  // the signed form's σ (diagAbtSigned), at W's level
+  const sigma = g.signed ? new MaskSet(be, g.s0, g.s1).get('sigma', w[0]!.level, (_r, c) => (c % 2 === 0 ? 1 : -1)) : null;
+  // Pair 0's weights W + i·(W up by p/2 rows) (signed: + i·σ·(...)); without complex slots, W itself.
   const base = g.complex
     ? w.map((wj) => {
-        const up = be.rotate(wj, half * g.s1);
+        let up = be.rotate(wj, half * g.s1);
+        if (sigma) {
+          const signed = be.mulPlain(up, sigma);
+          be.free(up);
+          up = signed;
+        }
         const iup = be.mulI(up);
         be.free(up);
-        const sum = be.add(wj, iup);
+        const at = wj.level > g.level ? be.dropTo(wj, g.level) : wj;
+        const sum = be.add(at, iup);
         be.free(iup);
+        if (at !== wj) be.free(at);
         return sum;
       })
     : w;
@@ -146,7 +182,7 @@ export function abtPairTerm(be: Evaluator, masks: MaskSet, g: AbtGeometry, k: nu
     (r, c) => (c % p === (r + k) % p ? 1 : 0),
     complex ? (r, c) => (c % p === (r + k + half) % p ? (c % 2 === 0 ? -1 : 1) : 0) : undefined,
   );
-  const z = rowSumsToFirstColumn(be, be.finishDot(sum), s1);
+  const z = (g.signed ? rowSumsToFirstColumnConjugatingOdd : rowSumsToFirstColumn)(be, be.finishDot(sum), s1);
   const spread = (complex ? spreadFirstColumnConjugatingOdd : spreadFirstColumn)(be, be.mulPlain(z, first), s1);
   be.free(z);
   const term = be.mulPlain(spread, classMask);
@@ -242,6 +278,11 @@ export async function diagAbtParallel(
   return abtResult(X, W, out);
 }
 
+/** Whether a plan runs the signed form: its inputs' levels decide (diagAbtSigned); fresh inputs at one level do not. */
+function planSigned(plan: MatmulPlan): boolean {
+  return !!plan.inputLevels && diagAbtSigned(plan.inputLevels.a, plan.inputLevels.b, plan.complexPacking, plan.s1);
+}
+
 /** The operands of the benchmark: X (a x b) in blocks, W (c x b) replicated. */
 export interface AbtOperands {
   readonly X: BlockMatrix;
@@ -267,8 +308,8 @@ export const diagAbtAlgorithm: MatmulAlgorithm<AbtOperands, BlockMatrix, 'diag-a
     table6Difference(plan) {
       const { A, B, l1 } = blockCounts(plan);
       const p = plan.cPad;
-      // Table 6's CMult = c ignores the block rows: each needs its own masks (the header)
-      if (plan.complexPacking) return { cmult: p * (A - 1), mult: 0, rot: 0 };
+      // Table 6's CMult = c ignores the block rows: each needs its own masks (the header); the signed form's σ: B more
+      if (plan.complexPacking) return { cmult: p * (A - 1) + (planSigned(plan) ? B : 0), mult: 0, rot: 0 };
       // one diagonal per product: twice the products, a mask per diagonal, no pairing of shifts
       return { cmult: p * (2 * A - 1), mult: (p / 2) * A * B, rot: (p / 2 - 1) * B + p * A * l1 };
     },
@@ -283,18 +324,20 @@ export const diagAbtAlgorithm: MatmulAlgorithm<AbtOperands, BlockMatrix, 'diag-a
   opCounts(plan) {
     const { A, B, l1 } = blockCounts(plan);
     const p = plan.cPad;
-    return plan.complexPacking
-      ? { cmult: p * A, mult: (p / 2) * A * B, rot: (p / 2) * B + p * A * l1, conj: A + (plan.s1 > 1 ? (p / 2) * A : 0) }
-      : { cmult: 2 * p * A, mult: p * A * B, rot: (p - 1) * B + 2 * p * A * l1, conj: 0 };
+    if (!plan.complexPacking) return { cmult: 2 * p * A, mult: p * A * B, rot: (p - 1) * B + 2 * p * A * l1, conj: 0 };
+    if (planSigned(plan)) return { cmult: p * A + B, mult: (p / 2) * A * B, rot: (p / 2) * B + p * A * l1, conj: A };
+    return { cmult: p * A, mult: (p / 2) * A * B, rot: (p / 2) * B + p * A * l1, conj: A + (plan.s1 > 1 ? (p / 2) * A : 0) };
   },
-  // encrypt, 3 levels, B shift, sum and copy, fix-up, conjugation
-  errorOps: (plan) => 1 + 3 + 1 + 2 * blockCounts(plan).l1 + 1 + 1,
+  // encrypt, 3 levels (4 signed), B shift, sum and copy, fix-up, conjugation
+  errorOps: (plan) => 1 + 3 + (planSigned(plan) ? 1 : 0) + 1 + 2 * blockCounts(plan).l1 + 1 + 1,
   deviations: (plan) => [
-    ...(plan.complexPacking
-      ? [
-          "row-sum conjugations: cPad/2 per block row (ops.conj) besides the real part, a cost of SEAL's slot order (X^(N/2) is -i in odd slots; HEaaN needs none)",
-        ]
-      : []),
+    ...(planSigned(plan)
+      ? ["signed form (W a level above X): B more CMult than Table 6 (σ on W's partner) and no row-sum conjugations"]
+      : plan.complexPacking
+        ? [
+            "row-sum conjugations: cPad/2 per block row (ops.conj) besides the real part, a cost of SEAL's slot order (X^(N/2) is -i in odd slots; HEaaN needs none)",
+          ]
+        : []),
     ...diagonalDeviations(plan),
     ...blockDeviations(plan),
   ],

@@ -34,6 +34,20 @@ export function rowSumsToFirstColumn(be: Evaluator, x: Ct, s1: number): Ct {
   return rotateAdd(be, x, powerSteps(s1));
 }
 
+/**
+ * As rowSumsToFirstColumn, but the step 1 adds the conjugate of the neighbour (rotateConjugate: on
+ * seal the bare rotation of a ciphertext with imaginary parts, no fix-up conjugation). Right for
+ * values whose imaginary parts are negated in odd columns (DiagABT's signed form): column 0 then
+ * holds the plain row sum.
+ */
+export function rowSumsToFirstColumnConjugatingOdd(be: Evaluator, x: Ct, s1: number): Ct {
+  if (s1 < 2) return x;
+  const r = be.rotateConjugate(x, 1);
+  be.addInPlace(x, r);
+  be.free(r);
+  return rotateAdd(be, x, powerSteps(s1).slice(1));
+}
+
 /** Copies column 0 of each row across its row (log2 s1 rotations); other columns must be 0. */
 export function spreadFirstColumn(be: Evaluator, x: Ct, s1: number): Ct {
   return rotateAdd(

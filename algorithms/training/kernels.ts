@@ -7,7 +7,7 @@
  */
 import type { Evaluator, Ct } from '../ckks/types';
 import type { SoftmaxLayout } from '../interface';
-import { DIAG_ABT_DEPTH, diagAbtParallel, diagAbtSteps } from '../matmul/diag-abt';
+import { DIAG_ABT_DEPTH, diagAbtParallel, diagAbtSigned, diagAbtSteps } from '../matmul/diag-abt';
 import { diagAtbOutputLevel, diagAtbParallel, diagAtbSteps, diagAtbVariant } from '../matmul/diag-atb';
 import type { BlockMatrix } from '../matrix/types';
 import type { Parallel } from '../parallel/protocol';
@@ -59,7 +59,8 @@ export const hetalKernels: MatmulKernels = {
     };
     return (await diagAtbParallel(be, a, dataMatrix(x, layout), pool, { sharedSums: layout.sharedSums })).cts[0]!;
   },
-  abtDepth: () => DIAG_ABT_DEPTH,
+  // W a level above X (at DIAG_ABT_DEPTH) makes DiagABT take its signed form: no row-sum fix-up conjugations
+  abtDepth: (layout) => DIAG_ABT_DEPTH + (diagAbtSigned(DIAG_ABT_DEPTH, DIAG_ABT_DEPTH + 1, layout.complex, layout.s1) ? 1 : 0),
   atbDepth(layout) {
     // The least level of E that diagAtb accepts next to the data (the form it then picks).
     const complex = layout.complex;

@@ -52,16 +52,17 @@ function conjugationsByKernel(): { kernels: MatmulKernels; abt: number[]; atb: n
 }
 
 /**
- * Conjugations only where a real part is taken, plus DiagABT's row sums: each DiagABT call (one
- * block row) pays 1 + cPad/2, each DiagATB call one per output ciphertext, and nothing else pays
- * any (the products' outputs are marked real, so no later odd rotation needs a fix-up).
+ * Conjugations only where a real part is taken: each DiagABT call (one block row) pays 1 (the
+ * weights come a level above the data, so it takes its signed form: no row-sum fix-ups), each
+ * DiagATB call one per output ciphertext, and nothing else pays any (the products' outputs are
+ * marked real, so no later odd rotation needs a fix-up).
  */
 function assertConjugations(
   enc: { ops: { conj: number }; block: { cPad: number; colBlocks: number } },
   seen: ReturnType<typeof conjugationsByKernel>,
 ) {
   assert.ok(seen.abt.length > 0 && seen.atb.length > 0);
-  for (const c of seen.abt) assert.is(c, 1 + enc.block.cPad / 2, 'DiagABT: one real part and cPad/2 row-sum conjugations');
+  for (const c of seen.abt) assert.is(c, 1, 'DiagABT: one real part, no row-sum fix-up');
   for (const c of seen.atb) assert.is(c, enc.block.colBlocks, 'DiagATB: one real part per output ciphertext');
   const inKernels = [...seen.abt, ...seen.atb].reduce((a, b) => a + b, 0);
   assert.is(enc.ops.conj, inKernels, 'no conjugation outside the two products (no fix-ups of real ciphertexts)');
