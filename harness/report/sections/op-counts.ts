@@ -51,7 +51,9 @@ export const opCountsSection: ReportSection = {
         "HETAL's DiagABT and DiagATB multiply each pair of diagonals by one complex mask, as the paper does (on node-seal a " +
           'complex plaintext built from two real encodes). Conjugations are counted apart (the detail table), as the ' +
           "paper's Rot has none: one real part per accumulated sum, and in DiagABT cPad/2 per block row in the row sums, " +
-          "a cost of SEAL's slot order (its free imaginary unit is -i in odd slots) that HEaaN does not have.",
+          "a cost of SEAL's slot order (its free imaginary unit is -i in odd slots) that HEaaN does not have. With the " +
+          'weights a level above the data, as training refreshes them, DiagABT takes its signed form instead (B more CMult, ' +
+          "no row-sum conjugations; diag-abt.ts). DiagATB runs here with --atb-sums per-pair, the paper's column sums.",
         'note',
       ),
     );
