@@ -43,9 +43,10 @@ export interface Performance {
 export function withPerformanceOptions(cmd: Command): Command {
   cmd
     .addOption(
-      new Option('--input-level <policy>', 'top: inputs encrypted at the top level; auto: at the level their consumers need').default(
-        'auto',
-      ),
+      new Option(
+        '--input-level <policy>',
+        "top: inputs encrypted and refreshed to the top level; auto: at the level their consumers need (train: the softmax's client-aided refreshes too)",
+      ).default('auto'),
     )
     .addOption(new Option('--relin <policy>', 'eager: relinearize each product; lazy: once per accumulated sum').default('lazy'))
     .addOption(

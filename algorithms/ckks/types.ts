@@ -384,6 +384,12 @@ export interface Refresher {
   readonly minInputLevel: number;
   /** The level of a refreshed ciphertext (the default). */
   readonly outputLevel: number;
+  /**
+   * Where a refresh asked for by a stage's need alone lands (softmax/layout.ts ensureLevel):
+   * 'need', the least level the stage needs (level-aware execution, where a refresh is cheap: its
+   * later products run at the lowest levels), or 'output' (absent: outputLevel).
+   */
+  readonly target?: 'need' | 'output';
   /** A fresh copy of `ct` at `level` (default `outputLevel`); `ct` is left as it was. */
   refresh(ct: Ct, level?: number): Ct;
 }

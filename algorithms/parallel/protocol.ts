@@ -54,6 +54,7 @@ export interface RefreshChannel {
   readonly kind: string;
   readonly minInputLevel: number;
   readonly outputLevel: number;
+  readonly target: 'need' | 'output';
 }
 
 /** One block of a softmax (its own ciphertext, independent of the other blocks). Reply: the probabilities. */

@@ -59,7 +59,14 @@ export function serveRefreshes(be: Evaluator, rf: Refresher): ServedChannel {
     Atomics.notify(ready, 0);
   });
   return {
-    channel: { port: port2, flag, kind: rf.kind, minInputLevel: rf.minInputLevel, outputLevel: rf.outputLevel },
+    channel: {
+      port: port2,
+      flag,
+      kind: rf.kind,
+      minInputLevel: rf.minInputLevel,
+      outputLevel: rf.outputLevel,
+      target: rf.target ?? 'output',
+    },
     failure: () => failure,
     close: () => port1.close(),
   };
@@ -70,6 +77,7 @@ export class RemoteRefresher implements Refresher {
   readonly kind: string;
   readonly minInputLevel: number;
   readonly outputLevel: number;
+  readonly target: 'need' | 'output';
   private readonly ready: Int32Array;
 
   constructor(
@@ -79,6 +87,7 @@ export class RemoteRefresher implements Refresher {
     this.kind = channel.kind;
     this.minInputLevel = channel.minInputLevel;
     this.outputLevel = channel.outputLevel;
+    this.target = channel.target;
     this.ready = new Int32Array(channel.flag);
   }
 

@@ -109,6 +109,24 @@ export function ensureLevel(ev: Evaluator, rf: Refresher, x: Ct, need: number, t
   if (need > rf.outputLevel) {
     throw new InputError(`preset ${ev.preset.name} has ${rf.outputLevel} levels after a refresh; this stage needs ${need}`);
   }
-  // `to`: refresh only to the level the next stage needs (level-aware execution), else the top
-  return x.level >= need ? x : rf.refresh(x, to === undefined ? rf.outputLevel : Math.max(need, Math.min(to, rf.outputLevel)));
+  // `to`: refresh only to that level (level-aware execution), else where the refresher's target says
+  if (x.level >= need) return x;
+  if (to !== undefined) return rf.refresh(x, Math.max(need, Math.min(to, rf.outputLevel)));
+  return rf.refresh(x, rf.target === 'need' ? need : rf.outputLevel);
+}
+
+/**
+ * `rf` with its refreshes landing at the level each stage needs (Refresher.target 'need'): for
+ * level-aware execution with a cheap refresher (the client-aided round trip). A chain of products
+ * then runs at levels 1-2 instead of descending from the top, where a key switch costs
+ * ~(l+1)(l+2): the MNIST step's softmax is predicted 26% faster at n14, for twice the round trips.
+ */
+export function refreshingToNeed(rf: Refresher): Refresher {
+  return {
+    kind: rf.kind,
+    minInputLevel: rf.minInputLevel,
+    outputLevel: rf.outputLevel,
+    target: 'need',
+    refresh: (ct, level) => rf.refresh(ct, level),
+  };
 }

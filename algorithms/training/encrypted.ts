@@ -18,7 +18,9 @@
  * Refresh policy (the stand-in for bootstrapping, counted by the backend): a ciphertext is
  * refreshed right before an operation that needs more levels than it has left: the weights
  * before DiagABT (need abt depth), P - Y before its mask and DiagATB (need 1 + atb depth), the
- * momentum term before the update (need 1). The softmax refreshes inside itself.
+ * momentum term before the update (need 1). The softmax refreshes inside itself; level-aware with
+ * the client-aided refresher, each of its refreshes lands at the level its stage needs
+ * (softmax/layout.ts refreshingToNeed), not the top; a bootstrap keeps its full output level.
  */
 import type { Session } from '../ckks/session';
 import type { Client, Ct, Evaluator, OpCounts, Purpose, Refresher } from '../ckks/types';
@@ -30,7 +32,7 @@ import { type KernelLayout, type MatmulKernels, hetalKernels } from './kernels';
 import type { Matrix } from '../interface';
 import { encryptMatrix, layoutSpec, packBlock } from '../matrix/pack';
 import { softmaxBlocks } from '../softmax/blocks';
-import { ensureLevel } from '../softmax/layout';
+import { ensureLevel, refreshingToNeed } from '../softmax/layout';
 import { accuracy, argmaxRows, crossEntropy } from './metrics';
 import { predict } from './plain';
 import { type AsyncTrainingEngine, batchRanges, runScheduleAsync } from './schedule';
@@ -231,6 +233,8 @@ class EncryptedEngine implements AsyncTrainingEngine {
   private readonly xVal: Ct[][][];
   private readonly be: Evaluator;
   private readonly rf: Refresher;
+  /** the softmax's refresher: level-aware with a client-aided refresh, to each stage's need (softmax/layout.ts refreshingToNeed) */
+  private readonly softmaxRf: Refresher;
   private readonly client: Client;
   private w: Ct[];
   private v: Ct[];
@@ -250,6 +254,8 @@ class EncryptedEngine implements AsyncTrainingEngine {
   ) {
     this.be = session.ev;
     this.rf = session.rf;
+    // a bootstrap gives its output level whatever is asked: its refreshes stay as few as can be
+    this.softmaxRf = levelAware && session.rf.kind === 'client-aided' ? refreshingToNeed(session.rf) : session.rf;
     this.client = session.client;
     const be = this.be;
     const t0 = performance.now();
@@ -338,7 +344,7 @@ class EncryptedEngine implements AsyncTrainingEngine {
 
   /** The softmax of every block row (with a pool, one block row per worker). */
   private probabilities(z: readonly Ct[]): Promise<Ct[]> {
-    return this.timed('softmax', () => softmaxBlocks(this.be, this.rf, this.softmax, z, this.layout, this.pool));
+    return this.timed('softmax', () => softmaxBlocks(this.be, this.softmaxRf, this.softmax, z, this.layout, this.pool));
   }
 
   async step(b: number, gamma: number): Promise<void> {
@@ -383,7 +389,7 @@ class EncryptedEngine implements AsyncTrainingEngine {
       const w = weights.map((c) => this.ensure(c, this.kernels.abtDepth(this.layout)));
       const z = (await this.kernels.abt(this.be, x, w, this.layout, this.pool))[0]!;
       const values = this.client.decrypt(
-        withSoftmax ? this.softmax.encrypted(this.be, this.rf, z, this.layout) : z,
+        withSoftmax ? this.softmax.encrypted(this.be, this.softmaxRf, z, this.layout) : z,
         withSoftmax ? 'validation' : 'inference',
       );
       const [s, e] = ranges[i]!;

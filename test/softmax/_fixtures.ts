@@ -1,6 +1,6 @@
 /** Shared by the softmax tests: one block of logits in the SoftmaxLayout, run encrypted, compared with plain. */
 import type { Session } from '../../algorithms/ckks/session';
-import type { OpCounts } from '../../algorithms/ckks/types';
+import type { OpCounts, Refresher } from '../../algorithms/ckks/types';
 import { diffCounts } from '../../algorithms/ckks/types';
 import type { SoftmaxAlgorithm, SoftmaxLayout } from '../../algorithms/interface';
 import { uniformRng } from '../../algorithms/random';
@@ -35,7 +35,7 @@ export function blockLogits(layout: SoftmaxLayout, ranges: readonly number[], se
 }
 
 /** Encrypts z in the layout, runs `alg.encrypted`, compares every period with `alg.plain`. */
-export function runBlock(s: Session, alg: SoftmaxAlgorithm, layout: SoftmaxLayout, z: Float64Array): BlockOutcome {
+export function runBlock(s: Session, alg: SoftmaxAlgorithm, layout: SoftmaxLayout, z: Float64Array, rf: Refresher = s.rf): BlockOutcome {
   const be = s.ev;
   const { s0, s1, classes: c, cPad } = layout;
   const slots = new Float64Array(be.slots);
@@ -44,7 +44,7 @@ export function runBlock(s: Session, alg: SoftmaxAlgorithm, layout: SoftmaxLayou
   return be.scope(() => {
     const ct = s.client.encrypt(slots);
     const before = be.counts();
-    const out = alg.encrypted(be, s.rf, ct, layout);
+    const out = alg.encrypted(be, rf, ct, layout);
     const ops = diffCounts(be.counts(), before);
     const v = s.client.decrypt(out);
     let agreement = 0;
