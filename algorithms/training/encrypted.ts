@@ -42,10 +42,7 @@ import type { Hyper, LabelledData, TrainingData } from './types';
 export type TrainingParties = Pick<Session, 'ev' | 'rf' | 'client' | 'ensureRotationKeys'>;
 
 /** The block layout of a training run. */
-export interface TrainingLayout extends KernelLayout {
-  /** block rows of a full batch */
-  readonly rowBlocks: number;
-}
+export type TrainingLayout = KernelLayout;
 
 /** What an encrypted run reports. */
 export interface EncryptedOutcome {

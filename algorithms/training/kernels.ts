@@ -15,6 +15,8 @@ import type { Parallel } from '../parallel/protocol';
 /** Block layout of a training run as the kernels need it. */
 export interface KernelLayout extends SoftmaxLayout {
   readonly colBlocks: number;
+  /** block rows of a full batch */
+  readonly rowBlocks: number;
   readonly d: number;
   /** level of fresh ciphertexts */
   readonly maxLevel: number;
@@ -59,8 +61,14 @@ export const hetalKernels: MatmulKernels = {
     };
     return (await diagAtbParallel(be, a, dataMatrix(x, layout), pool, { sharedSums: layout.sharedSums })).cts[0]!;
   },
-  // W a level above X (at DIAG_ABT_DEPTH) makes DiagABT take its signed form: no row-sum fix-up conjugations
-  abtDepth: (layout) => DIAG_ABT_DEPTH + (diagAbtSigned(DIAG_ABT_DEPTH, DIAG_ABT_DEPTH + 1, layout.complex, layout.s1) ? 1 : 0),
+  // W a level above X (at DIAG_ABT_DEPTH) makes DiagABT take its signed form, where it pays: its B
+  // CMult (and W's partner rotated a level higher) against the (p/2)·A fix-up key switches it saves
+  abtDepth: (layout) =>
+    DIAG_ABT_DEPTH +
+    (diagAbtSigned(DIAG_ABT_DEPTH, DIAG_ABT_DEPTH + 1, layout.complex, layout.s1) &&
+    layout.colBlocks <= (layout.cPad / 2) * layout.rowBlocks
+      ? 1
+      : 0),
   atbDepth(layout) {
     // The least level of E that diagAtb accepts next to the data (the form it then picks).
     const complex = layout.complex;

@@ -141,6 +141,19 @@ test('sim: batches of several block rows (and a partial last one) equal the floa
   be.dispose();
 });
 
+test("the weights' level picks DiagABT's signed form where its B CMult are fewer than the (p/2)·A fix-ups it saves", async () => {
+  const be = await createSession('sim', 'n14');
+  // digits: 65 features in 3 block columns, 16 padded classes, one block row: signed (W at 4)
+  const digits = trainingLayout(be.ev, 10, 65, 256);
+  assert.equal([digits.colBlocks, digits.rowBlocks, digits.cPad], [3, 1, 16]);
+  assert.is(hetalKernels.abtDepth(digits), 4);
+  // MNIST's step: 49 block columns, 2 block rows: 49 CMult against 16 fix-ups, the plain form (W at 3)
+  const mnist = trainingLayout(be.ev, 10, 769, 1024);
+  assert.equal([mnist.colBlocks, mnist.rowBlocks], [49, 2]);
+  assert.is(hetalKernels.abtDepth(mnist), 3);
+  be.dispose();
+});
+
 test('bad layouts are refused with the reason; a batch larger than a block row spans several', async () => {
   const be = await createSession('sim', 'n13');
   assert.throws(() => trainingLayout(be.ev, 1, 10, 16), /at least 2/);

@@ -52,7 +52,7 @@ export const opCountsSection: ReportSection = {
           'complex plaintext built from two real encodes). Conjugations are counted apart (the detail table), as the ' +
           "paper's Rot has none: one real part per accumulated sum, and in DiagABT cPad/2 per block row in the row sums, " +
           "a cost of SEAL's slot order (its free imaginary unit is -i in odd slots) that HEaaN does not have. With the " +
-          'weights a level above the data, as training refreshes them, DiagABT takes its signed form instead (B more CMult, ' +
+          'weights a level above the data, as training refreshes them where it pays, DiagABT takes its signed form instead (B more CMult, ' +
           "no row-sum conjugations; diag-abt.ts). DiagATB runs here with --atb-sums per-pair, the paper's column sums.",
         'note',
       ),
