@@ -19,6 +19,15 @@
  * inference, 35 bootstraps (12.2 s each), step 211 s, wall 448 s, 3.2-4.4 GiB resident; weights
  * within 1.64e-4 of the twin's (12.6 bits; sim: 2.48e-4), validation loss 0.51375 against 0.51311,
  * accuracies equal (1.0). The bootstrap alone: 12.8 bits worst, 15.1 mean.
+ * Measured (2 shared cores): seal, boot14-test on 32 logical slots (the command above), 1 step
+ * of 7 rows with 17 bootstraps (184.6 s; 10.9 s per bootstrap with the step's own work), 35
+ * bootstraps with the validation pass, inference and the probe, none of them a message to the key
+ * owner, wall 421 s, 6.0 GiB resident (23 keys, 2.29 GB, in the SEAL heap, and their bytes, which
+ * the session keeps in JavaScript for worker threads); weights within 5.5e-5 (14.1 bits) of the twin's (sim: 6.4e-5, 13.9 bits),
+ * validation loss 0.447419 against 0.447407, accuracies equal (1.0); the probe bootstrap 16.0
+ * bits worst over the 32 slots, 17.0 mean, 11.4 s (`hetal-bench bootstrap`: 15.5 worst, 18.0
+ * mean over complex inputs in all 8192 ring slots). The deviation is 3.7 times the probe's worst
+ * error: the step's 17 bootstraps reach the weights through the softmax.
  */
 import { bootstrapErrorBound, bootstrapRotationSteps } from '../algorithms/ckks/bootstrap/bootstrapper';
 import { precisionBits } from '../algorithms/ckks/precision';

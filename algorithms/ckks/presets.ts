@@ -109,7 +109,9 @@ const LITERALS: readonly PresetLiteral[] = [
     // 4 GiB heap: with a key per SubSum step the bootstrap's 24 and the training's 3 more (2.69 GB)
     // left SEAL's memory pool too little (seal aborted in the first bootstraps); SubSum's alternate
     // keys (4 fewer, 4 key switches more per bootstrap) make it 20 keys (1.99 GB), 23 with training
-    // (2.29 GB; harness/memory.ts's rule)
+    // (2.29 GB; harness/memory.ts's rule). Measured on seal: a bootstrap 15.5 bits worst, 18.0 mean,
+    // 11.6-14.6 s (`hetal-bench bootstrap --samples 2`); one training step with 17 bootstraps in
+    // 185 s, weights within 5.5e-5 of the float64 twin (scripts/seal-train-bootstrap.ts)
     name: 'boot14-test',
     description:
       'NO SECURITY (bootstrap test): N=16384, chain 60-50x18-60 (1020 bits, 128-bit limit 438), scale 2^50; sparse bootstrap of 32 slots, 5 levels left',
