@@ -15,6 +15,11 @@
  * operand is brought down to a lower partner by a mod switch to one level above it and a
  * multiplication by 1 encoded at the scale that lands on the partner's canonical scale.
  *
+ * Logical slots (types.ts): the key owner encodes a vector of `slots` values repeated over SEAL's
+ * N/2 slots and decodes the first `slots`; the evaluator encodes plaintexts and constants the same
+ * way and rotates by the step normalized in (-slots/2, slots/2], which on such a vector is the
+ * cyclic rotation of its `slots` values (Galois keys are made for these ring steps).
+ *
  * Every SEAL object this backend creates is freed deterministically (scopes, free, dispose).
  */
 import type { CipherText } from 'node-seal/implementation/cipher-text';
@@ -32,6 +37,7 @@ import type { SEALLibrary } from 'node-seal/implementation/seal';
 import type { SecretKey } from 'node-seal/implementation/secret-key';
 import type { SecurityLevel } from 'node-seal/implementation/security-level';
 import { InputError } from '../errors';
+import { beat } from './progress';
 import {
   checkKeySlots,
   checkLevel,
@@ -274,6 +280,7 @@ export class SealKeyOwner implements KeyOwner {
     const relinKeys = this.keygen.createRelinKeys();
     const relin = relinKeys.saveArray(none);
     relinKeys.delete();
+    beat();
     // Galois keys (step 0 = conjugation), serialized, then dropped: the client keeps none. Made in
     // chunks of at most GALOIS_CHUNK_BYTES, each its own serialized GaloisKeys, concatenated: a key
     // set and its serialization side by side would need twice its size in the 4 GiB heap.
@@ -285,9 +292,12 @@ export class SealKeyOwner implements KeyOwner {
       const galoisKeys = this.keygen.createGaloisKeys(Int32Array.from(list.slice(i, i + perChunk)));
       chunks.push(galoisKeys.saveArray(none));
       galoisKeys.delete();
+      // progress for the memory watchdog (progress.ts): a key set of 2 GB takes 20 s to make
+      beat();
     }
     const galois = chunks.length === 1 ? chunks[0]! : concatBytes(chunks);
     const bootstrap = options.bootstrap ? this.encapsulationKeys(options.bootstrap.sparseWeight) : undefined;
+    beat();
     return {
       backend: 'seal',
       preset: this.preset.name,
@@ -477,6 +487,7 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
         const g = this.seal.GaloisKeys();
         galois.push(g);
         g.loadArray(this.chain.context, blob);
+        beat();
       }
     } catch (err) {
       relin.delete();

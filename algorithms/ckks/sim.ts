@@ -3,7 +3,10 @@
  * operations, level consumption and errors as the SEAL backend, without encryption (counted by
  * the same layer, counting.ts), and a key owner whose "keys" are only the list of steps,
  * so the paper's configurations (2^15 slots, 12 levels) run in milliseconds. Optional Gaussian
- * noise approximates what SEAL adds (see NOISE below for where the sizes come from).
+ * noise approximates what SEAL adds (see NOISE below for where the sizes come from). With logical
+ * slots (types.ts) a ciphertext still holds all N/2 ring slots, the vector repeated with its
+ * period, and a rotation shifts the ring's slots by the step seal performs: the noise (independent
+ * in every ring slot, as seal's) and the bootstrap's ring-wide stages are modelled as seal does them.
  *
  * Bootstrapping's primitives are modelled on what seal does to the polynomial. ModRaise adds
  * q0/D * (the slots of a random integer polynomial I of all N coefficients, through the
