@@ -66,19 +66,39 @@ export type RawEvaluator = Omit<Evaluator, 'counts' | 'levelCounts'> & {
 export abstract class EvaluatorBase<C extends Handle & Ct & { pending?: boolean }, P extends Handle & Pt> implements RawEvaluator {
   abstract readonly id: BackendId;
   abstract readonly supportsComplex: boolean;
-  readonly slots: number;
+  /** The ring's slots N/2: the length of every vector a ciphertext or plaintext holds. */
+  readonly ringSlots: number;
+  /** The logical slots (`BackendOptions.slots`): vectors of this period, read in their first `logicalSlots` slots. */
+  readonly logicalSlots: number;
   readonly maxLevel: number;
-  /** Normalized rotation steps with a key of their own. */
+  /** Rotation steps with a key of their own, as ring steps (normalized in (-ringSlots/2, ringSlots/2]). */
   protected readonly rotationKeys = new Set<number>();
   private readonly scopes: Set<Handle>[] = [new Set()];
   private nextId = 1;
+  /** depth of `atRingSlots` calls in progress */
+  private ringView = 0;
 
   constructor(
     readonly preset: Preset,
     protected readonly options: BackendOptions,
   ) {
-    this.slots = preset.slots;
+    this.ringSlots = preset.slots;
+    this.logicalSlots = logicalSlotCount(preset, options.slots);
     this.maxLevel = preset.levels;
+  }
+
+  /** The slots algorithms see: the logical count, or all the ring's inside `atRingSlots`. */
+  get slots(): number {
+    return this.ringView > 0 ? this.ringSlots : this.logicalSlots;
+  }
+
+  atRingSlots<T>(fn: () => T): T {
+    this.ringView += 1;
+    try {
+      return fn();
+    } finally {
+      this.ringView -= 1;
+    }
   }
 
   // ---- ownership -------------------------------------------------------------------------
@@ -204,8 +224,9 @@ export abstract class EvaluatorBase<C extends Handle & Ct & { pending?: boolean 
 
   // ---- argument checks ----------------------------------------------------------------------
 
+  /** The values zero-padded to the slots, repeated over the ring's slots (period `slots`). */
   protected padded(values: ArrayLike<number>, what: string): Float64Array {
-    return paddedVector(values, this.slots, this.preset.name, what);
+    return replicated(paddedVector(values, this.slots, this.preset.name, what), this.ringSlots);
   }
 
   protected checkLevel(level: number): void {
@@ -231,15 +252,19 @@ export abstract class EvaluatorBase<C extends Handle & Ct & { pending?: boolean 
 
   // ---- rotations ----------------------------------------------------------------------------
 
-  /** The step as SEAL is asked for it: in (-slots/2, slots/2]. */
+  /**
+   * The step as SEAL is asked for it: in (-slots/2, slots/2]. With logical slots it is also the
+   * ring rotation performed: on a vector of period `slots`, a rotation of the ring's slots by it
+   * is the cyclic rotation of the logical vector by k.
+   */
   protected normalizeStep(k: number): number {
     return normalizeStep(k, this.slots);
   }
 
-  /** Records the steps the loaded keys cover. */
+  /** Records the steps the loaded keys cover (ring steps). */
   protected setRotationKeys(steps: readonly number[]): void {
     this.rotationKeys.clear();
-    for (const s of steps) this.rotationKeys.add(this.normalizeStep(s));
+    for (const s of steps) this.rotationKeys.add(normalizeStep(s, this.ringSlots));
   }
 
   rotationCost(k: number): number {
@@ -437,6 +462,37 @@ export function paddedVector(values: ArrayLike<number>, slots: number, presetNam
     out[i] = v;
   }
   return out;
+}
+
+/** `v` (its length dividing `ringSlots`) repeated to `ringSlots` values (itself if already that long). */
+export function replicated(v: Float64Array, ringSlots: number): Float64Array {
+  if (v.length === ringSlots) return v;
+  const out = new Float64Array(ringSlots);
+  for (let at = 0; at < ringSlots; at += v.length) out.set(v, at);
+  return out;
+}
+
+/**
+ * The logical slot count of a backend: `slots` if given (a power of two from 2 to the ring's N/2
+ * slots), else N/2. With fewer slots than the ring has, every vector is repeated with period
+ * `slots` over the ring's slots, so that a ring rotation is the logical cyclic rotation.
+ */
+export function logicalSlotCount(preset: Pick<Preset, 'name' | 'slots'>, slots: number | undefined): number {
+  if (slots === undefined) return preset.slots;
+  if (!(Number.isInteger(slots) && slots >= 2 && slots <= preset.slots && (slots & (slots - 1)) === 0)) {
+    throw new InputError(`slots ${slots}: the logical slots must be a power of two in 2..${preset.slots} (preset ${preset.name})`);
+  }
+  return slots;
+}
+
+/** Refuses evaluation keys made for another logical slot count than the evaluator's. */
+export function checkKeySlots(keys: EvaluationKeys, preset: Pick<Preset, 'name' | 'slots'>, slots: number): void {
+  const keySlots = keys.slots ?? preset.slots;
+  if (keySlots !== slots) {
+    throw new InputError(
+      `evaluation keys for ${keySlots} logical slots cannot be loaded by an evaluator of ${slots} (preset ${preset.name})`,
+    );
+  }
 }
 
 /** Refuses a level outside 0..maxLevel. */

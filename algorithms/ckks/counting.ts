@@ -111,6 +111,12 @@ export class CountingEvaluator implements Evaluator {
   get slots(): number {
     return this.inner.slots;
   }
+  get ringSlots(): number {
+    return this.inner.ringSlots;
+  }
+  atRingSlots<T>(fn: () => T): T {
+    return this.inner.atRingSlots(fn);
+  }
   get maxLevel(): number {
     return this.inner.maxLevel;
   }

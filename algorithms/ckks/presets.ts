@@ -102,15 +102,33 @@ const LITERALS: readonly PresetLiteral[] = [
   // error per coefficient, which SlotToCoeff's sums amplify: measured 15.8 bits worst at n = 32
   // against 17.3 with 4; bootstrap/bootstrapper.ts explains the 1/B level).
   {
+    // 5 levels left, not 4: a training step's deepest stage (P - Y's mask, then DiagATB with complex
+    // masks) needs 5 between bootstraps, so the chain has one 50-bit prime more than the bootstrap
+    // needs (a key-switching key 100 MB instead of 90). Training runs on 32 logical slots
+    // (createSession's default with --refresh bootstrap: types.ts, the sparse period). Keys in one
+    // 4 GiB heap: with a key per SubSum step the bootstrap's 24 and the training's 3 more (2.69 GB)
+    // left SEAL's memory pool too little (seal aborted in the first bootstraps); SubSum's alternate
+    // keys (4 fewer, 4 key switches more per bootstrap) make it 20 keys (1.99 GB), 23 with training
+    // (2.29 GB; harness/memory.ts's rule). Measured on seal: a bootstrap 15.5 bits worst, 18.0 mean,
+    // 11.6-14.6 s (`hetal-bench bootstrap --samples 2`); one training step with 17 bootstraps in
+    // 185 s, weights within 5.5e-5 of the float64 twin (scripts/seal-train-bootstrap.ts)
     name: 'boot14-test',
     description:
-      'NO SECURITY (bootstrap test): N=16384, chain 60-50x17-60 (970 bits, 128-bit limit 438), scale 2^50; sparse bootstrap of 32 slots, 4 levels left',
+      'NO SECURITY (bootstrap test): N=16384, chain 60-50x18-60 (1020 bits, 128-bit limit 438), scale 2^50; sparse bootstrap of 32 slots, 5 levels left',
     ringDegree: 16384,
-    chainBits: [60, ...Array(17).fill(50), 60],
+    chainBits: [60, ...Array(18).fill(50), 60],
     scaleBits: 50,
     backends: ['seal', 'sim'],
     insecure: true,
-    bootstrap: { packing: 'sparse', slots: 32, sparseWeight: 32, coeffToSlot: 'dense', slotToCoeff: 'dense', evalMod: EVAL_MOD_16 },
+    bootstrap: {
+      packing: 'sparse',
+      slots: 32,
+      sparseWeight: 32,
+      coeffToSlot: 'dense',
+      slotToCoeff: 'dense',
+      evalMod: EVAL_MOD_16,
+      subSumKeys: 'alternate',
+    },
   },
   {
     name: 'boot14-full-test',

@@ -15,6 +15,11 @@
  * operand is brought down to a lower partner by a mod switch to one level above it and a
  * multiplication by 1 encoded at the scale that lands on the partner's canonical scale.
  *
+ * Logical slots (types.ts): the key owner encodes a vector of `slots` values repeated over SEAL's
+ * N/2 slots and decodes the first `slots`; the evaluator encodes plaintexts and constants the same
+ * way and rotates by the step normalized in (-slots/2, slots/2], which on such a vector is the
+ * cyclic rotation of its `slots` values (Galois keys are made for these ring steps).
+ *
  * Every SEAL object this backend creates is freed deterministically (scopes, free, dispose).
  */
 import type { CipherText } from 'node-seal/implementation/cipher-text';
@@ -32,15 +37,19 @@ import type { SEALLibrary } from 'node-seal/implementation/seal';
 import type { SecretKey } from 'node-seal/implementation/secret-key';
 import type { SecurityLevel } from 'node-seal/implementation/security-level';
 import { InputError } from '../errors';
+import { beat } from './progress';
 import {
+  checkKeySlots,
   checkLevel,
   ciphertextBytes,
   EvaluatorBase,
   fallbackSteps,
   Handle,
   keySwitchKeyBytes,
+  logicalSlotCount,
   normalizeSteps,
   paddedVector,
+  replicated,
   rotateConjugateNeedsConj,
 } from './base';
 import type { Preset } from './presets';
@@ -229,6 +238,7 @@ function galoisElement(step: number, ringDegree: number): number {
 export class SealKeyOwner implements KeyOwner {
   readonly id = 'seal' as const;
   readonly slots: number;
+  readonly ringSlots: number;
   readonly maxLevel: number;
   readonly supportsComplex: boolean;
   private readonly chain: Chain;
@@ -248,7 +258,8 @@ export class SealKeyOwner implements KeyOwner {
     if (!preset.backends.includes('seal')) {
       throw new InputError(`preset ${preset.name} cannot run on seal (backends: ${preset.backends.join(', ')})`);
     }
-    this.slots = preset.slots;
+    this.slots = logicalSlotCount(preset, options.slots);
+    this.ringSlots = preset.slots;
     this.maxLevel = preset.levels;
     this.supportsComplex = !options.realOnly;
     this.chain = acquireChain(seal, preset);
@@ -264,11 +275,12 @@ export class SealKeyOwner implements KeyOwner {
   }
 
   evaluationKeys(steps: Iterable<number>, options: KeyOptions = {}): EvaluationKeys {
-    const all = normalizeSteps([...steps, ...fallbackSteps(this.slots, this.options)], this.slots);
+    const all = normalizeSteps([...steps, ...fallbackSteps(this.slots, this.options)], this.ringSlots);
     const none = this.seal.ComprModeType.none;
     const relinKeys = this.keygen.createRelinKeys();
     const relin = relinKeys.saveArray(none);
     relinKeys.delete();
+    beat();
     // Galois keys (step 0 = conjugation), serialized, then dropped: the client keeps none. Made in
     // chunks of at most GALOIS_CHUNK_BYTES, each its own serialized GaloisKeys, concatenated: a key
     // set and its serialization side by side would need twice its size in the 4 GiB heap.
@@ -280,10 +292,22 @@ export class SealKeyOwner implements KeyOwner {
       const galoisKeys = this.keygen.createGaloisKeys(Int32Array.from(list.slice(i, i + perChunk)));
       chunks.push(galoisKeys.saveArray(none));
       galoisKeys.delete();
+      // progress for the memory watchdog (progress.ts): a key set of 2 GB takes 20 s to make
+      beat();
     }
     const galois = chunks.length === 1 ? chunks[0]! : concatBytes(chunks);
     const bootstrap = options.bootstrap ? this.encapsulationKeys(options.bootstrap.sparseWeight) : undefined;
-    return { backend: 'seal', preset: this.preset.name, steps: all, conjugation, relin, galois, ...(bootstrap ? { bootstrap } : {}) };
+    beat();
+    return {
+      backend: 'seal',
+      preset: this.preset.name,
+      steps: all,
+      ...(this.slots !== this.ringSlots ? { slots: this.slots } : {}),
+      conjugation,
+      relin,
+      galois,
+      ...(bootstrap ? { bootstrap } : {}),
+    };
   }
 
   /**
@@ -311,7 +335,7 @@ export class SealKeyOwner implements KeyOwner {
 
   encryptToBytes(values: ArrayLike<number>, level = this.maxLevel): Uint8Array {
     checkLevel(level, this.maxLevel, this.preset.name);
-    const v = paddedVector(values, this.slots, this.preset.name, 'encrypt');
+    const v = replicated(paddedVector(values, this.slots, this.preset.name, 'encrypt'), this.ringSlots);
     const pt = encodeAt(this.seal, this.encoder, this.switcher, this.chain, v, level, this.maxLevel);
     const ct = this.seal.CipherText();
     try {
@@ -333,7 +357,8 @@ export class SealKeyOwner implements KeyOwner {
         throw new InputError(`decrypt: not a ciphertext for preset ${this.preset.name} (${(err as Error).message})`);
       }
       this.decryptor.decrypt(ct, pt);
-      return Float64Array.from(this.encoder.decode(pt) as Float64Array);
+      const all = this.encoder.decode(pt) as Float64Array;
+      return Float64Array.from(this.slots === this.ringSlots ? all : all.subarray(0, this.slots));
     } finally {
       ct.delete();
       pt.delete();
@@ -453,6 +478,7 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
         `evaluation keys for ${keys.backend}/${keys.preset} cannot be loaded by a seal evaluator of preset ${this.preset.name}`,
       );
     }
+    checkKeySlots(keys, this.preset, this.logicalSlots);
     const relin = this.seal.RelinKeys();
     const galois: GaloisKeys[] = [];
     try {
@@ -461,6 +487,7 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
         const g = this.seal.GaloisKeys();
         galois.push(g);
         g.loadArray(this.chain.context, blob);
+        beat();
       }
     } catch (err) {
       relin.delete();
@@ -552,7 +579,7 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
       const bytes = 8 * this.preset.ringDegree * (level + 1);
       if (this.constants.size >= 512 || this.constantBytes + bytes > CONSTANT_CACHE_BYTES) this.clearConstants();
       this.constantBytes += bytes;
-      native = this.encodeNative(new Float64Array(this.slots).fill(value), level, scale);
+      native = this.encodeNative(new Float64Array(this.ringSlots).fill(value), level, scale);
       this.constants.set(key, native);
     }
     return native;
@@ -964,7 +991,7 @@ export class SealEvaluator extends EvaluatorBase<SealCt, SealPt> {
    */
   private buildImaginaryUnit(): boolean {
     const template = this.seal.PlainText();
-    this.encoder.encode(new Float64Array(this.slots), 2 ** 20, template);
+    this.encoder.encode(new Float64Array(this.ringSlots), 2 ** 20, template);
     const bytes = template.saveArray(this.seal.ComprModeType.none);
     template.delete();
     const unit = this.seal.PlainText();

@@ -8,7 +8,7 @@
  */
 import { InputError, NonFiniteError } from '../errors';
 import { beat } from './progress';
-import { keySwitchKeyBytes, normalizeSteps, type RawEvaluator } from './base';
+import { keySwitchKeyBytes, logicalSlotCount, normalizeSteps, type RawEvaluator } from './base';
 import { CountingEvaluator, OpCounter } from './counting';
 import { bootstrapRotationSteps } from './bootstrap/bootstrapper';
 import { BootstrapRefresher } from './bootstrap/refresher';
@@ -192,6 +192,11 @@ export interface SessionOptions extends BackendOptions {
   refresh?: RefreshKind;
   /** Allow a preset without a security claim (`insecure`; the CLI's --insecure). */
   insecure?: boolean;
+  /**
+   * Logical slots (BackendOptions.slots). Default: the ring's N/2, except with a sparse bootstrap
+   * (`refresh` 'bootstrap' or 'bootstrap-model' at a preset whose bootstrap packs n slots): n.
+   */
+  slots?: number;
 }
 
 /** The refreshers a session can use (the CLI's --refresh): bootstrap-model is the simulator's model of the bootstrap (bootstrap/refresher.ts). */
@@ -295,6 +300,8 @@ export async function createRawEvaluator(
   keys: EvaluationKeys,
   options: BackendOptions = {},
 ): Promise<RawEvaluator> {
+  // the logical slots are the key owner's: they come with its keys (worker threads get them so too)
+  if (keys.slots !== undefined && options.slots === undefined) options = { ...options, slots: keys.slots };
   if (id === 'sim') {
     const ev = new SimEvaluator(preset, options);
     ev.loadKeys(keys);
@@ -328,13 +335,23 @@ export async function createSession(id: string, preset: Preset | string, options
   if (options.refresh === 'bootstrap-model' && id !== 'sim') {
     throw new InputError(`--refresh bootstrap-model: the model runs on the simulator only (backend ${id}; use --refresh bootstrap)`);
   }
-  let steps = [...(options.rotationSteps ?? [])];
+  const bootstrapping = options.refresh === 'bootstrap' || options.refresh === 'bootstrap-model';
+  if (bootstrapping && !p.bootstrap) throw new InputError(noBootstrapMessage(p));
+  // a sparse bootstrap refreshes vectors of its period only: by default the session's logical slots
+  if (bootstrapping && p.bootstrap!.packing === 'sparse' && options.slots === undefined) options = { ...options, slots: p.bootstrap!.n };
+  const slots = logicalSlotCount(p, options.slots);
+  if (bootstrapping && p.bootstrap!.n % slots !== 0) {
+    throw new InputError(
+      `--refresh ${options.refresh}: preset ${p.name} bootstraps vectors of period ${p.bootstrap!.n}, not of ${slots} logical slots (ask for at most ${p.bootstrap!.n})`,
+    );
+  }
+  // the algorithms' steps are rotations of the logical slots; the key owner makes keys for ring steps
+  let steps = normalizeSteps(options.rotationSteps ?? [], slots);
   let keyOptions = options.keyOptions;
-  if (options.refresh === 'bootstrap' || options.refresh === 'bootstrap-model') {
-    // the bootstrap's keys: encapsulation keys and the rotations of SubSum and the transforms
-    if (!p.bootstrap) throw new InputError(noBootstrapMessage(p));
-    steps = [...steps, ...bootstrapRotationSteps(p.bootstrap)];
-    keyOptions = { ...keyOptions, bootstrap: { sparseWeight: p.bootstrap.sparseWeight } };
+  if (bootstrapping) {
+    // the bootstrap's keys: encapsulation keys and the rotations of SubSum and the transforms (ring steps)
+    steps = [...steps, ...bootstrapRotationSteps(p.bootstrap!)];
+    keyOptions = { ...keyOptions, bootstrap: { sparseWeight: p.bootstrap!.sparseWeight } };
     options = { ...options, rotationSteps: steps, keyOptions };
   }
   const owner = await createKeyOwner(id, p, options);

@@ -3,7 +3,10 @@
  * operations, level consumption and errors as the SEAL backend, without encryption (counted by
  * the same layer, counting.ts), and a key owner whose "keys" are only the list of steps,
  * so the paper's configurations (2^15 slots, 12 levels) run in milliseconds. Optional Gaussian
- * noise approximates what SEAL adds (see NOISE below for where the sizes come from).
+ * noise approximates what SEAL adds (see NOISE below for where the sizes come from). With logical
+ * slots (types.ts) a ciphertext still holds all N/2 ring slots, the vector repeated with its
+ * period, and a rotation shifts the ring's slots by the step seal performs: the noise (independent
+ * in every ring slot, as seal's) and the bootstrap's ring-wide stages are modelled as seal does them.
  *
  * Bootstrapping's primitives are modelled on what seal does to the polynomial. ModRaise adds
  * q0/D * (the slots of a random integer polynomial I of all N coefficients, through the
@@ -26,7 +29,10 @@ import {
   fallbackSteps,
   Handle,
   normalizeSteps,
+  checkKeySlots,
+  logicalSlotCount,
   paddedVector,
+  replicated,
   rotateConjugateNeedsConj,
 } from './base';
 import type { Preset } from './presets';
@@ -112,7 +118,7 @@ export class SimEvaluator extends EvaluatorBase<SimCt, SimPt> {
   }
 
   loadKeys(keys: EvaluationKeys): void {
-    checkKeys(keys, this.preset);
+    checkKeys(keys, this.preset, this.logicalSlots);
     this.setRotationKeys(keys.steps);
     this.bootKeys = keys.bootstrap ?? null;
   }
@@ -186,7 +192,7 @@ export class SimEvaluator extends EvaluatorBase<SimCt, SimPt> {
     a.complex ||= b.complex;
     for (let i = 0; i < a.re.length; i++) a.re[i]! += b.re[i]!;
     if (b.im) {
-      if (!a.im) a.im = new Float64Array(this.slots);
+      if (!a.im) a.im = new Float64Array(this.ringSlots);
       for (let i = 0; i < a.im.length; i++) a.im[i]! += b.im[i]!;
     }
   }
@@ -259,7 +265,7 @@ export class SimEvaluator extends EvaluatorBase<SimCt, SimPt> {
       this.needLevel(b, 'dot');
     }
     const level = Math.min(...pairs.map(([a, b]) => Math.min(a.level, b.level)));
-    const n = this.slots;
+    const n = this.ringSlots;
     const re = new Float64Array(n);
     let im: Float64Array | null = null;
     let complex = false;
@@ -293,9 +299,15 @@ export class SimEvaluator extends EvaluatorBase<SimCt, SimPt> {
     if (plan.length === 0) return this.copy(a);
     // seal adds a fix-up conjugation here (a key switch's noise); the simulator's slots need none.
     const fixUp = this.oddRotationOfComplex(a.im !== null, k);
-    const s = ((k % this.slots) + this.slots) % this.slots;
+    const s = this.ringShift(k);
     const out = this.make(rotateArray(a.re, s), a.im ? rotateArray(a.im, s) : null, a.level, a.complex);
     return this.noisy(out, NOISE.keyswitch * Math.sqrt(plan.length + (fixUp ? 1 : 0)));
+  }
+
+  /** The left shift of the ring's slots a rotation by k performs (seal's: the step normalized by the slots, see base.ts). */
+  private ringShift(k: number): number {
+    const r = this.ringSlots;
+    return ((this.normalizeStep(k) % r) + r) % r;
   }
 
   conjugate(x: Ct): Ct {
@@ -311,7 +323,7 @@ export class SimEvaluator extends EvaluatorBase<SimCt, SimPt> {
     const plan = this.rotationPlan(k);
     // seal needs a conjugation here only for an even step (an odd one conjugates by itself)
     const conj = rotateConjugateNeedsConj(a.complex, k, this.slots);
-    const s = ((k % this.slots) + this.slots) % this.slots;
+    const s = this.ringShift(k);
     const out = this.make(rotateArray(a.re, s), a.im ? rotateArray(a.im, s).map((v) => -v) : null, a.level, a.complex);
     return this.noisy(out, NOISE.keyswitch * Math.sqrt(plan.length + (conj ? 1 : 0)));
   }
@@ -332,7 +344,7 @@ export class SimEvaluator extends EvaluatorBase<SimCt, SimPt> {
   mulI(x: Ct): Ct {
     const a = this.ct(x);
     if (!this.supportsComplex) throw new Error('mulI: this backend was created real-only');
-    const re = a.im ? a.im.map((v) => -v) : new Float64Array(this.slots);
+    const re = a.im ? a.im.map((v) => -v) : new Float64Array(this.ringSlots);
     return this.make(re, Float64Array.from(a.re), a.level, true);
   }
 
@@ -360,10 +372,10 @@ export class SimEvaluator extends EvaluatorBase<SimCt, SimPt> {
     if (a.level !== 0) throw new Error(`modRaise: ciphertext #${a.id} is at level ${a.level}; ModRaise takes level 0 (drop it first)`);
     // SEAL's dense secret is uniform ternary: about 2N/3 nonzero coefficients
     const h = a.sparse ? this.bootKeys!.sparseWeight : Math.round((2 * this.preset.ringDegree) / 3);
-    const z = decodeCoeffsFast(this.overflow(h), this.slots);
+    const z = decodeCoeffsFast(this.overflow(h), this.ringSlots);
     const u = this.bootstrapSupport.raiseUnit;
     const re = a.re.map((v, i) => v + u * z.re[i]!);
-    const im = (a.im ?? new Float64Array(this.slots)).map((v, i) => v + u * z.im[i]!);
+    const im = (a.im ?? new Float64Array(this.ringSlots)).map((v, i) => v + u * z.im[i]!);
     return this.make(re, im, this.maxLevel, true, false, a.sparse);
   }
 
@@ -426,7 +438,7 @@ export class SimEvaluator extends EvaluatorBase<SimCt, SimPt> {
   }
 
   deserialize(bytes: Uint8Array, complex?: boolean): Ct {
-    const { re, im, level, pending, sparse } = parseSimBytes(bytes, this.slots, this.maxLevel);
+    const { re, im, level, pending, sparse } = parseSimBytes(bytes, this.ringSlots, this.maxLevel);
     return this.make(re, im, level, complex ?? true, pending, sparse);
   }
 
@@ -443,6 +455,7 @@ export class SimEvaluator extends EvaluatorBase<SimCt, SimPt> {
 export class SimKeyOwner implements KeyOwner {
   readonly id = 'sim' as const;
   readonly slots: number;
+  readonly ringSlots: number;
   readonly maxLevel: number;
   readonly supportsComplex: boolean;
   private readonly gauss: (() => number) | null;
@@ -452,7 +465,8 @@ export class SimKeyOwner implements KeyOwner {
     readonly preset: Preset,
     private readonly options: BackendOptions = {},
   ) {
-    this.slots = preset.slots;
+    this.slots = logicalSlotCount(preset, options.slots);
+    this.ringSlots = preset.slots;
     this.maxLevel = preset.levels;
     this.supportsComplex = !options.realOnly;
     // a stream of its own, apart from the evaluator's (seed + 1)
@@ -461,7 +475,7 @@ export class SimKeyOwner implements KeyOwner {
   }
 
   evaluationKeys(steps: Iterable<number>, options: KeyOptions = {}): EvaluationKeys {
-    const all = normalizeSteps([...steps, ...fallbackSteps(this.slots, this.options)], this.slots);
+    const all = normalizeSteps([...steps, ...fallbackSteps(this.slots, this.options)], this.ringSlots);
     const h = options.bootstrap?.sparseWeight;
     if (h !== undefined && !(Number.isInteger(h) && h >= 1 && h <= this.preset.ringDegree)) {
       throw new InputError(`bootstrap keys: sparse secret weight ${h} is outside 1..${this.preset.ringDegree}`);
@@ -471,6 +485,7 @@ export class SimKeyOwner implements KeyOwner {
       backend: 'sim',
       preset: this.preset.name,
       steps: all,
+      ...(this.slots !== this.ringSlots ? { slots: this.slots } : {}),
       conjugation: this.supportsComplex,
       relin: empty,
       galois: empty,
@@ -480,7 +495,7 @@ export class SimKeyOwner implements KeyOwner {
 
   encryptToBytes(values: ArrayLike<number>, level = this.maxLevel): Uint8Array {
     checkLevel(level, this.maxLevel, this.preset.name);
-    const re = paddedVector(values, this.slots, this.preset.name, 'encrypt');
+    const re = replicated(paddedVector(values, this.slots, this.preset.name, 'encrypt'), this.ringSlots);
     if (this.gauss) {
       const s = NOISE.fresh * this.unit;
       for (let i = 0; i < re.length; i++) re[i]! += s * this.gauss();
@@ -489,10 +504,10 @@ export class SimKeyOwner implements KeyOwner {
   }
 
   decryptBytes(bytes: Uint8Array): Float64Array {
-    const c = parseSimBytes(bytes, this.slots, this.maxLevel);
+    const c = parseSimBytes(bytes, this.ringSlots, this.maxLevel);
     // seal would decrypt it with the wrong secret: garbage; the simulator refuses
     if (c.sparse) throw new Error('decrypt: the ciphertext is under the bootstrap sparse secret (switch it back toDense first)');
-    return c.re;
+    return c.re.length === this.slots ? c.re : c.re.slice(0, this.slots);
   }
 
   ciphertextBytes(level: number): number {
@@ -504,11 +519,12 @@ export class SimKeyOwner implements KeyOwner {
   }
 }
 
-/** Refuses keys made for another backend or preset. */
-function checkKeys(keys: EvaluationKeys, preset: Preset): void {
+/** Refuses keys made for another backend, preset or logical slot count. */
+function checkKeys(keys: EvaluationKeys, preset: Preset, slots: number): void {
   if (keys.backend !== 'sim' || keys.preset !== preset.name) {
     throw new InputError(`evaluation keys for ${keys.backend}/${keys.preset} cannot be loaded by a sim evaluator of preset ${preset.name}`);
   }
+  checkKeySlots(keys, preset, slots);
 }
 
 /** The simulator's wire format: [level, flags (1: has an imaginary part, 2: pending, 4: under the sparse secret), re..., im...] as float64. */

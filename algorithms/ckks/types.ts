@@ -156,8 +156,15 @@ export interface Params {
   readonly id: BackendId;
   /** The validated parameters. */
   readonly preset: Preset;
-  /** Complex slots per ciphertext. */
+  /**
+   * Complex slots per ciphertext as algorithms see them: the ring's N/2, or fewer logical slots
+   * (`BackendOptions.slots`): every vector then repeats with period `slots` over the ring's slots
+   * (encode and encrypt replicate, decrypt reads the first `slots`), and a rotation by k is the
+   * cyclic rotation of the `slots` values (k mod slots).
+   */
   readonly slots: number;
+  /** The ring's slots N/2 (equal to `slots` unless logical slots were asked for). */
+  readonly ringSlots: number;
   /** Level of a fresh top-level ciphertext. */
   readonly maxLevel: number;
   /** Whether multiplication by i and conjugation are available (two diagonals per product). */
@@ -172,8 +179,10 @@ export interface EvaluationKeys {
   readonly backend: BackendId;
   /** preset name the keys were made for */
   readonly preset: string;
-  /** normalized rotation steps with a key of their own */
+  /** rotation steps with a key of their own, as rotations of the ring's slots (normalized in (-N/4, N/4]) */
   readonly steps: readonly number[];
+  /** the logical slots the key owner encodes with (absent: all N/2); an evaluator built from these keys uses them */
+  readonly slots?: number;
   /** whether a conjugation key is included */
   readonly conjugation: boolean;
   /** serialized relinearization keys (empty on sim) */
@@ -305,6 +314,14 @@ export interface Evaluator extends Params {
   /** Key switches a rotation by k costs with the keys this evaluator holds (0 for k = 0 mod slots). */
   rotationCost(k: number): number;
 
+  /**
+   * Runs `fn` with this evaluator addressing all the ring's slots (`slots` = `ringSlots`: vectors
+   * encoded at full length, rotations of the ring): for the bootstrap, whose intermediate values
+   * do not have the logical period. Ciphertexts are the same handles inside and out; the
+   * identity when there are no logical slots.
+   */
+  atRingSlots<T>(fn: () => T): T;
+
   /** What of a bootstrap this evaluator can do (`modRaise` and `switchKey` throw where it cannot). */
   readonly bootstrapSupport: BootstrapSupport;
   /**
@@ -348,12 +365,13 @@ export interface Evaluator extends Params {
 
 /** The client: owns the secret key. Its ciphertexts are its own; they reach the server as bytes. */
 export interface KeyOwner extends Params {
-  /** Makes and serializes the evaluation keys for these rotation steps (plus the fallback keys) and,
-   * if asked, the bootstrap's keys (a backend that cannot make them leaves `bootstrap` out). */
+  /** Makes and serializes the evaluation keys for these rotation steps (rotations of the ring's slots:
+   * normalize logical steps by `slots` first; plus the fallback keys of the logical slots) and, if
+   * asked, the bootstrap's keys (a backend that cannot make them leaves `bootstrap` out). */
   evaluationKeys(steps: Iterable<number>, options?: KeyOptions): EvaluationKeys;
-  /** Encodes and encrypts up to `slots` reals (zero-padded) at `level` (default max), serialized. */
+  /** Encodes and encrypts up to `slots` reals (zero-padded, repeated over the ring) at `level` (default max), serialized. */
   encryptToBytes(values: ArrayLike<number>, level?: number): Uint8Array;
-  /** Decrypts a serialized ciphertext and decodes the real parts of all slots. */
+  /** Decrypts a serialized ciphertext and decodes the real parts of the (first `slots`) slots. */
   decryptBytes(bytes: Uint8Array): Float64Array;
   /** Bytes of a ciphertext at `level` as it travels. */
   ciphertextBytes(level: number): number;
@@ -409,4 +427,9 @@ export interface BackendOptions {
   realOnly?: boolean;
   /** Relinearization of accumulated products (default lazy). */
   relin?: RelinPolicy;
+  /**
+   * Logical slots (a power of two dividing N/2; default N/2): vectors of this many values, repeated
+   * over the ring's slots. A sparse bootstrap refreshes only vectors of its period (bootstrapper.ts).
+   */
+  slots?: number;
 }

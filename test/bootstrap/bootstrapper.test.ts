@@ -1,13 +1,14 @@
 /**
  * The bootstrap pipeline (algorithms/ckks/bootstrap/bootstrapper.ts) on the simulator with noise
- * on, at the test preset boot14-test (N=16384, sparse packing of 32 slots, 17 levels) and at the
+ * on, at the test preset boot14-test (N=16384, sparse packing of 32 slots, 18 levels) and at the
  * small full-packing preset boot11-sim (N=2048, all 1024 real slots): random inputs in [-1, 1]
  * come back with the precision asked (>= 15 bits worst over every slot at the test preset;
- * measured 17.3, mean 19.1) at the bootstrap's output level (4 levels left at the test preset, 5
+ * measured 17.3, mean 19.1) at the bootstrap's output level (5 levels left at the test preset, 5
  * at boot11-sim), and one bootstrap
  * performs exactly these operations (declared rotation keys, so one key switch per rotation):
  *
- *   boot14-test: modraise 1, switchKey 2, rot 36, keyswitch 41 (5 conj: CoeffToSlot's real part
+ *   boot14-test: modraise 1, switchKey 2, rot 40 (SubSum's 4 steps without a key of their own
+ *     as two rotations each: subSumKeys 'alternate'), keyswitch 45 (5 conj: CoeffToSlot's real part
  *     and SlotToCoeff's fix-ups of odd rotations of a complex ciphertext), cmult 146, mult 23,
  *     relin 23, rescale 169, add 178, levelMatch 15
  *   boot11-sim: modraise 1, switchKey 2, rot 48, keyswitch 54 (6 conj), cmult 207, mult 23,
@@ -33,8 +34,8 @@ const COUNTS: Record<string, Partial<OpCounts>> = {
   'boot14-test': {
     modraise: 1,
     switchKey: 2,
-    rot: 36,
-    keyswitch: 41,
+    rot: 40,
+    keyswitch: 45,
     conj: 5,
     cmult: 146,
     mult: 23,
@@ -69,7 +70,7 @@ for (const { name, minBits } of [
   // every slot: SlotToCoeff sums all 2048 coefficients' errors (measured 14.2 worst, 16.6 mean)
   { name: 'boot11-sim', minBits: 13 },
 ]) {
-  test(`bootstrap on sim at ${name}: >= ${minBits} bits over random inputs in [-1, 1], 4 levels left, the stated op counts`, async () => {
+  test(`bootstrap on sim at ${name}: >= ${minBits} bits over random inputs in [-1, 1], >= 4 levels left, the stated op counts`, async () => {
     const preset = resolvePreset(name);
     const params = preset.bootstrap!;
     const s = await createSession('sim', preset, {

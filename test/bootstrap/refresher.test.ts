@@ -5,8 +5,9 @@
  * asked) within the bootstrap's measured precision, is counted as a refresh that moves no bytes
  * (the transcript has no refresh messages) and runs a ModRaise; the simulator's model
  * (`bootstrap-model`) counts exactly what the bootstraps it stands for count and adds noise of the
- * first one's measured size; insecure presets, presets without a bootstrap, sparse-packing
- * bootstraps and the model off the simulator are refused with the flag at fault.
+ * first one's measured size; insecure presets, presets without a bootstrap, more logical slots
+ * than a sparse bootstrap's period and the model off the simulator are refused with the flag at
+ * fault (test/bootstrap/sparse-train.test.ts trains with a sparse bootstrap).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -70,7 +71,7 @@ test('the simulator model (bootstrap-model): the counts of the bootstraps it sta
   model.dispose();
 });
 
-test('refusals: an insecure preset without --insecure, no bootstrap, a sparse packing, an unknown kind', async () => {
+test('refusals: an insecure preset without --insecure, no bootstrap, slots beyond a sparse period, an unknown kind', async () => {
   const refused = async (p: Promise<unknown>, re: RegExp) =>
     p.then(
       () => assert.unreachable('accepted'),
@@ -81,7 +82,11 @@ test('refusals: an insecure preset without --insecure, no bootstrap, a sparse pa
     );
   await refused(createSession('sim', 'boot11-sim', { refresh: 'bootstrap' }), /no security claim.*--insecure/);
   await refused(createSession('sim', 'n13', { refresh: 'bootstrap' }), /preset n13 has no bootstrap \(presets with one: boot14-test/);
-  await refused(createSession('sim', 'boot14-test', { insecure: true, refresh: 'bootstrap' }), /sparse packing of 32 slots/);
+  // a sparse bootstrap refreshes vectors of its period: the session's logical slots may not exceed it
+  await refused(
+    createSession('sim', 'boot14-test', { insecure: true, refresh: 'bootstrap', slots: 64 }),
+    /bootstraps vectors of period 32, not of 64 logical slots/,
+  );
   await refused(createSession('sim', 'n13', { refresh: 'server' as 'client' }), /--refresh server/);
   await refused(createSession('seal', 'boot14-test', { insecure: true, refresh: 'bootstrap-model' }), /simulator only/);
 });

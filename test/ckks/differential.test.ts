@@ -117,6 +117,73 @@ test('seal and sim agree on values and counters for random programs', async () =
   }
 });
 
+test('logical slots (64 of n13 ring slots 4096): seal and sim agree on values and counters; rotations are cyclic in 64', async () => {
+  const seal = await sharedSession('seal', 'n13', { slots: 64 });
+  const sim = await sharedSession('sim', 'n13', { slots: 64 });
+  for (const s of [seal, sim]) {
+    assert.is(s.ev.slots, 64);
+    assert.is(s.ev.ringSlots, 4096);
+    assert.is(s.client.slots, 64);
+    assert.is(s.evaluationKeys.slots, 64);
+  }
+  for (const seed of [13, 14]) {
+    const a = run(seal, seed);
+    const b = run(sim, seed);
+    assert.equal(a.counts, b.counts, `counters differ for seed ${seed}`);
+    assert.is(a.values.length, b.values.length);
+    assert.is(a.values[0]!.length, 64);
+    const bound = errorBound(seal.ev.preset, 24 * 2, 4);
+    for (let i = 0; i < a.values.length; i++) {
+      const d = maxAbsDiff(a.values[i]!, b.values[i]!);
+      assert.ok(d < bound, `seed ${seed}, ciphertext ${i}: |seal - sim| = ${d} exceeds ${bound}`);
+    }
+  }
+  // a rotation by k is the cyclic rotation of the 64 values by k mod 64, also by a step no key
+  // has as such (100 = 36 = -28 mod 64: NAF pieces -32 + 4, normalized 32 + 4), with keys of
+  // the logical slots only (the fallback powers of two up to 32)
+  const v = uniformArray(uniformRng(21), 64, -1, 1);
+  for (const s of [seal, sim]) {
+    assert.ok(Math.max(...s.evaluationKeys.steps.map(Math.abs)) <= 32, `${s.ev.id}: keys ${s.evaluationKeys.steps.join(',')}`);
+    s.ev.scope(() => {
+      const ct = s.client.encrypt(v);
+      for (const k of [1, -1, 100, 63, 64 + 5]) {
+        const got = s.client.decrypt(s.ev.rotate(ct, k));
+        const want = v.map((_, i) => v[(((i + k) % 64) + 64) % 64]!);
+        // a key switch per piece (SEAL's worst slot about 2e-6 each): the bound of that many operations
+        const bound = errorBound(s.ev.preset, s.ev.rotationCost(k) + 1);
+        assert.ok(maxAbsDiff(got, want) < bound, `${s.ev.id}: rotation by ${k}: ${maxAbsDiff(got, want)} >= ${bound}`);
+      }
+      // plaintexts repeat too (a mask zero beyond the first 64 ring slots would show in a rotation):
+      // an encoded mask, a mask given as an array, an added one, and a complex one: (v + i w) * (1 + i)
+      // has real part v - w
+      const mask = uniformArray(uniformRng(22), 64, 0, 1);
+      const w = v.map((x) => x / 2);
+      const cases: [string, Ct, Float64Array][] = [
+        ['encoded mask', s.ev.mulPlain(ct, s.ev.encode(mask)), v.map((x, i) => x * mask[i]!)],
+        ['mask array', s.ev.mulPlain(ct, mask), v.map((x, i) => x * mask[i]!)],
+        ['added mask', s.ev.addPlain(ct, mask), v.map((x, i) => x + mask[i]!)],
+        [
+          'complex plaintext',
+          s.ev.mulPlain(
+            s.ev.add(ct, s.ev.mulI(s.client.encrypt(w))),
+            s.ev.encode(new Float64Array(64).fill(1), undefined, new Float64Array(64).fill(1)),
+          ),
+          v.map((x, i) => x - w[i]!),
+        ],
+      ];
+      for (const [what, x, plain] of cases) {
+        for (const k of [5, -3]) {
+          const err = maxAbsDiff(
+            s.client.decrypt(s.ev.rotate(x, k)),
+            plain.map((_, i) => plain[(((i + k) % 64) + 64) % 64]!),
+          );
+          assert.ok(err < errorBound(s.ev.preset, 6, 2), `${s.ev.id}: ${what} rotated by ${k}: ${err}`);
+        }
+      }
+    });
+  }
+});
+
 test('running out of levels fails the same way on both backends', async () => {
   for (const id of ['seal', 'sim'] as const) {
     const s = await sharedSession(id, 'n13');

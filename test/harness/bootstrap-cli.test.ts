@@ -3,7 +3,8 @@
  * (record kind 'bootstrap': precision, levels left, stage times, key bytes, no message crossing,
  * a client-aided refresh beside it) and its report section; `train --refresh bootstrap` on a
  * small synthetic set runs on the simulator with the bootstrap's level budget (every refresh a
- * bootstrap: one ModRaise each, no bytes moved) and keeps the accuracy of its float64 twin;
+ * bootstrap: one ModRaise each, no bytes moved) and keeps the accuracy of its float64 twin, also
+ * with the sparse bootstrap of boot14-test on its 32 logical slots;
  * `--refresh` enters a cell's key only when not the default; presets without a security claim
  * are refused without --insecure and marked in records.
  */
@@ -82,6 +83,38 @@ test('train --refresh bootstrap on a synthetic set runs on sim with the bootstra
   // 36 test samples: the encrypted run agrees with its float64 twin (the same approximation) within one
   assert.ok(Math.abs(rec!.accuracy.test - rec!.approxAccuracy) <= 1 / 36 + 1e-9, `${rec!.accuracy.test} vs ${rec!.approxAccuracy}`);
   assert.ok((rec!.deviations as string[]).some((d) => /no security claim/.test(d)));
+});
+
+test('train --refresh bootstrap at boot14-test (a sparse bootstrap) runs on sim on its 32 logical slots', async () => {
+  const r = await inProcess([
+    'train',
+    '--dataset',
+    'synthetic:n=20,d=3,c=2,sep=3',
+    '--backend',
+    'sim',
+    '--preset',
+    'boot14-test',
+    '--insecure',
+    '--refresh',
+    'bootstrap',
+    '--noise',
+    '--batch',
+    '8',
+    '--epochs',
+    '1',
+    '--json',
+  ]);
+  assert.is(r.status, 0, r.stderr);
+  const [rec] = jsonLines(r.stdout) as Rec[];
+  assert.is(rec!.state, 'completed');
+  // the layout plans blocks of the logical slots: 8 rows x 4 columns = 32
+  assert.is(rec!.slots, 32);
+  assert.equal(rec!.block, { s0: 8, s1: 4, cPad: 2, colBlocks: 1, rowBlocks: 1 });
+  assert.ok(rec!.refreshes > 0);
+  assert.is(rec!.ops.modraise, rec!.refreshes);
+  assert.is(rec!.bytesMoved, 0);
+  assert.is(rec!.transcript.byPurpose.refresh, undefined);
+  assert.is(rec!.accuracy.test, rec!.approxAccuracy);
 });
 
 test('softmax --refresh bootstrap on sim: refreshes are bootstraps, within the bound that adds their error', async () => {

@@ -67,6 +67,13 @@ export interface BootstrapLiteral {
    * N=32768).
    */
   readonly rotationKeys?: 'declared' | 'pow2';
+  /**
+   * SubSum's keys (sparse, 'declared' keys): 'every' (default), a key per step n, 2n, ..., N/4;
+   * 'alternate', keys for n, 4n, 16n, ... only, each other step done as two rotations by its half
+   * (one key switch more per such step, half the keys: at boot14-test 4 keys of 100 MB fewer,
+   * which a training step's keys and SEAL's memory pool need beside the bootstrap's in one heap).
+   */
+  readonly subSumKeys?: 'every' | 'alternate';
 }
 
 /** A validated bootstrap for one preset. */
@@ -137,6 +144,10 @@ export function bootstrapParams(lit: BootstrapLiteral, preset: Pick<Preset, 'nam
     lit.rotationKeys === undefined || lit.rotationKeys === 'declared' || lit.rotationKeys === 'pow2',
     `${at}: rotation keys '${String(lit.rotationKeys)}' are not 'declared' or 'pow2'`,
   );
+  check(
+    lit.subSumKeys === undefined || lit.subSumKeys === 'every' || lit.subSumKeys === 'alternate',
+    `${at}: SubSum keys '${String(lit.subSumKeys)}' are not 'every' or 'alternate'`,
+  );
   const subSumSteps: number[] = [];
   for (let t = n; t < ringSlots; t *= 2) subSumSteps.push(t);
   return { ...lit, n, ringSlots, maxLevel: preset.levels, levels, depth, outputLevel: preset.levels - depth, subSumSteps };
@@ -174,6 +185,9 @@ export type BootstrapStage = (typeof BOOTSTRAP_STAGES)[number];
 export class Bootstrapper {
   private readonly cts: LinearTransform | LinearTransform[];
   private readonly stc: LinearTransform | LinearTransform[];
+  /** sparse packing, real inputs: SlotToCoeff at half scale, whose twice real part is the real slots */
+  private stcHalf: LinearTransform | LinearTransform[] | null = null;
+  private readonly generator: number;
   private readonly evalMod: EvalModParams;
   /** the mulConst before a dense CoeffToSlot (1: none) */
   private readonly prescale: number;
@@ -190,9 +204,15 @@ export class Bootstrapper {
     if (sup.sparseWeight !== params.sparseWeight) {
       throw new InputError(`the encapsulation keys are for h = ${sup.sparseWeight}, the bootstrap for h = ${params.sparseWeight}`);
     }
-    if (ev.slots !== params.ringSlots || ev.maxLevel !== params.maxLevel) {
+    if (ev.ringSlots !== params.ringSlots || ev.maxLevel !== params.maxLevel) {
       throw new Error(
-        `bootstrap parameters for ${params.ringSlots} slots / ${params.maxLevel} levels, evaluator ${ev.slots} / ${ev.maxLevel}`,
+        `bootstrap parameters for ${params.ringSlots} slots / ${params.maxLevel} levels, evaluator ${ev.ringSlots} / ${ev.maxLevel}`,
+      );
+    }
+    // logical slots (types.ts): their vectors must have the period the bootstrap refreshes
+    if (ev.slots !== ev.ringSlots && params.n % ev.slots !== 0) {
+      throw new InputError(
+        `the bootstrap refreshes vectors of period ${params.n}; the evaluator's ${ev.slots} logical slots are not (use at most ${params.n})`,
       );
     }
     this.evalMod = { ...params.evalMod, outputScale: sup.raiseUnit / sup.raiseGain };
@@ -200,15 +220,35 @@ export class Bootstrapper {
     const factor = 1 / ((params.ringSlots / params.n) * sup.raiseUnit);
     this.prescale = params.coeffToSlot === 'dense' ? factor : 1;
     // the evaluator's slot order (5 on sim; -3 on seal: SEAL's powers of 3 with the odd slots conjugated)
-    [this.cts, this.stc] = transforms(params, factor, sup.slotGenerator ?? DEFAULT_GENERATOR);
+    this.generator = sup.slotGenerator ?? DEFAULT_GENERATOR;
+    [this.cts, this.stc] = transforms(params, factor, this.generator);
   }
 
   /**
    * Bootstraps `ct` ('sparse': n complex slots of period n; 'full': real slots, `ct.complex`
    * false) to `params.outputLevel`; `ct` is left as it was. Adds each stage's wall time (ms) to
-   * `timings` when given.
+   * `timings` when given. A real input to a sparse packing comes back real (`complex` false):
+   * SlotToCoeff at half scale, then twice its real part (one conjugation, no level), which drops
+   * the imaginary part of the bootstrap's error, so later odd rotations need no fix-up. On an
+   * evaluator with logical slots the bootstrap works on the ring's slots (`atRingSlots`).
    */
   bootstrap(ct: Ct, timings?: Partial<Record<BootstrapStage, number>>): Ct {
+    return this.ev.atRingSlots(() => this.bootstrapRing(ct, timings));
+  }
+
+  /** The sparse SlotToCoeff at half scale (the same diagonals, so the same rotation keys), built on first use. */
+  private halfSlotToCoeff(): LinearTransform | LinearTransform[] {
+    const { params } = this;
+    if (!this.stcHalf) {
+      this.stcHalf =
+        params.slotToCoeff === 'dense'
+          ? slotToCoeffTransform(params.n, 0.5, this.generator)
+          : slotToCoeffFactored(params.n, params.slotToCoeff, 0.5, this.generator);
+    }
+    return this.stcHalf;
+  }
+
+  private bootstrapRing(ct: Ct, timings?: Partial<Record<BootstrapStage, number>>): Ct {
     const { ev, params } = this;
     if (params.packing === 'full' && ct.complex) {
       throw new Error(
@@ -230,12 +270,16 @@ export class Bootstrapper {
       });
       x = timed('subSum', () => {
         let y = this.prescale !== 1 ? ev.mulConst(x, this.prescale) : x;
-        for (const t of params.subSumSteps) y = ev.add(y, ev.rotate(y, t));
+        for (const t of params.subSumSteps) y = ev.add(y, subSumKeyed(params, t) ? ev.rotate(y, t) : ev.rotate(ev.rotate(y, t / 2), t / 2));
         return y;
       });
       x = timed('coeffToSlot', () => (params.packing === 'sparse' ? coeffToSlotCt(ev, x, this.cts) : realPartOf(ev, x, this.cts)));
       x = timed('evalMod', () => evalModCt(ev, x, this.evalMod, false));
-      return timed('slotToCoeff', () => (params.packing === 'sparse' ? slotToCoeffCt(ev, x, this.stc) : realPartOf(ev, x, this.stc)));
+      return timed('slotToCoeff', () => {
+        if (params.packing === 'full') return realPartOf(ev, x, this.stc);
+        if (ct.complex) return slotToCoeffCt(ev, x, this.stc);
+        return realPartOf(ev, x, this.halfSlotToCoeff());
+      });
     });
   }
 }
@@ -272,9 +316,14 @@ export function bootstrapRotationSteps(params: BootstrapParams): number[] {
     return out;
   }
   const [cts, stc] = transforms(params, 1);
-  const steps = new Set<number>(params.subSumSteps);
+  const steps = new Set<number>(params.subSumSteps.filter((t) => subSumKeyed(params, t)));
   for (const lt of [...list(cts), ...list(stc)]) for (const s of lintransSteps(lt)) steps.add(s);
   return [...steps].sort((a, b) => a - b);
+}
+
+/** Whether SubSum's step t has a key of its own (`subSumKeys`; otherwise two rotations by t/2, whose key it has). */
+function subSumKeyed(params: BootstrapParams, t: number): boolean {
+  return params.subSumKeys !== 'alternate' || Math.log2(t / params.n) % 2 === 0;
 }
 
 /** 2 Re of the transforms applied in turn (each one level). */

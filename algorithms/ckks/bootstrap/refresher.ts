@@ -6,6 +6,10 @@
  * products) by the counting evaluator it runs on. The Bootstrapper (its transforms) is built on
  * the first refresh.
  *
+ * A sparse bootstrap (n slots of period n) refreshes the vectors of a session with logical slots
+ * dividing n (types.ts; createSession's default for such a preset): the algorithms' whole layout
+ * then lives in those slots.
+ *
  * The model (`model`, simulator only: the CLI's --refresh bootstrap-model), for accuracy
  * experiments at sizes where running every bootstrap on the simulator is too slow: the first
  * refresh runs the bootstrap and records its op counts (by level) and the standard deviation of
@@ -39,10 +43,10 @@ export class BootstrapRefresher implements Refresher {
     const inner = ev instanceof CountingEvaluator ? ev.inner : ev;
     this.sim = inner instanceof SimEvaluator ? inner : null;
     if (model && !this.sim) throw new InputError(`--refresh bootstrap-model: the model runs on the simulator only (backend ${ev.id})`);
-    if (params.packing !== 'full') {
-      // a sparse bootstrap refreshes period-n vectors only, which the algorithms' packings are not
+    if (params.packing === 'sparse' && params.n % ev.slots !== 0) {
+      // a sparse bootstrap refreshes period-n vectors only: the algorithms' vectors must have a period dividing n
       throw new InputError(
-        `--refresh bootstrap: preset ${ev.preset.name} bootstraps a sparse packing of ${params.n} slots, not every slot (use a preset with a full-packing bootstrap)`,
+        `--refresh bootstrap: preset ${ev.preset.name} bootstraps vectors of period ${params.n}, not the evaluator's ${ev.slots} slots (make the session with at most ${params.n} logical slots)`,
       );
     }
     this.outputLevel = params.outputLevel;

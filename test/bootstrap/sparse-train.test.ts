@@ -1,0 +1,100 @@
+/**
+ * Training with a sparse bootstrap on logical slots (issue 16): at boot14-test (N=16384, a sparse
+ * bootstrap of 32 slots, 5 levels left) a session with `refresh: 'bootstrap'` runs on 32 logical
+ * slots (algorithms/ckks/types.ts: every vector repeated with period 32 over the ring's 8192
+ * slots), so the training layout plans blocks of s0 x s1 = 32 and every refresh is a bootstrap
+ * of that period. On the simulator with SEAL-sized noise, one encrypted step (batch 8, one block
+ * row) ends with weights within one bootstrap's worst-case error bound of its float64 twin (the
+ * same approximation and schedule), the validation loss within that bound too, no byte sent to
+ * the key owner for a refresh, and one ModRaise per refresh. A bootstrap returns a real input as a
+ * real ciphertext (no imaginary part, so no fix-up conjugations later). Sessions with more logical
+ * slots than the bootstrap's period are refused.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { bootstrapErrorBound } from '../../algorithms/ckks/bootstrap/bootstrapper';
+import { precisionBits } from '../../algorithms/ckks/precision';
+import { resolvePreset } from '../../algorithms/ckks/presets';
+import { createSession } from '../../algorithms/ckks/session';
+import { InputError } from '../../algorithms/errors';
+import { uniformArray, uniformRng } from '../../algorithms/random';
+import { getSoftmax } from '../../algorithms/softmax/registry';
+import { trainEncrypted } from '../../algorithms/training/encrypted';
+import { resolveHyper } from '../../algorithms/training/hyper';
+import { trainPlain } from '../../algorithms/training/plain';
+import { loadDataset } from '../../datasets';
+import { maxAbsDiff } from '../helpers/backends';
+
+const PRESET = 'boot14-test';
+
+test('boot14-test with --refresh bootstrap: 32 logical slots, a real input bootstrapped to a real ciphertext at level 5', async () => {
+  const s = await createSession('sim', PRESET, { insecure: true, noise: true, seed: 3, refresh: 'bootstrap' });
+  try {
+    assert.is(s.ev.slots, 32);
+    assert.is(s.ev.ringSlots, 8192);
+    assert.is(s.rf.outputLevel, 5);
+    const v = uniformArray(uniformRng(4), 32, -1, 1);
+    const before = s.ev.counts();
+    const out = s.rf.refresh(s.client.encrypt(v, 0));
+    assert.is(out.level, 5);
+    assert.is(out.complex, false);
+    const params = resolvePreset(PRESET).bootstrap!;
+    const err = maxAbsDiff(s.client.decrypt(out), v);
+    assert.ok(err <= bootstrapErrorBound(params, resolvePreset(PRESET)), `error ${err}`);
+    // measured 17 bits and more on the simulator at this preset; the issue's bar is 15
+    assert.ok(precisionBits(err) >= 15, `precision ${precisionBits(err).toFixed(2)} bits`);
+    const c = s.ev.counts();
+    assert.is(c.modraise - before.modraise, 1);
+    assert.is(c.refreshBytes - before.refreshBytes, 0);
+  } finally {
+    s.dispose();
+  }
+});
+
+test('one training step at boot14-test on sim with bootstraps matches its float64 twin within the bootstrap error bound', async () => {
+  const dataset = 'synthetic:n=10,d=3,c=2,sep=3';
+  const data = await loadDataset(dataset, { seed: 1 });
+  const hyper = resolveHyper(dataset, { batch: 8, epochs: 1, seed: 1 });
+  const softmax = getSoftmax('hetal');
+  const twin = trainPlain(data, hyper, (z, rows, classes) => softmax.plain(z, rows, classes));
+  const s = await createSession('sim', PRESET, { insecure: true, noise: true, seed: 1, refresh: 'bootstrap' });
+  try {
+    const enc = await trainEncrypted(s, data, hyper, softmax);
+    assert.is(enc.steps, 1);
+    assert.equal(enc.block, { s0: 8, s1: 4, cPad: 2, colBlocks: 1, rowBlocks: 1 });
+    assert.ok(enc.ops.refresh > 0 && enc.ops.modraise === enc.ops.refresh, `${enc.ops.refresh} refreshes, ${enc.ops.modraise} ModRaises`);
+    assert.is(enc.ops.refreshBytes, 0);
+    assert.is(s.transcript.summary().byPurpose.refresh, undefined);
+    // Tolerance: one bootstrap's worst-case error bound (bootstrapper.ts; 2.0e-4 here). Each of the
+    // step's 17 bootstraps errs far below it (a real vector: 2.5e-6 measured), and their errors reach
+    // the weights through the softmax (amplified as its float64 form's derivatives amplify them) and
+    // the update's lr/batch = 1/8 over 7 rows: measured 6.4e-5 (13.9 bits)
+    const bound = bootstrapErrorBound(resolvePreset(PRESET).bootstrap!, resolvePreset(PRESET));
+    const dev = maxAbsDiff(enc.weights, twin.weights.data);
+    assert.ok(dev <= bound, `weights deviate by ${dev}, bound ${bound}`);
+    assert.ok(Math.abs(enc.valLosses[0]! - twin.valLosses[0]!) <= bound, `validation loss ${enc.valLosses[0]} vs ${twin.valLosses[0]}`);
+    assert.is(enc.valAccuracy, 1);
+  } finally {
+    s.dispose();
+  }
+});
+
+test('logical slots: more than the sparse bootstrap period, or not a power of two, are refused', async () => {
+  const refused = async (p: Promise<unknown>, re: RegExp) =>
+    p.then(
+      () => assert.unreachable('accepted'),
+      (e: Error) => {
+        assert.instance(e, InputError);
+        assert.match(e.message, re);
+      },
+    );
+  await refused(createSession('sim', PRESET, { insecure: true, refresh: 'bootstrap', slots: 64 }), /period 32, not of 64 logical slots/);
+  await refused(createSession('sim', 'n13', { slots: 48 }), /slots 48: the logical slots must be a power of two in 2\.\.4096/);
+  await refused(createSession('sim', 'n13', { slots: 8192 }), /slots 8192/);
+  // fewer than the period is fine: a period-16 vector has period 32
+  const s = await createSession('sim', PRESET, { insecure: true, refresh: 'bootstrap', slots: 16 });
+  assert.is(s.ev.slots, 16);
+  s.dispose();
+});
+
+test.run();
