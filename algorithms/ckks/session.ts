@@ -203,6 +203,15 @@ export interface SessionOptions extends BackendOptions {
 export type RefreshKind = 'client' | 'bootstrap' | 'bootstrap-model';
 export const REFRESH_KINDS: readonly RefreshKind[] = ['client', 'bootstrap', 'bootstrap-model'];
 
+/**
+ * The logical slots a session of `preset` has by default with refresher `refresh`: the ring's N/2,
+ * except that a sparse bootstrap refreshes vectors of its period n only, so then n.
+ */
+export function sessionSlots(preset: Preset, refresh: RefreshKind | undefined): number {
+  const bootstrapping = refresh === 'bootstrap' || refresh === 'bootstrap-model';
+  return bootstrapping && preset.bootstrap?.packing === 'sparse' ? preset.bootstrap.n : preset.slots;
+}
+
 /** The two parties, the refresher and the transcript of one run. */
 export class Session {
   /** The server's evaluator (counted). */
@@ -337,8 +346,7 @@ export async function createSession(id: string, preset: Preset | string, options
   }
   const bootstrapping = options.refresh === 'bootstrap' || options.refresh === 'bootstrap-model';
   if (bootstrapping && !p.bootstrap) throw new InputError(noBootstrapMessage(p));
-  // a sparse bootstrap refreshes vectors of its period only: by default the session's logical slots
-  if (bootstrapping && p.bootstrap!.packing === 'sparse' && options.slots === undefined) options = { ...options, slots: p.bootstrap!.n };
+  if (options.slots === undefined) options = { ...options, slots: sessionSlots(p, options.refresh) };
   const slots = logicalSlotCount(p, options.slots);
   if (bootstrapping && p.bootstrap!.n % slots !== 0) {
     throw new InputError(

@@ -9,7 +9,7 @@
  * agreement between the two (what CKKS adds). One record per algorithm, class count and range.
  */
 import { type Command, Option } from 'commander';
-import { createSession, diffTranscripts, type RefreshKind, type Session } from '../../algorithms/ckks/session';
+import { createSession, diffTranscripts, type RefreshKind, type Session, sessionSlots } from '../../algorithms/ckks/session';
 import { type Preset, presetFor } from '../../algorithms/ckks/presets';
 import { addCounts, diffCounts, diffLevelCounts, type OpCounts, scaleCounts, zeroCounts } from '../../algorithms/ckks/types';
 import type { Matrix } from '../../algorithms/interface';
@@ -111,7 +111,7 @@ export function resolveSoftmaxRun(opts: SoftmaxOptions): SoftmaxRun {
   } else if (refresh !== 'client') {
     throw new InputError(`--refresh ${refresh}: the plain backend has no ciphertexts to refresh (use --backend sim or seal)`);
   }
-  const row = preset ? preset.slots : MAX_ROW;
+  const row = preset ? sessionSlots(preset, refresh) : MAX_ROW;
   for (const c of classes) {
     const cPad = padClasses(c);
     const s1 = opts.s1 ?? cPad;
@@ -234,7 +234,7 @@ function baseRecord(run: SoftmaxRun, alg: SoftmaxAlgorithm, c: number, range: nu
     preset,
     ...(run.backend !== 'plain' ? { refresh: run.refresh } : {}),
     ...(run.preset?.insecure ? { insecure: true } : {}),
-    slots: run.preset?.slots ?? 0,
+    slots: run.preset ? sessionSlots(run.preset, run.refresh) : 0,
     classes: c,
     cPad: padClasses(c),
     range,
@@ -295,7 +295,7 @@ async function runEncrypted(run: SoftmaxRun, id: string, sink: RecordSink): Prom
   const layouts = run.classes.map((c): SoftmaxLayout => {
     const cPad = padClasses(c);
     const s1 = run.s1 ?? cPad;
-    return { s0: preset.slots / s1, s1, classes: c, cPad };
+    return { s0: sessionSlots(preset, run.refresh) / s1, s1, classes: c, cPad };
   });
   const predictor = await predictorFor(run.backend, preset.name, run.predict ?? 'cached', (line) =>
     process.stderr.write(`softmax: ${line}\n`),

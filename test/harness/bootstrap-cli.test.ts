@@ -131,6 +131,30 @@ test('softmax --refresh bootstrap on sim: refreshes are bootstraps, within the b
   assert.ok((rec!.deviations as string[]).some((d) => /CKKS bootstrap on the server/.test(d)));
 });
 
+test("softmax --refresh bootstrap at boot14-test plans its blocks on the sparse bootstrap's 32 logical slots", async () => {
+  const r = await inProcess([
+    'softmax',
+    '--backend',
+    'sim',
+    '--preset',
+    'boot14-test',
+    '--insecure',
+    '--refresh',
+    'bootstrap',
+    '--classes',
+    '2',
+    '--range',
+    '8',
+    '--json',
+  ]);
+  assert.is(r.status, 0, r.stderr);
+  const [rec] = jsonLines(r.stdout) as Rec[];
+  assert.is(rec!.state, 'completed');
+  assert.is(rec!.slots, 32);
+  assert.ok(rec!.refreshes > 0 && rec!.ops.modraise === rec!.refreshes);
+  assert.ok(rec!.agreement.max <= rec!.errorBound);
+});
+
 test('--refresh in cell keys only when not the default; refusals name the flag', async () => {
   const client = await inProcess(['softmax', '--backend', 'sim', '--preset', 'n14', '--classes', '4', '--range', '4', '--json']);
   assert.is(client.status, 0, client.stderr);
