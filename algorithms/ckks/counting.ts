@@ -38,6 +38,8 @@ export class OpCounter {
     encode: [],
     modraise: [],
     switchKey: [],
+    serialize: [],
+    deserialize: [],
   };
   /** By-level counts merged from worker threads (a subset of byLevel). */
   private readonly merged: Partial<Record<LevelOp, number[]>> = {};
@@ -350,11 +352,16 @@ export class CountingEvaluator implements Evaluator {
   liveObjects(): number {
     return this.inner.liveObjects();
   }
+  // by level only (the cost model prices the traffic to and from worker threads); the session's
+  // own messages go through the raw evaluator and are priced as encryptions and decryptions
   serialize(ct: Ct): Uint8Array {
+    this.counter.noteLevel('serialize', ct.level);
     return this.inner.serialize(ct);
   }
   deserialize(bytes: Uint8Array, complex?: boolean): Ct {
-    return this.inner.deserialize(bytes, complex);
+    const ct = this.inner.deserialize(bytes, complex);
+    this.counter.noteLevel('deserialize', ct.level);
+    return ct;
   }
   ciphertextBytes(level: number): number {
     return this.inner.ciphertextBytes(level);

@@ -132,7 +132,21 @@ export function scaleCounts(a: OpCounts, f: number): OpCounts {
 
 /** Operations counted by level, for the cost model: index = level of the ciphertext operated on. */
 export type LevelOp =
-  'add' | 'cmult' | 'mult' | 'relin' | 'rescale' | 'keyswitch' | 'conj' | 'muli' | 'levelMatch' | 'encode' | 'modraise' | 'switchKey';
+  | 'add'
+  | 'cmult'
+  | 'mult'
+  | 'relin'
+  | 'rescale'
+  | 'keyswitch'
+  | 'conj'
+  | 'muli'
+  | 'levelMatch'
+  | 'encode'
+  | 'modraise'
+  | 'switchKey'
+  // a ciphertext serialized or loaded by the algorithms: sent to or received from a worker thread
+  | 'serialize'
+  | 'deserialize';
 export type LevelCounts = Partial<Record<LevelOp, number[]>>;
 
 /** after - before, per op and level. */

@@ -38,6 +38,9 @@ const OPS: readonly {
   { op: 'conjugate', needsLevel: false, run: (s, x) => s.ev.free(s.ev.conjugate(x)) },
   { op: 'muli', needsLevel: false, run: (s, x) => s.ev.free(s.ev.mulI(x)) },
   { op: 'refresh', needsLevel: false, run: (s, x) => s.ev.free(s.rf.refresh(x)) },
+  // a ciphertext's trip to or from a worker thread: serialized, and serialized then loaded
+  { op: 'serialize', needsLevel: false, run: (s, x) => s.ev.serialize(x) },
+  { op: 'wire', needsLevel: false, run: (s, x) => s.ev.free(s.ev.deserialize(s.ev.serialize(x), x.complex)) },
   // the bootstrap's ModRaise (level 0 to the top; no key), where the backend has one
   { op: 'modraise', needsLevel: false, atZero: true, run: (s, x) => s.ev.free(s.ev.modRaise(x)) },
 ];
@@ -176,6 +179,8 @@ export function loadTable(
   }
   if (machineKey(table.machine) !== machineKey(machine) || table.backend !== backend || table.preset !== preset) return undefined;
   if (!table.cpuMedians) return undefined; // measured before CPU times were recorded
+  // measured before an op the model prices was timed (e.g. the workers' traffic): measure again
+  if (OPS.some(({ op, atZero }) => !atZero && !(op in table.medians))) return undefined;
   const ageDays = ((opts.now ?? new Date()).getTime() - Date.parse(table.measuredAt)) / 86_400_000;
   if (!(ageDays <= (opts.maxAgeDays ?? 30))) return undefined;
   return table;

@@ -30,6 +30,8 @@ export const LEVEL_OPS = [
   'refresh',
   'modraise',
   'switchKey',
+  'serialize',
+  'deserialize',
 ] as const;
 
 /** Flat counters of the client's operations (the counting layer's OpCounts fields). */
@@ -68,7 +70,21 @@ export type LevelCounts = Partial<Record<LevelOp, number[]>>;
 
 /** The operations the `ops` command measures (harness/commands/ops.ts). */
 export type MeasuredOp =
-  'encode' | 'encrypt' | 'decrypt' | 'add' | 'cmult' | 'mult' | 'rescale' | 'rot' | 'rot7' | 'conjugate' | 'muli' | 'refresh' | 'modraise';
+  | 'encode'
+  | 'encrypt'
+  | 'decrypt'
+  | 'add'
+  | 'cmult'
+  | 'mult'
+  | 'rescale'
+  | 'rot'
+  | 'rot7'
+  | 'conjugate'
+  | 'muli'
+  | 'refresh'
+  | 'modraise'
+  | 'serialize'
+  | 'wire';
 
 /** Median ms per measured op at each level (index = level); null or missing where not measured. */
 export type LatencyMedians = Partial<Record<MeasuredOp, (number | null)[]>>;
@@ -129,6 +145,12 @@ export function recipes(opts: { encodesCounted: boolean; relinCounted: boolean }
     modraise: [['modraise', 1]],
     // an encapsulation key switch is one key switch, priced as a keyed rotation at its level
     switchKey: [['rot', 1]],
+    // a ciphertext to or from a worker thread: `wire` times serialize + load
+    serialize: [['serialize', 1]],
+    deserialize: [
+      ['wire', 1],
+      ['serialize', -1],
+    ],
   };
 }
 

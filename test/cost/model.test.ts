@@ -17,7 +17,22 @@ import { zeroCounts } from '../../algorithms/ckks/types';
 import { type LatencyMedians, addLevelCounts, latencyAt, predictMs, scaleLevelCounts, withClientOps } from '../../harness/cost/model';
 
 // A table with round numbers: at level l, every op costs its base times (l + 1).
-const base = { add: 0.1, cmult: 10, mult: 50, rescale: 4, rot: 30, conjugate: 35, muli: 1, encode: 3, refresh: 20, decrypt: 8, encrypt: 9 };
+const base = {
+  add: 0.1,
+  cmult: 10,
+  mult: 50,
+  rescale: 4,
+  rot: 30,
+  rot7: 60,
+  conjugate: 35,
+  muli: 1,
+  encode: 3,
+  refresh: 20,
+  decrypt: 8,
+  encrypt: 9,
+  serialize: 0.5,
+  wire: 1.2,
+};
 const medians: LatencyMedians = Object.fromEntries(
   Object.entries(base).map(([op, v]) => [op, Array.from({ length: 8 }, (_, l) => (op === 'mult' && l === 0 ? null : v * (l + 1)))]),
 );
@@ -27,6 +42,13 @@ test('a product is priced once: measured mult minus the rescale counted apart', 
   // level 3: (50 - 4) * 4 per product + 4 * 4 per rescale, twice
   assert.ok(Math.abs(p.ms - 2 * (46 * 4 + 16)) < 1e-9, `${p.ms}`);
   assert.ok(Math.abs(p.byOp.mult! - 2 * 46 * 4) < 1e-9);
+  assert.equal(p.unpriced, []);
+});
+
+test("a worker thread's ciphertext is priced as its serialization on one side and its load on the other", () => {
+  const p = predictMs({ serialize: [0, 0, 2], deserialize: [0, 0, 2] }, medians);
+  // level 2: serialize 0.5 * 3, load = wire - serialize = 0.7 * 3
+  assert.ok(Math.abs(p.byOp.serialize! - 2 * 1.5) < 1e-9 && Math.abs(p.byOp.deserialize! - 2 * 2.1) < 1e-9, JSON.stringify(p.byOp));
   assert.equal(p.unpriced, []);
 });
 
@@ -137,6 +159,11 @@ test('latency cache: a fresh table of this machine is reused; stale or foreign o
   assert.is(loadTable('seal', 'n13', { dir, now: new Date('2026-03-10T00:00:00Z') }), undefined);
   assert.is(loadTable('seal', 'n13', { dir, now: new Date('2026-03-10T00:00:00Z'), maxAgeDays: 100 })?.preset, 'n13');
   assert.is(loadTable('seal', 'n14', { dir, now: new Date('2026-01-10T00:00:00Z') }), undefined);
+  // a table timed before the workers' traffic was (no serialize / wire) is measured again
+  const { wire: _wire, ...older } = medians;
+  saveTable({ ...table, medians: older }, dir);
+  assert.is(loadTable('seal', 'n13', { dir, now: new Date('2026-01-10T00:00:00Z') }), undefined);
+  saveTable(table, dir);
   const other = { ...machineId(), cores: machineId().cores + 1 };
   assert.is(loadTable('seal', 'n13', { dir, now: new Date('2026-01-10T00:00:00Z'), machine: other }), undefined);
   fs.rmSync(dir, { recursive: true });
