@@ -418,8 +418,9 @@ export interface Refresher {
   readonly outputLevel: number;
   /**
    * Where a refresh asked for by a stage's need alone lands (softmax/layout.ts ensureLevel):
-   * 'need', the least level the stage needs (level-aware execution, where a refresh is cheap: its
-   * later products run at the lowest levels), or 'output' (absent: outputLevel).
+   * 'need', the least level the stage needs, but not below softmax/layout.ts NEED_FLOOR
+   * (level-aware execution, where a refresh is cheap: its later products run at low levels), or
+   * 'output' (absent: outputLevel).
    */
   readonly target?: 'need' | 'output';
   /** A fresh copy of `ct` at `level` (default `outputLevel`); `ct` is left as it was. */

@@ -112,14 +112,24 @@ export function ensureLevel(ev: Evaluator, rf: Refresher, x: Ct, need: number, t
   // `to`: refresh only to that level (level-aware execution), else where the refresher's target says
   if (x.level >= need) return x;
   if (to !== undefined) return rf.refresh(x, Math.max(need, Math.min(to, rf.outputLevel)));
-  return rf.refresh(x, rf.target === 'need' ? need : rf.outputLevel);
+  return rf.refresh(x, rf.target === 'need' ? Math.min(Math.max(need, NEED_FLOOR), rf.outputLevel) : rf.outputLevel);
 }
 
 /**
- * `rf` with its refreshes landing at the level each stage needs (Refresher.target 'need'): for
- * level-aware execution with a cheap refresher (the client-aided round trip). A chain of products
- * then runs at levels 1-2 instead of descending from the top, where a key switch costs
- * ~(l+1)(l+2): the MNIST step's softmax is predicted 26% faster at n14, for twice the round trips.
+ * The least level a refresh to the need lands at. Below it a product saves less than a round trip
+ * costs: with n14's measured latencies (`hetal-bench estimate`), refreshing to exactly the need
+ * predicts the same digits run (184 s) with 4160 round trips where this floor has 2900, and the
+ * MNIST step 13.6 s with 289 where it has 226 and 13.4 s; a floor of 4 is slower (199 s).
+ */
+export const NEED_FLOOR = 3;
+
+/**
+ * `rf` with its refreshes landing at the level each stage needs (Refresher.target 'need', at
+ * least NEED_FLOOR): for level-aware execution with a cheap refresher (the client-aided round
+ * trip). A chain of products then runs at the lowest levels instead of descending from the top,
+ * where a key switch costs ~(l+1)(l+2): the MNIST step's softmax is predicted 31% faster at n14
+ * (4.06 s to 2.80 s), for 226 round trips instead of 145 (digits: 183 s instead of 257 s of
+ * training, 2900 round trips instead of 1280).
  */
 export function refreshingToNeed(rf: Refresher): Refresher {
   return {

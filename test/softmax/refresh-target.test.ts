@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Ct, LevelCounts, Refresher } from '../../algorithms/ckks/types';
 import { diffLevelCounts } from '../../algorithms/ckks/types';
-import { ensureLevel, refreshingToNeed } from '../../algorithms/softmax/layout';
+import { NEED_FLOOR, ensureLevel, refreshingToNeed } from '../../algorithms/softmax/layout';
 import { getSoftmax } from '../../algorithms/softmax/registry';
 import { sharedSession } from '../helpers/backends';
 import { blockLogits, layoutFor, runBlock } from './_fixtures';
@@ -36,13 +36,14 @@ function productCost(c: LevelCounts): number {
   return (c.mult ?? []).reduce((sum, n, l) => sum + n * (l + 1) * (l + 2), 0);
 }
 
-test('ensureLevel: to the top by default, to the need with refreshingToNeed, to `to` when given', async () => {
+test('ensureLevel: to the top by default, to the need (not below the floor) with refreshingToNeed, to `to` when given', async () => {
   const s = await sharedSession('sim', 'n14');
   const be = s.ev;
   be.scope(() => {
     const low = be.dropTo(s.client.encrypt(new Float64Array([1, 2, 3])), 0);
     assert.is(ensureLevel(be, s.rf, low, 2).level, s.rf.outputLevel);
-    assert.is(ensureLevel(be, refreshingToNeed(s.rf), low, 2).level, 2);
+    assert.is(ensureLevel(be, refreshingToNeed(s.rf), low, 2).level, Math.max(2, NEED_FLOOR));
+    assert.is(ensureLevel(be, refreshingToNeed(s.rf), low, 5).level, 5);
     assert.is(ensureLevel(be, refreshingToNeed(s.rf), low, 2, 5).level, 5);
     const kept = ensureLevel(be, refreshingToNeed(s.rf), low, 0);
     assert.is(kept, low, 'enough levels: no refresh');
@@ -68,7 +69,8 @@ test('hetal softmax, n14, c = 10: the same result with refreshes at each need, i
   assert.ok(a.agreement < 1e-9 && b.agreement < 1e-9, `${a.agreement} ${b.agreement}`);
   assert.ok(top.levels.every((l) => l === s.rf.outputLevel));
   // the deepest single stage of HETAL's softmax is a comparison polynomial (4 levels)
-  assert.ok(Math.max(...need.levels) <= 4, `refresh levels ${need.levels.join(',')}`);
+  assert.ok(Math.max(...need.levels) <= Math.max(4, NEED_FLOOR), `refresh levels ${need.levels.join(',')}`);
+  assert.ok(Math.min(...need.levels) >= NEED_FLOOR, `refresh levels ${need.levels.join(',')}`);
   assert.ok(need.levels.length > top.levels.length, 'more, cheaper refreshes');
   assert.ok(productCost(b.levels) < 0.8 * productCost(a.levels), `${productCost(b.levels)} vs ${productCost(a.levels)}`);
 });
