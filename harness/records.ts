@@ -191,6 +191,8 @@ export type TrainRecord = RecordCommon &
     bytesMoved: number;
     /** worker threads of the encrypted products (1: all on the main thread) */
     workers?: number;
+    /** the process's peak resident memory (MiB, worker threads included; process.resourceUsage) */
+    peakRssMiB?: number;
     perClass?: { precision: number; recall: number }[];
     /** predicted ms of the products and the softmax over the run (seal) */
     predictedPhasesMs?: { abt: number; atb: number; softmax: number };

@@ -273,6 +273,8 @@ export function registerTrain(program: Command): void {
         perClass: perClassReport(enc.testPredictions, data.test.y, data.classes),
         block: enc.block,
         workers: pool ? workers : 1,
+        // the whole process so far (keys, workers' heaps): a cell is one process in a sweep
+        peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
         transcript,
         meta: runMeta(run, opts.seed),
         ...(predictor && probe ? trainingPrediction(predictor, probe, enc, pool ? workers : 1) : {}),
