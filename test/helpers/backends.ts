@@ -1,5 +1,7 @@
 /** Shared test fixtures: sessions made once per test file and reused (SEAL contexts and keys are slow). */
+import * as assert from 'uvu/assert';
 import { createSession, type Session, type SessionOptions } from '../../algorithms/ckks/session';
+import { InputError } from '../../algorithms/errors';
 
 const cache = new Map<string, Promise<Session>>();
 
@@ -19,4 +21,15 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>, n = Math.
   let m = 0;
   for (let i = 0; i < n; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
   return m;
+}
+
+/** Asserts that `p` rejects with an InputError whose message matches `re`. */
+export async function refused(p: Promise<unknown>, re: RegExp): Promise<void> {
+  await p.then(
+    () => assert.unreachable('accepted'),
+    (e: Error) => {
+      assert.instance(e, InputError);
+      assert.match(e.message, re);
+    },
+  );
 }
