@@ -111,7 +111,7 @@ const LITERALS: readonly PresetLiteral[] = [
     // keys (4 fewer, 4 key switches more per bootstrap) make it 20 keys (1.99 GB), 23 with training
     // (2.29 GB; harness/memory.ts's rule). Measured on seal: a bootstrap 15.5 bits worst, 18.0 mean,
     // 11.6-14.6 s (`hetal-bench bootstrap --samples 2`); one training step with 17 bootstraps in
-    // 185 s, weights within 5.5e-5 of the float64 twin (scripts/seal-train-bootstrap.ts)
+    // 185-205 s, weights within 5.5e-5 to 7.4e-5 of the float64 twin (scripts/seal-train-bootstrap.ts)
     name: 'boot14-test',
     description:
       'NO SECURITY (bootstrap test): N=16384, chain 60-50x18-60 (1020 bits, 128-bit limit 438), scale 2^50; sparse bootstrap of 32 slots, 5 levels left',
