@@ -75,7 +75,7 @@ export function startMemoryWatchdog(): void {
 /** Whether a command line runs real SEAL (the commands whose backend is seal, `ops` by default). */
 export function runsSeal(argv: readonly string[]): boolean {
   const cmd = argv[0];
-  if (!['matmul', 'softmax', 'train', 'ops'].includes(cmd ?? '')) return false;
+  if (!['matmul', 'softmax', 'train', 'bootstrap', 'ops'].includes(cmd ?? '')) return false;
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--backend') return argv[i + 1] === 'seal';

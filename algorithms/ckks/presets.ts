@@ -116,7 +116,7 @@ const LITERALS: readonly PresetLiteral[] = [
     description:
       'NO SECURITY (bootstrap test): N=16384, chain 60-50x18-60 (1020 bits, 128-bit limit 438), scale 2^50; sparse bootstrap of 32 slots, 5 levels left',
     ringDegree: 16384,
-    chainBits: [60, ...Array(18).fill(50), 60],
+    chainBits: [60, ...Array(20).fill(50), 60],
     scaleBits: 50,
     backends: ['seal', 'sim'],
     insecure: true,
@@ -126,7 +126,8 @@ const LITERALS: readonly PresetLiteral[] = [
       sparseWeight: 32,
       coeffToSlot: 'dense',
       slotToCoeff: 'dense',
-      evalMod: EVAL_MOD_16,
+      evalMod: { ...EVAL_MOD_16, arcsine: 3 },
+      rotationKeys: 'chained',
       subSumKeys: 'alternate',
     },
   },

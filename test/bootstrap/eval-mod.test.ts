@@ -57,6 +57,34 @@ test('too few double angles or too low a degree misses the target (the parameter
   }
 });
 
+test("the arcsine correction removes the sine's cubic error: 2^-27.3 -> below 2^-40 at |m/q0| = 2^-10 (4 double angles), two levels", () => {
+  // the worst case of the sine's error, |m/q0| at its bound, with every overflow I in [-K, K]
+  const x: number[] = [],
+    m: number[] = [];
+  for (let I = -K; I <= K; I++) {
+    for (const f of [-1, -0.5, 0.25, 1]) {
+      x.push(f * M_MAX + I);
+      m.push(f * M_MAX);
+    }
+  }
+  const p: EvalModParams = { ...DEFAULT_EVAL_MOD, doubleAngles: 4 };
+  const plain = maxAbsDiff(evalModPlain(x, p), m);
+  const corrected = maxAbsDiff(evalModPlain(x, { ...p, arcsine: 3 }), m);
+  // (2 pi)^2 / 6 (m/q0)^3 = 6.58 * 2^-30: the sine's own error, which the polynomial reproduces
+  assert.ok(plain > 6 * 2 ** -30, `uncorrected 2^${Math.log2(plain).toFixed(2)}`);
+  assert.ok(corrected < 2 ** -40, `corrected 2^${Math.log2(corrected).toFixed(2)}`);
+  assert.is(evalModDepth({ ...p, arcsine: 3 }) - evalModDepth(p), 2);
+  // with outputScale (results in message units) the coefficient follows: the same relative correction
+  const q: EvalModParams = { ...p, outputScale: 1024, arcsine: 3 };
+  assert.ok(
+    maxAbsDiff(
+      evalModPlain(x, q),
+      m.map((v) => v * 1024),
+    ) <
+      1024 * 2 ** -40,
+  );
+});
+
 test('outputScale multiplies the result (folded into the double angles)', () => {
   const { x, m } = overflowInputs(2000, 3);
   const p: EvalModParams = { ...DEFAULT_EVAL_MOD, outputScale: 1024 };
@@ -96,23 +124,24 @@ for (const noise of [false, true]) {
     const s = await sharedSession('sim', 'n15', { noise, seed: 7 });
     const preset = resolvePreset('n15');
     const { x, m } = overflowInputs(s.ev.slots, 5);
-    const p = DEFAULT_EVAL_MOD;
-    const want = evalModPlain(x, p);
-    for (const prescaled of [false, true]) {
-      const input = prescaled ? x.map((v) => v / evalModBound(p)) : x;
-      const ct = s.client.encrypt(input);
-      const y = evalModCt(s.ev, ct, p, prescaled);
-      assert.is(ct.level - y.level, evalModDepth(p, prescaled));
-      const got = s.client.decrypt(y);
-      const err = maxAbsDiff(got, want);
-      // noise off: only float64 rounding; on: an input error dx reaches the output as dx (the
-      // sine's slope), and x is u * B, so the bound scales with B; one bound per operation
-      const ops = 2 * p.degree + 2 * p.doubleAngles + 1;
-      const bound = noise ? errorBound(preset, ops, evalModBound(p)) : 1e-9;
-      assert.ok(err < bound, `prescaled ${prescaled}: error ${err} >= ${bound}`);
-      if (noise) assert.ok(maxAbsDiff(got, m) < bound + 2 ** -20);
-      s.ev.free(ct);
-      s.ev.free(y);
+    for (const p of [DEFAULT_EVAL_MOD, { ...DEFAULT_EVAL_MOD, doubleAngles: 4, arcsine: 3 as const }]) {
+      const want = evalModPlain(x, p);
+      for (const prescaled of [false, true]) {
+        const input = prescaled ? x.map((v) => v / evalModBound(p)) : x;
+        const ct = s.client.encrypt(input);
+        const y = evalModCt(s.ev, ct, p, prescaled);
+        assert.is(ct.level - y.level, evalModDepth(p, prescaled));
+        const got = s.client.decrypt(y);
+        const err = maxAbsDiff(got, want);
+        // noise off: only float64 rounding; on: an input error dx reaches the output as dx (the
+        // sine's slope), and x is u * B, so the bound scales with B; one bound per operation
+        const ops = 2 * p.degree + 2 * p.doubleAngles + 1 + (p.arcsine === 3 ? 4 : 0);
+        const bound = noise ? errorBound(preset, ops, evalModBound(p)) : 1e-9;
+        assert.ok(err < bound, `${JSON.stringify(p)} prescaled ${prescaled}: error ${err} >= ${bound}`);
+        if (noise) assert.ok(maxAbsDiff(got, m) < bound + 2 ** -20);
+        s.ev.free(ct);
+        s.ev.free(y);
+      }
     }
   });
 }

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { TrainRecord } from '../../harness/records';
+import { runsSeal } from '../../harness/watchdog';
 import { cli, jsonLines } from '../helpers/cli';
 
 test('train --dataset wine --lr 1000 on sim diverges and is marked suspect, not completed', () => {
@@ -54,6 +55,17 @@ test('the watchdog kills a process stuck at the memory ceiling within seconds, s
   assert.is(r.signal, 'SIGKILL');
   assert.ok(Date.now() - t0 < 30_000);
   assert.match(r.stderr, /out of memory: the SEAL heap is at its 4 GiB ceiling .* no progress for \d+ s/);
+});
+
+test('every command that can run seal is watched, bootstrap included (a bootstrap past the heap once spun 24 min)', () => {
+  for (const cmd of ['matmul', 'softmax', 'train', 'bootstrap']) {
+    assert.ok(runsSeal([cmd, '--backend', 'seal']), cmd);
+    assert.ok(runsSeal([cmd, '--preset', 'n13', '--backend=seal']), cmd);
+    assert.not.ok(runsSeal([cmd, '--backend', 'sim']), cmd);
+  }
+  assert.ok(runsSeal(['ops']));
+  assert.not.ok(runsSeal(['bootstrap']), "bootstrap's default backend is sim");
+  assert.not.ok(runsSeal(['report', '--backend', 'seal']));
 });
 
 test('std::bad_alloc in a matmul cell: its record is kept and the process ends at once, without disposing SEAL', () => {

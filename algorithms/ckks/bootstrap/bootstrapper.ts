@@ -28,12 +28,19 @@
  * key switch is cheaper). EvalMod scales x by 1/B itself (B = K + 1/2, one level) rather than
  * CoeffToSlot folding it in, as Lattigo does: folded, CoeffToSlot's giant steps and real part
  * would key-switch values 2^4 smaller, whose absolute key-switch noise then costs a bit
- * (measured on sim at n = 32 with 3 double angles: 14.8 bits worst folded, 15.8 not). EvalMod's output scale
+ * (measured on sim at n = 32 with 3 double angles: 14.8 bits worst folded, 15.8 not; folded
+ * into the dense form's scaling level at boot14-test: 16.2 against 17.9, and a training step's
+ * weights 1.9e-5 from their twin against 1.4e-6). EvalMod's output scale
  * q0/D0 = raiseUnit / raiseGain returns the coefficients of the message.
  *
  * Levels: sparse dense 1 + 1 + EvalMod + 1; factored k1 + EvalMod + k2, EvalMod being
  * ceil(log2(degree + 1)) + double angles + 1 (the presets: K = 16, degree 31, 4 double angles:
- * 10). Parameters are documented literals (`BootstrapLiteral`, as Lattigo's ParametersLiteral)
+ * 10), plus 2 for the arcsine correction (boot14-test: 12). The correction matters for replicated
+ * values: a constant vector puts its whole energy in one coefficient, where the sine's cubic error
+ * is (2 pi m/q0)^2 / 6 = 6.3e-6 of a value 1 (17.3 bits; random vectors spread it over 2n
+ * coefficients), and a training step bootstraps sums and inverses that are nearly constant, so
+ * without it the error is a bias that the softmax amplifies (boot14-test, one step: 6.3e-5 from the
+ * twin on sim, 7.4e-5 on seal; with it 1.4e-6 on sim). Parameters are documented literals (`BootstrapLiteral`, as Lattigo's ParametersLiteral)
  * validated into `BootstrapParams` against a preset (presets.ts).
  */
 import { InputError, check } from '../../errors';
@@ -58,15 +65,21 @@ export interface BootstrapLiteral {
   readonly coeffToSlot: 'dense' | number;
   /** SlotToCoeff: 'dense' (sparse only: one level) or factored in k levels. */
   readonly slotToCoeff: 'dense' | number;
-  /** EvalMod's range K (|I| <= K), double angles and Chebyshev degree (eval-mod.ts). */
-  readonly evalMod: { readonly K: number; readonly doubleAngles: number; readonly degree: number };
+  /**
+   * EvalMod's range K (|I| <= K), double angles, Chebyshev degree and arcsine correction (0 or 3:
+   * two levels that remove the sine's cubic error; eval-mod.ts).
+   */
+  readonly evalMod: { readonly K: number; readonly doubleAngles: number; readonly degree: number; readonly arcsine?: 0 | 3 };
   /**
    * Rotation keys: 'declared' (default), one per step the bootstrap performs (one key switch per
    * rotation); 'pow2', only the positive powers of two, log2(N/2) keys, each rotation composed of
    * its binary digits (more key switches, far fewer keys: how the key set fits the 4 GiB heap at
-   * N=32768).
+   * N=32768); 'chained' (dense transforms), SubSum's keys and the transforms' rotations from the
+   * keys for 1, 2 and n1 only (baby b >= 3 is baby b - 2 rotated by 2, the giant steps Horner's,
+   * all by n1: one rotation more per transform, 10 keys fewer at boot14-test, and fewer fix-up
+   * conjugations on seal; linear-transform.ts).
    */
-  readonly rotationKeys?: 'declared' | 'pow2';
+  readonly rotationKeys?: 'declared' | 'chained' | 'pow2';
   /**
    * SubSum's keys (sparse, 'declared' keys): 'every' (default), a key per step n, 2n, ..., N/4;
    * 'alternate', keys for n, 4n, 16n, ... only, each other step done as two rotations by its half
@@ -115,10 +128,11 @@ export function bootstrapParams(lit: BootstrapLiteral, preset: Pick<Preset, 'nam
   }
   const h = lit.sparseWeight;
   check(Number.isInteger(h) && h >= 1 && h <= preset.ringDegree, `${at}: sparse secret weight ${h} is outside 1..${preset.ringDegree}`);
-  const { K, doubleAngles, degree } = lit.evalMod;
+  const { K, doubleAngles, degree, arcsine } = lit.evalMod;
   check(Number.isInteger(K) && K >= 1, `${at}: EvalMod K ${K} is not a positive integer`);
   check(Number.isInteger(doubleAngles) && doubleAngles >= 0, `${at}: double angles ${doubleAngles} is not a count`);
   check(Number.isInteger(degree) && degree >= 3, `${at}: EvalMod degree ${degree} is below 3`);
+  check(arcsine === undefined || arcsine === 0 || arcsine === 3, `${at}: EvalMod arcsine degree ${String(arcsine)} is not 0 or 3`);
   // without a small I EvalMod's polynomial meets values outside its interval and fails silently
   check(
     overflowBound(h) + 1 <= K,
@@ -135,14 +149,18 @@ export function bootstrapParams(lit: BootstrapLiteral, preset: Pick<Preset, 'nam
   const levels = {
     scale: lit.coeffToSlot === 'dense' ? 1 : 0,
     coeffToSlot: stageLevels(lit.coeffToSlot, 'CoeffToSlot'),
-    evalMod: evalModDepth({ K, doubleAngles, degree, outputScale: 1 }, false),
+    evalMod: evalModDepth({ K, doubleAngles, degree, outputScale: 1, arcsine }, false),
     slotToCoeff: stageLevels(lit.slotToCoeff, 'SlotToCoeff'),
   };
   const depth = levels.scale + levels.coeffToSlot + levels.evalMod + levels.slotToCoeff;
   check(depth <= preset.levels, `${at}: needs ${depth} levels, the chain has ${preset.levels}`);
   check(
-    lit.rotationKeys === undefined || lit.rotationKeys === 'declared' || lit.rotationKeys === 'pow2',
-    `${at}: rotation keys '${String(lit.rotationKeys)}' are not 'declared' or 'pow2'`,
+    lit.rotationKeys === undefined || lit.rotationKeys === 'declared' || lit.rotationKeys === 'pow2' || lit.rotationKeys === 'chained',
+    `${at}: rotation keys '${String(lit.rotationKeys)}' are not 'declared', 'chained' or 'pow2'`,
+  );
+  check(
+    lit.rotationKeys !== 'chained' || (lit.coeffToSlot === 'dense' && lit.slotToCoeff === 'dense'),
+    `${at}: chained rotation keys are for dense transforms (a factored one's sparse giant steps would each cost n1 rotations)`,
   );
   check(
     lit.subSumKeys === undefined || lit.subSumKeys === 'every' || lit.subSumKeys === 'alternate',
@@ -273,12 +291,15 @@ export class Bootstrapper {
         for (const t of params.subSumSteps) y = ev.add(y, subSumKeyed(params, t) ? ev.rotate(y, t) : ev.rotate(ev.rotate(y, t / 2), t / 2));
         return y;
       });
-      x = timed('coeffToSlot', () => (params.packing === 'sparse' ? coeffToSlotCt(ev, x, this.cts) : realPartOf(ev, x, this.cts)));
+      const chained = params.rotationKeys === 'chained';
+      x = timed('coeffToSlot', () =>
+        params.packing === 'sparse' ? coeffToSlotCt(ev, x, this.cts, chained) : realPartOf(ev, x, this.cts, chained),
+      );
       x = timed('evalMod', () => evalModCt(ev, x, this.evalMod, false));
       return timed('slotToCoeff', () => {
-        if (params.packing === 'full') return realPartOf(ev, x, this.stc);
-        if (ct.complex) return slotToCoeffCt(ev, x, this.stc);
-        return realPartOf(ev, x, this.halfSlotToCoeff());
+        if (params.packing === 'full') return realPartOf(ev, x, this.stc, chained);
+        if (ct.complex) return slotToCoeffCt(ev, x, this.stc, chained);
+        return realPartOf(ev, x, this.halfSlotToCoeff(), chained);
       });
     });
   }
@@ -317,7 +338,7 @@ export function bootstrapRotationSteps(params: BootstrapParams): number[] {
   }
   const [cts, stc] = transforms(params, 1);
   const steps = new Set<number>(params.subSumSteps.filter((t) => subSumKeyed(params, t)));
-  for (const lt of [...list(cts), ...list(stc)]) for (const s of lintransSteps(lt)) steps.add(s);
+  for (const lt of [...list(cts), ...list(stc)]) for (const s of lintransSteps(lt, params.rotationKeys === 'chained')) steps.add(s);
   return [...steps].sort((a, b) => a - b);
 }
 
@@ -327,10 +348,10 @@ function subSumKeyed(params: BootstrapParams, t: number): boolean {
 }
 
 /** 2 Re of the transforms applied in turn (each one level). */
-function realPartOf(ev: Evaluator, ct: Ct, lt: LinearTransform | readonly LinearTransform[]): Ct {
+function realPartOf(ev: Evaluator, ct: Ct, lt: LinearTransform | readonly LinearTransform[], chained = false): Ct {
   return ev.scope(() => {
     let x = ct;
-    for (const t of 'd' in lt ? [lt] : lt) x = lintransCt(ev, x, t);
+    for (const t of 'd' in lt ? [lt] : lt) x = lintransCt(ev, x, t, chained);
     return ev.twiceRealPart(x);
   });
 }

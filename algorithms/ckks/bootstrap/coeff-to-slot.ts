@@ -72,7 +72,7 @@ export function bitReversedLayout(m: ArrayLike<number>, n: number): Float64Array
 
 /** Rotation steps CoeffToSlot needs (besides the conjugation key of the real part). */
 export function coeffToSlotSteps(lt: LinearTransform | readonly LinearTransform[]): number[] {
-  return [...new Set(asList(lt).flatMap(lintransSteps))].sort((a, b) => a - b);
+  return [...new Set(asList(lt).flatMap((t) => lintransSteps(t)))].sort((a, b) => a - b);
 }
 
 /** Levels CoeffToSlot consumes: one per transform (1 for the dense form). */
@@ -99,10 +99,10 @@ export function coeffToSlotPlain(
  * Encrypted CoeffToSlot: `ct` holds z with period n; the result is real, scale * m with period
  * 2n (bit-reversed for the factored form), `coeffToSlotDepth(lt)` levels lower.
  */
-export function coeffToSlotCt(ev: Evaluator, ct: Ct, lt: LinearTransform | readonly LinearTransform[]): Ct {
+export function coeffToSlotCt(ev: Evaluator, ct: Ct, lt: LinearTransform | readonly LinearTransform[], chained = false): Ct {
   return ev.scope(() => {
     let x = ct;
-    for (const t of asList(lt)) x = lintransCt(ev, x, t);
+    for (const t of asList(lt)) x = lintransCt(ev, x, t, chained);
     return ev.twiceRealPart(x);
   });
 }

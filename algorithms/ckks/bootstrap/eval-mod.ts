@@ -18,8 +18,15 @@
  * optimal depth ceil(log2(degree + 1)) and needs only the powers-of-two T_(2^i)
  * (T_2k = 2 T_k^2 - 1: one product, the 2 folded in by an addition).
  *
+ * The arcsine correction (`arcsine: 3`, Lattigo's ArcSineDegree): the sine errs by
+ * (2*pi)^2/6 (m/q0)^3, 6.3e-6 of the value at |m/q0| = 2^-10, the same sign every time; a
+ * bootstrap of a replicated value (one large coefficient) meets it in full, and a training step's
+ * softmax amplified it into a bias of its weights. y + (2*pi)^2/6 y^3 (y in units of q0) inverts
+ * the sine to fifth order: (a y) * y^2 + y, two levels, one mulConst and two products.
+ *
  * Depth: ceil(log2(degree + 1)) + r, plus one for the input scaling x -> x / B unless the
- * caller has folded 1/B into CoeffToSlot's matrix (Lattigo does; `prescaled`).
+ * caller has folded 1/B into CoeffToSlot's matrix (Lattigo does; `prescaled`), plus two for the
+ * arcsine correction.
  * Default parameters (K = 16, r = 3, degree 31): 5 + 3 = 8 levels prescaled (Lattigo's default
  * EvalMod is degree 30 with 3 double angles, also 8 levels). Error against m/q0 on m/q0 + I,
  * |I| <= 16, |m/q0| <= 2^-10 (test/bootstrap/eval-mod.test.ts): float64 2^-27.0 (2 double angles
@@ -39,6 +46,11 @@ export interface EvalModParams {
   readonly degree: number;
   /** Factor applied to the result (q0 / scale to return m in message units; 1: units of q0). */
   readonly outputScale: number;
+  /**
+   * Degree of the arcsine correction (Lattigo's ArcSineDegree): 0, none; 3, y + (2*pi)^2 y^3 / 6
+   * on y = sin(2*pi*x) / (2*pi) (in units of q0), which removes the sine's cubic error (two levels).
+   */
+  readonly arcsine?: 0 | 3;
 }
 
 /** K = 16, 3 double angles, degree 31, output in units of q0. */
@@ -51,7 +63,12 @@ export function evalModBound(p: EvalModParams): number {
 
 /** Levels `evalModCt` consumes (`prescaled`: the input is already x / B). */
 export function evalModDepth(p: EvalModParams, prescaled = false): number {
-  return Math.ceil(Math.log2(p.degree + 1)) + p.doubleAngles + (prescaled ? 0 : 1);
+  return Math.ceil(Math.log2(p.degree + 1)) + p.doubleAngles + (prescaled ? 0 : 1) + (p.arcsine === 3 ? 2 : 0);
+}
+
+/** The arcsine correction's cubic coefficient for results in units of q0 / outputScale: (2*pi)^2 / (6 outputScale^2). */
+export function arcsineCoefficient(p: EvalModParams): number {
+  return (2 * Math.PI) ** 2 / (6 * p.outputScale ** 2);
 }
 
 /** The scales s_0..s_r of the scaled double angles (s_r = outputScale / (2*pi), s_(j-1) = sqrt(2 s_j)). */
@@ -100,7 +117,7 @@ export function evalModPlain(x: ArrayLike<number>, p: EvalModParams): Float64Arr
   for (let i = 0; i < x.length; i++) {
     let u = chebyshevScalar(c, x[i]! / B);
     for (let j = 1; j <= p.doubleAngles; j++) u = u * u - s[j]!;
-    out[i] = u;
+    out[i] = p.arcsine === 3 ? u + arcsineCoefficient(p) * u * u * u : u;
   }
   return out;
 }
@@ -123,7 +140,9 @@ export function evalModCt(ev: Evaluator, x: Ct, p: EvalModParams, prescaled = fa
     const u = prescaled ? x : ev.mulConst(x, 1 / evalModBound(p));
     let y = chebyshevCt(ev, u, c);
     for (let j = 1; j <= p.doubleAngles; j++) y = ev.addConst(ev.square(y), -s[j]!);
-    return y;
+    if (p.arcsine !== 3) return y;
+    // y + a y^3 as (a y) * y^2 (both one level down, then their product), plus y
+    return ev.add(ev.mul(ev.mulConst(y, arcsineCoefficient(p)), ev.square(y)), y);
   });
 }
 

@@ -69,21 +69,25 @@ export function signedStep(k: number, d: number): number {
   return k > d / 2 ? k - d : k;
 }
 
-/** The distinct rotation steps (signed) of a BSGS with baby count n1 over these diagonal indices. */
-function rotationSteps(d: number, n1: number, ks: Iterable<number>): number[] {
+/** The distinct rotation steps (signed) of a BSGS with baby count n1 over these diagonal indices (`chained`: 1, 2 and n1 only). */
+function rotationSteps(d: number, n1: number, ks: Iterable<number>, chained: boolean): number[] {
   const steps = new Set<number>();
   for (const k of ks) {
     const b = k % n1,
       g = k - b;
-    if (b !== 0) steps.add(signedStep(b, d));
-    if (g !== 0) steps.add(signedStep(g, d));
+    if (b !== 0) steps.add(signedStep(chained ? Math.min(b, 2) : b, d));
+    if (g !== 0) steps.add(signedStep(chained ? n1 : g, d));
   }
   return [...steps].sort((a, b) => a - b);
 }
 
-/** Rotation steps the transform performs (each needs a key, or SEAL splits it into pieces that do). */
-export function lintransSteps(lt: LinearTransform): number[] {
-  return rotationSteps(lt.d, lt.n1, lt.diagonals.keys());
+/**
+ * Rotation steps the transform performs (each needs a key, or SEAL splits it into pieces that do).
+ * `chained` (lintransCt's): baby b >= 3 is baby b - 2 rotated by 2 and the giant steps are
+ * Horner's, all by n1: the keys for 1, 2 and n1 only.
+ */
+export function lintransSteps(lt: LinearTransform, chained = false): number[] {
+  return rotationSteps(lt.d, lt.n1, lt.diagonals.keys(), chained);
 }
 
 /** A transform from its diagonals (index k in [0, d) -> complex vector of length d), with the cheapest n1. */
@@ -92,7 +96,7 @@ export function fromDiagonals(d: number, diagonals: ReadonlyMap<number, { re: Fl
   let best = 1,
     bestCost = Infinity;
   for (let n1 = 1; n1 <= d; n1 *= 2) {
-    const cost = rotationSteps(d, n1, diagonals.keys()).length;
+    const cost = rotationSteps(d, n1, diagonals.keys(), false).length;
     if (cost < bestCost) {
       best = n1;
       bestCost = cost;
@@ -195,8 +199,16 @@ export const LINTRANS_DEPTH = 1;
 /**
  * Encrypted M v: `ct` holds v with period lt.d over the evaluator's slots; the result holds M v
  * with the same period, one level lower. Plaintexts are encoded at the input's level.
+ *
+ * `chained` (the keys of `lintransSteps(lt, true)`: 1, 2 and n1): baby b >= 3 is baby b - 2
+ * rotated by 2, and the giant steps run as Horner's rule, acc = rot_n1(acc) + inner_g from the
+ * largest g down to 0 (g a multiple of n1 in [0, d)), so every giant rotation is by n1. The same
+ * baby rotations and one giant rotation more per transform when every group is present (a sparse
+ * set of groups costs more: meant for dense transforms); each rotation adds its key switch's noise
+ * to what it carries (baby b: about b/2 of them, the largest group: d/n1 - 1). On seal, where an
+ * odd rotation of a complex ciphertext costs a fix-up conjugation (seal.ts), only baby 1 is odd.
  */
-export function lintransCt(ev: Evaluator, ct: Ct, lt: LinearTransform): Ct {
+export function lintransCt(ev: Evaluator, ct: Ct, lt: LinearTransform, chained = false): Ct {
   const { d, n1 } = lt;
   if (ev.slots % d !== 0) throw new Error(`lintransCt: dimension ${d} does not divide the ${ev.slots} slots`);
   if (ct.level < 1) throw new Error('lintransCt: the input has no level left');
@@ -206,7 +218,7 @@ export function lintransCt(ev: Evaluator, ct: Ct, lt: LinearTransform): Ct {
     const baby = (b: number): Ct => {
       let r = babies.get(b);
       if (!r) {
-        r = ev.rotate(ct, signedStep(b, d));
+        r = chained && b > 2 ? ev.rotate(baby(b - 2), signedStep(2, d)) : ev.rotate(ct, signedStep(b, d));
         babies.set(b, r);
       }
       return r;
@@ -218,19 +230,36 @@ export function lintransCt(ev: Evaluator, ct: Ct, lt: LinearTransform): Ct {
       list.push(k);
       groups.set(g, list);
     }
-    let acc: Ct | null = null;
-    for (const [g, ks] of [...groups].sort((a, b) => a[0] - b[0])) {
-      let inner: Ct | null = null;
+    /** sum over the group's diagonals of rot_-g(diag) * rot_b(v) */
+    const inner = (g: number, ks: readonly number[]): Ct => {
+      let sum: Ct | null = null;
       for (const k of ks) {
         const dg = lt.diagonals.get(k)!;
         // rot_g(diag * rot_b(v)) = rot_g(diag) ... so the diagonal is pre-rotated right by g
         const pt: Pt = ev.encode(replicate(dg.re, d, ev.slots, -g), ct.level, replicate(dg.im, d, ev.slots, -g));
         const term = ev.mulPlain(baby(k - g), pt);
         ev.free(pt);
-        if (inner) ev.addInPlace(inner, term);
-        else inner = term;
+        if (sum) ev.addInPlace(sum, term);
+        else sum = term;
       }
-      const shifted: Ct = g === 0 ? inner! : ev.rotate(inner!, signedStep(g, d));
+      return sum!;
+    };
+    let acc: Ct | null = null;
+    if (chained) {
+      const top = Math.max(...groups.keys());
+      for (let g = top; g >= 0; g -= n1) {
+        if (acc) acc = ev.rotate(acc, signedStep(n1, d));
+        const ks = groups.get(g);
+        if (!ks) continue;
+        const term = inner(g, ks);
+        if (acc) ev.addInPlace(acc, term);
+        else acc = term;
+      }
+      return acc!;
+    }
+    for (const [g, ks] of [...groups].sort((a, b) => a[0] - b[0])) {
+      const sum = inner(g, ks);
+      const shifted: Ct = g === 0 ? sum : ev.rotate(sum, signedStep(g, d));
       if (acc) ev.addInPlace(acc, shifted);
       else acc = shifted;
     }

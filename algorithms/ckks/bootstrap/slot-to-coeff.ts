@@ -42,7 +42,7 @@ export function slotToCoeffFactored(n: number, levels: number, scale = 1, genera
 
 /** Rotation steps SlotToCoeff needs. */
 export function slotToCoeffSteps(lt: LinearTransform | readonly LinearTransform[]): number[] {
-  return [...new Set(asList(lt).flatMap(lintransSteps))].sort((a, b) => a - b);
+  return [...new Set(asList(lt).flatMap((t) => lintransSteps(t)))].sort((a, b) => a - b);
 }
 
 /** Levels SlotToCoeff consumes: one per transform (1 for the dense form). */
@@ -66,10 +66,10 @@ export function slotToCoeffPlain(
 }
 
 /** Encrypted SlotToCoeff: `ct` holds m with period 2n; the result holds scale * V m with period n, `slotToCoeffDepth(lt)` levels lower. */
-export function slotToCoeffCt(ev: Evaluator, ct: Ct, lt: LinearTransform | readonly LinearTransform[]): Ct {
+export function slotToCoeffCt(ev: Evaluator, ct: Ct, lt: LinearTransform | readonly LinearTransform[], chained = false): Ct {
   return ev.scope(() => {
     let x = ct;
-    for (const t of asList(lt)) x = lintransCt(ev, x, t);
+    for (const t of asList(lt)) x = lintransCt(ev, x, t, chained);
     return x;
   });
 }
