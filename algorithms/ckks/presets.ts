@@ -97,27 +97,31 @@ const LITERALS: readonly PresetLiteral[] = [
   },
   // Bootstrap presets: 50-bit primes and scale 2^50 (EvalMod at 2^40 loses 8 bits: eval-mod.ts),
   // q0 of 60 bits so that q0/D = 2^10 keeps |m/q0| <= 2^-10 for |values| <= 1 (the sine's
-  // linear range), h = 32 (Lattigo's; max |I| about 7, inside K = 16), EvalMod degree 31 with 4
+  // linear range; boot14-test, with the arcsine correction, 2^52 and 2^-8), h = 32 (Lattigo's; max |I| about 7, inside K = 16), EvalMod degree 31 with 4
   // double angles plus its 1/B scaling (10 levels; 3 double angles leave a 2^-19.5 approximation
   // error per coefficient, which SlotToCoeff's sums amplify: measured 15.8 bits worst at n = 32
   // against 17.3 with 4; bootstrap/bootstrapper.ts explains the 1/B level).
   {
-    // 5 levels left, not 4: a training step's deepest stage (P - Y's mask, then DiagATB with complex
-    // masks) needs 5 between bootstraps, so the chain has one 50-bit prime more than the bootstrap
-    // needs (a key-switching key 100 MB instead of 90). Training runs on 32 logical slots
-    // (createSession's default with --refresh bootstrap: types.ts, the sparse period). Keys in one
-    // 4 GiB heap: with a key per SubSum step the bootstrap's 24 and the training's 3 more (2.69 GB)
-    // left SEAL's memory pool too little (seal aborted in the first bootstraps); SubSum's alternate
-    // keys (4 fewer, 4 key switches more per bootstrap) make it 20 keys (1.99 GB), 23 with training
-    // (2.29 GB; harness/memory.ts's rule). Measured on seal: a bootstrap 15.5 bits worst, 18.0 mean,
-    // 11.6-14.6 s (`hetal-bench bootstrap --samples 2`); one training step with 17 bootstraps in
-    // 185-205 s, weights within 5.5e-5 to 7.4e-5 of the float64 twin (scripts/seal-train-bootstrap.ts)
+    // 5 levels left: a training step's deepest stage (P - Y's mask, then DiagATB with complex masks)
+    // needs 5 between bootstraps. The bootstrap takes 15: the scaling 1, CoeffToSlot 1, EvalMod 10
+    // plus its arcsine correction 2 (eval-mod.ts), SlotToCoeff 1; so 22 primes. The correction
+    // removes the sine's cubic bias, which a replicated value (a softmax's sums and inverses) meets
+    // in full: at scale 2^50 without it a training step's weights ended 7.4e-5 from their twin, 3
+    // bits past one bootstrap's error. With it the message may take 2^-8 of q0 instead of 2^-10, so
+    // the scale is 2^52 (52-bit primes): 19.9 bits worst instead of 15.2. Training runs on 32
+    // logical slots (createSession's default with --refresh bootstrap: types.ts, the sparse period).
+    // Keys in one 4 GiB heap: at 22 primes a key is 121 MB, and the 17 declared rotation keys ran
+    // SEAL out of heap in the first bootstrap; chained keys (the transforms' babies from 1 and 2,
+    // giant steps by Horner's rule from 8: linear-transform.ts) and SubSum's alternate keys leave 7
+    // (1.21 GB with the encapsulation keys), 13 with the training's (1.94 GB). Measured on seal
+    // (`hetal-bench bootstrap --samples 2`): 19.9 bits worst, 22.0 mean, 11.5-12.4 s; one training
+    // step with 17 bootstraps (scripts/seal-train-bootstrap.ts): see README.
     name: 'boot14-test',
     description:
-      'NO SECURITY (bootstrap test): N=16384, chain 60-50x18-60 (1020 bits, 128-bit limit 438), scale 2^50; sparse bootstrap of 32 slots, 5 levels left',
+      'NO SECURITY (bootstrap test): N=16384, chain 60-52x20-60 (1160 bits, 128-bit limit 438), scale 2^52; sparse bootstrap of 32 slots, 5 levels left',
     ringDegree: 16384,
-    chainBits: [60, ...Array(20).fill(50), 60],
-    scaleBits: 50,
+    chainBits: [60, ...Array(20).fill(52), 60],
+    scaleBits: 52,
     backends: ['seal', 'sim'],
     insecure: true,
     bootstrap: {

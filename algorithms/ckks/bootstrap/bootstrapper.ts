@@ -29,8 +29,8 @@
  * CoeffToSlot folding it in, as Lattigo does: folded, CoeffToSlot's giant steps and real part
  * would key-switch values 2^4 smaller, whose absolute key-switch noise then costs a bit
  * (measured on sim at n = 32 with 3 double angles: 14.8 bits worst folded, 15.8 not; folded
- * into the dense form's scaling level at boot14-test: 16.2 against 17.9, and a training step's
- * weights 1.9e-5 from their twin against 1.4e-6). EvalMod's output scale
+ * into the dense form's scaling level at boot14-test (scale 2^50): 16.2 against 17.9, and a training
+ * step's weights 1.9e-5 from their twin against 1.4e-6). EvalMod's output scale
  * q0/D0 = raiseUnit / raiseGain returns the coefficients of the message.
  *
  * Levels: sparse dense 1 + 1 + EvalMod + 1; factored k1 + EvalMod + k2, EvalMod being
@@ -40,7 +40,12 @@
  * is (2 pi m/q0)^2 / 6 = 6.3e-6 of a value 1 (17.3 bits; random vectors spread it over 2n
  * coefficients), and a training step bootstraps sums and inverses that are nearly constant, so
  * without it the error is a bias that the softmax amplifies (boot14-test, one step: 6.3e-5 from the
- * twin on sim, 7.4e-5 on seal; with it 1.4e-6 on sim). Parameters are documented literals (`BootstrapLiteral`, as Lattigo's ParametersLiteral)
+ * twin on sim, 7.4e-5 on seal at scale 2^50; with it 1.4e-6 on sim). With the correction the
+ * message may take a larger share of q0 (boot14-test: scale 2^52, |m/q0| <= 2^-8): EvalMod's
+ * noise, in units of q0, then costs 2 bits less in the message, and the scale's 2 bits more
+ * lower the rest (15.2 -> 19.9 bits worst on seal).
+ *
+ * Parameters are documented literals (`BootstrapLiteral`, as Lattigo's ParametersLiteral)
  * validated into `BootstrapParams` against a preset (presets.ts).
  */
 import { InputError, check } from '../../errors';
