@@ -97,10 +97,11 @@ const LITERALS: readonly PresetLiteral[] = [
   },
   // Bootstrap presets: 50-bit primes and scale 2^50 (EvalMod at 2^40 loses 8 bits: eval-mod.ts),
   // q0 of 60 bits so that q0/D = 2^10 keeps |m/q0| <= 2^-10 for |values| <= 1 (the sine's
-  // linear range; boot14-test, with the arcsine correction, 2^52 and 2^-8), h = 32 (Lattigo's; max |I| about 7, inside K = 16), EvalMod degree 31 with 4
-  // double angles plus its 1/B scaling (10 levels; 3 double angles leave a 2^-19.5 approximation
-  // error per coefficient, which SlotToCoeff's sums amplify: measured 15.8 bits worst at n = 32
-  // against 17.3 with 4; bootstrap/bootstrapper.ts explains the 1/B level).
+  // linear range; boot14-test, with the arcsine correction, 2^52 and 2^-8), h = 32 (Lattigo's;
+  // max |I| about 7, inside K = 16), EvalMod degree 31 with 4 double angles plus its 1/B scaling
+  // (10 levels; 3 double angles leave a 2^-19.5 approximation error per coefficient, which
+  // SlotToCoeff's sums amplify: measured 15.8 bits worst at n = 32 against 17.3 with 4;
+  // bootstrap/bootstrapper.ts explains the 1/B level).
   {
     // 5 levels left: a training step's deepest stage (P - Y's mask, then DiagATB with complex masks)
     // needs 5 between bootstraps. The bootstrap takes 15: the scaling 1, CoeffToSlot 1, EvalMod 10

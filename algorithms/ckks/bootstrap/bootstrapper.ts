@@ -81,8 +81,8 @@ export interface BootstrapLiteral {
    * its binary digits (more key switches, far fewer keys: how the key set fits the 4 GiB heap at
    * N=32768); 'chained' (dense transforms), SubSum's keys and the transforms' rotations from the
    * keys for 1, 2 and n1 only (baby b >= 3 is baby b - 2 rotated by 2, the giant steps Horner's,
-   * all by n1: one rotation more per transform, 10 keys fewer at boot14-test, and fewer fix-up
-   * conjugations on seal; linear-transform.ts).
+   * all by n1: the same rotations for a dense transform, 10 keys fewer at boot14-test, and fewer
+   * fix-up conjugations on seal; linear-transform.ts).
    */
   readonly rotationKeys?: 'declared' | 'chained' | 'pow2';
   /**
@@ -160,7 +160,7 @@ export function bootstrapParams(lit: BootstrapLiteral, preset: Pick<Preset, 'nam
   const depth = levels.scale + levels.coeffToSlot + levels.evalMod + levels.slotToCoeff;
   check(depth <= preset.levels, `${at}: needs ${depth} levels, the chain has ${preset.levels}`);
   check(
-    lit.rotationKeys === undefined || lit.rotationKeys === 'declared' || lit.rotationKeys === 'pow2' || lit.rotationKeys === 'chained',
+    lit.rotationKeys === undefined || ['declared', 'chained', 'pow2'].includes(lit.rotationKeys),
     `${at}: rotation keys '${String(lit.rotationKeys)}' are not 'declared', 'chained' or 'pow2'`,
   );
   check(

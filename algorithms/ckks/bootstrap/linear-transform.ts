@@ -203,8 +203,8 @@ export const LINTRANS_DEPTH = 1;
  * `chained` (the keys of `lintransSteps(lt, true)`: 1, 2 and n1): baby b >= 3 is baby b - 2
  * rotated by 2, and the giant steps run as Horner's rule, acc = rot_n1(acc) + inner_g from the
  * largest g down to 0 (g a multiple of n1 in [0, d)), so every giant rotation is by n1. The same
- * baby rotations and one giant rotation more per transform when every group is present (a sparse
- * set of groups costs more: meant for dense transforms); each rotation adds its key switch's noise
+ * rotations as unchained when every group is present (d/n1 - 1 giant ones; a sparse set of groups
+ * costs more: meant for dense transforms); each rotation adds its key switch's noise
  * to what it carries (baby b: about b/2 of them, the largest group: d/n1 - 1). On seal, where an
  * odd rotation of a complex ciphertext costs a fix-up conjugation (seal.ts), only baby 1 is odd.
  */
